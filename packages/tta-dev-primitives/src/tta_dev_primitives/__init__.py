@@ -1,0 +1,1 @@
+"""Composable async workflow primitives for LLM applications."""

@@ -1,0 +1,1 @@
+"""Validators and checkers run by the monorepo's quality gates."""
