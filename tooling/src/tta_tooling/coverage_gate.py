@@ -1,0 +1,81 @@
+"""Per-package coverage thresholds, from each package's maturity stage."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from tta_tooling.errors import InputError
+from tta_tooling.packages_config import WorkspacePackage, workspace_packages
+
+
+@dataclass(frozen=True, slots=True)
+class PackageCoverage:
+    """What one package measured against what its stage requires."""
+
+    package: WorkspacePackage
+    covered: int
+    total: int
+
+    @property
+    def percent(self) -> float:
+        """Lines and branches covered, as coverage.py counts them."""
+        return 100.0 * self.covered / self.total if self.total else 0.0
+
+    @property
+    def passed(self) -> bool:
+        """Whether the package meets its threshold (no measured code never passes)."""
+        return self.total > 0 and self.percent >= self.package.threshold
+
+
+def measure(root: Path, coverage_json: Path) -> list[PackageCoverage]:
+    """Coverage of every workspace package, from a ``coverage json`` report."""
+    files = _load_report(coverage_json)
+    results = []
+    for package in workspace_packages(root):
+        source = package.source_dir.resolve()
+        covered = total = 0
+        for filename, data in files.items():
+            path = Path(filename)
+            path = path if path.is_absolute() else root / path
+            if path.resolve().is_relative_to(source):
+                summary = data["summary"]
+                covered += summary["covered_lines"] + summary.get("covered_branches", 0)
+                total += summary["num_statements"] + summary.get("num_branches", 0)
+        results.append(PackageCoverage(package, covered, total))
+    return results
+
+
+def render_table(results: list[PackageCoverage]) -> str:
+    """A package / stage / threshold / measured table."""
+    rows = [("package", "stage", "threshold", "measured", "result")]
+    for r in results:
+        measured = f"{r.percent:.1f}%" if r.total else "no data"
+        verdict = "ok" if r.passed else "FAIL"
+        rows.append(
+            (r.package.name, r.package.stage, f"{r.package.threshold:.0f}%", measured, verdict)
+        )
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return "\n".join(
+        "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
+        for row in rows
+    )
+
+
+def _load_report(path: Path) -> dict[str, Any]:
+    try:
+        report = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise InputError(path, f"cannot read: {error.strerror}") from error
+    except json.JSONDecodeError as error:
+        raise InputError(path, f"invalid JSON: {error.msg}", line=error.lineno) from error
+    files = report.get("files") if isinstance(report, dict) else None
+    if not isinstance(files, dict):
+        raise InputError(path, "field 'files' is missing: not a `coverage json` report")
+    for name, data in files.items():
+        summary = data.get("summary") if isinstance(data, dict) else None
+        if not isinstance(summary, dict) or "num_statements" not in summary:
+            raise InputError(path, f"field 'files.{name}.summary' is missing or incomplete")
+    return files

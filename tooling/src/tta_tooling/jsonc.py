@@ -1,0 +1,30 @@
+"""Read JSON with comments and trailing commas (VS Code's JSONC)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import json5
+
+from tta_tooling.errors import InputError
+
+_LINE_IN_ERROR = re.compile(r"^<string>:(\d+) ")
+
+
+def load_jsonc(path: Path) -> Any:
+    """Parse ``path``; a syntax error becomes :class:`InputError` with file and line."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise InputError(path, f"cannot read: {error.strerror}") from error
+    try:
+        return json5.loads(text)
+    except ValueError as error:
+        message = str(error).splitlines()[0] if str(error) else "invalid JSON"
+        match = _LINE_IN_ERROR.match(message)
+        line = int(match[1]) if match else None
+        raise InputError(
+            path, f"invalid JSONC: {_LINE_IN_ERROR.sub('', message)}", line=line
+        ) from error

@@ -1,0 +1,48 @@
+"""The workspace's packages and the maturity stage each declares."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from tta_tooling.errors import InputError
+
+STAGE_THRESHOLDS: dict[str, float] = {"development": 60.0, "staging": 70.0, "production": 80.0}
+
+
+@dataclass(frozen=True, slots=True)
+class WorkspacePackage:
+    """A package of the workspace: its name, source folder and coverage threshold."""
+
+    name: str
+    source_dir: Path
+    stage: str
+
+    @property
+    def threshold(self) -> float:
+        """The coverage percentage its stage requires."""
+        return STAGE_THRESHOLDS[self.stage]
+
+
+def workspace_packages(root: Path) -> list[WorkspacePackage]:
+    """Every package under ``packages/*`` and ``tooling`` that has a pyproject.toml."""
+    manifests = sorted(root.glob("packages/*/pyproject.toml"))
+    if (root / "tooling" / "pyproject.toml").is_file():
+        manifests.append(root / "tooling" / "pyproject.toml")
+    return [_read_package(path) for path in manifests]
+
+
+def _read_package(path: Path) -> WorkspacePackage:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as error:
+        raise InputError(path, f"cannot parse TOML: {error}") from error
+    name = data.get("project", {}).get("name")
+    if not isinstance(name, str):
+        raise InputError(path, "field [project] name is missing")
+    stage = data.get("tool", {}).get("tta", {}).get("stage")
+    if stage not in STAGE_THRESHOLDS:
+        allowed = ", ".join(STAGE_THRESHOLDS)
+        raise InputError(path, f"field [tool.tta] stage is {stage!r}; expected one of {allowed}")
+    return WorkspacePackage(name, path.parent / "src", stage)
