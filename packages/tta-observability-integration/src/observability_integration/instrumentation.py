@@ -1,0 +1,167 @@
+"""The execution hook that gives every primitive execution a span and metrics.
+
+:class:`ObservabilityHook` implements ``tta_dev_primitives.hooks.ExecutionHook``.
+``on_start`` starts a span named after the primitive's type and makes it the
+current span of the running task, so whatever the primitive runs (sequential
+steps, parallel branches, retries, a cache's wrapped primitive) becomes its
+child; ``on_end`` detaches it, records the outcome and ends it.
+
+The hot path avoids the SDK's conveniences on purpose: attribute dicts and
+metric label children are built once per primitive, the span is started with
+``Tracer.start_span`` plus ``context.attach`` instead of the
+``start_as_current_span`` context manager, and durations come from
+``time.perf_counter_ns``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Mapping
+from contextvars import Token
+from time import perf_counter_ns
+from typing import Any, cast
+
+from opentelemetry.context import Context, attach, detach
+from opentelemetry.trace import Span, Status, StatusCode, Tracer, get_current_span
+from opentelemetry.trace import set_span_in_context as _set_span_in_context
+from tta_dev_primitives.hooks import PrimitiveEvent
+
+from observability_integration.metrics import PrimitiveBinding, PrimitiveMetrics
+
+__all__ = ["ObservabilityHook", "outcome_of"]
+
+_log = logging.getLogger(__name__)
+
+_Token = tuple[PrimitiveBinding, Span, "Token[Context]", int]
+
+
+def outcome_of(error: BaseException | None) -> str:
+    """Map an execution's error (or ``None``) to its ``outcome`` label value."""
+    if error is None:
+        return "success"
+    if isinstance(error, asyncio.CancelledError):
+        return "cancelled"
+    if isinstance(error, TimeoutError):
+        return "timeout"
+    return "error"
+
+
+class ObservabilityHook:
+    """Spans and Prometheus metrics for every primitive execution."""
+
+    __slots__ = ("_bindings", "_failed_once", "_metrics", "_tracer")
+
+    def __init__(self, tracer: Tracer, metrics: PrimitiveMetrics) -> None:
+        self._tracer = tracer
+        self._metrics = metrics
+        self._bindings: dict[tuple[type, object], PrimitiveBinding] = {}
+        self._failed_once = False
+
+    @property
+    def metrics(self) -> PrimitiveMetrics:
+        """The metric families this hook records into."""
+        return self._metrics
+
+    def binding_for(self, primitive: Any) -> PrimitiveBinding:
+        """Return the cached attributes and label children of ``primitive``."""
+        cls = type(primitive)
+        name = getattr(primitive, "name", None)
+        binding = self._bindings.get((cls, name))
+        if binding is None:
+            type_name = cls.__name__
+            binding = self._metrics.bind(type_name, str(name) if name else type_name)
+            self._bindings[(cls, name)] = binding
+        return binding
+
+    def on_start(self, primitive: Any, context: Any) -> object:
+        """Start the primitive's span and make it current in this task."""
+        try:
+            binding = self.binding_for(primitive)
+            attributes = binding.attributes.copy()
+            workflow_id = getattr(context, "workflow_id", None)
+            if workflow_id is not None:
+                attributes["workflow.id"] = str(workflow_id)
+            session_id = getattr(context, "session_id", None)
+            if session_id is not None:
+                attributes["workflow.session_id"] = str(session_id)
+            span = self._tracer.start_span(binding.primitive_type, attributes=attributes)
+            token = attach(_set_span_in_context(span))
+        except Exception:  # instrumentation must never break a workflow
+            self._report_failure("on_start")
+            return None
+        return (binding, span, token, perf_counter_ns())
+
+    def on_end(
+        self,
+        token: object,
+        primitive: Any,
+        context: Any,
+        error: BaseException | None,
+    ) -> None:
+        """End the span started by ``on_start`` and record the execution's metrics."""
+        if token is None:
+            return
+        binding, span, context_token, started = cast(_Token, token)
+        elapsed_ns = perf_counter_ns() - started
+        try:
+            detach(context_token)
+            if error is None:
+                binding.executions["success"].inc()
+                span.set_attribute("outcome", "success")
+            else:
+                outcome = outcome_of(error)
+                binding.executions[outcome].inc()
+                span.set_attributes({"outcome": outcome, "error.type": type(error).__qualname__})
+                span.record_exception(error)
+                span.set_status(Status(StatusCode.ERROR, type(error).__qualname__))
+            span.end()
+            binding.duration.observe(elapsed_ns / 1e9)
+        except Exception:
+            self._report_failure("on_end")
+
+    def on_event(
+        self,
+        primitive: Any,
+        context: Any,
+        event: PrimitiveEvent,
+        attributes: Mapping[str, str | int | float | bool],
+    ) -> None:
+        """Add the event to the current span and count it."""
+        try:
+            span = get_current_span()
+            if span.is_recording():
+                span.add_event(str(event), dict(attributes))
+            self._count_event(self.binding_for(primitive), event, attributes)
+        except Exception:
+            self._report_failure("on_event")
+
+    @staticmethod
+    def _count_event(
+        binding: PrimitiveBinding,
+        event: PrimitiveEvent,
+        attributes: Mapping[str, str | int | float | bool],
+    ) -> None:
+        if event is PrimitiveEvent.CACHE_HIT:
+            binding.cache_lookup(hit=True)
+        elif event is PrimitiveEvent.CACHE_MISS:
+            binding.cache_lookup(hit=False)
+        elif event is PrimitiveEvent.CACHE_EVICTION:
+            binding.cache_evictions(int(attributes.get("count", 1)))
+        elif event is PrimitiveEvent.CACHE_BACKEND_ERROR:
+            binding.cache_backend_error(str(attributes.get("operation", "unknown")))
+        elif event is PrimitiveEvent.ROUTE_CHOSEN:
+            binding.route_chosen(
+                str(attributes.get("route", "unknown")), float(attributes.get("cost_saved", 0.0))
+            )
+        elif event is PrimitiveEvent.RETRY_ATTEMPT:
+            binding.retry_attempt()
+        elif event is PrimitiveEvent.FALLBACK_TAKEN:
+            binding.fallback_taken()
+        elif event is PrimitiveEvent.TIMEOUT:
+            binding.timeout()
+
+    def _report_failure(self, where: str) -> None:
+        if not self._failed_once:
+            self._failed_once = True
+            _log.warning("observability hook failed in %s", where, exc_info=True)
