@@ -1,1 +1,63 @@
-"""Composable async workflow primitives for LLM applications."""
+"""Composable async workflow primitives for LLM applications.
+
+Every primitive is a :class:`WorkflowPrimitive`; ``a >> b`` chains two,
+``a | b`` runs them concurrently. Instrumentation plugs in through
+:mod:`tta_dev_primitives.hooks`.
+"""
+
+from tta_dev_primitives import hooks
+from tta_dev_primitives.base import WorkflowPrimitive
+from tta_dev_primitives.cache.backend import MISSING, CacheBackend
+from tta_dev_primitives.cache.codec import Codec, JsonCodec
+from tta_dev_primitives.cache.memory import InMemoryBackend
+from tta_dev_primitives.cache.primitive import CachePrimitive, CacheStats
+from tta_dev_primitives.cache.redis_backend import RedisBackend
+from tta_dev_primitives.composition.conditional import ConditionalPrimitive
+from tta_dev_primitives.composition.parallel import ParallelPrimitive
+from tta_dev_primitives.composition.router import RouterPrimitive
+from tta_dev_primitives.composition.sequential import SequentialPrimitive
+from tta_dev_primitives.context import RouteDecision, WorkflowContext
+from tta_dev_primitives.errors import UnknownRouteError
+from tta_dev_primitives.hooks import (
+    ExecutionHook,
+    PrimitiveEvent,
+    get_hook,
+    install_hook,
+    uninstall_hook,
+)
+from tta_dev_primitives.lambda_primitive import LambdaPrimitive
+from tta_dev_primitives.recovery.fallback import FallbackPrimitive
+from tta_dev_primitives.recovery.retry import RetryPrimitive
+from tta_dev_primitives.recovery.timeout import TimeoutPrimitive
+from tta_dev_primitives.testing import MockCall, MockPrimitive
+
+__all__ = [
+    "MISSING",
+    "CacheBackend",
+    "CachePrimitive",
+    "CacheStats",
+    "Codec",
+    "ConditionalPrimitive",
+    "ExecutionHook",
+    "FallbackPrimitive",
+    "InMemoryBackend",
+    "JsonCodec",
+    "LambdaPrimitive",
+    "MockCall",
+    "MockPrimitive",
+    "ParallelPrimitive",
+    "PrimitiveEvent",
+    "RedisBackend",
+    "RetryPrimitive",
+    "RouteDecision",
+    "RouterPrimitive",
+    "SequentialPrimitive",
+    "TimeoutPrimitive",
+    "UnknownRouteError",
+    "WorkflowContext",
+    "WorkflowPrimitive",
+    "get_hook",
+    "hooks",
+    "install_hook",
+    "uninstall_hook",
+]

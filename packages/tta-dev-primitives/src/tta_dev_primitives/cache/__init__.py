@@ -1,0 +1,1 @@
+"""Result caching: the cache primitive and its storage backends."""

@@ -1,0 +1,1 @@
+"""Primitives that combine other primitives: sequence, parallel, condition, router."""

@@ -1,0 +1,61 @@
+"""Run primitives one after another, feeding each output to the next."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from tta_dev_primitives.base import WorkflowPrimitive
+
+if TYPE_CHECKING:
+    from tta_dev_primitives.context import WorkflowContext
+
+__all__ = ["SequentialPrimitive"]
+
+TIn = TypeVar("TIn")
+TOut = TypeVar("TOut")
+
+
+class SequentialPrimitive(WorkflowPrimitive[TIn, TOut]):
+    """Run ``steps`` in order; each step's output is the next step's input."""
+
+    __slots__ = ("_steps",)
+
+    def __init__(
+        self, steps: Iterable[WorkflowPrimitive[Any, Any]], *, name: str | None = None
+    ) -> None:
+        super().__init__(name=name)
+        flat: list[WorkflowPrimitive[Any, Any]] = []
+        for step in steps:
+            if not isinstance(step, WorkflowPrimitive):
+                raise ValueError(f"steps must be WorkflowPrimitive instances, got {step!r}")
+            flat.extend(_flatten(step))
+        if not flat:
+            raise ValueError("steps must contain at least one primitive")
+        self._steps: tuple[WorkflowPrimitive[Any, Any], ...] = tuple(flat)
+
+    @property
+    def steps(self) -> tuple[WorkflowPrimitive[Any, Any], ...]:
+        """The steps, in execution order."""
+        return self._steps
+
+    @classmethod
+    def _chain(
+        cls, first: WorkflowPrimitive[Any, Any], second: WorkflowPrimitive[Any, Any]
+    ) -> SequentialPrimitive[Any, Any]:
+        if not isinstance(second, WorkflowPrimitive):
+            return NotImplemented
+        return cls((first, second))
+
+    async def _execute(self, input_data: TIn, context: WorkflowContext) -> TOut:
+        value: Any = input_data
+        for step in self._steps:
+            value = await step.execute(value, context)
+        return value  # type: ignore[no-any-return]
+
+
+def _flatten(step: WorkflowPrimitive[Any, Any]) -> tuple[WorkflowPrimitive[Any, Any], ...]:
+    """Inline an unnamed nested sequence; keep a named one as a single step."""
+    if type(step) is SequentialPrimitive and step.name == SequentialPrimitive.__name__:
+        return step.steps
+    return (step,)

@@ -1,0 +1,83 @@
+"""The per-run context every primitive receives."""
+
+from __future__ import annotations
+
+import os
+from typing import Any, NamedTuple
+
+__all__ = ["RouteDecision", "WorkflowContext"]
+
+
+class RouteDecision(NamedTuple):
+    """One routing decision taken by a :class:`~tta_dev_primitives.RouterPrimitive`."""
+
+    router: str
+    route: str
+    cost_saved: float
+
+
+class WorkflowContext:
+    """Identifiers, metadata, free-form state and trace context of one workflow run.
+
+    Plain ``__slots__`` object: creating one costs a few attribute stores.
+    """
+
+    __slots__ = (
+        "metadata",
+        "parent",
+        "route_decisions",
+        "session_id",
+        "state",
+        "trace_context",
+        "workflow_id",
+    )
+
+    def __init__(
+        self,
+        workflow_id: str | None = None,
+        session_id: str | None = None,
+        *,
+        metadata: dict[str, Any] | None = None,
+        state: dict[str, Any] | None = None,
+        trace_context: Any = None,
+        parent: WorkflowContext | None = None,
+    ) -> None:
+        self.workflow_id: str = workflow_id if workflow_id is not None else os.urandom(8).hex()
+        self.session_id: str | None = session_id
+        self.metadata: dict[str, Any] = {} if metadata is None else metadata
+        self.state: dict[str, Any] = {} if state is None else state
+        self.trace_context: Any = trace_context
+        """Slot for propagated trace context (e.g. a W3C carrier); opaque to primitives."""
+        self.parent: WorkflowContext | None = parent
+        self.route_decisions: list[RouteDecision] = []
+
+    def child(self, **metadata: Any) -> WorkflowContext:
+        """Return a context for a branch: same ids and trace context, copied metadata and state.
+
+        Keyword arguments are added to the child's metadata.
+        """
+        child_metadata = dict(self.metadata)
+        child_metadata.update(metadata)
+        return WorkflowContext(
+            self.workflow_id,
+            self.session_id,
+            metadata=child_metadata,
+            state=dict(self.state),
+            trace_context=self.trace_context,
+            parent=self,
+        )
+
+    def record_route(self, router: str, route: str, cost_saved: float) -> None:
+        """Record a routing decision on this context."""
+        self.route_decisions.append(RouteDecision(router, route, cost_saved))
+
+    @property
+    def cost_saved(self) -> float:
+        """Estimated cost saved by every routing decision recorded on this context."""
+        return sum(decision.cost_saved for decision in self.route_decisions)
+
+    def __repr__(self) -> str:
+        return (
+            f"WorkflowContext(workflow_id={self.workflow_id!r}, session_id={self.session_id!r}, "
+            f"metadata={self.metadata!r}, state={self.state!r})"
+        )

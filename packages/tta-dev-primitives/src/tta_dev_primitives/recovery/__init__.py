@@ -1,0 +1,1 @@
+"""Primitives that recover from failure: retry, fallback, timeout."""
