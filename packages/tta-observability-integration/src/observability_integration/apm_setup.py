@@ -12,6 +12,7 @@ from __future__ import annotations
 import atexit
 import logging
 import os
+import sys
 import threading
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
@@ -162,7 +163,7 @@ def _build(
     if span_exporter is not None:
         tracer_provider.add_span_processor(BatchSpanProcessor(span_exporter))
     if enable_console_traces:
-        tracer_provider.add_span_processor(SimpleSpanProcessor(ConsoleSpanExporter()))
+        tracer_provider.add_span_processor(SimpleSpanProcessor(ConsoleSpanExporter(out=sys.stdout)))
     readers = [PrometheusMetricReader(registry=registry)] if enable_prometheus else []
     meter_provider = MeterProvider(
         metric_readers=readers, resource=resource, shutdown_on_exit=False

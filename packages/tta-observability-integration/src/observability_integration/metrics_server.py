@@ -11,6 +11,9 @@ from prometheus_client import CollectorRegistry, make_wsgi_app
 
 __all__ = ["MetricsServer", "MetricsServerError"]
 
+_POLL_INTERVAL_SECONDS = 0.1
+"""How often the serving thread checks for a stop request (bounds ``stop()``'s wait)."""
+
 
 class MetricsServerError(RuntimeError):
     """The metrics server could not listen on the requested address."""
@@ -81,7 +84,10 @@ class MetricsServer:
             reason = exc.strerror or str(exc)
             raise MetricsServerError(self._host, self._requested_port, reason) from exc
         thread = threading.Thread(
-            target=httpd.serve_forever, name="tta-metrics-server", daemon=True
+            target=httpd.serve_forever,
+            kwargs={"poll_interval": _POLL_INTERVAL_SECONDS},
+            name="tta-metrics-server",
+            daemon=True,
         )
         thread.start()
         self._httpd, self._thread = httpd, thread
