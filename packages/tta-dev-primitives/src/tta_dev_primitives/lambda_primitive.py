@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Awaitable, Callable, Coroutine
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast, overload
 
 from tta_dev_primitives import hooks
 from tta_dev_primitives.base import WorkflowPrimitive
@@ -22,6 +22,14 @@ class LambdaPrimitive(WorkflowPrimitive[TIn, TOut]):
     """A primitive running ``fn(input)``; ``fn`` may be sync or ``async``."""
 
     __slots__ = ("_async_fn", "_fn")
+
+    @overload
+    def __init__(
+        self, fn: Callable[[TIn], Awaitable[TOut]], *, name: str | None = None
+    ) -> None: ...
+
+    @overload
+    def __init__(self, fn: Callable[[TIn], TOut], *, name: str | None = None) -> None: ...
 
     def __init__(
         self,

@@ -62,6 +62,11 @@ class ParallelPrimitive(WorkflowPrimitive[TIn, list[TOut]]):
         """Whether failures are returned in the results instead of raised."""
         return self._return_exceptions
 
+    def __or__(  # type: ignore[override]
+        self, other: WorkflowPrimitive[TIn, TOut]
+    ) -> ParallelPrimitive[TIn, TOut]:
+        return ParallelPrimitive._combine(self, other)
+
     @classmethod
     def _combine(
         cls, first: WorkflowPrimitive[Any, Any], second: WorkflowPrimitive[Any, Any]

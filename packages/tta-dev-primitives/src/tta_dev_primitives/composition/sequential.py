@@ -22,7 +22,10 @@ class SequentialPrimitive(WorkflowPrimitive[TIn, TOut]):
     __slots__ = ("_steps",)
 
     def __init__(
-        self, steps: Iterable[WorkflowPrimitive[Any, Any]], *, name: str | None = None
+        self: SequentialPrimitive[Any, Any],
+        steps: Iterable[WorkflowPrimitive[Any, Any]],
+        *,
+        name: str | None = None,
     ) -> None:
         super().__init__(name=name)
         flat: list[WorkflowPrimitive[Any, Any]] = []
