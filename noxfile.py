@@ -50,7 +50,7 @@ def lint(session: nox.Session) -> None:
 
 @nox.session(python=DEFAULT_PYTHON, tags=["quality", "portable"])
 def format(session: nox.Session) -> None:
-    """Check formatting with ruff format (pass --fix-style posargs to rewrite)."""
+    """Check formatting with ruff format (`nox -s format -- .` rewrites the files)."""
     install(session, "lint")
     session.run("ruff", "format", *(session.posargs or ["--check", "--diff", "."]))
 
@@ -64,7 +64,7 @@ def typecheck(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON_VERSIONS, tags=["tests", "portable"])
 def tests(session: nox.Session) -> None:
-    """Run the unit tests under coverage; data is kept per run for `coverage`."""
+    """Run the unit tests on one Python under coverage (data kept per run)."""
     install(session, "test")
     COVERAGE_DIR.mkdir(parents=True, exist_ok=True)
     for stale in COVERAGE_DIR.glob(f".coverage.{session.name}.*"):
@@ -83,7 +83,7 @@ def tests(session: nox.Session) -> None:
     python=DEFAULT_PYTHON, requires=[f"tests-{v}" for v in PYTHON_VERSIONS], tags=["tests", "linux"]
 )
 def coverage(session: nox.Session) -> None:
-    """Combine the test runs' coverage; each package must meet its stage threshold."""
+    """Combine the tests sessions' coverage; each package must meet its stage threshold."""
     install(session, "test")
     data = str(COVERAGE_DIR / ".coverage")
     env = {"COVERAGE_FILE": data}

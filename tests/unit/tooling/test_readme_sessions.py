@@ -1,0 +1,40 @@
+"""The README's session table is exactly what `nox --list` reports."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+from .conftest import REPO_ROOT
+
+_ROW = re.compile(r"^\| `(?P<name>[^`]+)` \| (?P<tags>[^|]*) \| (?P<description>.*) \|$")
+
+
+def _readme_rows() -> set[tuple[str, str, str]]:
+    text = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    table = text.split("<!-- sessions:start -->")[1].split("<!-- sessions:end -->")[0]
+    rows = {(m["name"], m["tags"].strip(), m["description"]) for m in map(_ROW.match, table.splitlines()) if m}
+    assert rows, "README.md has no session table between the sessions markers"
+    return rows
+
+
+def _nox_rows() -> set[tuple[str, str, str]]:
+    listing = subprocess.run(
+        [sys.executable, "-m", "nox", "--noxfile", str(REPO_ROOT / "noxfile.py"), "--list"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    line = re.compile(r"^[*-] (?P<name>\S+)(?: \[(?P<tags>[^\]]*)\])? -> (?P<description>.*)$")
+    return {
+        (m["name"], ", ".join((m["tags"] or "").split(",")), m["description"])
+        for m in map(line.match, listing.splitlines())
+        if m
+    }
+
+
+def test_readme_session_table_matches_nox_list() -> None:
+    readme, nox = _readme_rows(), _nox_rows()
+    assert readme - nox == set(), "in README.md but not in `nox -l`"
+    assert nox - readme == set(), "in `nox -l` but not in README.md"
