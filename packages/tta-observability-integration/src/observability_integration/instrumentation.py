@@ -102,9 +102,9 @@ class ObservabilityHook:
         """End the span started by ``on_start`` and record the execution's metrics."""
         if token is None:
             return
-        binding, span, context_token, started = cast(_Token, token)
-        elapsed_ns = perf_counter_ns() - started
+        end_ns = perf_counter_ns()
         try:
+            binding, span, context_token, started = cast(_Token, token)
             detach(context_token)
             if error is None:
                 binding.executions["success"].inc()
@@ -116,7 +116,7 @@ class ObservabilityHook:
                 span.record_exception(error)
                 span.set_status(Status(StatusCode.ERROR, type(error).__qualname__))
             span.end()
-            binding.duration.observe(elapsed_ns / 1e9)
+            binding.duration.observe((end_ns - started) / 1e9)
         except Exception:
             self._report_failure("on_end")
 
