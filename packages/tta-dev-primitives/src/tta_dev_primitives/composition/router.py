@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from tta_dev_primitives import hooks
 from tta_dev_primitives.base import WorkflowPrimitive
+from tta_dev_primitives.context import RouteDecision
 from tta_dev_primitives.errors import UnknownRouteError
 from tta_dev_primitives.hooks import PrimitiveEvent
 
@@ -18,6 +19,8 @@ __all__ = ["RouterPrimitive"]
 TIn = TypeVar("TIn")
 TOut = TypeVar("TOut")
 
+_new_decision = RouteDecision._make
+
 
 class RouterPrimitive(WorkflowPrimitive[TIn, TOut]):
     """Run the route that ``router_fn(input, context)`` names.
@@ -28,7 +31,7 @@ class RouterPrimitive(WorkflowPrimitive[TIn, TOut]):
     (from ``cost_per_route``, which must then price every route).
     """
 
-    __slots__ = ("_costs", "_default_route", "_max_cost", "_router_fn", "_routes")
+    __slots__ = ("_cost_saved", "_default_route", "_router_fn", "_routes")
 
     def __init__(
         self,
@@ -65,8 +68,8 @@ class RouterPrimitive(WorkflowPrimitive[TIn, TOut]):
         self._routes = dict(routes)
         self._router_fn = router_fn
         self._default_route = default_route
-        self._costs = costs
-        self._max_cost = max(costs.values(), default=0.0)
+        max_cost = max(costs.values(), default=0.0)
+        self._cost_saved = {route: max_cost - costs.get(route, max_cost) for route in routes}
 
     @property
     def routes(self) -> Mapping[str, WorkflowPrimitive[TIn, TOut]]:
@@ -75,7 +78,7 @@ class RouterPrimitive(WorkflowPrimitive[TIn, TOut]):
 
     def cost_saved(self, route: str) -> float:
         """Estimated cost saved by taking ``route`` instead of the most expensive route."""
-        return self._max_cost - self._costs[route] if self._costs else 0.0
+        return self._cost_saved[route]
 
     async def _execute(self, input_data: TIn, context: WorkflowContext) -> TOut:
         route = self._router_fn(input_data, context)
@@ -85,8 +88,8 @@ class RouterPrimitive(WorkflowPrimitive[TIn, TOut]):
                 raise UnknownRouteError(self.name, route, self._routes)
             route = self._default_route
             primitive = self._routes[route]
-        cost_saved = self._max_cost - self._costs[route] if self._costs else 0.0
-        context.record_route(self.name, route, cost_saved)
+        cost_saved = self._cost_saved[route]
+        context.route_decisions.append(_new_decision((self.name, route, cost_saved)))
         hook = hooks.active
         if hook is not None:
             hook.on_event(

@@ -1,0 +1,132 @@
+"""Services for the integration tests: a real Redis server.
+
+``redis_url`` uses ``$REDIS_URL`` when set; otherwise it starts a throwaway
+``redis-server`` on a free local port and stops it after the session.
+``disposable_redis`` always starts a private server, which a test may stop.
+When Redis cannot be had the tests fail (never skip) and say how to get it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+
+import pytest
+
+REDIS_START_TIMEOUT_SECONDS = 15.0
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def _answers_ping(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.5) as sock:
+            sock.sendall(b"PING\r\n")
+            return sock.recv(64).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
+class RedisServer:
+    """A throwaway ``redis-server`` process on a free local port."""
+
+    def __init__(self) -> None:
+        binary = shutil.which("redis-server")
+        if binary is None:
+            pytest.fail(
+                "integration tests need Redis: set REDIS_URL to a running server "
+                "(e.g. redis://127.0.0.1:6379/0) or install redis-server "
+                "(Debian/Ubuntu: apt-get install redis-server; macOS: brew install redis)",
+                pytrace=False,
+            )
+        self.port = _free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self._workdir = tempfile.mkdtemp(prefix="tta-redis-")
+        self._log_path = os.path.join(self._workdir, "redis.log")
+        self._process = subprocess.Popen(
+            [
+                binary,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                self._workdir,
+                "--logfile",
+                self._log_path,
+            ],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            self._wait_until_ready(binary)
+        except BaseException:
+            self.stop()
+            raise
+
+    def _wait_until_ready(self, binary: str) -> None:
+        deadline = time.monotonic() + REDIS_START_TIMEOUT_SECONDS
+        while not _answers_ping(self.port):
+            if self._process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(
+                    f"redis-server ({binary}) did not answer PING on port {self.port} "
+                    f"(exit code {self._process.poll()}); log tail:\n{self._log_tail()}",
+                    pytrace=False,
+                )
+            time.sleep(0.05)
+
+    def _log_tail(self) -> str:
+        if not os.path.exists(self._log_path):
+            return ""
+        with open(self._log_path, encoding="utf-8", errors="replace") as handle:
+            return handle.read()[-2000:]
+
+    def stop(self) -> None:
+        """Terminate the server (idempotent) and remove its directory."""
+        if self._process.poll() is None:
+            self._process.terminate()
+            try:
+                self._process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+                self._process.wait()
+        shutil.rmtree(self._workdir, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> Iterator[str]:
+    """URL of a Redis server for this test session: ``$REDIS_URL`` or a throwaway server."""
+    configured = os.environ.get("REDIS_URL")
+    if configured:
+        yield configured
+        return
+    server = RedisServer()
+    try:
+        yield server.url
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def disposable_redis() -> Iterator[RedisServer]:
+    """A private server a test may stop (to simulate an outage); needs ``redis-server``."""
+    server = RedisServer()
+    try:
+        yield server
+    finally:
+        server.stop()
