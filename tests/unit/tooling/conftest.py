@@ -32,7 +32,9 @@ def ci_copy(tmp_path: Path) -> Path:
 def run_tooling() -> RunTooling:
     """Run ``python -m tta_tooling <args>`` as a user would; returns the finished process."""
 
-    def run(*args: str | Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    def run(
+        *args: str | Path, env: dict[str, str] | None = None
+    ) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [sys.executable, "-m", "tta_tooling", *map(str, args)],
             capture_output=True,

@@ -24,7 +24,11 @@ def test_repository_passes(ci_copy: Path, run_tooling: RunTooling) -> None:
 
 
 def test_step_running_pytest_directly(ci_copy: Path, run_tooling: RunTooling) -> None:
-    _replace(ci_copy / ".github/workflows/quality-check.yml", "run: uvx nox -t quality", "run: pytest tests")
+    _replace(
+        ci_copy / ".github/workflows/quality-check.yml",
+        "run: uvx nox -t quality",
+        "run: pytest tests",
+    )
     done = run_tooling("ci-config", "--root", ci_copy)
     assert done.returncode == 1
     assert ".github/workflows/quality-check.yml:" in done.stdout
@@ -73,7 +77,7 @@ def test_default_session_run_by_no_workflow(ci_copy: Path, run_tooling: RunTooli
     noxfile.write_text(
         noxfile.read_text(encoding="utf-8").replace(
             'if __name__ == "__main__":',
-            '@nox.session(python=False)\ndef orphan(session: nox.Session) -> None:\n'
+            "@nox.session(python=False)\ndef orphan(session: nox.Session) -> None:\n"
             '    """A gate no workflow runs."""\n\n\nif __name__ == "__main__":',
         ),
         encoding="utf-8",
@@ -137,7 +141,9 @@ def test_missing_noxfile_is_a_usage_error(tmp_path: Path, run_tooling: RunToolin
 
 
 def test_json_and_github_formats(ci_copy: Path, run_tooling: RunTooling) -> None:
-    _replace(ci_copy / ".github/workflows/quality-check.yml", "run: uvx nox -t quality", "run: pytest")
+    _replace(
+        ci_copy / ".github/workflows/quality-check.yml", "run: uvx nox -t quality", "run: pytest"
+    )
     as_json = run_tooling("check-gates", "--root", ci_copy, "--format", "json")
     findings = json.loads(as_json.stdout)
     assert as_json.returncode == 1
@@ -152,4 +158,6 @@ def test_json_and_github_formats(ci_copy: Path, run_tooling: RunTooling) -> None
     env = {**os.environ, "GITHUB_ACTIONS": "true"}
     annotated = run_tooling("check-gates", "--root", ci_copy, env=env)
     line = findings[0]["line"]
-    assert annotated.stdout.startswith(f"::error file=.github/workflows/quality-check.yml,line={line}::")
+    assert annotated.stdout.startswith(
+        f"::error file=.github/workflows/quality-check.yml,line={line}::"
+    )

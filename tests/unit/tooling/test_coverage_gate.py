@@ -11,7 +11,7 @@ import pytest
 
 from .conftest import RunTooling
 
-MODULE = '''
+MODULE = """
 def used(x):
     return x + 1
 
@@ -20,7 +20,7 @@ def unused(x):
     if x:
         return x - 1
     return 0
-'''
+"""
 
 
 def _package(root: Path, name: str, stage: str) -> Path:
@@ -72,7 +72,9 @@ def test_package_below_its_stage_threshold_fails(tmp_path: Path, run_tooling: Ru
 def test_all_packages_meeting_thresholds_pass(tmp_path: Path, run_tooling: RunTooling) -> None:
     module = _package(tmp_path, "good", "staging")
     report = _measure(
-        tmp_path, f"import runpy; m = runpy.run_path({str(module)!r}); m['used'](1); m['unused'](1); m['unused'](0)"
+        tmp_path,
+        f"import runpy; m = runpy.run_path({str(module)!r});"
+        "m['used'](1); m['unused'](1); m['unused'](0)",
     )
     done = run_tooling("coverage-gate", "--root", tmp_path, "--coverage-json", report)
     assert done.returncode == 0, done.stderr
@@ -91,7 +93,10 @@ def test_package_without_data_fails(tmp_path: Path, run_tooling: RunTooling) -> 
 @pytest.mark.parametrize(
     ("stage_line", "message"),
     [
-        ('stage = "beta"', "field [tool.tta] stage is 'beta'; expected one of development, staging, production"),
+        (
+            'stage = "beta"',
+            "field [tool.tta] stage is 'beta'; expected one of development, staging, production",
+        ),
         ("", "field [tool.tta] stage is None; expected one of development, staging, production"),
     ],
 )

@@ -14,7 +14,11 @@ _ROW = re.compile(r"^\| `(?P<name>[^`]+)` \| (?P<tags>[^|]*) \| (?P<description>
 def _readme_rows() -> set[tuple[str, str, str]]:
     text = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
     table = text.split("<!-- sessions:start -->")[1].split("<!-- sessions:end -->")[0]
-    rows = {(m["name"], m["tags"].strip(), m["description"]) for m in map(_ROW.match, table.splitlines()) if m}
+    rows = {
+        (m["name"], m["tags"].strip(), m["description"])
+        for m in map(_ROW.match, table.splitlines())
+        if m
+    }
     assert rows, "README.md has no session table between the sessions markers"
     return rows
 

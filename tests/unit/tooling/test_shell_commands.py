@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from tta_tooling.nox_invocations import NoxInvocation, parse_nox
 from tta_tooling.shell_commands import SimpleCommand, split_script
 
