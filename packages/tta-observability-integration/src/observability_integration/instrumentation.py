@@ -9,7 +9,9 @@ child; ``on_end`` detaches it, records the outcome and ends it.
 The hot path avoids the SDK's conveniences on purpose: attribute dicts and
 metric label children are built once per primitive, the span is started with
 ``Tracer.start_span`` plus ``context.attach`` instead of the
-``start_as_current_span`` context manager, and durations come from
+``start_as_current_span`` context manager, the span starts with
+``outcome="success"`` (overwritten on the rare error path, so a successful run
+sets no attribute after the start), and durations come from
 ``time.perf_counter_ns``.
 """
 
@@ -78,13 +80,9 @@ class ObservabilityHook:
         """Start the primitive's span and make it current in this task."""
         try:
             binding = self.binding_for(primitive)
-            attributes = binding.attributes.copy()
-            workflow_id = getattr(context, "workflow_id", None)
-            if workflow_id is not None:
-                attributes["workflow.id"] = str(workflow_id)
-            session_id = getattr(context, "session_id", None)
-            if session_id is not None:
-                attributes["workflow.session_id"] = str(session_id)
+            attributes = binding.span_attributes(
+                getattr(context, "workflow_id", None), getattr(context, "session_id", None)
+            )
             span = self._tracer.start_span(binding.primitive_type, attributes=attributes)
             token = attach(_set_span_in_context(span))
         except Exception:  # instrumentation must never break a workflow
@@ -107,8 +105,7 @@ class ObservabilityHook:
             binding, span, context_token, started = cast(_Token, token)
             detach(context_token)
             if error is None:
-                binding.executions["success"].inc()
-                span.set_attribute("outcome", "success")
+                binding.executions["success"].inc()  # the span already says "success"
             else:
                 outcome = outcome_of(error)
                 binding.executions[outcome].inc()

@@ -90,6 +90,7 @@ class PrimitiveBinding:
         "_cache_seen",
         "_metrics",
         "_routes",
+        "_span_attributes",
         "attributes",
         "duration",
         "executions",
@@ -114,6 +115,26 @@ class PrimitiveBinding:
         self._cache_seen = [0, 0]  # hits, misses
         self._cache_ratio: Gauge | None = None
         self._routes: dict[str, Counter] = {}
+        # ((workflow_id, session_id), attributes): one tuple, so threads never see a mix.
+        self._span_attributes: tuple[tuple[object, object], dict[str, str]] | None = None
+
+    def span_attributes(self, workflow_id: object, session_id: object) -> dict[str, str]:
+        """Start attributes of this primitive's span in a workflow run (do not mutate).
+
+        The dict is reused while the workflow and session ids stay the same, as
+        they do for every primitive of one run.
+        """
+        key = (workflow_id, session_id)
+        cached = self._span_attributes
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        attributes = {**self.attributes, "outcome": "success"}
+        if workflow_id is not None:
+            attributes["workflow.id"] = str(workflow_id)
+        if session_id is not None:
+            attributes["workflow.session_id"] = str(session_id)
+        self._span_attributes = (key, attributes)
+        return attributes
 
     def cache_lookup(self, hit: bool) -> None:
         """Count a cache hit or miss and update the hit ratio."""
