@@ -25,6 +25,7 @@ PYPROJECT = nox.project.load_toml(ROOT / "pyproject.toml")
 PYTHON_VERSIONS: list[str] = nox.project.python_versions(PYPROJECT)
 DEFAULT_PYTHON = PYTHON_VERSIONS[0]
 COVERAGE_DIR = ROOT / ".nox" / "coverage-data"
+BENCHMARK_DIR = ROOT / ".nox" / "benchmarks"
 
 
 def install(session: nox.Session, *groups: str) -> None:
@@ -91,6 +92,35 @@ def coverage(session: nox.Session) -> None:
     report = str(COVERAGE_DIR / "coverage.json")
     session.run("coverage", "json", "--quiet", "-o", report, env=env)
     session.run("tta-tooling", "coverage-gate", "--coverage-json", report, *session.posargs)
+
+
+@nox.session(python=DEFAULT_PYTHON, tags=["services", "linux"])
+def integration(session: nox.Session) -> None:
+    """Run tests/integration against a real Redis (REDIS_URL, or a redis-server it starts)."""
+    install(session, "integration")
+    session.run("pytest", "tests/integration", *session.posargs)
+
+
+@nox.session(python=DEFAULT_PYTHON, tags=["services", "linux"])
+def observability(session: nox.Session) -> None:
+    """Serve and parse /metrics, check trace propagation and that every primitive is instrumented."""
+    install(session, "test")
+    session.run("python", "-m", "observability_integration.health_check")
+    session.run("pytest", "tests/integration/test_observability_trace_propagation.py", *session.posargs)
+
+
+@nox.session(python=DEFAULT_PYTHON, tags=["performance", "linux"])
+def benchmarks(session: nox.Session) -> None:
+    """Run the pytest-benchmark suites; each asserts its ratio to a floor measured in the same run."""
+    install(session, "bench")
+    BENCHMARK_DIR.mkdir(parents=True, exist_ok=True)
+    session.run(
+        "pytest",
+        "tests/performance",
+        "--benchmark-only",
+        f"--benchmark-json={BENCHMARK_DIR / 'benchmark-results.json'}",
+        *session.posargs,
+    )
 
 
 @nox.session(name="ci-config", python=DEFAULT_PYTHON, tags=["quality", "linux"])
