@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tta_tooling.errors import InputError
+from tta_tooling.errors import InputError, read_input
 from tta_tooling.packages_config import WorkspacePackage, workspace_packages
 
 
@@ -66,9 +66,7 @@ def render_table(results: list[PackageCoverage]) -> str:
 
 def _load_report(path: Path) -> dict[str, Any]:
     try:
-        report = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise InputError(path, f"cannot read: {error.strerror}") from error
+        report = json.loads(read_input(path))
     except json.JSONDecodeError as error:
         raise InputError(path, f"invalid JSON: {error.msg}", line=error.lineno) from error
     files = report.get("files") if isinstance(report, dict) else None

@@ -14,3 +14,13 @@ class InputError(Exception):
         self.message = message
         where = f"{self.path}:{line}" if line is not None else self.path
         super().__init__(f"{where}: {message}")
+
+
+def read_input(path: Path) -> str:
+    """The text of ``path``; an unreadable file becomes :class:`InputError`."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise InputError(path, f"cannot read: {error.strerror}") from error
+    except UnicodeDecodeError as error:
+        raise InputError(path, f"not UTF-8 text: {error.reason}") from error

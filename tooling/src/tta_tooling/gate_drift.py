@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tta_tooling.errors import read_input
 from tta_tooling.findings import Finding
 from tta_tooling.jsonc import load_jsonc
 from tta_tooling.nox_invocations import NoxInvocation, parse_nox
@@ -105,7 +106,7 @@ def _check_vscode_tasks(
     root: Path, path: Path, catalog: SessionCatalog, coverage: _Coverage
 ) -> Iterator[Finding]:
     document = load_jsonc(path)
-    text = path.read_text(encoding="utf-8")
+    text = read_input(path)
     tasks = document.get("tasks", []) if isinstance(document, dict) else []
     for task in tasks:
         if not isinstance(task, dict) or "command" not in task:

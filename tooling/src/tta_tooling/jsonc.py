@@ -8,17 +8,14 @@ from typing import Any
 
 import json5
 
-from tta_tooling.errors import InputError
+from tta_tooling.errors import InputError, read_input
 
 _LINE_IN_ERROR = re.compile(r"^<string>:(\d+) ")
 
 
 def load_jsonc(path: Path) -> Any:
     """Parse ``path``; a syntax error becomes :class:`InputError` with file and line."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise InputError(path, f"cannot read: {error.strerror}") from error
+    text = read_input(path)
     try:
         return json5.loads(text)
     except ValueError as error:

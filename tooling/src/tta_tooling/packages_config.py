@@ -6,7 +6,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from tta_tooling.errors import InputError
+from tta_tooling.errors import InputError, read_input
 
 STAGE_THRESHOLDS: dict[str, float] = {"development": 60.0, "staging": 70.0, "production": 80.0}
 
@@ -35,9 +35,9 @@ def workspace_packages(root: Path) -> list[WorkspacePackage]:
 
 def _read_package(path: Path) -> WorkspacePackage:
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as error:
-        raise InputError(path, f"cannot parse TOML: {error}") from error
+        data = tomllib.loads(read_input(path))
+    except tomllib.TOMLDecodeError as error:
+        raise InputError(path, f"invalid TOML: {error}") from error
     name = data.get("project", {}).get("name")
     if not isinstance(name, str):
         raise InputError(path, "field [project] name is missing")

@@ -7,7 +7,7 @@ from typing import Any
 
 import yaml
 
-from tta_tooling.errors import InputError
+from tta_tooling.errors import InputError, read_input
 
 
 class LineDict(dict[Any, Any]):
@@ -31,10 +31,7 @@ _LineLoader.add_constructor(
 
 def load_yaml(path: Path) -> Any:
     """Parse ``path``; a syntax error becomes :class:`InputError` with file and line."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise InputError(path, f"cannot read: {error.strerror}") from error
+    text = read_input(path)
     try:
         return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
     except yaml.MarkedYAMLError as error:
