@@ -96,22 +96,24 @@ def coverage(session: nox.Session) -> None:
 
 @nox.session(python=DEFAULT_PYTHON, tags=["services", "linux"])
 def integration(session: nox.Session) -> None:
-    """Run tests/integration against a real Redis (REDIS_URL, or a redis-server it starts)."""
+    """Run tests/integration against real Redis (REDIS_URL, or a redis-server it starts)."""
     install(session, "integration")
     session.run("pytest", "tests/integration", *session.posargs)
 
 
 @nox.session(python=DEFAULT_PYTHON, tags=["services", "linux"])
 def observability(session: nox.Session) -> None:
-    """Serve and parse /metrics, check trace propagation and that every primitive is instrumented."""
+    """Serve and parse /metrics; check trace propagation and that each primitive is traced."""
     install(session, "test")
     session.run("python", "-m", "observability_integration.health_check")
-    session.run("pytest", "tests/integration/test_observability_trace_propagation.py", *session.posargs)
+    session.run(
+        "pytest", "tests/integration/test_observability_trace_propagation.py", *session.posargs
+    )
 
 
 @nox.session(python=DEFAULT_PYTHON, tags=["performance", "linux"])
 def benchmarks(session: nox.Session) -> None:
-    """Run the pytest-benchmark suites; each asserts its ratio to a floor measured in the same run."""
+    """Run pytest-benchmark suites; each asserts its ratio to a floor measured in the same run."""
     install(session, "bench")
     BENCHMARK_DIR.mkdir(parents=True, exist_ok=True)
     session.run(
