@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import socket
 import uuid
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -15,6 +15,7 @@ from tta_dev_primitives import (
     LambdaPrimitive,
     MockPrimitive,
     PrimitiveEvent,
+    RecordingHook,
     RedisBackend,
     WorkflowContext,
     hooks,
@@ -141,26 +142,6 @@ def _closed_port() -> int:
         return port
 
 
-class RecordingHook:
-    def __init__(self) -> None:
-        self.events: list[tuple[PrimitiveEvent, dict[str, Any]]] = []
-
-    def on_start(self, primitive: Any, context: WorkflowContext) -> object:
-        return None
-
-    def on_end(self, token: object, primitive: Any, context: WorkflowContext, error: Any) -> None:
-        pass
-
-    def on_event(
-        self,
-        primitive: Any,
-        context: WorkflowContext,
-        event: PrimitiveEvent,
-        attributes: Mapping[str, str | int | float | bool],
-    ) -> None:
-        self.events.append((event, dict(attributes)))
-
-
 async def test_outage_never_fails_a_cached_call(ctx: WorkflowContext) -> None:
     unreachable = RedisBackend(f"redis://127.0.0.1:{_closed_port()}/0", socket_timeout=0.5)
     hook = RecordingHook()
@@ -176,7 +157,7 @@ async def test_outage_never_fails_a_cached_call(ctx: WorkflowContext) -> None:
     assert inner.call_count == 2
     assert cache.stats.backend_errors == 4
     assert cache.stats.hits == 0
-    errors = [attrs for event, attrs in hook.events if event is PrimitiveEvent.CACHE_BACKEND_ERROR]
+    errors = hook.events(PrimitiveEvent.CACHE_BACKEND_ERROR)
     assert [e["operation"] for e in errors] == ["get", "set", "get", "set"]
     assert all(e["error_type"] == "ConnectionError" for e in errors)
 

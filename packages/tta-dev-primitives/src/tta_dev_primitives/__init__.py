@@ -29,7 +29,7 @@ from tta_dev_primitives.lambda_primitive import LambdaPrimitive
 from tta_dev_primitives.recovery.fallback import FallbackPrimitive
 from tta_dev_primitives.recovery.retry import RetryPrimitive
 from tta_dev_primitives.recovery.timeout import TimeoutPrimitive
-from tta_dev_primitives.testing import MockCall, MockPrimitive
+from tta_dev_primitives.testing import MockCall, MockPrimitive, RecordingHook
 
 __all__ = [
     "MISSING",
@@ -47,6 +47,7 @@ __all__ = [
     "MockPrimitive",
     "ParallelPrimitive",
     "PrimitiveEvent",
+    "RecordingHook",
     "RedisBackend",
     "RetryPrimitive",
     "RouteDecision",
