@@ -18,7 +18,7 @@ import nox
 nox.needs_version = ">=2025.2.9"
 nox.options.default_venv_backend = "uv|virtualenv"
 nox.options.reuse_venv = "yes"
-nox.options.error_on_missing_interpreters = bool(os.environ.get("CI"))
+nox.options.error_on_missing_interpreters = os.environ.get("CI", "").lower() in {"1", "true"}
 
 ROOT = Path(__file__).parent
 PYPROJECT = nox.project.load_toml(ROOT / "pyproject.toml")
