@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 import subprocess
 import sys
@@ -11,7 +10,8 @@ from pathlib import Path
 
 from tta_tooling.errors import InputError
 
-# One line of `nox --list`: "* name [tag,tag] -> description" ("-" = not default).
+# One line of `nox --list`: "* name [tag,tag] -> description"; with no selection
+# given, "*" marks the default sessions and "-" the others.
 _LIST_LINE = re.compile(r"^(?P<mark>[*-]) (?P<name>\S+)(?: \[(?P<tags>[^\]]*)\])?(?: -> .*)?$")
 # The parametrization suffix nox adds to a session's name: "-3.12" or "(x=1)".
 _PARAM_SUFFIX = re.compile(r"(-\d+(\.\d+)*|\(.*\))$")
@@ -62,17 +62,15 @@ def load_catalog(noxfile: Path) -> SessionCatalog:
     """List the sessions of ``noxfile`` by asking nox (``nox --list``)."""
     if not noxfile.is_file():
         raise InputError(noxfile, "noxfile not found")
-    listing = _run_nox(noxfile, "--list")
-    defaults = {entry["session"] for entry in json.loads(_run_nox(noxfile, "--list", "--json"))}
     sessions = []
-    for line in listing.splitlines():
+    for line in _run_nox(noxfile, "--list").splitlines():
         match = _LIST_LINE.match(line.strip())
         if not match:
             continue
         name = match["name"]
         tags = frozenset(t for t in (match["tags"] or "").split(",") if t)
         base = _PARAM_SUFFIX.sub("", name)
-        sessions.append(Session(name, base, tags, default=name in defaults))
+        sessions.append(Session(name, base, tags, default=match["mark"] == "*"))
     if not sessions:
         raise InputError(noxfile, "nox --list reported no sessions")
     return SessionCatalog(tuple(sessions))

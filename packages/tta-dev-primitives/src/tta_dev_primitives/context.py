@@ -69,7 +69,7 @@ class WorkflowContext:
 
     def record_route(self, router: str, route: str, cost_saved: float) -> None:
         """Record a routing decision on this context."""
-        self.route_decisions.append(RouteDecision._make((router, route, cost_saved)))
+        self.route_decisions.append(RouteDecision(router, route, cost_saved))
 
     @property
     def cost_saved(self) -> float:

@@ -24,11 +24,12 @@ import urllib.request
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from opentelemetry.sdk.trace import ReadableSpan
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from prometheus_client.parser import text_string_to_metric_families
-from tta_dev_primitives import WorkflowContext
+from tta_dev_primitives import WorkflowContext, WorkflowPrimitive
 
 from observability_integration.apm_setup import (
     force_flush,
@@ -42,6 +43,7 @@ from observability_integration.apm_setup import (
 from observability_integration.metrics import EXPECTED_FAMILIES
 from observability_integration.sample_workflow import (
     EXPECTED_EDGES,
+    SampleWorkflow,
     build_probe,
     build_sample_workflow,
     discover_primitive_types,
@@ -90,14 +92,15 @@ def _primitive_name(span: ReadableSpan) -> str | None:
     return None if value is None else str(value)
 
 
-async def _run_workflow() -> None:
-    sample = build_sample_workflow()
+async def _run_workflow(sample: SampleWorkflow) -> None:
     with get_tracer(_SCOPE).start_as_current_span(_WORKFLOW_ROOT):
         await sample.workflow.execute(sample.input_data, sample.context)
 
 
-async def _run_probes(report: HealthReport) -> None:
-    known = build_sample_workflow().types
+async def _run_probes(
+    report: HealthReport, known: frozenset[type[WorkflowPrimitive[Any, Any]]]
+) -> None:
+    """Run every exported primitive type the sample workflow does not contain."""
     context = WorkflowContext("health-check-coverage", "health-check-session")
     with get_tracer(_SCOPE).start_as_current_span(_COVERAGE_ROOT):
         for cls in discover_primitive_types():
@@ -256,13 +259,14 @@ def run_health_check(host: str = "127.0.0.1", port: int = 0, timeout: float = 5.
     try:
         report.url = metrics_url()
         get_meter(_SCOPE).create_counter(_METER_FAMILY, description="Health check runs.").add(1)
+        sample = build_sample_workflow()
         try:
-            asyncio.run(_run_workflow())
+            asyncio.run(_run_workflow(sample))
         except Exception as exc:
             report.problems.append(
                 f"workflow: the sample workflow raised {type(exc).__name__}: {exc}"
             )
-        asyncio.run(_run_probes(report))
+        asyncio.run(_run_probes(report, sample.types))
         force_flush()
         spans = exporter.get_finished_spans()
         _check_metrics(report, report.url, timeout)

@@ -1,4 +1,9 @@
-"""A small HTTP server that serves one Prometheus registry at ``/metrics``."""
+"""A small HTTP server that serves one Prometheus registry at ``/metrics``.
+
+prometheus_client's ``start_http_server`` serves with a 0.5 s poll interval,
+which would make every ``shutdown_observability()`` wait up to half a second;
+this server is the same wsgiref + ``make_wsgi_app`` pair with a short poll.
+"""
 
 from __future__ import annotations
 

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, TypeVar
 
 from tta_dev_primitives import hooks
 from tta_dev_primitives.base import WorkflowPrimitive
-from tta_dev_primitives.context import RouteDecision
 from tta_dev_primitives.errors import UnknownRouteError
 from tta_dev_primitives.hooks import PrimitiveEvent
 
@@ -18,8 +17,6 @@ __all__ = ["RouterPrimitive"]
 
 TIn = TypeVar("TIn")
 TOut = TypeVar("TOut")
-
-_new_decision = RouteDecision._make
 
 
 class RouterPrimitive(WorkflowPrimitive[TIn, TOut]):
@@ -89,7 +86,7 @@ class RouterPrimitive(WorkflowPrimitive[TIn, TOut]):
             route = self._default_route
             primitive = self._routes[route]
         cost_saved = self._cost_saved[route]
-        context.route_decisions.append(_new_decision((self.name, route, cost_saved)))
+        context.record_route(self.name, route, cost_saved)
         hook = hooks.active
         if hook is not None:
             hook.on_event(
