@@ -9,9 +9,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from tta_tooling.errors import InputError
-from tta_tooling.findings import Finding
-from tta_tooling.gate_drift import check_gates
-from tta_tooling.nox_sessions import load_catalog
+from tta_tooling.gates.gate_drift import check_gates
+from tta_tooling.gates.nox_sessions import load_catalog
+from tta_tooling.reporting import Finding
 
 # (check-jsonschema builtin schema, files it validates) relative to the repository root.
 SCHEMA_CHECKS: tuple[tuple[str, str], ...] = (

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import RunTooling
+from ..conftest import RunTooling
 
 MODULE = """
 def used(x):

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from tta_tooling.errors import InputError, read_input
-from tta_tooling.packages_config import WorkspacePackage, workspace_packages
+from tta_tooling.gates.packages_config import WorkspacePackage, workspace_packages
 
 
 @dataclass(frozen=True, slots=True)

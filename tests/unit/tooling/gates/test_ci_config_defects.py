@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import RunTooling
+from ..conftest import RunTooling
 
 
 def _replace(path: Path, old: str, new: str) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from tta_tooling.shell_commands import SimpleCommand
+from tta_tooling.gates.shell_commands import SimpleCommand
 
 # Ways to launch nox: "nox", "uvx nox", "uv tool run nox", "pipx run nox", "python -m nox".
 _LAUNCHERS: tuple[tuple[str, ...], ...] = (

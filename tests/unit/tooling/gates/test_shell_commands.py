@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from tta_tooling.nox_invocations import NoxInvocation, parse_nox
-from tta_tooling.shell_commands import SimpleCommand, split_script
+from tta_tooling.gates.nox_invocations import NoxInvocation, parse_nox
+from tta_tooling.gates.shell_commands import SimpleCommand, split_script
 
 
 def test_split_script_handles_operators_continuations_comments_and_substitutions() -> None:

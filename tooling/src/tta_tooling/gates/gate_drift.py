@@ -16,12 +16,12 @@ from pathlib import Path
 from typing import Any
 
 from tta_tooling.errors import read_input
-from tta_tooling.findings import Finding
-from tta_tooling.jsonc import load_jsonc
-from tta_tooling.nox_invocations import NoxInvocation, parse_nox
-from tta_tooling.nox_sessions import SessionCatalog
-from tta_tooling.shell_commands import SimpleCommand, split_script
-from tta_tooling.yaml_loading import LineDict, load_yaml
+from tta_tooling.gates.jsonc import load_jsonc
+from tta_tooling.gates.nox_invocations import NoxInvocation, parse_nox
+from tta_tooling.gates.nox_sessions import SessionCatalog
+from tta_tooling.gates.shell_commands import SimpleCommand, split_script
+from tta_tooling.gates.yaml_loading import LineDict, load_yaml
+from tta_tooling.reporting import Finding
 
 _GITHUB_FILES = frozenset(
     {"$GITHUB_ENV", "$GITHUB_PATH", "$GITHUB_OUTPUT", "$GITHUB_STEP_SUMMARY", "/dev/null"}

@@ -1,0 +1,71 @@
+"""The gates family's commands: check-gates, ci-config, coverage-gate."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from tta_tooling.gates.ci_config import check_ci_config
+from tta_tooling.gates.coverage_gate import measure, render_table
+from tta_tooling.gates.gate_drift import check_gates
+from tta_tooling.gates.nox_sessions import load_catalog
+from tta_tooling.reporting import Finding, on_github_actions, render
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add this family's subcommands to the ``tta-tooling`` parser."""
+    for name, help_text, handler in (
+        ("check-gates", "workflows and VS Code tasks only run existing nox sessions", _check_gates),
+        ("ci-config", "check-gates plus schema validation and zizmor on CI files", _ci_config),
+    ):
+        command = _add(commands, name, help_text, handler)
+        command.add_argument(
+            "--format", choices=("text", "json"), default="text", help="output format"
+        )
+    _add(
+        commands, "coverage-gate", "each package meets its stage's coverage threshold", _coverage
+    ).add_argument("--coverage-json", type=Path, required=True, help="a `coverage json` report")
+
+
+def _add(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+    name: str,
+    help_text: str,
+    handler: object,
+) -> argparse.ArgumentParser:
+    command = commands.add_parser(name, help=help_text, description=help_text)
+    command.add_argument("--root", type=Path, default=Path.cwd(), help="repository root")
+    command.set_defaults(handler=handler)
+    return command
+
+
+def _check_gates(args: argparse.Namespace) -> int:
+    root = args.root.resolve()
+    return _report(check_gates(root, load_catalog(root / "noxfile.py")), args, "gate drift")
+
+
+def _ci_config(args: argparse.Namespace) -> int:
+    return _report(check_ci_config(args.root.resolve()), args, "CI configuration")
+
+
+def _coverage(args: argparse.Namespace) -> int:
+    results = measure(args.root.resolve(), args.coverage_json)
+    print(render_table(results))
+    failed = [r for r in results if not r.passed]
+    for r in failed:
+        print(
+            f"FAIL {r.package.name}: {r.percent:.1f}% is below the {r.package.stage} "
+            f"threshold of {r.package.threshold:.0f}%",
+            file=sys.stderr,
+        )
+    return 1 if failed else 0
+
+
+def _report(findings: list[Finding], args: argparse.Namespace, subject: str) -> int:
+    if findings or args.format == "json":
+        print(render(findings, args.format, github=on_github_actions()))
+    if args.format == "text":
+        verdict = f"{len(findings)} problem(s)" if findings else "no problems"
+        print(f"{subject}: {verdict}", file=sys.stderr)
+    return 1 if findings else 0
