@@ -14,7 +14,7 @@ from functools import cached_property
 
 from tta_tooling.efficiency.patterns import CallPattern
 
-__all__ = ["LlmCall", "Receiver", "Scope", "SourceModule", "final_name", "walk_scope"]
+__all__ = ["LlmCall", "Receiver", "Scope", "SourceModule", "walk_scope"]
 
 Scope = ast.Module | ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda
 _SCOPE_TYPES = (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
@@ -143,11 +143,21 @@ class SourceModule:
             return Receiver()
         return self.instance_of(func, pattern, call, 0)
 
+    def final_name(self, call: ast.Call) -> str | None:
+        """The name a call spells last (``f`` in ``f()`` and ``a.b.f()``), or the
+        original name of a function imported under an alias."""
+        func = call.func
+        if isinstance(func, ast.Attribute):
+            return func.attr
+        if isinstance(func, ast.Name):
+            return self._imports.get(func.id, func.id).rpartition(".")[2]
+        return None
+
     def matching(self, patterns: tuple[CallPattern, ...]) -> Iterator[ast.Call]:
         """Every call in the file matching one of ``patterns``."""
         finals = {p.final_name for p in patterns}
         for call in self.calls:
-            if final_name(call) in finals and any(
+            if self.final_name(call) in finals and any(
                 self.matches(call, p) is not None for p in patterns
             ):
                 yield call
@@ -159,7 +169,7 @@ class SourceModule:
             by_final.setdefault(pattern.final_name, []).append(pattern)
         found: list[LlmCall] = []
         for call in self.calls:
-            for pattern in by_final.get(final_name(call) or "", ()):
+            for pattern in by_final.get(self.final_name(call) or "", ()):
                 receiver = self.matches(call, pattern)
                 if receiver is not None:
                     found.append(LlmCall(call, pattern, receiver))
@@ -352,16 +362,6 @@ class SourceModule:
         """1-based column of ``node`` in characters (the AST counts UTF-8 bytes)."""
         line = self._lines[node.lineno - 1] if node.lineno <= len(self._lines) else ""
         return len(line.encode()[: node.col_offset].decode(errors="ignore")) + 1
-
-
-def final_name(call: ast.Call) -> str | None:
-    """The name a call spells last: ``f`` in ``f()`` and ``a.b.f()``."""
-    func = call.func
-    if isinstance(func, ast.Attribute):
-        return func.attr
-    if isinstance(func, ast.Name):
-        return func.id
-    return None
 
 
 def _is_attr(target: ast.expr, attr: str) -> bool:

@@ -76,7 +76,8 @@ def scan(root: Path, config: EfficiencyConfig, paths: list[str] | None = None) -
 
 def _call_filter(patterns: tuple[CallPattern, ...]) -> re.Pattern[str]:
     finals = sorted({re.escape(p.final_name) for p in patterns})
-    return re.compile(rf"\b(?:{'|'.join(finals)})\s*\(")
+    # ``name(`` at a call site, or ``name as alias`` in an import that renames it.
+    return re.compile(rf"\b(?:{'|'.join(finals)})(?:\s*\(|\s+as\b)")
 
 
 def _parse(relpath: str, source: str) -> ast.Module:
