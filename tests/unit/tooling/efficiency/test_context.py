@@ -16,7 +16,9 @@ ACCUMULATION_POSITIVE = {
             history = [{"role": "system", "content": "Be brief."}]
             while True:
                 history.append({"role": "user", "content": read_line()})
-                reply = client.chat.completions.create(model="m", messages=history, max_tokens=99)  # expect
+                reply = client.chat.completions.create(  # expect
+                    model="m", messages=history, max_tokens=99
+                )
                 history.append(reply.choices[0].message)
     """,
     "prompt string grown with += then sent": """
@@ -53,7 +55,9 @@ ACCUMULATION_NEGATIVE = {
             history = []
             while True:
                 history.append({"role": "user", "content": read_line()})
-                reply = client.chat.completions.create(model="m", messages=history[-20:], max_tokens=99)
+                reply = client.chat.completions.create(
+                    model="m", messages=history[-20:], max_tokens=99
+                )
                 history.append(reply.choices[0].message)
     """,
     "guarded by len, or a bounded deque": """
@@ -88,7 +92,8 @@ ACCUMULATION_NEGATIVE = {
                     batch = []
             for item in items:
                 history.append(item)
-            litellm.completion(model="m", messages=trim_messages(history, max_tokens=500), max_tokens=9)
+            trimmed = trim_messages(history, max_tokens=500)
+            litellm.completion(model="m", messages=trimmed, max_tokens=9)
     """,
 }
 
@@ -99,7 +104,9 @@ WHOLE_DOCUMENT_POSITIVE = {
 
         def review(path):
             return litellm.completion(  # expect
-                model="m", messages=[{"role": "user", "content": Path(path).read_text()}], max_tokens=9
+                model="m",
+                messages=[{"role": "user", "content": Path(path).read_text()}],
+                max_tokens=9,
             )
     """,
     "open().read() through a name and an f-string": """
@@ -120,7 +127,8 @@ WHOLE_DOCUMENT_POSITIVE = {
 
         def explain(stream):
             body = "".join(stream.readlines())
-            return client.messages.create(model="m", max_tokens=9, messages=[{"role": "user", "content": body}])  # expect
+            message = {"role": "user", "content": body}
+            return client.messages.create(model="m", max_tokens=9, messages=[message])  # expect
     """,
 }
 

@@ -36,7 +36,7 @@ POSITIVE = {
         def drain(queue):
             while queue:
                 item = queue.pop()
-                ask(model="gpt-4o", messages=[{"role": "user", "content": item}], max_tokens=5)  # expect
+                ask(model="gpt-4o", messages=[item], max_tokens=5)  # expect
     """,
     "anthropic client in an async for": """
         import anthropic
@@ -58,7 +58,7 @@ NEGATIVE = {
 
         async def answer_all(questions):
             return await asyncio.gather(*[
-                client.chat.completions.create(model="m", messages=[{"role": "user", "content": q}], max_tokens=9)
+                client.chat.completions.create(model="m", messages=[q], max_tokens=9)
                 for q in questions
             ])
     """,

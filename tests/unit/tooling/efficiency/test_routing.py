@@ -13,10 +13,10 @@ POSITIVE = {
         client = OpenAI()
 
         def draft(text):
-            return client.chat.completions.create(model="gpt-4o-mini", messages=[text], max_tokens=9)
+            return client.chat.completions.create(model="gpt-4o-mini", messages=[text])
 
         def polish(text):
-            return client.chat.completions.create(model="gpt-4o", messages=[text], max_tokens=9)  # expect
+            return client.chat.completions.create(model="gpt-4o", messages=[text])  # expect
     """,
     "two LangChain model objects": """
         from langchain_anthropic import ChatAnthropic
@@ -75,7 +75,8 @@ NEGATIVE = {
             return litellm.completion(model=model, messages=[q], max_tokens=9)
 
         def classify(q):
-            return litellm.completion(model="gpt-4o-mini" if len(q) < 9 else "gpt-4o", messages=[q], max_tokens=9)
+            model = "gpt-4o-mini" if len(q) < 9 else "gpt-4o"
+            return litellm.completion(model=model, messages=[q], max_tokens=9)
     """,
     "model= on calls that are not LLM calls": """
         def generate_report(model, rows):
