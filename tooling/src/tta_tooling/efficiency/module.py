@@ -81,12 +81,8 @@ class SourceModule:
         self.parents: dict[ast.AST, ast.AST] = {}
         self.calls: list[ast.Call] = []
         self._imports: dict[str, str] = {}
-        for node in ast.walk(tree):
-            for child in ast.iter_child_nodes(node):
-                self.parents[child] = node
-            if isinstance(node, ast.Call):
-                self.calls.append(node)
-            elif isinstance(node, ast.Import):
+        for node in self._index(tree):
+            if isinstance(node, ast.Import):
                 for alias in node.names:
                     if alias.asname:
                         self._imports[alias.asname] = alias.name
@@ -104,6 +100,35 @@ class SourceModule:
         }
         self._bindings: dict[ast.AST, dict[str, list[ast.expr]]] = {}
         self._annotations: dict[ast.AST, dict[str, list[ast.expr]]] = {}
+
+    def _index(self, tree: ast.Module) -> list[ast.Import | ast.ImportFrom]:
+        """Fill ``parents`` and ``calls`` in one pass; return the import statements.
+
+        A hand-written traversal: ``ast.walk`` would visit each node's fields twice.
+        """
+        parents = self.parents
+        calls = self.calls
+        imports: list[ast.Import | ast.ImportFrom] = []
+        stack: list[ast.AST] = [tree]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, ast.Call):
+                calls.append(node)
+            elif isinstance(node, ast.Import | ast.ImportFrom):
+                imports.append(node)
+            for field in node._fields:
+                value = getattr(node, field, None)
+                if isinstance(value, list):
+                    for item in value:
+                        if isinstance(item, ast.AST):
+                            parents[item] = node
+                            stack.append(item)
+                elif isinstance(value, ast.AST):
+                    parents[value] = node
+                    stack.append(value)
+        calls.sort(key=lambda call: (call.lineno, call.col_offset))
+        imports.sort(key=lambda statement: statement.lineno)
+        return imports
 
     # -- names -------------------------------------------------------------
 

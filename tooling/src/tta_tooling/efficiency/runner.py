@@ -1,8 +1,8 @@
 """Scan the configured files: pre-filter, parse, run every check, apply suppressions.
 
-A file whose text names no configured LLM call (nor a cache wrapper) cannot
-break a rule, so it is not parsed: the cost of the gate stays near that of
-reading the files.
+A file whose text cannot hold a configured LLM call (nor a cache wrapper, which
+may wrap a step defined elsewhere) cannot break a rule, so it is not parsed
+(:mod:`~tta_tooling.efficiency.prefilter`).
 """
 
 from __future__ import annotations
@@ -10,13 +10,12 @@ from __future__ import annotations
 import ast
 import fnmatch
 import os
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from tta_tooling.efficiency.config import EfficiencyConfig
 from tta_tooling.efficiency.module import SourceModule
-from tta_tooling.efficiency.patterns import CallPattern
+from tta_tooling.efficiency.prefilter import CandidateFilter
 from tta_tooling.efficiency.registry import Violation
 from tta_tooling.efficiency.rules import CHECKS, FileScan
 from tta_tooling.efficiency.rules.caching import cached_names
@@ -41,16 +40,16 @@ class ScanResult:
 def scan(root: Path, config: EfficiencyConfig, paths: list[str] | None = None) -> ScanResult:
     """Run every rule on the ``.py`` files under ``paths`` (default: ``config.paths``)."""
     files = _python_files(root, config, paths or list(config.paths))
-    llm_filter = _call_filter(config.llm_calls)
-    cache_filter = _call_filter(config.caches)
+    may_call_llm = CandidateFilter(config.llm_calls)
+    may_wrap_in_cache = CandidateFilter(config.caches)
     modules: list[tuple[SourceModule, dict[int, frozenset[str]]]] = []
     names: set[str] = set()
     package_names: dict[Path, str] = {}
     for path, relpath in files:
         source = read_input(path)
         suppressed = suppressions(relpath, source)
-        has_llm = llm_filter.search(source) is not None
-        if not has_llm and cache_filter.search(source) is None:
+        has_llm = may_call_llm(source)
+        if not has_llm and not may_wrap_in_cache(source):
             continue
         module = SourceModule(
             relpath, source, _parse(relpath, source), _module_name(path, package_names)
@@ -72,12 +71,6 @@ def scan(root: Path, config: EfficiencyConfig, paths: list[str] | None = None) -
             )
     violations.sort(key=lambda v: (v.file, v.line, v.column, v.code))
     return ScanResult(violations, len(files))
-
-
-def _call_filter(patterns: tuple[CallPattern, ...]) -> re.Pattern[str]:
-    finals = sorted({re.escape(p.final_name) for p in patterns})
-    # ``name(`` at a call site, or ``name as alias`` in an import that renames it.
-    return re.compile(rf"\b(?:{'|'.join(finals)})(?:\s*\(|\s+as\b)")
 
 
 def _parse(relpath: str, source: str) -> ast.Module:

@@ -74,6 +74,7 @@ def write_sarif(path: Path, log: dict[str, Any]) -> None:
         with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
             json.dump(log, stream, indent=2)
             stream.write("\n")
+        os.chmod(temporary, 0o644)  # mkstemp creates it owner-only
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
