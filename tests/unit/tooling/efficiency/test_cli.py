@@ -1,5 +1,10 @@
 """``tta-tooling efficiency`` as a user runs it: output formats, exit codes, configuration,
-suppressions, and the repository's own packages."""
+suppressions, and the repository's own packages.
+
+``sarif-schema-2.1.0.json`` beside this file is the OASIS SARIF 2.1.0 (errata 01)
+JSON Schema, unchanged, from github.com/oasis-tcs/sarif-spec
+(``sarif-2.1/schema/sarif-schema-2.1.0.json``).
+"""
 
 from __future__ import annotations
 
@@ -117,15 +122,15 @@ def test_github_actions_annotations_and_step_summary(
 
 
 def test_suppression_silences_only_its_code_on_its_line(repo: Path) -> None:
-    _write(
-        repo,
-        LOOP.replace(
-            "max_tokens=9) for q in questions",
-            "max_tokens=9) for q in questions  # tta: ignore[EFF001]",
-        ).replace("max_tokens=9", "max_tokens=9, note='# tta: ignore[EFF006]'", 0)
-        + '\n\ndef one(q):\n    return litellm.completion(model="m", messages=[q])'
-        "  # tta: ignore[EFF001]\n",
+    suppressed_loop = LOOP.replace(
+        "for q in questions", "for q in questions  # tta: ignore[EFF001] planted"
     )
+    one_call = (
+        "\n\ndef one(q):\n"
+        '    return litellm.completion(model="m", messages=[q, "# tta: ignore[EFF006]"])'
+        "  # tta: ignore[EFF001]\n"
+    )
+    _write(repo, suppressed_loop + one_call)
     found = [(v.code, v.line) for v in scan(repo, load_config(repo)).violations]
     assert found == [("EFF006", 13)]
 
@@ -158,6 +163,7 @@ def test_bad_suppressions_are_usage_errors(
         ("llm-calls = [{ pattern = 'a.B().c', max-tokens = [] }]", "llm-calls[0]: expected"),
         ('routers = ["acme.Router()"]', "[tool.tta.efficiency].routers: 'acme.Router()'"),
         ('paths = "pkg"', "[tool.tta.efficiency].paths: expected a list of strings"),
+        ("paths = []", "[tool.tta.efficiency].paths: name at least one file or folder"),
         ('paths = ["nowhere"]', "nowhere: no such file or directory"),
     ],
 )

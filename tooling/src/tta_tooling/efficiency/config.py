@@ -62,8 +62,11 @@ class EfficiencyConfig:
                     source,
                     f"{_SECTION}.ignore: unknown rule code {code!r} (known: {', '.join(RULES)})",
                 )
+        paths = _strings(table, "paths", cls.paths, source)
+        if not paths:
+            raise InputError(source, f"{_SECTION}.paths: name at least one file or folder")
         return cls(
-            paths=_strings(table, "paths", cls.paths, source),
+            paths=paths,
             exclude=_strings(table, "exclude", (), source),
             ignore=frozenset(ignore),
             llm_calls=_llm_calls(table.get("llm-calls", []), source),
