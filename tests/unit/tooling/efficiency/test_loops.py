@@ -38,6 +38,20 @@ POSITIVE = {
                 item = queue.pop()
                 ask(model="gpt-4o", messages=[item], max_tokens=5)  # expect
     """,
+    "sequential sampling until N answers": """
+        import litellm
+
+        def sample(prompt, wanted, seen):
+            answers = []
+            while len(answers) < wanted:
+                reply = litellm.completion(model="m", messages=[prompt], max_tokens=9)  # expect
+                answers.append(reply)
+            for item in seen:
+                answers.append(litellm.completion(model="m", messages=[item]))  # expect
+                if len(answers) > 10:
+                    break
+            return answers
+    """,
     "anthropic client in an async for": """
         import anthropic
 

@@ -90,9 +90,14 @@ def _passes_through(module: SourceModule, call: ast.Call) -> bool:
     return module.qualify(func) in _PASS_THROUGH_QUALIFIED
 
 
-def enclosing_loop(module: SourceModule, node: ast.AST) -> tuple[ast.AST, list[ast.AST]] | None:
+def enclosing_loop(
+    module: SourceModule, node: ast.AST
+) -> tuple[ast.stmt | ast.expr, list[ast.AST]] | None:
     """The innermost loop or comprehension (in ``node``'s scope) that repeats ``node``,
-    with the path of nodes from ``node`` up to it; None when nothing repeats it."""
+    with the path of nodes from ``node`` up to it; None when nothing repeats it.
+
+    A ``for`` loop's iterable and a comprehension's first iterable run once.
+    """
     path: list[ast.AST] = [node]
     for child, parent in module.ancestors(node):
         path.append(parent)
@@ -102,11 +107,10 @@ def enclosing_loop(module: SourceModule, node: ast.AST) -> tuple[ast.AST, list[a
             return parent, path
         if isinstance(parent, _COMPREHENSIONS) and not isinstance(child, ast.comprehension):
             return parent, path
-        if isinstance(parent, ast.comprehension) and child is not parent.iter:
-            return module.parents[parent], path
-        if (
-            isinstance(parent, ast.comprehension)
-            and module.parents[parent].generators[0] is not parent  # type: ignore[attr-defined]
-        ):
-            return module.parents[parent], path
+        if isinstance(parent, ast.comprehension):
+            owner = module.parents[parent]
+            if isinstance(owner, _COMPREHENSIONS) and (
+                child is not parent.iter or owner.generators[0] is not parent
+            ):
+                return owner, path
     return None

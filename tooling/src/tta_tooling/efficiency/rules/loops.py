@@ -39,7 +39,7 @@ def check(scan: FileScan) -> Iterator[Violation]:
         ):
             continue
         kind = "loop" if isinstance(loop, ast.stmt) else "comprehension"
-        yield scan.violation("EFF001", llm.node, f"the {kind} at line {loop.lineno}")  # type: ignore[attr-defined]
+        yield scan.violation("EFF001", llm.node, f"the {kind} at line {loop.lineno}")
 
 
 def _runs_concurrently(module: SourceModule, path: list[ast.AST], concurrent: set[int]) -> bool:
@@ -59,8 +59,11 @@ def _runs_concurrently(module: SourceModule, path: list[ast.AST], concurrent: se
 
 
 def _collected_into(module: SourceModule, path: list[ast.AST]) -> str | None:
-    """The name the call's coroutine (or the comprehension) is stored in, if any."""
+    """The name the call's coroutine (or the comprehension) is stored in, if any; None
+    when the call is awaited on the way (it then runs before being stored)."""
     for node in path:
+        if isinstance(node, ast.Await):
+            return None
         if isinstance(node, ast.Call):
             name = receiver_name(node, _COLLECTING)
             if name is not None:
@@ -75,7 +78,7 @@ def _collected_into(module: SourceModule, path: list[ast.AST]) -> str | None:
 
 
 def _depends_on_answer(
-    module: SourceModule, call: ast.Call, loop: ast.AST, path: list[ast.AST]
+    module: SourceModule, call: ast.Call, loop: ast.stmt | ast.expr, path: list[ast.AST]
 ) -> bool:
     """Each iteration needs the previous answer (agent loop), or an answer ends the loop
     (retry loop): the calls cannot be batched."""
@@ -96,14 +99,29 @@ def _depends_on_answer(
         tainted = grown
     if any(names_in(value) & tainted for value in call_inputs(call)):
         return True
-    if isinstance(loop, ast.While) and names_in(loop.test) & tainted:
+    if isinstance(loop, ast.While) and _content_names(loop.test) & tainted:
         return True
     return any(
         isinstance(node, ast.If)
-        and names_in(node.test) & tainted
+        and _content_names(node.test) & tainted
         and any(isinstance(n, ast.Break | ast.Return) for n in walk_scope(node))
         for node in walk_scope(loop)
     )
+
+
+def _content_names(test: ast.expr) -> set[str]:
+    """Names a condition reads, except under ``len(...)``: stopping after N answers does
+    not make the calls depend on each other."""
+    counted = set().union(
+        *(
+            names_in(node)
+            for node in ast.walk(test)
+            if isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id == "len"
+        )
+    )
+    return names_in(test) - counted
 
 
 def _block_of(module: SourceModule, statement: ast.stmt) -> list[ast.stmt]:
