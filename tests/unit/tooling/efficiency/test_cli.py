@@ -234,3 +234,23 @@ def test_rules_reference_documents_every_rule() -> None:
         assert f"`{code}` {rule.name}" in readme
         assert rule.rationale in readme
         assert rule.fix in readme
+
+
+def test_deep_expressions_and_a_byte_order_mark_are_analysed(repo: Path) -> None:
+    terms = " + ".join(['"x"'] * 600)
+    _write(
+        repo,
+        "\ufeffimport litellm\n\n\ndef f():\n"
+        f'    return litellm.completion(model="m", messages=[{terms}], max_tokens=5)\n',
+    )
+    found = [(v.code, v.line) for v in scan(repo, load_config(repo)).violations]
+    assert found == [("EFF002", 5)]
+
+
+def test_code_too_deep_for_the_parser_is_a_usage_error(repo: Path, run_tooling: RunTooling) -> None:
+    terms = "(" * 5000 + "1" + ")" * 5000
+    _write(repo, f"import litellm\n\nlitellm.completion(model={terms})\n")
+    done = _run(run_tooling, repo)
+    assert done.returncode == 2
+    assert done.stderr.startswith("error: pkg/mod.py")
+    assert len(done.stderr.splitlines()) == 1

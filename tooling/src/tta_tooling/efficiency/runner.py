@@ -46,7 +46,7 @@ def scan(root: Path, config: EfficiencyConfig, paths: list[str] | None = None) -
     names: set[str] = set()
     package_names: dict[Path, str] = {}
     for path, relpath in files:
-        source = read_input(path)
+        source = read_input(path).removeprefix("\ufeff")
         suppressed = suppressions(relpath, source)
         has_llm = may_call_llm(source)
         if not has_llm and not may_wrap_in_cache(source):
@@ -63,12 +63,15 @@ def scan(root: Path, config: EfficiencyConfig, paths: list[str] | None = None) -
         file_scan = FileScan(module, config, module.llm_calls(config.llm_calls), frozen_names)
         if not file_scan.llm_calls:
             continue
-        for check in CHECKS:
-            violations.extend(
-                v
-                for v in check(file_scan)
-                if v.code not in config.ignore and v.code not in suppressed.get(v.line, ())
-            )
+        try:
+            found = [v for check in CHECKS for v in check(file_scan)]
+        except RecursionError as error:
+            raise InputError(module.relpath, "expressions nested too deeply to analyse") from error
+        violations.extend(
+            v
+            for v in found
+            if v.code not in config.ignore and v.code not in suppressed.get(v.line, ())
+        )
     violations.sort(key=lambda v: (v.file, v.line, v.column, v.code))
     return ScanResult(violations, len(files))
 
@@ -78,6 +81,8 @@ def _parse(relpath: str, source: str) -> ast.Module:
         return ast.parse(source, filename=relpath)
     except SyntaxError as error:
         raise InputError(relpath, f"cannot parse: {error.msg}", line=error.lineno) from error
+    except (ValueError, RecursionError) as error:  # null bytes; nesting deeper than Python's
+        raise InputError(relpath, f"cannot parse: {error}") from error
 
 
 def _python_files(root: Path, config: EfficiencyConfig, paths: list[str]) -> list[tuple[Path, str]]:

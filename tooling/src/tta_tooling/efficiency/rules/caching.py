@@ -83,12 +83,20 @@ def _constant_inputs(module: SourceModule, call: ast.Call) -> bool:
 
 
 def _is_constant(module: SourceModule, expr: ast.expr, at: ast.AST) -> bool:
-    if isinstance(expr, ast.Constant):
-        return True
-    if isinstance(expr, ast.Name):
-        return module.constant(expr, at) is not None
-    parts = _constant_parts(expr)
-    return parts is not None and all(_is_constant(module, part, at) for part in parts)
+    pending = [expr]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, ast.Constant):
+            continue
+        if isinstance(node, ast.Name):
+            if module.constant(node, at) is None:
+                return False
+            continue
+        parts = _constant_parts(node)
+        if parts is None:
+            return False
+        pending.extend(parts)
+    return True
 
 
 def _constant_parts(expr: ast.expr) -> list[ast.expr] | None:

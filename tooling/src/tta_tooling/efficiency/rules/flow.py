@@ -59,26 +59,29 @@ def reaching(
     ``json.dumps`` and string methods carry their operands whole; a slice or
     index, and any other call (a truncation or chunking helper), does not.
     """
-    if is_source(expr):
-        return expr
-    children: list[ast.expr] = []
-    if isinstance(expr, ast.Starred | ast.FormattedValue | ast.Await):
-        children = [expr.value]
-    elif isinstance(expr, ast.List | ast.Tuple | ast.Set):
-        children = list(expr.elts)
-    elif isinstance(expr, ast.Dict | ast.JoinedStr):
-        children = list(expr.values)
-    elif isinstance(expr, ast.BinOp):
-        children = [expr.left, expr.right]
-    elif isinstance(expr, ast.Call) and _passes_through(module, expr):
-        children = list(call_inputs(expr))
-        if isinstance(expr.func, ast.Attribute):
-            children.append(expr.func.value)
-    for child in children:
-        found = reaching(module, child, is_source)
-        if found is not None:
-            return found
+    pending = [expr]
+    while pending:
+        node = pending.pop()
+        if is_source(node):
+            return node
+        pending.extend(reversed(_carried(module, node)))
     return None
+
+
+def _carried(module: SourceModule, expr: ast.expr) -> list[ast.expr]:
+    """The operands whose whole value ``expr`` carries."""
+    if isinstance(expr, ast.Starred | ast.FormattedValue | ast.Await):
+        return [expr.value]
+    if isinstance(expr, ast.List | ast.Tuple | ast.Set):
+        return list(expr.elts)
+    if isinstance(expr, ast.Dict | ast.JoinedStr):
+        return list(expr.values)
+    if isinstance(expr, ast.BinOp):
+        return [expr.left, expr.right]
+    if isinstance(expr, ast.Call) and _passes_through(module, expr):
+        receiver = [expr.func.value] if isinstance(expr.func, ast.Attribute) else []
+        return [*call_inputs(expr), *receiver]
+    return []
 
 
 def _passes_through(module: SourceModule, call: ast.Call) -> bool:
