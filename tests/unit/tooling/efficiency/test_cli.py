@@ -173,8 +173,11 @@ def test_bad_configuration_is_a_usage_error(
     (repo / "pyproject.toml").write_text(f'[tool.tta.efficiency]\npaths = ["pkg"]\n{section}\n')
     if section.startswith("paths"):
         (repo / "pyproject.toml").write_text(f"[tool.tta.efficiency]\n{section}\n")
-    done = _run(run_tooling, repo)
+    stale = repo / "efficiency.sarif"
+    stale.write_text("{}")
+    done = _run(run_tooling, repo, "--sarif", str(stale))
     assert done.returncode == 2, done.stdout
+    assert not stale.exists()
     assert expected in done.stderr
     assert len(done.stderr.splitlines()) == 1
 
