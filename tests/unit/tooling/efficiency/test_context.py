@@ -141,6 +141,15 @@ WHOLE_DOCUMENT_NEGATIVE = {
             text = Path(path).read_text()
             return litellm.completion(model="m", messages=[text[:8000]], max_tokens=9)
     """,
+    "a prompt template read from a file and filled in": """
+        from pathlib import Path
+        import litellm
+
+        def answer(question, template_file):
+            template = Path(template_file).read_text(encoding="utf-8")
+            prompt = template.format(question=question)
+            return litellm.completion(model="m", messages=[prompt], max_tokens=9)
+    """,
     "a bounded read": """
         import litellm
 

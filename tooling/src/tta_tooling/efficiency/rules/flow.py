@@ -20,8 +20,9 @@ LOOPS = (ast.For, ast.AsyncFor, ast.While)
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 # Calls whose result holds all of their argument (or receiver): the data flows through.
 _PASS_THROUGH_FUNCTIONS = frozenset({"str", "list", "tuple", "bytes", "repr"})
-_PASS_THROUGH_METHODS = frozenset(
-    {"join", "format", "strip", "lstrip", "rstrip", "decode", "encode", "lower", "upper", "replace"}
+_TEMPLATING = frozenset({"format", "format_map"})
+_PASS_THROUGH_METHODS = _TEMPLATING | frozenset(
+    {"join", "strip", "lstrip", "rstrip", "decode", "encode", "lower", "upper", "replace"}
 )
 _PASS_THROUGH_QUALIFIED = frozenset({"json.dumps", "textwrap.dedent"})
 
@@ -79,8 +80,12 @@ def _carried(module: SourceModule, expr: ast.expr) -> list[ast.expr]:
     if isinstance(expr, ast.BinOp):
         return [expr.left, expr.right]
     if isinstance(expr, ast.Call) and _passes_through(module, expr):
-        receiver = [expr.func.value] if isinstance(expr.func, ast.Attribute) else []
-        return [*call_inputs(expr), *receiver]
+        func = expr.func
+        carried = list(call_inputs(expr))
+        # ``template.format(...)`` carries its arguments; the template is not context.
+        if isinstance(func, ast.Attribute) and func.attr not in _TEMPLATING:
+            carried.append(func.value)
+        return carried
     return []
 
 
