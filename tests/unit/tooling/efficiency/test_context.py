@@ -75,6 +75,17 @@ ACCUMULATION_NEGATIVE = {
                 litellm.completion(model="m", messages=history, max_tokens=9)
                 litellm.completion(model="m", messages=list(recent), max_tokens=9)
     """,
+    "retrieved passages added until a token budget": """
+        import litellm
+
+        def answer(question, passages, count_tokens, budget):
+            context = []
+            for passage in passages:
+                if count_tokens(context) + count_tokens([passage]) > budget:
+                    break
+                context.append(passage)
+            return litellm.completion(model="m", messages=[*context, question], max_tokens=9)
+    """,
     "a loop over a constant range, a reset batch, a truncation helper": """
         import litellm
         from langchain_core.messages import trim_messages

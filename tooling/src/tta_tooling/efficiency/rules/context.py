@@ -2,7 +2,8 @@
 
 EFF004: a list or string grown in a loop (``append``, ``extend``, ``+=``) and
 passed whole as messages or prompt, with nothing in the scope trimming it (a
-slice, ``pop``, ``clear``, a reset in the loop, a ``len(...)`` guard,
+slice, ``pop``, ``clear``, a reset in the loop, a size guard such as
+``len(x) > n`` or ``count_tokens(x) >= budget``,
 ``deque(maxlen=...)``). EFF005: the result of ``read()`` / ``read_text()`` /
 ``read_bytes()`` / ``readlines()`` passed whole. Data flows through names bound
 in the scope, containers, f-strings, concatenation and string methods; a slice
@@ -170,21 +171,23 @@ def _trimmed_names(module: SourceModule, scope: Scope) -> set[str]:
             name = receiver_name(node, _SHRINK)
             if name is not None:
                 trimmed.add(name)
-            elif (
-                isinstance(node.func, ast.Name)
-                and node.func.id == "len"
-                and node.args
-                and isinstance(module.parents.get(node), ast.Compare)
-            ):
-                trimmed |= names_in(node.args[0])
             if any(k.arg == "maxlen" for k in node.keywords):
                 parent = module.parents.get(node)
                 if isinstance(parent, ast.Assign):
                     trimmed |= {t.id for t in parent.targets if isinstance(t, ast.Name)}
+        elif isinstance(node, ast.Compare):
+            # a size guard: len(history) > 40, count_tokens(context) >= budget
+            for call in ast.walk(node):
+                if isinstance(call, ast.Call):
+                    trimmed |= set().union(*map(names_in, call_inputs(call)))
         elif isinstance(node, ast.Delete | ast.Assign | ast.AugAssign):
             targets = node.targets if isinstance(node, ast.Delete | ast.Assign) else [node.target]
             for target in targets:
-                if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name):
+                if (
+                    isinstance(target, ast.Subscript)
+                    and isinstance(target.value, ast.Name)
+                    and (isinstance(node, ast.Delete) or isinstance(target.slice, ast.Slice))
+                ):
                     trimmed.add(target.value.id)  # del x[0], x[:] = x[-n:]
             if isinstance(node, ast.Assign):
                 sliced = {
