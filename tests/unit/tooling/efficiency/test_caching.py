@@ -98,6 +98,22 @@ NEGATIVE = {
             a = a.strip()
             third = ask(a)
             return first, second, third, ask(a.upper()), ask(a.upper())
+
+        def either(a, short):
+            if short:
+                reply = ask(a)
+            else:
+                reply = ask(a)
+            return reply
+
+        def conditional(a, short):
+            return ask(a) if short else ask(a)
+
+        def retried(a):
+            try:
+                return ask(a)
+            except TimeoutError:
+                return ask(a)
     """,
 }
 
