@@ -257,3 +257,21 @@ def test_code_too_deep_for_the_parser_is_a_usage_error(repo: Path, run_tooling: 
     assert done.returncode == 2
     assert done.stderr.startswith("error: pkg/mod.py")
     assert len(done.stderr.splitlines()) == 1
+
+
+def test_exclude_globs_and_command_line_paths_choose_the_files(
+    repo: Path, run_tooling: RunTooling
+) -> None:
+    _write(repo, LOOP)
+    (repo / "pkg" / "generated").mkdir()
+    _write(repo, LOOP, "pkg/generated/client.py")
+    (repo / "pyproject.toml").write_text(
+        '[tool.tta.efficiency]\npaths = ["pkg"]\nexclude = ["pkg/generated/*"]\n'
+    )
+    assert [v.file for v in scan(repo, load_config(repo)).violations] == ["pkg/mod.py"]
+    done = _run(run_tooling, repo, "pkg/generated/client.py")
+    assert done.returncode == 0, done.stdout
+    assert "in 0 file(s)" in done.stderr
+    done = _run(run_tooling, repo, "pkg/__init__.py", "pkg/mod.py")
+    assert done.returncode == 1
+    assert "in 2 file(s)" in done.stderr
