@@ -141,6 +141,16 @@ NEGATIVE = {
                 runner.invoke(job)
                 job.chat.create()
     """,
+    "Twilio's client.messages.create is not Anthropic's": """
+        from twilio.rest import Client
+
+        sms = Client("sid", "token")
+
+        def notify(numbers, client):
+            for number in numbers:
+                sms.messages.create(to=number, from_="+15550000", body="Your order shipped")
+                client.messages.create(to=number, body="Shipped")
+    """,
 }
 
 

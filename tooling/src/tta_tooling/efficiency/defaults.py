@@ -29,6 +29,14 @@ _LANGCHAIN_MODELS = (
     "langchain_core.language_models.BaseChatModel",
     "langchain.chat_models.init_chat_model",
 )
+_ANTHROPIC_CLIENTS = (
+    "Anthropic",
+    "AsyncAnthropic",
+    "AnthropicBedrock",
+    "AsyncAnthropicBedrock",
+    "AnthropicVertex",
+    "AsyncAnthropicVertex",
+)
 _LANGCHAIN_METHODS = ("invoke", "ainvoke", "stream", "astream", "batch", "abatch")
 
 DEFAULT_LIMITS: tuple[str, ...] = ("max_tokens", "max_completion_tokens", "max_output_tokens")
@@ -39,10 +47,16 @@ LLM_CALLS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("*.chat.completions.create", _OPENAI_LIMITS),
     ("*.chat.completions.parse", _OPENAI_LIMITS),
     ("*.completions.create", _OPENAI_LIMITS),
-    ("*.responses.create", ("max_output_tokens",)),
-    # Anthropic
-    ("*.messages.create", ("max_tokens",)),
-    ("*.messages.stream", ("max_tokens",)),
+    *(
+        (f"openai.{client}().responses.create", ("max_output_tokens",))
+        for client in ("OpenAI", "AsyncOpenAI", "AzureOpenAI", "AsyncAzureOpenAI")
+    ),
+    # Anthropic: on its clients only (``client.messages.create`` is also Twilio's SMS API)
+    *(
+        (f"anthropic.{client}().messages.{method}", ("max_tokens",))
+        for client in _ANTHROPIC_CLIENTS
+        for method in ("create", "stream")
+    ),
     # LiteLLM
     *(
         (f"litellm.{name}", _OPENAI_LIMITS)
