@@ -31,6 +31,16 @@ POSITIVE = {
             def reply(self, q):
                 return self.llm.invoke(q)  # expect
     """,
+    "Anthropic client injected or made by default": """
+        import anthropic
+
+        class Reviewer:
+            def __init__(self, client: anthropic.Anthropic | None = None):
+                self.client = client or anthropic.Anthropic()
+
+            def review(self, diff):
+                return self.client.messages.create(model="m", messages=[diff])  # expect
+    """,
     "litellm async, and an LCEL chain": """
         import litellm
         from langchain.chat_models import init_chat_model

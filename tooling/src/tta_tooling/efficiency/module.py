@@ -294,21 +294,16 @@ class SourceModule:
             return None
         if isinstance(expr, ast.Call):
             return self._constructed(expr, pattern, at, depth)
-        if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.BitOr):
-            left = self.instance_of(expr.left, pattern, at, depth + 1)
-            right = self.instance_of(expr.right, pattern, at, depth + 1)
-            return left | right if left and right else left or right
+        alternatives = _alternatives(expr)
+        if alternatives:  # an LCEL pipe, ``client or OpenAI()``, ``a if c else b``
+            return _combined([self.instance_of(e, pattern, at, depth + 1) for e in alternatives])
         if isinstance(expr, ast.Name):
             values, notes, _ = self.name_values(expr.id, at)
         elif isinstance(expr, ast.Attribute) and self._is_self(expr.value, at):
             values, notes = self._attribute_values(expr.attr, at)
         else:
             return None
-        found: Receiver | None = None
-        for value in values:
-            evidence = self.instance_of(value, pattern, value, depth + 1)
-            if evidence:
-                found = found | evidence if found else evidence
+        found = _combined([self.instance_of(v, pattern, v, depth + 1) for v in values])
         if found is None and any(self._annotation_is(note, pattern) for note in notes):
             return Receiver(annotated=True)
         return found
@@ -395,6 +390,27 @@ def _is_attr(target: ast.expr, attr: str) -> bool:
         and target.attr == attr
         and isinstance(target.value, ast.Name)
     )
+
+
+def _alternatives(expr: ast.expr) -> list[ast.expr]:
+    """Operands one of which the value of ``expr`` is (or wraps)."""
+    if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.BitOr):
+        return [expr.left, expr.right]
+    if isinstance(expr, ast.BoolOp):
+        return list(expr.values)
+    if isinstance(expr, ast.IfExp):
+        return [expr.body, expr.orelse]
+    return []
+
+
+def _combined(evidence: list[Receiver | None]) -> Receiver | None:
+    found = [e for e in evidence if e is not None]
+    if not found:
+        return None
+    combined = found[0]
+    for more in found[1:]:
+        combined = combined | more
+    return combined
 
 
 def _bind_parameters(
