@@ -26,6 +26,7 @@ PYTHON_VERSIONS: list[str] = nox.project.python_versions(PYPROJECT)
 DEFAULT_PYTHON = PYTHON_VERSIONS[0]
 COVERAGE_DIR = ROOT / ".nox" / "coverage-data"
 BENCHMARK_DIR = ROOT / ".nox" / "benchmarks"
+EFFICIENCY_SARIF = ROOT / ".nox" / "reports" / "efficiency.sarif"
 
 
 def install(session: nox.Session, *groups: str) -> None:
@@ -130,6 +131,13 @@ def ci_config(session: nox.Session) -> None:
     """Check workflows, VS Code tasks, compose and dependabot: schema, security, gate drift."""
     install(session, "ci-config")
     session.run("tta-tooling", "ci-config", *session.posargs)
+
+
+@nox.session(python=DEFAULT_PYTHON, tags=["quality", "portable"])
+def efficiency(session: nox.Session) -> None:
+    """Check the static LLM- and context-efficiency rules (SARIF in .nox/reports)."""
+    install(session)
+    session.run("tta-tooling", "efficiency", f"--sarif={EFFICIENCY_SARIF}", *session.posargs)
 
 
 if __name__ == "__main__":

@@ -125,3 +125,14 @@ def test_benchmarks_go_red_on_a_slow_sequential_primitive(repo_copy: Path) -> No
     )
     done = _nox(repo_copy, "-s", "benchmarks", "--", "-k", "sequential")
     _assert_red(done, "SequentialPrimitive of 3 async steps", "the target is <= 5.0x")
+
+
+def test_efficiency_goes_red_on_an_llm_call_in_a_loop(repo_copy: Path) -> None:
+    (repo_copy / PRIMITIVES / "planted.py").write_text(
+        '"""Planted."""\n\nimport litellm\n\n\n'
+        "def answer_all(questions: list[str]) -> list[object]:\n"
+        '    return [litellm.completion(model="m", messages=[q], max_tokens=9) for q in questions]'
+        "\n"
+    )
+    done = _nox(repo_copy, "-s", "efficiency")
+    _assert_red(done, f"{PRIMITIVES.as_posix()}/planted.py:7:13: EFF001 LLM call inside a loop")

@@ -11,10 +11,11 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from tta_tooling.efficiency import commands as efficiency_commands
 from tta_tooling.errors import InputError
 from tta_tooling.gates import commands as gates_commands
 
-FAMILIES = (gates_commands,)
+FAMILIES = (gates_commands, efficiency_commands)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

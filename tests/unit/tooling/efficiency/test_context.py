@@ -1,0 +1,212 @@
+"""EFF004 (context grown without bound) and EFF005 (whole document in a prompt)."""
+
+from __future__ import annotations
+
+import pytest
+
+from .conftest import Check, expected_lines
+
+ACCUMULATION_POSITIVE = {
+    "chat history appended forever and sent each turn": """
+        from openai import OpenAI
+
+        client = OpenAI()
+
+        def chat(read_line):
+            history = [{"role": "system", "content": "Be brief."}]
+            while True:
+                history.append({"role": "user", "content": read_line()})
+                reply = client.chat.completions.create(  # expect
+                    model="m", messages=history, max_tokens=99
+                )
+                history.append(reply.choices[0].message)
+    """,
+    "prompt string grown with += then sent": """
+        from langchain_openai import ChatOpenAI
+
+        llm = ChatOpenAI(model="m", max_tokens=9)
+
+        def ask_about(records):
+            prompt = "Answer using these records:\\n"
+            for record in records:
+                prompt += f"- {record}\\n"
+            return llm.invoke(prompt)  # expect
+    """,
+    "parts joined into the message content": """
+        import litellm
+
+        async def answer(question, search):
+            parts = []
+            async for hit in search(question):
+                parts.append(hit.text)
+            context = "\\n\\n".join(parts)
+            messages = [{"role": "user", "content": f"{context}\\n\\nQ: {question}"}]
+            return await litellm.acompletion(model="m", messages=messages, max_tokens=9)  # expect
+    """,
+}
+
+ACCUMULATION_NEGATIVE = {
+    "only the last messages are sent": """
+        from openai import OpenAI
+
+        client = OpenAI()
+
+        def chat(read_line):
+            history = []
+            while True:
+                history.append({"role": "user", "content": read_line()})
+                reply = client.chat.completions.create(
+                    model="m", messages=history[-20:], max_tokens=99
+                )
+                history.append(reply.choices[0].message)
+    """,
+    "guarded by len, or a bounded deque": """
+        from collections import deque
+        import litellm
+
+        def chat(read_line):
+            history = []
+            recent = deque(maxlen=10)
+            while True:
+                history.append(read_line())
+                recent.append(read_line())
+                if len(history) > 40:
+                    history = history[-20:]
+                litellm.completion(model="m", messages=history, max_tokens=9)
+                litellm.completion(model="m", messages=list(recent), max_tokens=9)
+    """,
+    "retrieved passages added until a token budget": """
+        import litellm
+
+        def answer(question, passages, count_tokens, budget):
+            context = []
+            for passage in passages:
+                if count_tokens(context) + count_tokens([passage]) > budget:
+                    break
+                context.append(passage)
+            return litellm.completion(model="m", messages=[*context, question], max_tokens=9)
+    """,
+    "a loop over a constant range, a reset batch, a truncation helper": """
+        import litellm
+        from langchain_core.messages import trim_messages
+
+        def run(items, history):
+            examples = []
+            for n in range(3):
+                examples.append(f"example {n}")
+            litellm.completion(model="m", messages=examples, max_tokens=9)
+            batch = []
+            for item in items:
+                batch.append(item)
+                if item.last:
+                    litellm.completion(model="m", messages=batch, max_tokens=9)
+                    batch = []
+            for item in items:
+                history.append(item)
+            trimmed = trim_messages(history, max_tokens=500)
+            litellm.completion(model="m", messages=trimmed, max_tokens=9)
+    """,
+}
+
+WHOLE_DOCUMENT_POSITIVE = {
+    "read_text straight into the messages": """
+        from pathlib import Path
+        import litellm
+
+        def review(path):
+            return litellm.completion(  # expect
+                model="m",
+                messages=[{"role": "user", "content": Path(path).read_text()}],
+                max_tokens=9,
+            )
+    """,
+    "open().read() through a name and an f-string": """
+        from langchain_openai import ChatOpenAI
+
+        llm = ChatOpenAI(model="m", max_tokens=9)
+
+        def summarize(path):
+            with open(path, encoding="utf-8") as handle:
+                document = handle.read()
+            text = document.strip()
+            return llm.invoke(f"Summarize:\\n{text}")  # expect
+    """,
+    "readlines joined": """
+        import anthropic
+
+        client = anthropic.Anthropic()
+
+        def explain(stream):
+            body = "".join(stream.readlines())
+            message = {"role": "user", "content": body}
+            return client.messages.create(model="m", max_tokens=9, messages=[message])  # expect
+    """,
+}
+
+WHOLE_DOCUMENT_NEGATIVE = {
+    "truncated with a slice": """
+        from pathlib import Path
+        import litellm
+
+        def review(path):
+            text = Path(path).read_text()
+            return litellm.completion(model="m", messages=[text[:8000]], max_tokens=9)
+    """,
+    "a prompt template read from a file and filled in": """
+        from pathlib import Path
+        import litellm
+
+        def answer(question, template_file):
+            template = Path(template_file).read_text(encoding="utf-8")
+            prompt = template.format(question=question)
+            return litellm.completion(model="m", messages=[prompt], max_tokens=9)
+    """,
+    "a bounded read": """
+        import litellm
+
+        def review(handle):
+            head = handle.read(4096)
+            return litellm.completion(model="m", messages=[head], max_tokens=9)
+    """,
+    "chunked, and a file read that never reaches a prompt": """
+        import asyncio
+        import json
+        from pathlib import Path
+        import litellm
+
+        def chunks(text, size=4000):
+            return [text[i : i + size] for i in range(0, len(text), size)]
+
+        async def summarize(path, settings_file):
+            settings = json.loads(Path(settings_file).read_text())
+            text = Path(path).read_text()
+            return await asyncio.gather(*(
+                litellm.acompletion(model=settings["model"], messages=[part], max_tokens=9)
+                for part in chunks(text)
+            ))
+    """,
+}
+
+
+@pytest.mark.parametrize("source", ACCUMULATION_POSITIVE.values(), ids=ACCUMULATION_POSITIVE.keys())
+def test_reports_unbounded_accumulation(check: Check, source: str) -> None:
+    assert check(source, "EFF004") == expected_lines(source)
+
+
+@pytest.mark.parametrize("source", ACCUMULATION_NEGATIVE.values(), ids=ACCUMULATION_NEGATIVE.keys())
+def test_accepts_bounded_context(check: Check, source: str) -> None:
+    assert check(source, "EFF004") == []
+
+
+@pytest.mark.parametrize(
+    "source", WHOLE_DOCUMENT_POSITIVE.values(), ids=WHOLE_DOCUMENT_POSITIVE.keys()
+)
+def test_reports_whole_documents_in_prompts(check: Check, source: str) -> None:
+    assert check(source, "EFF005") == expected_lines(source)
+
+
+@pytest.mark.parametrize(
+    "source", WHOLE_DOCUMENT_NEGATIVE.values(), ids=WHOLE_DOCUMENT_NEGATIVE.keys()
+)
+def test_accepts_bounded_or_unrelated_reads(check: Check, source: str) -> None:
+    assert check(source, "EFF005") == []

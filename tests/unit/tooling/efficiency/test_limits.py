@@ -1,0 +1,107 @@
+"""EFF006: an LLM call with no output-token limit."""
+
+from __future__ import annotations
+
+import pytest
+
+from .conftest import Check, expected_lines
+
+POSITIVE = {
+    "OpenAI chat completion": """
+        from openai import OpenAI
+
+        def ask(client: OpenAI, q):
+            return client.chat.completions.create(model="m", messages=[q])  # expect
+    """,
+    "OpenAI Responses API given the chat keyword": """
+        from openai import OpenAI
+
+        client = OpenAI()
+
+        def ask(q):
+            return client.responses.create(model="m", input=q, max_tokens=100)  # expect
+    """,
+    "LangChain model made without a limit": """
+        from langchain_openai import ChatOpenAI
+
+        class Bot:
+            def __init__(self):
+                self.llm = ChatOpenAI(model="m", temperature=0)
+
+            def reply(self, q):
+                return self.llm.invoke(q)  # expect
+    """,
+    "Anthropic client injected or made by default": """
+        import anthropic
+
+        class Reviewer:
+            def __init__(self, client: anthropic.Anthropic | None = None):
+                self.client = client or anthropic.Anthropic()
+
+            def review(self, diff):
+                return self.client.messages.create(model="m", messages=[diff])  # expect
+    """,
+    "litellm async, and an LCEL chain": """
+        import litellm
+        from langchain.chat_models import init_chat_model
+
+        chain = prompt_template | init_chat_model("gpt-4o")
+
+        async def ask(q):
+            chain.invoke({"q": q})  # expect
+            return await litellm.acompletion(model="m", messages=[q])  # expect
+    """,
+}
+
+NEGATIVE = {
+    "each provider's own keyword": """
+        import anthropic
+        import litellm
+        from openai import OpenAI
+
+        def ask(client: OpenAI, claude: anthropic.Anthropic, q):
+            client.chat.completions.create(model="m", messages=[q], max_completion_tokens=9)
+            client.responses.create(model="m", input=q, max_output_tokens=9)
+            claude.messages.create(model="m", messages=[q], max_tokens=9)
+            return litellm.completion(model="m", messages=[q], max_tokens=9)
+    """,
+    "limit set on the model object, a bind, or in model_kwargs": """
+        from langchain_openai import ChatOpenAI
+
+        short = ChatOpenAI(model="m", max_tokens=64)
+        bound = ChatOpenAI(model="m").bind(max_tokens=64)
+        tuned = ChatOpenAI(model="m", model_kwargs={"max_tokens": 64})
+
+        def ask(q):
+            return short.invoke(q), bound.invoke(q), tuned.invoke(q)
+    """,
+    "settings splatted, or a model object configured elsewhere": """
+        import litellm
+        from langchain_core.language_models import BaseChatModel
+
+        def ask(q, llm: BaseChatModel, settings):
+            llm.invoke(q)
+            return litellm.completion(messages=[q], **settings)
+    """,
+    "look-alikes": """
+        def generate_report(rows):
+            return rows
+
+        def run(rows, db, runner):
+            generate_report(rows)
+            db.messages.filter(rows)
+            runner.invoke(rows)
+            completion = rows.completion()
+            return completion
+    """,
+}
+
+
+@pytest.mark.parametrize("source", POSITIVE.values(), ids=POSITIVE.keys())
+def test_reports_calls_without_a_limit(check: Check, source: str) -> None:
+    assert check(source, "EFF006") == expected_lines(source)
+
+
+@pytest.mark.parametrize("source", NEGATIVE.values(), ids=NEGATIVE.keys())
+def test_accepts_limited_or_unknown_calls(check: Check, source: str) -> None:
+    assert check(source, "EFF006") == []

@@ -1,0 +1,445 @@
+"""One parsed source file: imports, scopes, bindings, and which calls match which patterns.
+
+Pure AST: names are resolved through the file's own imports and definitions,
+and an object's class through what it was bound to or annotated with in the
+file. Nothing is imported or executed.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cached_property
+
+from tta_tooling.efficiency.patterns import CallPattern
+
+__all__ = ["LlmCall", "Receiver", "Scope", "SourceModule", "walk_scope"]
+
+Scope = ast.Module | ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda
+_SCOPE_TYPES = (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
+_NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+# LangChain runnable methods that return a runnable wrapping the model.
+_WRAPPERS = frozenset(
+    {
+        "bind",
+        "bind_tools",
+        "with_config",
+        "with_fallbacks",
+        "with_listeners",
+        "with_retry",
+        "with_structured_output",
+        "with_types",
+    }
+)
+_MAX_DEPTH = 6
+
+
+@dataclass(frozen=True, slots=True)
+class Receiver:
+    """Why a call's receiver is an instance of a pattern's class.
+
+    ``calls`` are the constructor and wrapper calls seen (``ChatOpenAI(...)``,
+    ``.bind(...)``); ``annotated`` is true when a type annotation was the only
+    evidence, so how the object was configured is not visible here.
+    """
+
+    calls: tuple[ast.Call, ...] = ()
+    annotated: bool = False
+
+    def __or__(self, other: Receiver) -> Receiver:
+        return Receiver(self.calls + other.calls, self.annotated or other.annotated)
+
+
+@dataclass(frozen=True, slots=True)
+class LlmCall:
+    """A call site that matches an LLM call pattern."""
+
+    node: ast.Call
+    pattern: CallPattern
+    receiver: Receiver | None
+
+
+def walk_scope(node: ast.AST) -> Iterator[ast.AST]:
+    """Every node under ``node`` outside nested functions, lambdas and classes."""
+    stack = list(ast.iter_child_nodes(node))
+    while stack:
+        child = stack.pop()
+        yield child
+        if not isinstance(child, _NESTED):
+            stack.extend(ast.iter_child_nodes(child))
+
+
+class SourceModule:
+    """A parsed file and the queries the rules make of it."""
+
+    def __init__(self, relpath: str, source: str, tree: ast.Module, name: str) -> None:
+        self.relpath = relpath
+        self.source = source
+        self.tree = tree
+        self.name = name
+        self.parents: dict[ast.AST, ast.AST] = {}
+        self.calls: list[ast.Call] = []
+        self._imports: dict[str, str] = {}
+        for node in self._index(tree):
+            if isinstance(node, ast.Import):
+                for alias in node.names:
+                    if alias.asname:
+                        self._imports[alias.asname] = alias.name
+                    else:
+                        head = alias.name.partition(".")[0]
+                        self._imports[head] = head
+            elif isinstance(node, ast.ImportFrom):
+                base = self._import_base(node)
+                for alias in node.names:
+                    self._imports[alias.asname or alias.name] = f"{base}.{alias.name}"
+        self._definitions = {
+            node.name
+            for node in tree.body
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
+        }
+        self._bindings: dict[ast.AST, dict[str, list[ast.expr]]] = {}
+        self._annotations: dict[ast.AST, dict[str, list[ast.expr]]] = {}
+
+    def _index(self, tree: ast.Module) -> list[ast.Import | ast.ImportFrom]:
+        """Fill ``parents`` and ``calls`` in one pass; return the import statements.
+
+        A hand-written traversal: ``ast.walk`` would visit each node's fields twice.
+        """
+        parents = self.parents
+        calls = self.calls
+        imports: list[ast.Import | ast.ImportFrom] = []
+        stack: list[ast.AST] = [tree]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, ast.Call):
+                calls.append(node)
+            elif isinstance(node, ast.Import | ast.ImportFrom):
+                imports.append(node)
+            for field in node._fields:
+                value = getattr(node, field, None)
+                if isinstance(value, list):
+                    for item in value:
+                        if isinstance(item, ast.AST):
+                            parents[item] = node
+                            stack.append(item)
+                elif isinstance(value, ast.AST):
+                    parents[value] = node
+                    stack.append(value)
+        calls.sort(key=lambda call: (call.lineno, call.col_offset))
+        imports.sort(key=lambda statement: statement.lineno)
+        return imports
+
+    # -- names -------------------------------------------------------------
+
+    def _import_base(self, node: ast.ImportFrom) -> str:
+        if not node.level:
+            return node.module or ""
+        package = self.name.split(".")
+        if not self.relpath.endswith("__init__.py"):
+            package = package[:-1]
+        package = package[: len(package) - (node.level - 1)] if node.level > 1 else package
+        return ".".join([*package, *([node.module] if node.module else [])])
+
+    def qualify(self, expr: ast.expr) -> str | None:
+        """The dotted name ``expr`` refers to through imports and module definitions."""
+        if isinstance(expr, ast.Name):
+            if expr.id in self._imports:
+                return self._imports[expr.id]
+            if expr.id in self._definitions:
+                return f"{self.name}.{expr.id}"
+            return None
+        if isinstance(expr, ast.Attribute):
+            base = self.qualify(expr.value)
+            return f"{base}.{expr.attr}" if base else None
+        return None
+
+    def matches(self, call: ast.Call, pattern: CallPattern) -> Receiver | None:
+        """Evidence that ``call`` matches ``pattern`` (an empty Receiver when no receiver)."""
+        func = call.func
+        if pattern.kind == "function":
+            qualified = self.qualify(func)
+            return Receiver() if qualified and pattern.matches_target(qualified) else None
+        for name in reversed(pattern.chain):
+            if not (isinstance(func, ast.Attribute) and func.attr == name):
+                return None
+            func = func.value
+        if pattern.kind == "any":
+            return Receiver()
+        return self.instance_of(func, pattern, call, 0)
+
+    def final_name(self, call: ast.Call) -> str | None:
+        """The name a call spells last (``f`` in ``f()`` and ``a.b.f()``), or the
+        original name of a function imported under an alias."""
+        func = call.func
+        if isinstance(func, ast.Attribute):
+            return func.attr
+        if isinstance(func, ast.Name):
+            return self._imports.get(func.id, func.id).rpartition(".")[2]
+        return None
+
+    def matching(self, patterns: tuple[CallPattern, ...]) -> Iterator[ast.Call]:
+        """Every call in the file matching one of ``patterns``."""
+        finals = {p.final_name for p in patterns}
+        for call in self.calls:
+            if self.final_name(call) in finals and any(
+                self.matches(call, p) is not None for p in patterns
+            ):
+                yield call
+
+    def llm_calls(self, patterns: tuple[CallPattern, ...]) -> list[LlmCall]:
+        """The LLM call sites of the file; the first matching pattern wins."""
+        by_final: dict[str, list[CallPattern]] = {}
+        for pattern in patterns:
+            by_final.setdefault(pattern.final_name, []).append(pattern)
+        found: list[LlmCall] = []
+        for call in self.calls:
+            for pattern in by_final.get(self.final_name(call) or "", ()):
+                receiver = self.matches(call, pattern)
+                if receiver is not None:
+                    found.append(LlmCall(call, pattern, receiver))
+                    break
+        return found
+
+    # -- scopes and bindings ----------------------------------------------
+
+    def scope_of(self, node: ast.AST) -> Scope:
+        """The innermost function, lambda or module containing ``node``."""
+        parent = self.parents.get(node)
+        while parent is not None and not isinstance(parent, _SCOPE_TYPES):
+            parent = self.parents.get(parent)
+        return parent if isinstance(parent, _SCOPE_TYPES) else self.tree
+
+    def ancestors(self, node: ast.AST) -> Iterator[tuple[ast.AST, ast.AST]]:
+        """``(child, parent)`` pairs from ``node`` up to its scope (exclusive)."""
+        child, parent = node, self.parents.get(node)
+        while parent is not None and not isinstance(parent, _SCOPE_TYPES):
+            yield child, parent
+            child, parent = parent, self.parents.get(parent)
+
+    def scopes_up(self, node: ast.AST) -> Iterator[Scope]:
+        """The scopes containing ``node``, innermost first, ending with the module."""
+        scope = self.scope_of(node)
+        while True:
+            yield scope
+            if isinstance(scope, ast.Module):
+                return
+            scope = self.scope_of(scope)
+
+    def bindings(self, scope: ast.AST) -> dict[str, list[ast.expr]]:
+        """Values assigned to each plain name directly in ``scope``."""
+        if scope not in self._bindings:
+            self._index_scope(scope)
+        return self._bindings[scope]
+
+    def annotations(self, scope: ast.AST) -> dict[str, list[ast.expr]]:
+        """Annotations of each plain name (and parameter) of ``scope``."""
+        if scope not in self._annotations:
+            self._index_scope(scope)
+        return self._annotations[scope]
+
+    def _index_scope(self, scope: ast.AST) -> None:
+        # A name bound with no visible value (parameter, loop target...) maps to [].
+        values: dict[str, list[ast.expr]] = {}
+        notes: dict[str, list[ast.expr]] = {}
+        if isinstance(scope, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
+            _bind_parameters(scope.args, values, notes)
+        for node in walk_scope(scope):
+            if isinstance(node, ast.Assign):
+                for target in node.targets:
+                    if isinstance(target, ast.Name):
+                        values.setdefault(target.id, []).append(node.value)
+                    else:
+                        _bind_unknown(target, values)
+            elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+                notes.setdefault(node.target.id, []).append(node.annotation)
+                values.setdefault(node.target.id, [])
+                if node.value is not None:
+                    values[node.target.id].append(node.value)
+            elif isinstance(node, ast.NamedExpr):
+                values.setdefault(node.target.id, []).append(node.value)
+            else:
+                _bind_other(node, values)
+        self._bindings[scope] = values
+        self._annotations[scope] = notes
+
+    def name_values(self, name: str, at: ast.AST) -> tuple[list[ast.expr], list[ast.expr], Scope]:
+        """Values, annotations and scope of ``name`` in the nearest scope (from ``at``)
+        binding it; the module when nothing binds it."""
+        scope: Scope = self.tree
+        for scope in self.scopes_up(at):
+            values = self.bindings(scope)
+            notes = self.annotations(scope)
+            if name in values or name in notes:
+                return values.get(name, []), notes.get(name, []), scope
+        return [], [], scope
+
+    def constant(self, expr: ast.expr, at: ast.AST) -> ast.Constant | None:
+        """``expr`` when it is a constant, or the constant a name bound once at module
+        level (and nowhere nearer) holds; otherwise None."""
+        if isinstance(expr, ast.Name):
+            values, _, scope = self.name_values(expr.id, at)
+            if not isinstance(scope, ast.Module) or len(values) != 1:
+                return None
+            expr = values[0]
+        return expr if isinstance(expr, ast.Constant) else None
+
+    # -- instances ---------------------------------------------------------
+
+    def instance_of(
+        self, expr: ast.expr, pattern: CallPattern, at: ast.AST, depth: int
+    ) -> Receiver | None:
+        """Evidence that ``expr`` (seen at ``at``) is an object made by ``pattern.target``."""
+        if depth > _MAX_DEPTH:
+            return None
+        if isinstance(expr, ast.Call):
+            return self._constructed(expr, pattern, at, depth)
+        alternatives = _alternatives(expr)
+        if alternatives:  # an LCEL pipe, ``client or OpenAI()``, ``a if c else b``
+            return _combined([self.instance_of(e, pattern, at, depth + 1) for e in alternatives])
+        if isinstance(expr, ast.Name):
+            values, notes, _ = self.name_values(expr.id, at)
+        elif isinstance(expr, ast.Attribute) and self._is_self(expr.value, at):
+            values, notes = self._attribute_values(expr.attr, at)
+        else:
+            return None
+        found = _combined([self.instance_of(v, pattern, v, depth + 1) for v in values])
+        if found is None and any(self._annotation_is(note, pattern) for note in notes):
+            return Receiver(annotated=True)
+        return found
+
+    def _constructed(
+        self, call: ast.Call, pattern: CallPattern, at: ast.AST, depth: int
+    ) -> Receiver | None:
+        """``call`` makes the object, or wraps one (``model.bind(...)``)."""
+        qualified = self.qualify(call.func)
+        if qualified and pattern.matches_target(qualified):
+            return Receiver((call,))
+        if isinstance(call.func, ast.Attribute) and call.func.attr in _WRAPPERS:
+            inner = self.instance_of(call.func.value, pattern, at, depth + 1)
+            return inner | Receiver((call,)) if inner else None
+        return None
+
+    def _is_self(self, expr: ast.expr, at: ast.AST) -> bool:
+        method = self.scope_of(at)
+        return (
+            isinstance(expr, ast.Name)
+            and isinstance(method, ast.FunctionDef | ast.AsyncFunctionDef)
+            and bool(method.args.args)
+            and method.args.args[0].arg == expr.id
+            and isinstance(self.parents.get(method), ast.ClassDef)
+        )
+
+    def _attribute_values(self, attr: str, at: ast.AST) -> tuple[list[ast.expr], list[ast.expr]]:
+        cls = self.parents[self.scope_of(at)]
+        values: list[ast.expr] = []
+        notes: list[ast.expr] = []
+        for node in walk_scope(cls):
+            if (
+                isinstance(node, ast.AnnAssign)
+                and isinstance(node.target, ast.Name)
+                and node.target.id == attr
+            ):
+                notes.append(node.annotation)
+        for method in ast.iter_child_nodes(cls):
+            if not isinstance(method, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            for node in walk_scope(method):
+                targets: list[ast.expr] = []
+                if isinstance(node, ast.Assign):
+                    targets = node.targets
+                elif isinstance(node, ast.AnnAssign):
+                    targets = [node.target]
+                    if _is_attr(node.target, attr):
+                        notes.append(node.annotation)
+                if node_value := getattr(node, "value", None):
+                    values.extend(node_value for t in targets if _is_attr(t, attr))
+        return values, notes
+
+    def _annotation_is(self, note: ast.expr, pattern: CallPattern) -> bool:
+        if isinstance(note, ast.Constant) and isinstance(note.value, str):
+            try:
+                note = ast.parse(note.value, mode="eval").body
+            except SyntaxError:
+                return False
+        if isinstance(note, ast.BinOp) and isinstance(note.op, ast.BitOr):
+            return self._annotation_is(note.left, pattern) or self._annotation_is(
+                note.right, pattern
+            )
+        if isinstance(note, ast.Subscript):
+            inner = note.slice.elts if isinstance(note.slice, ast.Tuple) else [note.slice]
+            return any(self._annotation_is(item, pattern) for item in inner)
+        qualified = self.qualify(note)
+        return bool(qualified and pattern.matches_target(qualified))
+
+    # -- positions ---------------------------------------------------------
+
+    @cached_property
+    def _lines(self) -> list[str]:
+        return self.source.splitlines()
+
+    def column(self, node: ast.expr | ast.stmt) -> int:
+        """1-based column of ``node`` in characters (the AST counts UTF-8 bytes)."""
+        line = self._lines[node.lineno - 1] if node.lineno <= len(self._lines) else ""
+        return len(line.encode()[: node.col_offset].decode(errors="ignore")) + 1
+
+
+def _is_attr(target: ast.expr, attr: str) -> bool:
+    return (
+        isinstance(target, ast.Attribute)
+        and target.attr == attr
+        and isinstance(target.value, ast.Name)
+    )
+
+
+def _alternatives(expr: ast.expr) -> list[ast.expr]:
+    """Operands one of which the value of ``expr`` is (or wraps)."""
+    if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.BitOr):
+        return [expr.left, expr.right]
+    if isinstance(expr, ast.BoolOp):
+        return list(expr.values)
+    if isinstance(expr, ast.IfExp):
+        return [expr.body, expr.orelse]
+    return []
+
+
+def _combined(evidence: list[Receiver | None]) -> Receiver | None:
+    found = [e for e in evidence if e is not None]
+    if not found:
+        return None
+    combined = found[0]
+    for more in found[1:]:
+        combined = combined | more
+    return combined
+
+
+def _bind_parameters(
+    arguments: ast.arguments, values: dict[str, list[ast.expr]], notes: dict[str, list[ast.expr]]
+) -> None:
+    for arg in (
+        *arguments.posonlyargs,
+        *arguments.args,
+        *arguments.kwonlyargs,
+        *filter(None, (arguments.vararg, arguments.kwarg)),
+    ):
+        values.setdefault(arg.arg, [])
+        if arg.annotation is not None:
+            notes.setdefault(arg.arg, []).append(arg.annotation)
+
+
+def _bind_other(node: ast.AST, values: dict[str, list[ast.expr]]) -> None:
+    """Names bound by loops, ``+=``, ``with ... as`` and ``except ... as``: value unknown."""
+    if isinstance(node, ast.For | ast.AsyncFor | ast.comprehension | ast.AugAssign):
+        _bind_unknown(node.target, values)
+    elif isinstance(node, ast.withitem):
+        _bind_unknown(node.optional_vars, values)
+    elif isinstance(node, ast.ExceptHandler) and node.name:
+        values.setdefault(node.name, [])
+
+
+def _bind_unknown(target: ast.expr | None, values: dict[str, list[ast.expr]]) -> None:
+    if target is None:
+        return
+    for node in ast.walk(target):
+        if isinstance(node, ast.Name):
+            values.setdefault(node.id, [])

@@ -1,0 +1,80 @@
+"""Call patterns: which calls are LLM calls, caches, routers, concurrency or truncation.
+
+A pattern names a call by what it resolves to, never by a substring:
+
+* ``litellm.completion``: a function (or class) reached through imports, also
+  when the package re-exports it (same top-level package, same final name);
+* ``openai.OpenAI().chat.completions.create``: a method reached through an
+  object made by ``openai.OpenAI(...)`` (a constructor or factory call, a name
+  or ``self`` attribute bound to one, or a name annotated with the class);
+* ``*.chat.completions.create``: that attribute chain on any receiver.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+__all__ = ["CallPattern", "PatternError", "parse_pattern"]
+
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+
+PatternKind = Literal["function", "instance", "any"]
+
+
+class PatternError(ValueError):
+    """A pattern that does not follow the grammar; the message says why."""
+
+
+@dataclass(frozen=True, slots=True)
+class CallPattern:
+    """One parsed pattern; ``limits`` are the output-token keywords an LLM call accepts."""
+
+    text: str
+    kind: PatternKind
+    target: str
+    chain: tuple[str, ...]
+    limits: frozenset[str] = frozenset()
+
+    @property
+    def final_name(self) -> str:
+        """The name the call site spells last (what a text pre-filter can look for)."""
+        return self.chain[-1] if self.chain else self.target.rsplit(".", 1)[-1]
+
+    def matches_target(self, qualified: str) -> bool:
+        """Whether ``qualified`` is ``target`` or a re-export of it from the same package."""
+        if qualified == self.target:
+            return True
+        return (
+            "." in qualified
+            and qualified.partition(".")[0] == self.target.partition(".")[0]
+            and qualified.rpartition(".")[2] == self.target.rpartition(".")[2]
+        )
+
+
+def parse_pattern(text: str, limits: frozenset[str] = frozenset()) -> CallPattern:
+    """Parse ``text``; raises :class:`PatternError` when it is malformed."""
+    if text.startswith("*."):
+        chain = _names(text[2:], text)
+        return CallPattern(text, "any", "", chain, limits)
+    head, sep, tail = text.partition("().")
+    if sep:
+        target = _names(head, text)
+        if len(target) < 2:
+            raise PatternError(f"{text!r}: name the class with its module (module.Class().method)")
+        return CallPattern(text, "instance", ".".join(target), _names(tail, text), limits)
+    target = _names(text, text)
+    if len(target) < 2:
+        raise PatternError(f"{text!r}: name the function with its module (module.function)")
+    return CallPattern(text, "function", ".".join(target), (), limits)
+
+
+def _names(dotted: str, text: str) -> tuple[str, ...]:
+    parts = tuple(dotted.split("."))
+    if not all(_IDENTIFIER.match(part) for part in parts):
+        raise PatternError(
+            f"{text!r}: expected dotted names as module.function, "
+            "module.Class().method or *.attribute.method"
+        )
+    return parts

@@ -1,0 +1,124 @@
+"""Small data-flow questions the rules ask inside one scope."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable, Iterator
+
+from tta_tooling.efficiency.module import SourceModule
+
+__all__ = [
+    "LOOPS",
+    "call_inputs",
+    "enclosing_loop",
+    "names_in",
+    "reaching",
+    "receiver_name",
+]
+
+LOOPS = (ast.For, ast.AsyncFor, ast.While)
+_COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+# Calls whose result holds all of their argument (or receiver): the data flows through.
+_PASS_THROUGH_FUNCTIONS = frozenset({"str", "list", "tuple", "bytes", "repr"})
+_TEMPLATING = frozenset({"format", "format_map"})
+_PASS_THROUGH_METHODS = _TEMPLATING | frozenset(
+    {"join", "strip", "lstrip", "rstrip", "decode", "encode", "lower", "upper", "replace"}
+)
+_PASS_THROUGH_QUALIFIED = frozenset({"json.dumps", "textwrap.dedent"})
+
+
+def names_in(node: ast.AST) -> set[str]:
+    """Every plain name read in ``node``."""
+    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+
+
+def call_inputs(call: ast.Call) -> Iterator[ast.expr]:
+    """The argument and keyword values of ``call``."""
+    yield from call.args
+    for keyword in call.keywords:
+        yield keyword.value
+
+
+def receiver_name(call: ast.Call, methods: frozenset[str]) -> str | None:
+    """``x`` when ``call`` is ``x.<method>(...)`` for one of ``methods``."""
+    func = call.func
+    if (
+        isinstance(func, ast.Attribute)
+        and func.attr in methods
+        and isinstance(func.value, ast.Name)
+    ):
+        return func.value.id
+    return None
+
+
+def reaching(
+    module: SourceModule, expr: ast.expr, is_source: Callable[[ast.expr], bool]
+) -> ast.expr | None:
+    """A source (``is_source``) whose whole value ``expr`` carries, if any.
+
+    Containers, f-strings, concatenation, ``str.join``, ``str.format``,
+    ``json.dumps`` and string methods carry their operands whole; a slice or
+    index, and any other call (a truncation or chunking helper), does not.
+    """
+    pending = [expr]
+    while pending:
+        node = pending.pop()
+        if is_source(node):
+            return node
+        pending.extend(reversed(_carried(module, node)))
+    return None
+
+
+def _carried(module: SourceModule, expr: ast.expr) -> list[ast.expr]:
+    """The operands whose whole value ``expr`` carries."""
+    if isinstance(expr, ast.Starred | ast.FormattedValue | ast.Await):
+        return [expr.value]
+    if isinstance(expr, ast.List | ast.Tuple | ast.Set):
+        return list(expr.elts)
+    if isinstance(expr, ast.Dict | ast.JoinedStr):
+        return list(expr.values)
+    if isinstance(expr, ast.BinOp):
+        return [expr.left, expr.right]
+    if isinstance(expr, ast.Call) and _passes_through(module, expr):
+        func = expr.func
+        carried = list(call_inputs(expr))
+        # ``template.format(...)`` carries its arguments; the template is not context.
+        if isinstance(func, ast.Attribute) and func.attr not in _TEMPLATING:
+            carried.append(func.value)
+        return carried
+    return []
+
+
+def _passes_through(module: SourceModule, call: ast.Call) -> bool:
+    func = call.func
+    if isinstance(func, ast.Name) and func.id in _PASS_THROUGH_FUNCTIONS:
+        return True
+    if isinstance(func, ast.Attribute) and func.attr in _PASS_THROUGH_METHODS:
+        return True
+    return module.qualify(func) in _PASS_THROUGH_QUALIFIED
+
+
+def enclosing_loop(
+    module: SourceModule, node: ast.AST
+) -> tuple[ast.stmt | ast.expr, list[ast.AST]] | None:
+    """The innermost loop or comprehension (in ``node``'s scope) that repeats ``node``,
+    with the path of nodes from ``node`` up to it; None when nothing repeats it.
+
+    A ``for`` loop's iterable and a comprehension's first iterable run once.
+    """
+    path: list[ast.AST] = [node]
+    for child, parent in module.ancestors(node):
+        path.append(parent)
+        if isinstance(parent, ast.For | ast.AsyncFor) and child in parent.body:
+            return parent, path
+        if isinstance(parent, ast.While) and (child in parent.body or child is parent.test):
+            return parent, path
+        if isinstance(parent, _COMPREHENSIONS) and not isinstance(child, ast.comprehension):
+            return parent, path
+        if isinstance(parent, ast.comprehension):
+            owner = module.parents[parent]
+            if isinstance(owner, _COMPREHENSIONS) and (
+                child is not parent.iter or owner.generators[0] is not parent
+            ):
+                return owner, path
+    return None

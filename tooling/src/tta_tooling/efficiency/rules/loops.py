@@ -1,0 +1,165 @@
+"""EFF001: an LLM call repeated by a loop or comprehension, one call after another."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+
+from tta_tooling.efficiency.defaults import BATCHING_NAMES
+from tta_tooling.efficiency.module import SourceModule, walk_scope
+from tta_tooling.efficiency.registry import Violation
+from tta_tooling.efficiency.rules.flow import (
+    call_inputs,
+    enclosing_loop,
+    names_in,
+    receiver_name,
+)
+from tta_tooling.efficiency.rules.scan import FileScan
+
+__all__ = ["check"]
+
+_COLLECTING = frozenset({"append", "add", "extend", "insert", "appendleft"})
+_GROWING = frozenset({"append", "add", "extend", "insert", "appendleft", "update", "setdefault"})
+_MAX_TAINT_ROUNDS = 4
+
+
+def check(scan: FileScan) -> Iterator[Violation]:
+    """Report LLM calls a loop repeats sequentially."""
+    module = scan.module
+    concurrent = {id(call) for call in module.matching(scan.config.concurrency)}
+    for llm in scan.llm_calls:
+        if llm.pattern.final_name in BATCHING_NAMES:
+            continue
+        found = enclosing_loop(module, llm.node)
+        if found is None:
+            continue
+        loop, path = found
+        if _runs_concurrently(module, path, concurrent) or _depends_on_answer(
+            module, llm.node, loop, path
+        ):
+            continue
+        kind = "loop" if isinstance(loop, ast.stmt) else "comprehension"
+        yield scan.violation("EFF001", llm.node, f"the {kind} at line {loop.lineno}")
+
+
+def _runs_concurrently(module: SourceModule, path: list[ast.AST], concurrent: set[int]) -> bool:
+    """The call is handed to a concurrency primitive, directly or through a collection."""
+    above = [parent for _, parent in module.ancestors(path[-1])]
+    if any(isinstance(node, ast.Call) and id(node) in concurrent for node in path + above):
+        return True
+    collection = _collected_into(module, path)
+    if collection is None:
+        return False
+    scope = module.scope_of(path[0])
+    return any(
+        id(node) in concurrent and any(collection in names_in(arg) for arg in call_inputs(node))
+        for node in walk_scope(scope)
+        if isinstance(node, ast.Call)
+    )
+
+
+def _collected_into(module: SourceModule, path: list[ast.AST]) -> str | None:
+    """The name the call's coroutine (or the comprehension) is stored in, if any; None
+    when the call is awaited on the way (it then runs before being stored)."""
+    for node in path:
+        if isinstance(node, ast.Await):
+            return None
+        if isinstance(node, ast.Call):
+            name = receiver_name(node, _COLLECTING)
+            if name is not None:
+                return name
+    top = path[-1]
+    parent = module.parents.get(top)
+    if isinstance(parent, ast.Assign) and len(parent.targets) == 1:
+        target = parent.targets[0]
+        if isinstance(target, ast.Name):
+            return target.id
+    return None
+
+
+def _depends_on_answer(
+    module: SourceModule, call: ast.Call, loop: ast.stmt | ast.expr, path: list[ast.AST]
+) -> bool:
+    """Each iteration needs the previous answer (agent loop), or an answer ends the loop
+    (retry loop): the calls cannot be batched."""
+    if not isinstance(loop, ast.stmt):
+        return False
+    statement = next(node for node in path if isinstance(node, ast.stmt))
+    if isinstance(statement, ast.Return):
+        return True
+    siblings = _block_of(module, statement)
+    after = siblings[siblings.index(statement) + 1 :]
+    if any(isinstance(node, ast.Break | ast.Return) for node in after):
+        return True
+    tainted = _answer_names(statement, path)
+    for _ in range(_MAX_TAINT_ROUNDS):
+        grown = _spread(loop, tainted)
+        if grown == tainted:
+            break
+        tainted = grown
+    if any(names_in(value) & tainted for value in call_inputs(call)):
+        return True
+    if isinstance(loop, ast.While) and _content_names(loop.test) & tainted:
+        return True
+    return any(
+        isinstance(node, ast.If)
+        and _content_names(node.test) & tainted
+        and any(isinstance(n, ast.Break | ast.Return) for n in walk_scope(node))
+        for node in walk_scope(loop)
+    )
+
+
+def _content_names(test: ast.expr) -> set[str]:
+    """Names a condition reads, except under ``len(...)``: stopping after N answers does
+    not make the calls depend on each other."""
+    counted = set().union(
+        *(
+            names_in(node)
+            for node in ast.walk(test)
+            if isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id == "len"
+        )
+    )
+    return names_in(test) - counted
+
+
+def _block_of(module: SourceModule, statement: ast.stmt) -> list[ast.stmt]:
+    parent = module.parents[statement]
+    for field in ("body", "orelse", "finalbody", "handlers"):
+        block = getattr(parent, field, None)
+        if isinstance(block, list) and statement in block:
+            return block
+    return [statement]
+
+
+def _answer_names(statement: ast.stmt, path: list[ast.AST]) -> set[str]:
+    names: set[str] = set()
+    if isinstance(statement, ast.Assign):
+        for target in statement.targets:
+            names |= names_in(target)
+    elif isinstance(statement, ast.AnnAssign | ast.AugAssign):
+        names |= names_in(statement.target)
+    for node in path:
+        if isinstance(node, ast.Call):
+            name = receiver_name(node, _GROWING)
+            if name is not None:
+                names.add(name)
+    return names
+
+
+def _spread(loop: ast.AST, tainted: set[str]) -> set[str]:
+    result = set(tainted)
+    for node in walk_scope(loop):
+        if isinstance(node, ast.Assign) and names_in(node.value) & tainted:
+            for target in node.targets:
+                result |= names_in(target)
+        elif isinstance(node, ast.AugAssign | ast.AnnAssign) and (
+            node.value is not None and names_in(node.value) & tainted
+        ):
+            result |= names_in(node.target)
+        elif isinstance(node, ast.Call) and any(names_in(v) & tainted for v in call_inputs(node)):
+            name = receiver_name(node, _GROWING)
+            if name is not None:
+                result.add(name)
+    return result

@@ -1,0 +1,30 @@
+"""What every check receives: one file, its LLM call sites and the configuration."""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+
+from tta_tooling.efficiency.config import EfficiencyConfig
+from tta_tooling.efficiency.module import LlmCall, SourceModule
+from tta_tooling.efficiency.registry import Violation
+
+__all__ = ["FileScan"]
+
+
+@dataclass(frozen=True)
+class FileScan:
+    """One file under analysis.
+
+    ``cached_names`` are the functions, methods and classes that a cache wraps
+    anywhere in the scanned files (a workflow may wrap a step defined elsewhere).
+    """
+
+    module: SourceModule
+    config: EfficiencyConfig
+    llm_calls: list[LlmCall]
+    cached_names: frozenset[str]
+
+    def violation(self, code: str, node: ast.expr | ast.stmt, detail: str) -> Violation:
+        """A violation of ``code`` at ``node``."""
+        return Violation(code, self.module.relpath, node.lineno, self.module.column(node), detail)
