@@ -133,7 +133,9 @@ def _check_process_wide(report: HealthReport) -> None:
             "instrumentation (FastAPI, httpx, logging) would not reach it"
         )
         return
-    report.summary.append("process   the process-wide tracer and meter providers are the live pipeline")
+    report.summary.append(
+        "process   the process-wide tracer and meter providers are the live pipeline"
+    )
 
 
 def _check_metrics(report: HealthReport, url: str | None, timeout: float) -> None:
