@@ -69,6 +69,19 @@ def test_the_process_wide_providers_are_the_forwarding_ones_after_init() -> None
     assert metrics.get_meter_provider() is process_wide.METER_PROVIDER
     assert process_wide.process_wide_problem() is None
     assert process_wide.TRACER_PROVIDER.force_flush()
+    assert process_wide.METER_PROVIDER.force_flush()
+
+
+@pytest.mark.parametrize("provider", [process_wide.TRACER_PROVIDER, process_wide.METER_PROVIDER])
+def test_shutting_a_process_wide_provider_down_shuts_observability_down(
+    provider: process_wide.ForwardingTracerProvider | process_wide.ForwardingMeterProvider,
+) -> None:
+    assert apm_setup.initialize_observability(prometheus_port=0)
+    provider.shutdown()  # what an app's exit handler written for the plain SDK calls
+    assert not apm_setup.is_observability_enabled()
+    assert hooks.get_hook() is None
+    provider.shutdown()  # nothing live: does nothing
+    assert apm_setup.initialize_observability(prometheus_port=0)
 
 
 async def test_a_global_tracer_span_parents_the_primitive_spans(

@@ -166,8 +166,8 @@ def initialize_observability(
             _log.error("observability not initialised: %s", exc)
             return False
 
-        process_wide.TRACER_PROVIDER.use(state.tracer_provider)
-        process_wide.METER_PROVIDER.use(state.meter_provider)
+        process_wide.TRACER_PROVIDER.use(state.tracer_provider, shutdown_observability)
+        process_wide.METER_PROVIDER.use(state.meter_provider, shutdown_observability)
         instrumentation.install(state.hook)
         _state = state
         if not _atexit_registered:

@@ -19,7 +19,7 @@ Forwarding instruments are the API's own proxy instruments
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from typing import Any, TypeVar
 
@@ -115,10 +115,17 @@ class ForwardingTracerProvider(TracerProvider):
 
     def __init__(self) -> None:
         self.delegate: SdkTracerProvider | None = None
+        self._shutdown: Callable[[], None] | None = None
 
-    def use(self, provider: SdkTracerProvider | None) -> None:
-        """Start every later span with ``provider``'s tracers (no-op spans when ``None``)."""
+    def use(
+        self, provider: SdkTracerProvider | None, shutdown: Callable[[], None] | None = None
+    ) -> None:
+        """Start every later span with ``provider``'s tracers (no-op spans when ``None``).
+
+        ``shutdown`` tears the whole pipeline down; :meth:`shutdown` calls it.
+        """
         self.delegate = provider
+        self._shutdown = shutdown if provider is not None else None
 
     def get_tracer(
         self,
@@ -134,6 +141,15 @@ class ForwardingTracerProvider(TracerProvider):
         """Export the live pipeline's pending spans; ``True`` when none is left (or none live)."""
         provider = self.delegate
         return True if provider is None else provider.force_flush(timeout_millis)
+
+    def shutdown(self) -> None:
+        """Shut the live pipeline down, as ``shutdown_observability()`` does."""
+        _call(self._shutdown)
+
+
+def _call(callback: Callable[[], None] | None) -> None:
+    if callback is not None:
+        callback()
 
 
 class _ForwardingMeter(_ProxyMeter):
@@ -221,6 +237,7 @@ class ForwardingMeterProvider(MeterProvider):
         self._lock = threading.Lock()
         self._meters: dict[_Key, _ForwardingMeter] = {}
         self._delegate: SdkMeterProvider | None = None
+        self._shutdown: Callable[[], None] | None = None
 
     def get_meter(
         self,
@@ -238,12 +255,27 @@ class ForwardingMeterProvider(MeterProvider):
                 self._meters[key] = meter
             return meter
 
-    def use(self, provider: SdkMeterProvider | None) -> None:
-        """Point every meter handed out (and their instruments) at ``provider``'s meters."""
+    def use(
+        self, provider: SdkMeterProvider | None, shutdown: Callable[[], None] | None = None
+    ) -> None:
+        """Point every meter handed out (and their instruments) at ``provider``'s meters.
+
+        ``shutdown`` tears the whole pipeline down; :meth:`shutdown` calls it.
+        """
         with self._lock:
             self._delegate = provider
+            self._shutdown = shutdown if provider is not None else None
             for key, meter in self._meters.items():
                 meter.use(self._meter_of(provider, key))
+
+    def force_flush(self, timeout_millis: float = 10_000) -> bool:
+        """Collect and export the live pipeline's metrics now; ``True`` when done (or none live)."""
+        provider = self._delegate
+        return True if provider is None else provider.force_flush(timeout_millis)
+
+    def shutdown(self) -> None:
+        """Shut the live pipeline down, as ``shutdown_observability()`` does."""
+        _call(self._shutdown)
 
     @property
     def delegate(self) -> SdkMeterProvider | None:
