@@ -224,6 +224,7 @@ def _start(settings: Settings, options: _Options) -> _Observability:
             sampler=options.sampler or settings.sampler,
             shutdown_on_exit=False,
         )
+        undo.callback(tracer_provider.shutdown)  # stops the span processors' threads
         for exporter in exporters:
             if isinstance(exporter, ConsoleSpanExporter):
                 tracer_provider.add_span_processor(SimpleSpanProcessor(exporter))
