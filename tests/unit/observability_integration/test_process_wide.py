@@ -171,3 +171,35 @@ def test_another_process_wide_provider_makes_init_fail_cleanly(
     assert "get_tracer_provider() is TracerProvider" in record.getMessage()
     assert not apm_setup.is_observability_enabled()
     assert hooks.get_hook() is None
+
+
+def test_every_instrument_kind_follows_the_pipeline() -> None:
+    meter = metrics.get_meter("kinds")
+    readings: list[int] = []
+
+    def observe(options: metrics.CallbackOptions) -> list[metrics.Observation]:
+        readings.append(1)
+        return [metrics.Observation(len(readings))]
+
+    meter.create_up_down_counter("kind_updown").add(-1)  # before init: dropped
+    updown = meter.create_up_down_counter("kind_updown")
+    meter.create_observable_counter("kind_obs_counter", [observe])
+    meter.create_observable_gauge("kind_obs_gauge", [observe])
+    meter.create_observable_up_down_counter("kind_obs_updown", [observe])
+    gauge = meter.create_gauge("kind_gauge")
+    for _ in range(2):  # a second pipeline after shutdown sees the same instruments
+        assert apm_setup.initialize_observability(prometheus_port=0)
+        updown.add(5)
+        gauge.set(7)
+        exposition = apm_setup.metrics_exposition()
+        assert exposition is not None
+        samples = {
+            sample.name: sample.value
+            for family in text_string_to_metric_families(exposition[0].decode())
+            for sample in family.samples
+        }
+        assert samples["kind_updown"] == 5.0
+        assert samples["kind_gauge"] == 7.0
+        assert {"kind_obs_counter_total", "kind_obs_gauge", "kind_obs_updown"} <= set(samples)
+        apm_setup.shutdown_observability()
+    assert readings  # the callbacks ran in the live pipelines
