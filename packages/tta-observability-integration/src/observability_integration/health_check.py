@@ -32,6 +32,7 @@ from typing import Any
 from opentelemetry import metrics, trace
 from opentelemetry.sdk.trace import ReadableSpan
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from opentelemetry.sdk.trace.sampling import ALWAYS_ON
 from prometheus_client.parser import text_string_to_metric_families
 from tta_dev_primitives import WorkflowContext, WorkflowPrimitive
 
@@ -262,11 +263,13 @@ def run_health_check(host: str = "127.0.0.1", port: int = 0, timeout: float = 5.
         report.problems.append("init: observability is already initialised in this process")
         return report
     exporter = InMemorySpanExporter()
-    if not initialize_observability(
+    if not initialize_observability(  # what it checks does not depend on OTEL_* choices
         service_name="tta-health-check",
+        enable_prometheus=True,
         prometheus_host=host,
         prometheus_port=port,
         span_exporter=exporter,
+        sampler=ALWAYS_ON,
     ):
         report.problems.append(
             f"init: initialize_observability() failed for {host}:{port} (see the log line above)"
