@@ -108,7 +108,10 @@ def observability(session: nox.Session) -> None:
     install(session, "test")
     session.run("python", "-m", "observability_integration.health_check")
     session.run(
-        "pytest", "tests/integration/test_observability_trace_propagation.py", *session.posargs
+        "pytest",
+        "tests/integration/test_observability_trace_propagation.py",
+        "tests/integration/test_otlp_export.py",
+        *session.posargs,
     )
 
 

@@ -20,6 +20,7 @@ pytestmark = pytest.mark.integration
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 PRIMITIVES = Path("packages/tta-dev-primitives/src/tta_dev_primitives")
+OBSERVABILITY = Path("packages/tta-observability-integration/src/observability_integration")
 _NOT_COPIED = shutil.ignore_patterns(
     ".git", ".nox", ".venv", "*_cache", "__pycache__", ".benchmarks", ".coverage*"
 )
@@ -114,6 +115,20 @@ def test_observability_goes_red_on_an_uninstrumented_primitive(repo_copy: Path) 
         encoding="utf-8",
     )
     _assert_red(_nox(repo_copy, "-s", "observability"), "PlantedPrimitive: no span observed")
+
+
+def test_observability_goes_red_when_the_process_wide_provider_is_not_set(
+    repo_copy: Path,
+) -> None:
+    _plant(
+        repo_copy / OBSERVABILITY / "process_wide.py",
+        "        trace.set_tracer_provider(TRACER_PROVIDER)\n",
+        "        pass  # planted: the process-wide tracer provider is never set\n",
+    )
+    _assert_red(
+        _nox(repo_copy, "-s", "observability"),
+        "opentelemetry.trace.get_tracer_provider() is ProxyTracerProvider",
+    )
 
 
 def test_benchmarks_go_red_on_a_slow_sequential_primitive(repo_copy: Path) -> None:

@@ -18,6 +18,8 @@ from observability_integration import (
     shutdown_observability,
 )
 from observability_integration.apm_setup import get_tracer
+from opentelemetry import trace
+from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
 from opentelemetry.sdk.trace import ReadableSpan
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind
@@ -196,3 +198,36 @@ def test_without_traceparent_the_server_starts_its_own_trace(
     (server_span,) = named["GET /run"]
     assert server_span.parent is None
     assert server_span.context.trace_id != client.get_span_context().trace_id
+
+
+async def test_httpx_instrumentation_joins_the_primitives_trace(
+    spans: InMemorySpanExporter, server: str
+) -> None:
+    """The official httpx instrumentation reads the process-wide provider: its spans and its
+    ``traceparent`` header join the trace of the primitive that makes the call."""
+    async with httpx.AsyncClient() as client:
+        HTTPXClientInstrumentor.instrument_client(client)
+
+        async def call_server(data: Any) -> str:
+            response = await client.get(server, timeout=10)
+            return response.text
+
+        workflow: SequentialPrimitive[Any, Any] = SequentialPrimitive(
+            [LambdaPrimitive(call_server, name="call-server")], name="client-workflow"
+        )
+        try:
+            with trace.get_tracer("test-client").start_as_current_span("request") as root:
+                assert await workflow.execute(0, WorkflowContext("httpx-test")) == "2"
+        finally:
+            HTTPXClientInstrumentor.uninstrument_client(client)
+
+    finished = _finished(spans)
+    assert {span.context.trace_id for span in finished} == {root.get_span_context().trace_id}
+    named = _by_name(finished)
+    (step,) = named["call-server"]
+    (client_span,) = [span for span in finished if span.kind is SpanKind.CLIENT]
+    assert _parent_id(client_span) == step.context.span_id
+    (server_span,) = named["GET /run"]
+    assert _parent_id(server_span) == client_span.context.span_id
+    (server_workflow,) = named["server-workflow"]
+    assert _parent_id(server_workflow) == server_span.context.span_id

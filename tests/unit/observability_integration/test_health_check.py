@@ -28,6 +28,30 @@ def test_passes_and_reports_every_area(capsys: pytest.CaptureFixture[str]) -> No
     assert not apm_setup.is_observability_enabled()
 
 
+def test_otel_choices_in_the_environment_do_not_change_what_is_checked(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("OTEL_TRACES_SAMPLER", "always_off")
+    monkeypatch.setenv("OTEL_METRICS_EXPORTER", "none")
+    assert health_check.main([]) == 0
+    assert "PASS" in capsys.readouterr().out
+
+
+def test_defect_d_process_wide_provider_not_ours_fails_naming_it(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(
+        health_check,
+        "process_wide_problem",
+        lambda: "opentelemetry.trace.get_tracer_provider() is ProxyTracerProvider, not ours",
+    )
+    assert health_check.main([]) == 1
+    assert (
+        "FAIL process-wide: opentelemetry.trace.get_tracer_provider() is ProxyTracerProvider"
+        in capsys.readouterr().out
+    )
+
+
 class UninstrumentedPrimitive(LambdaPrimitive[Any, Any]):
     """Overrides ``execute`` and so bypasses the instrumentation hook."""
 

@@ -6,7 +6,7 @@ import asyncio
 from typing import Any
 
 import pytest
-from observability_integration import apm_setup
+from observability_integration import apm_setup, instrumentation
 from observability_integration.instrumentation import ObservabilityHook, outcome_of
 from observability_integration.metrics import (
     MAX_PRIMITIVE_LABEL_SETS,
@@ -17,7 +17,8 @@ from observability_integration.metrics import (
 from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
-from opentelemetry.trace import StatusCode
+from opentelemetry.sdk.trace.sampling import ALWAYS_OFF
+from opentelemetry.trace import StatusCode, get_current_span
 from prometheus_client import CollectorRegistry
 from tta_dev_primitives import (
     CachePrimitive,
@@ -234,6 +235,63 @@ def test_primitive_label_sets_are_capped() -> None:
     assert metrics.bind("LambdaPrimitive", "generated-0").primitive_name == "generated-0"
 
 
+async def test_the_hooks_binding_cache_stays_bounded_with_many_dynamic_names(
+    enabled: CollectorRegistry,
+) -> None:
+    hook = hooks.get_hook()
+    assert isinstance(hook, ObservabilityHook)
+    context = WorkflowContext("wf")
+    kept: LambdaPrimitive[int, int] = LambdaPrimitive(lambda data: data, name="kept")
+    await kept.execute(0, context)
+    kept_binding = hook.binding_for(kept)
+    for index in range(3 * MAX_PRIMITIVE_LABEL_SETS):
+        step: LambdaPrimitive[int, int] = LambdaPrimitive(lambda data: data, name=f"dyn-{index}")
+        await step.execute(0, context)
+        if index % 100 == 0:  # used now and then: never the least recently used one
+            await kept.execute(0, context)
+        assert hook.cached_bindings <= MAX_PRIMITIVE_LABEL_SETS
+    assert hook.cached_bindings == MAX_PRIMITIVE_LABEL_SETS
+    assert hook.binding_for(kept) is kept_binding
+    assert hook.metrics.label_sets == MAX_PRIMITIVE_LABEL_SETS + 1  # the rest share overflow
+    assert _sample(
+        enabled,
+        "tta_primitive_executions_total",
+        primitive_type="LambdaPrimitive",
+        primitive_name=OVERFLOW_LABEL,
+        outcome="success",
+    ) == 3 * MAX_PRIMITIVE_LABEL_SETS - (MAX_PRIMITIVE_LABEL_SETS - 1)
+
+
+async def test_an_unsampled_execution_records_no_span_but_counts(
+    recorder: InMemorySpanExporter,
+) -> None:
+    assert apm_setup.initialize_observability(
+        enable_prometheus=False, span_exporter=recorder, sampler=ALWAYS_OFF
+    )
+    registry = apm_setup.metrics_registry()
+    assert registry is not None
+    seen: list[bool] = []
+
+    def probe(data: int) -> int:
+        seen.append(get_current_span().is_recording())
+        return data
+
+    workflow = SequentialPrimitive([LambdaPrimitive(probe, name="probe")], name="unsampled")
+    await workflow.execute(1, WorkflowContext("wf"))
+    assert seen == [False]
+    assert _spans(recorder) == []
+    assert (
+        _sample(
+            registry,
+            "tta_primitive_executions_total",
+            primitive_type="LambdaPrimitive",
+            primitive_name="probe",
+            outcome="success",
+        )
+        == 1.0
+    )
+
+
 def test_routes_per_router_are_capped() -> None:
     registry = CollectorRegistry()
     binding = PrimitiveMetrics(registry).bind("RouterPrimitive", "router")
@@ -258,10 +316,13 @@ async def test_a_failing_hook_never_breaks_the_workflow(
             raise RuntimeError("tracer broke")
 
     hook = ObservabilityHook(BrokenTracer(), PrimitiveMetrics(CollectorRegistry()))  # type: ignore[arg-type]
-    hooks.install_hook(hook)
+    instrumentation.install(hook)
     step: LambdaPrimitive[int, int] = LambdaPrimitive(lambda data: data * 2)
-    assert await step.execute(2, WorkflowContext("wf")) == 4
-    assert await step.execute(3, WorkflowContext("wf")) == 6
+    try:
+        assert await step.execute(2, WorkflowContext("wf")) == 4
+        assert await step.execute(3, WorkflowContext("wf")) == 6
+    finally:
+        instrumentation.uninstall(hook)
     assert caplog.text.count("observability hook failed in on_start") == 1
     hook.on_end(("not", "a", "token"), step, WorkflowContext("wf"), None)
     hook.on_event(step, WorkflowContext("wf"), PrimitiveEvent.CACHE_EVICTION, {"count": "x"})
@@ -273,12 +334,15 @@ async def test_hook_works_with_any_tracer_provider() -> None:
     provider = TracerProvider()
     provider.add_span_processor(SimpleSpanProcessor(exporter))
     hook = ObservabilityHook(provider.get_tracer("t"), PrimitiveMetrics(CollectorRegistry()))
-    hooks.install_hook(hook)
+    instrumentation.install(hook)
     outer = SequentialPrimitive(
         [LambdaPrimitive(lambda data: data, name="one"), LambdaPrimitive(lambda data: data)],
         name="outer",
     )
-    await outer.execute(0, WorkflowContext("wf"))
+    try:
+        await outer.execute(0, WorkflowContext("wf"))
+    finally:
+        instrumentation.uninstall(hook)
     spans = {
         (span.attributes or {})["primitive.name"]: span for span in exporter.get_finished_spans()
     }

@@ -1,10 +1,16 @@
 """Set up and tear down OpenTelemetry tracing, Prometheus metrics and the primitive hook.
 
-The providers live in this module, not in OpenTelemetry's process-wide globals
-(which can be set only once per process), so :func:`shutdown_observability`
-followed by :func:`initialize_observability` works in one process. Use
-:func:`get_tracer` and :func:`get_meter` to reach them; while observability is
-disabled they return no-op objects.
+:func:`initialize_observability` reads the standard ``OTEL_*`` variables
+(:mod:`~observability_integration.configuration`; explicit arguments win),
+builds an SDK TracerProvider and MeterProvider, serves ``/metrics`` and
+installs the primitives' hook. Its providers are the process-wide ones:
+``opentelemetry.trace.get_tracer_provider()`` and
+``opentelemetry.metrics.get_meter_provider()`` return forwarding providers
+(:mod:`~observability_integration.process_wide`) set once per process and
+pointed at each new pipeline, because OpenTelemetry's globals can be set only
+once while :func:`shutdown_observability` followed by
+:func:`initialize_observability` must work in one process. After a shutdown
+they forward to no-op objects, so no span reaches an old exporter.
 """
 
 from __future__ import annotations
@@ -14,12 +20,14 @@ import logging
 import os
 import sys
 import threading
+from contextlib import ExitStack
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 
 from opentelemetry.exporter.prometheus import PrometheusMetricReader
 from opentelemetry.metrics import Meter, NoOpMeter
 from opentelemetry.sdk.metrics import MeterProvider
+from opentelemetry.sdk.metrics.export import MetricReader
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import (
@@ -28,13 +36,20 @@ from opentelemetry.sdk.trace.export import (
     SimpleSpanProcessor,
     SpanExporter,
 )
+from opentelemetry.sdk.trace.sampling import Sampler
 from opentelemetry.trace import NoOpTracer, Tracer
 from prometheus_client import CollectorRegistry
-from tta_dev_primitives import hooks
 
+from observability_integration import instrumentation, process_wide
+from observability_integration.configuration import ConfigurationError, Settings, read_settings
+from observability_integration.exporters import MissingExtraError, metric_readers, span_exporters
 from observability_integration.instrumentation import ObservabilityHook
 from observability_integration.metrics import PrimitiveMetrics
-from observability_integration.metrics_server import MetricsServer, MetricsServerError
+from observability_integration.metrics_server import (
+    MetricsServer,
+    MetricsServerError,
+    render_metrics,
+)
 
 __all__ = [
     "force_flush",
@@ -42,6 +57,7 @@ __all__ = [
     "get_tracer",
     "initialize_observability",
     "is_observability_enabled",
+    "metrics_exposition",
     "metrics_registry",
     "metrics_url",
     "shutdown_observability",
@@ -68,124 +84,179 @@ class _Observability:
     server: MetricsServer | None
 
 
+@dataclass(frozen=True)
+class _Options:
+    """Explicit arguments of :func:`initialize_observability` (``None``: from the environment)."""
+
+    service_name: str | None
+    service_version: str | None
+    environment: str | None
+    enable_prometheus: bool | None
+    prometheus_host: str
+    prometheus_port: int
+    enable_console_traces: bool
+    span_exporter: SpanExporter | None
+    sampler: Sampler | None
+
+
 _state: _Observability | None = None
 _lock = threading.RLock()
 _atexit_registered = False
 
 
-def _sdk_disabled() -> bool:
-    return os.environ.get("OTEL_SDK_DISABLED", "").strip().lower() == "true"
-
-
 def initialize_observability(
-    service_name: str = "tta",
+    service_name: str | None = None,
     service_version: str | None = None,
     *,
     environment: str | None = None,
-    enable_prometheus: bool = True,
+    enable_prometheus: bool | None = None,
     prometheus_host: str = "127.0.0.1",
     prometheus_port: int = 9464,
     enable_console_traces: bool = False,
     span_exporter: SpanExporter | None = None,
+    sampler: Sampler | None = None,
 ) -> bool:
     """Set up tracing, metrics and the ``/metrics`` endpoint, and instrument every primitive.
 
-    Returns ``True`` when observability is enabled afterwards. A second call while
-    enabled returns ``True`` and changes nothing. Returns ``False`` (with one log
-    line saying why, and nothing left half set up) when the Prometheus port is in
-    use or ``OTEL_SDK_DISABLED=true``. ``prometheus_port=0`` picks a free port:
-    :func:`metrics_url` says which. ``span_exporter`` receives every span through a
-    ``BatchSpanProcessor``; :func:`force_flush` pushes pending spans to it.
+    Arguments left ``None`` come from the ``OTEL_*`` environment (see
+    :mod:`~observability_integration.configuration`), then from defaults:
+    service ``tta``, version of this package, environment ``$TTA_ENVIRONMENT`` or
+    ``development``, ``/metrics`` served, no span exporter, parent-based
+    always-on sampling. ``span_exporter`` replaces ``OTEL_TRACES_EXPORTER``'s
+    exporters; ``enable_console_traces`` adds the console one.
+
+    Returns ``True`` when observability is enabled afterwards; a second call
+    while enabled changes nothing. Returns ``False`` with one log line saying why,
+    and nothing left half set up, when ``OTEL_SDK_DISABLED=true``, an ``OTEL_*``
+    value is bad, an exporter's optional extra is missing, the Prometheus port is
+    in use, or another library already set OpenTelemetry's process-wide
+    providers. ``prometheus_port=0`` picks a free port (:func:`metrics_url`).
     """
     global _state, _atexit_registered  # noqa: PLW0603 - the module owns the providers
     with _lock:
         if _state is not None:
             return True
-        if _sdk_disabled():
+        try:
+            settings = read_settings(os.environ)
+        except ConfigurationError as exc:
+            _log.error("observability not initialised: %s", exc)
+            return False
+        if settings.disabled:
             _log.info("observability disabled by OTEL_SDK_DISABLED=true")
             return False
-
-        registry = CollectorRegistry()
-        server: MetricsServer | None = None
-        if enable_prometheus:
-            server = MetricsServer(registry, prometheus_host, prometheus_port)
-            try:
-                server.start()
-            except MetricsServerError as exc:
-                _log.error("observability not initialised: %s", exc)
-                return False
-
+        process_wide.install_process_wide_providers()
+        problem = process_wide.process_wide_problem()
+        if problem is not None:
+            _log.error("observability not initialised: %s", problem)
+            return False
+        options = _Options(
+            service_name,
+            service_version,
+            environment,
+            enable_prometheus,
+            prometheus_host,
+            prometheus_port,
+            enable_console_traces,
+            span_exporter,
+            sampler,
+        )
         try:
-            state = _build(
-                registry,
-                server,
-                service_name=service_name,
-                service_version=service_version or _package_version(),
-                environment=environment or os.environ.get("TTA_ENVIRONMENT", "development"),
-                enable_prometheus=enable_prometheus,
-                enable_console_traces=enable_console_traces,
-                span_exporter=span_exporter,
-            )
-        except Exception:
-            if server is not None:
-                server.stop()
-            raise
+            state = _start(settings, options)
+        except (MissingExtraError, MetricsServerError) as exc:
+            _log.error("observability not initialised: %s", exc)
+            return False
 
-        hooks.install_hook(state.hook)
+        process_wide.TRACER_PROVIDER.use(state.tracer_provider, shutdown_observability)
+        process_wide.METER_PROVIDER.use(state.meter_provider, shutdown_observability)
+        instrumentation.install(state.hook)
         _state = state
         if not _atexit_registered:
             atexit.register(shutdown_observability)
             _atexit_registered = True
-        if server is not None:
-            _log.info("observability initialised; metrics at %s", server.url)
+        if state.server is not None:
+            _log.info("observability initialised; metrics at %s", state.server.url)
         return True
 
 
-def _build(
-    registry: CollectorRegistry,
-    server: MetricsServer | None,
-    *,
-    service_name: str,
-    service_version: str,
-    environment: str,
-    enable_prometheus: bool,
-    enable_console_traces: bool,
-    span_exporter: SpanExporter | None,
-) -> _Observability:
-    resource = Resource.create(
-        {
-            "service.name": service_name,
-            "service.version": service_version,
-            "deployment.environment": environment,
-        }
+def _resource(settings: Settings, options: _Options) -> Resource:
+    attributes = dict(settings.resource_attributes)
+    attributes["service.name"] = (
+        options.service_name or settings.service_name or attributes.get("service.name") or "tta"
     )
-    tracer_provider = TracerProvider(resource=resource, shutdown_on_exit=False)
-    if span_exporter is not None:
-        tracer_provider.add_span_processor(BatchSpanProcessor(span_exporter))
-    if enable_console_traces:
-        tracer_provider.add_span_processor(SimpleSpanProcessor(ConsoleSpanExporter(out=sys.stdout)))
-    readers = [PrometheusMetricReader(registry=registry)] if enable_prometheus else []
-    meter_provider = MeterProvider(
-        metric_readers=readers, resource=resource, shutdown_on_exit=False
+    attributes["service.version"] = (
+        options.service_version or attributes.get("service.version") or _package_version()
     )
-    tracer = tracer_provider.get_tracer(_INSTRUMENTATION_SCOPE, service_version)
-    hook = ObservabilityHook(tracer, PrimitiveMetrics(registry))
+    attributes["deployment.environment"] = (
+        options.environment
+        or attributes.get("deployment.environment")
+        or os.environ.get("TTA_ENVIRONMENT", "development")
+    )
+    return Resource.create(attributes)
+
+
+def _start(settings: Settings, options: _Options) -> _Observability:
+    """Build the pipeline; whatever was started is stopped again if a step fails."""
+    with ExitStack() as undo:
+        if options.span_exporter is not None:
+            exporters = [options.span_exporter]
+        else:
+            exporters = span_exporters(settings.traces_exporters)
+            for exporter in exporters:
+                undo.callback(exporter.shutdown)
+        readers: list[MetricReader] = metric_readers(settings.metrics_exporters)
+        for reader in readers:
+            undo.callback(reader.shutdown)
+
+        registry = CollectorRegistry()
+        prometheus = options.enable_prometheus
+        if prometheus is None:
+            prometheus = "prometheus" in settings.metrics_exporters
+        server: MetricsServer | None = None
+        if prometheus:
+            server = MetricsServer(registry, options.prometheus_host, options.prometheus_port)
+            server.start()
+            undo.callback(server.stop)
+            readers.append(PrometheusMetricReader(registry=registry))
+
+        resource = _resource(settings, options)
+        tracer_provider = TracerProvider(
+            resource=resource,
+            sampler=options.sampler or settings.sampler,
+            shutdown_on_exit=False,
+        )
+        undo.callback(tracer_provider.shutdown)  # stops the span processors' threads
+        for exporter in exporters:
+            if isinstance(exporter, ConsoleSpanExporter):
+                tracer_provider.add_span_processor(SimpleSpanProcessor(exporter))
+            else:
+                tracer_provider.add_span_processor(BatchSpanProcessor(exporter))
+        has_console = any(isinstance(exporter, ConsoleSpanExporter) for exporter in exporters)
+        if options.enable_console_traces and not has_console:
+            console = ConsoleSpanExporter(out=sys.stdout)
+            tracer_provider.add_span_processor(SimpleSpanProcessor(console))
+        meter_provider = MeterProvider(
+            metric_readers=readers, resource=resource, shutdown_on_exit=False
+        )
+        tracer = tracer_provider.get_tracer(_INSTRUMENTATION_SCOPE, _package_version())
+        hook = ObservabilityHook(tracer, PrimitiveMetrics(registry))
+        undo.pop_all()
     return _Observability(tracer_provider, meter_provider, registry, hook, server)
 
 
 def shutdown_observability() -> None:
     """Flush spans, stop the metrics server, free its port and uninstall the hook.
 
-    Does nothing when observability is not enabled; a later
-    :func:`initialize_observability` starts afresh.
+    The process-wide providers forward to no-op objects until the next
+    :func:`initialize_observability`. Does nothing when observability is not enabled.
     """
     global _state
     with _lock:
         state, _state = _state, None
         if state is None:
             return
-        if hooks.get_hook() is state.hook:
-            hooks.uninstall_hook()
+        instrumentation.uninstall(state.hook)
+        process_wide.TRACER_PROVIDER.use(None)
+        process_wide.METER_PROVIDER.use(None)
         try:
             state.tracer_provider.shutdown()
             state.meter_provider.shutdown()
@@ -227,6 +298,18 @@ def metrics_registry() -> CollectorRegistry | None:
     """The Prometheus registry behind ``/metrics`` (to mount it in an app), or ``None``."""
     state = _state
     return None if state is None else state.registry
+
+
+def metrics_exposition(accept: str | None = None) -> tuple[bytes, str] | None:
+    """What ``/metrics`` serves: ``(body, content_type)`` for an ``Accept`` header, or ``None``.
+
+    The body holds the primitives' families and every instrument created with
+    :func:`get_meter` or ``opentelemetry.metrics.get_meter``; an app serves it on
+    its own route with the returned content type. ``None`` when observability is
+    not enabled.
+    """
+    state = _state
+    return None if state is None else render_metrics(state.registry, accept)
 
 
 def force_flush(timeout_millis: int = 30_000) -> bool:

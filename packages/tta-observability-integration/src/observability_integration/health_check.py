@@ -1,8 +1,11 @@
 """Observability health check: ``python -m observability_integration.health_check``.
 
 It initialises observability with ``/metrics`` on a free port, runs the sample
-workflow (every primitive type) under one root span, then checks that
+workflow (every primitive type) under one root span started with the standard
+``opentelemetry.trace.get_tracer``, then checks that
 
+* OpenTelemetry's process-wide tracer and meter providers are the live pipeline
+  (so FastAPI, httpx or logging instrumentation joins the primitives' traces);
 * ``/metrics`` answers over HTTP, parses with prometheus_client's text parser and
   has samples for every expected family;
 * every span of the run shares the root's trace id, with the parent links of
@@ -26,21 +29,22 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from opentelemetry import metrics, trace
 from opentelemetry.sdk.trace import ReadableSpan
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from opentelemetry.sdk.trace.sampling import ALWAYS_ON
 from prometheus_client.parser import text_string_to_metric_families
 from tta_dev_primitives import WorkflowContext, WorkflowPrimitive
 
 from observability_integration.apm_setup import (
     force_flush,
-    get_meter,
-    get_tracer,
     initialize_observability,
     is_observability_enabled,
     metrics_url,
     shutdown_observability,
 )
 from observability_integration.metrics import EXPECTED_FAMILIES
+from observability_integration.process_wide import process_wide_problem
 from observability_integration.sample_workflow import (
     EXPECTED_EDGES,
     SampleWorkflow,
@@ -93,7 +97,7 @@ def _primitive_name(span: ReadableSpan) -> str | None:
 
 
 async def _run_workflow(sample: SampleWorkflow) -> None:
-    with get_tracer(_SCOPE).start_as_current_span(_WORKFLOW_ROOT):
+    with trace.get_tracer(_SCOPE).start_as_current_span(_WORKFLOW_ROOT):
         await sample.workflow.execute(sample.input_data, sample.context)
 
 
@@ -102,7 +106,7 @@ async def _run_probes(
 ) -> None:
     """Run every exported primitive type the sample workflow does not contain."""
     context = WorkflowContext("health-check-coverage", "health-check-session")
-    with get_tracer(_SCOPE).start_as_current_span(_COVERAGE_ROOT):
+    with trace.get_tracer(_SCOPE).start_as_current_span(_COVERAGE_ROOT):
         for cls in discover_primitive_types():
             if cls in known:
                 continue
@@ -120,6 +124,19 @@ async def _run_probes(
                 report.problems.append(
                     f"coverage: {cls.__name__}: probe run raised {type(exc).__name__}: {exc}"
                 )
+
+
+def _check_process_wide(report: HealthReport) -> None:
+    problem = process_wide_problem()
+    if problem is not None:
+        report.problems.append(
+            f"process-wide: {problem}; spans and metrics of other OpenTelemetry "
+            "instrumentation (FastAPI, httpx, logging) would not reach it"
+        )
+        return
+    report.summary.append(
+        "process   the process-wide tracer and meter providers are the live pipeline"
+    )
 
 
 def _check_metrics(report: HealthReport, url: str | None, timeout: float) -> None:
@@ -246,11 +263,13 @@ def run_health_check(host: str = "127.0.0.1", port: int = 0, timeout: float = 5.
         report.problems.append("init: observability is already initialised in this process")
         return report
     exporter = InMemorySpanExporter()
-    if not initialize_observability(
+    if not initialize_observability(  # what it checks does not depend on OTEL_* choices
         service_name="tta-health-check",
+        enable_prometheus=True,
         prometheus_host=host,
         prometheus_port=port,
         span_exporter=exporter,
+        sampler=ALWAYS_ON,
     ):
         report.problems.append(
             f"init: initialize_observability() failed for {host}:{port} (see the log line above)"
@@ -258,7 +277,11 @@ def run_health_check(host: str = "127.0.0.1", port: int = 0, timeout: float = 5.
         return report
     try:
         report.url = metrics_url()
-        get_meter(_SCOPE).create_counter(_METER_FAMILY, description="Health check runs.").add(1)
+        _check_process_wide(report)
+        counter = metrics.get_meter(_SCOPE).create_counter(
+            _METER_FAMILY, description="Health check runs."
+        )
+        counter.add(1)
         sample = build_sample_workflow()
         try:
             asyncio.run(_run_workflow(sample))

@@ -12,13 +12,19 @@ metric label children are built once per primitive, the span is started with
 ``start_as_current_span`` context manager, the span starts with
 ``outcome="success"`` (overwritten on the rare error path, so a successful run
 sets no attribute after the start), and durations come from
-``time.perf_counter_ns``.
+``time.perf_counter_ns``. The per-primitive cache is a least-recently-used map
+bounded like the label cardinality (:data:`MAX_PRIMITIVE_LABEL_SETS`), so
+primitives created with ever new names cannot grow it without bound.
+
+:func:`install` and :func:`uninstall` are the only places that touch the
+primitives' hook registry.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections import OrderedDict
 from collections.abc import Mapping
 from contextvars import Token
 from time import perf_counter_ns
@@ -27,11 +33,16 @@ from typing import Any, cast
 from opentelemetry.context import Context, attach, detach
 from opentelemetry.trace import Span, Status, StatusCode, Tracer, get_current_span
 from opentelemetry.trace import set_span_in_context as _set_span_in_context
+from tta_dev_primitives import hooks
 from tta_dev_primitives.hooks import PrimitiveEvent
 
-from observability_integration.metrics import PrimitiveBinding, PrimitiveMetrics
+from observability_integration.metrics import (
+    MAX_PRIMITIVE_LABEL_SETS,
+    PrimitiveBinding,
+    PrimitiveMetrics,
+)
 
-__all__ = ["ObservabilityHook", "outcome_of"]
+__all__ = ["ObservabilityHook", "install", "outcome_of", "uninstall"]
 
 _log = logging.getLogger(__name__)
 
@@ -57,7 +68,7 @@ class ObservabilityHook:
     def __init__(self, tracer: Tracer, metrics: PrimitiveMetrics) -> None:
         self._tracer = tracer
         self._metrics = metrics
-        self._bindings: dict[tuple[type, object], PrimitiveBinding] = {}
+        self._bindings: OrderedDict[tuple[type, object], PrimitiveBinding] = OrderedDict()
         self._failed_once = False
 
     @property
@@ -65,15 +76,32 @@ class ObservabilityHook:
         """The metric families this hook records into."""
         return self._metrics
 
+    @property
+    def cached_bindings(self) -> int:
+        """How many primitives' bindings are cached (at most :data:`MAX_PRIMITIVE_LABEL_SETS`)."""
+        return len(self._bindings)
+
     def binding_for(self, primitive: Any) -> PrimitiveBinding:
         """Return the cached attributes and label children of ``primitive``."""
         cls = type(primitive)
         name = getattr(primitive, "name", None)
-        binding = self._bindings.get((cls, name))
-        if binding is None:
-            type_name = cls.__name__
-            binding = self._metrics.bind(type_name, str(name) if name else type_name)
-            self._bindings[(cls, name)] = binding
+        key = (cls, name)
+        bindings = self._bindings
+        binding = bindings.get(key)
+        if binding is not None:
+            try:  # noqa: SIM105 - contextlib.suppress costs more on this hot path
+                bindings.move_to_end(key)
+            except KeyError:  # another thread evicted it meanwhile; it is still valid
+                pass
+            return binding
+        type_name = cls.__name__
+        binding = self._metrics.bind(type_name, str(name) if name else type_name)
+        bindings[key] = binding
+        while len(bindings) > MAX_PRIMITIVE_LABEL_SETS:
+            try:
+                bindings.popitem(last=False)
+            except KeyError:  # emptied by another thread
+                break
         return binding
 
     def on_start(self, primitive: Any, context: Any) -> object:
@@ -162,3 +190,14 @@ class ObservabilityHook:
         if not self._failed_once:
             self._failed_once = True
             _log.warning("observability hook failed in %s", where, exc_info=True)
+
+
+def install(hook: ObservabilityHook) -> None:
+    """Instrument every primitive with ``hook``."""
+    hooks.install_hook(hook)
+
+
+def uninstall(hook: ObservabilityHook) -> None:
+    """Stop instrumenting primitives with ``hook`` (a hook installed by others stays)."""
+    if hooks.get_hook() is hook:
+        hooks.uninstall_hook()
