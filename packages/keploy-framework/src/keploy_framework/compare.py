@@ -56,8 +56,8 @@ class _JsonWalk:
         self.index = index
         self.ignore_ordering = ignore_ordering
 
-    def diffs(self, key: str, exp: Any, act: Any, ancestor: bool) -> list[str]:
-        where = f"body.{key}" if key else "body"
+    def diffs(self, key: str, where: str, exp: Any, act: Any, ancestor: bool) -> list[str]:
+        """Differences under walker key ``key``, reported at display path ``where``."""
         if exp == MARKER:
             return []
         if exp is None or not isinstance(exp, dict | list):
@@ -68,7 +68,7 @@ class _JsonWalk:
         if type(act) is not type(exp):
             return [f"{where}: type changed, expected {_render(exp)}, got {_render(act)}"]
         if isinstance(exp, dict):
-            return self._mapping(key, exp, cast(dict[str, Any], act), ancestor or noisy)
+            return self._mapping(key, where, exp, cast(dict[str, Any], act), ancestor or noisy)
         return self._array(
             key, where, exp, cast(list[Any], act), ancestor or (noisy and not _scalars(exp))
         )
@@ -81,8 +81,8 @@ class _JsonWalk:
         if self.ignore_ordering:
             return self._unordered(key, where, exp, act, ancestor)
         out: list[str] = []
-        for left, right in zip(exp, act, strict=True):
-            out += self.diffs(key, left, right, ancestor)
+        for index, (left, right) in enumerate(zip(exp, act, strict=True)):
+            out += self.diffs(key, f"{where}[{index}]", left, right, ancestor)
         return out
 
     def _scalar(self, key: str, where: str, exp: Any, act: Any, ancestor: bool) -> list[str]:
@@ -110,7 +110,7 @@ class _JsonWalk:
         return any(p.search(json_scalar_text(value)) for p in patterns)
 
     def _mapping(
-        self, key: str, exp: dict[str, Any], act: dict[str, Any], ancestor: bool
+        self, key: str, where: str, exp: dict[str, Any], act: dict[str, Any], ancestor: bool
     ) -> list[str]:
         prefix = f"{key}." if key else ""
         out: list[str] = []
@@ -120,11 +120,11 @@ class _JsonWalk:
             unconditional = (noisy and not patterns) or self.index.globals.get(name.lower()) == ()
             if name not in act:
                 if not unconditional and value != MARKER:
-                    out.append(f"body.{child}: expected {_render(value)}, got <missing>")
+                    out.append(f"{where}.{name}: expected {_render(value)}, got <missing>")
                 continue
             if unconditional or self._global(name, act[name], True):
                 continue
-            out += self.diffs(child, value, act[name], ancestor)
+            out += self.diffs(child, f"{where}.{name}", value, act[name], ancestor)
         for name, value in act.items():
             if name in exp or self._global(name, value, False):
                 continue
@@ -137,7 +137,7 @@ class _JsonWalk:
                 )
             ):
                 continue
-            out.append(f"body.{prefix}{name}: unexpected field, got {_render(value)}")
+            out.append(f"{where}.{name}: unexpected field, got {_render(value)}")
         return out
 
     def _unordered(
@@ -147,7 +147,7 @@ class _JsonWalk:
         out: list[str] = []
         for left in exp:
             for index, right in enumerate(act):
-                if not used[index] and not self.diffs(key, left, right, ancestor):
+                if not used[index] and not self.diffs(key, where, left, right, ancestor):
                     used[index] = True
                     break
             else:
@@ -284,7 +284,9 @@ def _compare_body(
         except ValueError:
             pass
         else:
-            return _JsonWalk(NoiseIndex.build(noise), ordering).diffs("", exp_doc, act_doc, False)
+            return _JsonWalk(NoiseIndex.build(noise), ordering).diffs(
+                "", "body", exp_doc, act_doc, False
+            )
     if expected == MARKER:
         return []
     return [f"body: expected {_render(_text(expected))}, got {_render(_text(actual))}"]

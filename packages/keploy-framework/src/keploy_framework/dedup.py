@@ -36,7 +36,9 @@ def _json_shape(node: Any) -> Any:
         return tuple(sorted((key, _json_shape(value)) for key, value in node.items()))
     if isinstance(node, list):
         return ("list", _json_shape(node[0]) if node else None)
-    return type(node).__name__
+    if isinstance(node, bool) or node is None:
+        return type(node).__name__
+    return "number" if isinstance(node, int | float) else "string"
 
 
 def case_signature(case: TestCase) -> tuple[Any, ...]:

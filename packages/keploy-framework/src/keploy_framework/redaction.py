@@ -9,7 +9,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from keploy_framework.config import Config
 from keploy_framework.headers import canonical_header_key
-from keploy_framework.testcase import TestCase
+from keploy_framework.testcase import HttpResponse, TestCase
 
 __all__ = ["MARKER", "Redactor"]
 
@@ -50,24 +50,35 @@ class Redactor:
 
     def redact(self, case: TestCase) -> None:
         """Replace every secret in ``case`` and mark the response's redacted fields as noise."""
-        request, response = case.request, case.response
+        request = case.request
         for name in request.header:
             if name.lower() in self.headers:
                 request.header[name] = MARKER
-        for name in response.header:
-            if name.lower() in self.headers:
-                response.header[name] = MARKER
-                case.noise[f"header.{canonical_header_key(name)}"] = []
         request.url = self._redact_url(request.url)
         if request.url_params:
             for key in request.url_params:
                 if key.lower() in self.query_params:
                     request.url_params[key] = MARKER
-        request.body = self._redact_body(request.body, request.header, [])
-        paths: list[str] = []
-        response.body = self._redact_body(response.body, response.header, paths)
+        body = self._redact_body(request.body, request.header, [])
+        if body != request.body:
+            request.body = body
+            for name in request.header:
+                if name.lower() == "content-length":
+                    request.header[name] = str(len(body.encode("utf-8")))
+        names, paths = self.redact_response(case.response)
+        for name in names:
+            case.noise[f"header.{canonical_header_key(name)}"] = []
         for path in paths:
             case.noise[f"body.{path}"] = []
+
+    def redact_response(self, response: HttpResponse) -> tuple[list[str], list[str]]:
+        """Redact a response in place; returns the header names and body paths replaced."""
+        names = [name for name in response.header if name.lower() in self.headers]
+        for name in names:
+            response.header[name] = MARKER
+        paths: list[str] = []
+        response.body = self._redact_body(response.body, response.header, paths)
+        return names, paths
 
     def _redact_url(self, url: str) -> str:
         parts = urlsplit(url)

@@ -11,7 +11,7 @@ import httpx
 from keploy_framework.capture import make_response, rfc3339nano
 from keploy_framework.compare import Comparison, compare
 from keploy_framework.config import Config
-from keploy_framework.redaction import MARKER
+from keploy_framework.redaction import MARKER, Redactor
 from keploy_framework.storage import TestSet
 from keploy_framework.testcase import HttpResponse, TestCase
 
@@ -58,7 +58,9 @@ def _request_target(case: TestCase) -> str:
     return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
 
 
-def replay_case(client: httpx.Client, base_url: str, case: TestCase, config: Config) -> CaseResult:
+def replay_case(
+    client: httpx.Client, base_url: str, case: TestCase, config: Config, redactor: Redactor
+) -> CaseResult:
     """Send ``case``'s request (recorded Host kept, redirects not followed) and compare."""
     request = case.request
     headers = [
@@ -78,7 +80,9 @@ def replay_case(client: httpx.Client, base_url: str, case: TestCase, config: Con
         response.content,
         rfc3339nano(),
     )
-    # httpx has already removed any content-encoding, so the body is compared decoded.
+    # httpx has already removed any content-encoding, so the body is compared decoded;
+    # secrets in the live response are redacted before anything can be written.
+    redactor.redact_response(actual)
     comparison = compare(
         case, actual, global_noise=config.global_noise, ignore_ordering=config.ignore_ordering
     )
@@ -92,7 +96,8 @@ def replay_set(test_set: TestSet, base_url: str, config: Config) -> SetResult:
     with httpx.Client(
         timeout=config.timeout, follow_redirects=False, trust_env=False, http2=False
     ) as client:
+        redactor = Redactor.from_config(config)
         for case in test_set.cases:
-            result.cases.append(replay_case(client, base_url, case, config))
+            result.cases.append(replay_case(client, base_url, case, config, redactor))
     result.time_taken = f"{time.monotonic() - started:.6f}s"
     return result
