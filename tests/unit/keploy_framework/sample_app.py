@@ -96,6 +96,7 @@ class Handler(BaseHTTPRequestHandler):
             "/counter": self._count,
             "/grow": self._grow,
             "/echo": self._echo,
+            "/host": self._host,
             "/openapi.json": self._openapi,
         }.get(parts.path)
         if route is None:
@@ -142,6 +143,9 @@ class Handler(BaseHTTPRequestHandler):
 
     def _echo(self, query: dict[str, list[str]]) -> None:
         self._json(200, {"i": query.get("i", [""])[0]})
+
+    def _host(self, query: dict[str, list[str]]) -> None:
+        self._json(200, {"host": self.headers.get("Host")})
 
     def _openapi(self, query: dict[str, list[str]]) -> None:
         self._json(200, OPENAPI)

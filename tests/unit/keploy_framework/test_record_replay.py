@@ -40,6 +40,7 @@ def _drive_sample_traffic(base: str) -> None:
         client.get("/repeat")
         client.get("/redirect")
         client.get("/time")
+        client.get("/host")  # replayed to another port: passes only if the Host is kept
 
 
 def _cases(test_dir: Path) -> dict[str, dict[str, Any]]:
@@ -68,10 +69,10 @@ def test_record_then_replay_passes_twice_and_a_renamed_field_fails(
     _drive_sample_traffic(recorder.proxy_url)
     code, out, err = recorder.stop(signal.SIGINT)
     assert code == 0, err
-    assert "recorded 11 test cases" in out
+    assert "recorded 12 test cases" in out
 
     cases = _cases(recorder.test_dir)
-    assert len(cases) == 11
+    assert len(cases) == 12
     gzip_case = cases["GET gzip"]["spec"]
     assert gzip_case["resp"]["body"] == '{"compressed": true, "size": 3}'
     assert gzip_case["resp"]["header"]["Content-Encoding"] == "gzip"
@@ -105,16 +106,16 @@ def test_record_then_replay_passes_twice_and_a_renamed_field_fails(
             port,
         )
         assert replay.returncode == 0, replay.stdout + replay.stderr
-        assert "11/11 passed (100.0%)" in replay.stdout
+        assert "12/12 passed (100.0%)" in replay.stdout
 
     report = load(
         (recorder.test_dir / "reports/test-run-1/test-set-0-report.yaml").read_text(), "report"
     )
     assert (report["status"], report["success"], report["failure"], report["total"]) == (
         "PASSED",
-        11,
+        12,
         0,
-        11,
+        12,
     )
     assert report["tests"][0]["result"]["status_code"] == {
         "normal": True,
@@ -136,7 +137,7 @@ def test_record_then_replay_passes_twice_and_a_renamed_field_fails(
     document = json.loads(summary_path.read_text())
     assert document["pass_rate"] == 100.0
     assert document["endpoint_coverage"]["uncovered"] == ["DELETE /items/{id}"]
-    assert len(document["tests"]) == 11
+    assert len(document["tests"]) == 12
     assert "DELETE /items/{id}" in summary_path.with_suffix(".html").read_text()
 
     renamed = cli(
@@ -151,11 +152,11 @@ def test_record_then_replay_passes_twice_and_a_renamed_field_fails(
     assert renamed.returncode == 1
     assert 'body.items[0].name: expected "kettle", got <missing>' in renamed.stdout
     assert 'body.name: expected "kettle", got <missing>' in renamed.stdout
-    assert "8/11 passed" in renamed.stdout
+    assert "9/12 passed" in renamed.stdout
     junit = ET.fromstring((recorder.test_dir / "reports/test-run-2/junit.xml").read_text())  # noqa: S314 - our own file
     suite = junit.find("testsuite")
     assert suite is not None
-    assert (suite.get("tests"), suite.get("failures")) == ("11", "3")
+    assert (suite.get("tests"), suite.get("failures")) == ("12", "3")
 
     _no_canary_anywhere(recorder.test_dir)
 
@@ -327,3 +328,22 @@ def _short_timeout(tmp_path: Path) -> Path:
     path = tmp_path / "config.yml"
     path.write_text("config:\n  timeout: 5\n")
     return path
+
+
+def test_a_recording_whose_app_never_starts_exits_1_and_leaves_no_empty_set(
+    tmp_path: Path,
+) -> None:
+    result = cli(
+        "record",
+        "--app-cmd",
+        "python -c 'import sys; sys.exit(3)'",
+        "--app-port",
+        free_port(),
+        "--port",
+        free_port(),
+        "--test-dir",
+        tmp_path / "api",
+    )
+    assert result.returncode == 1
+    assert "the app exited with code 3" in result.stderr
+    assert list((tmp_path / "api").iterdir()) == []

@@ -335,7 +335,7 @@ def record(
         writer.close()
         for sig, handler in previous.items():
             signal.signal(sig, handler)
-    if writer.written == 0 and not any((set_dir / "tests").iterdir()):
-        (set_dir / "tests").rmdir()
-        set_dir.rmdir()
+        if not any((set_dir / "tests").iterdir()):  # nothing recorded: no empty test set
+            (set_dir / "tests").rmdir()
+            set_dir.rmdir()
     return RecordSummary(set_dir, writer.written, writer.skipped)
