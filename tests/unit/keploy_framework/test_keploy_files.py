@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 import yaml
 from keploy_framework import read_test_set, write_test_case
+from keploy_framework.atomic import atomic_write
 from keploy_framework.capture import make_response
 from keploy_framework.storage import list_test_sets, new_run_dir, new_test_set_dir
 from keploy_framework.testcase import parse_test_case
-from keploy_framework.yamlio import atomic_write, dump, dump_all, load, load_all
+from keploy_framework.yamlio import dump, dump_all, load, load_all
 
 from .conftest import FIXTURES
 
@@ -156,7 +157,7 @@ def test_atomic_write_leaves_the_old_file_when_writing_fails(
     def full_disk(fd: int) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("keploy_framework.yamlio.os.fsync", full_disk)
+    monkeypatch.setattr("keploy_framework.atomic.os.fsync", full_disk)
     with pytest.raises(OSError, match="No space left"):
         atomic_write(target, "new: 2\n")
     assert target.read_text() == "old: 1\n"

@@ -94,7 +94,9 @@ def test_record_then_replay_passes_twice_and_a_renamed_field_fails(
     assert cases["GET items?limit=5"]["spec"]["req"]["url_params"] == {"limit": "5"}
 
     port = free_port()
-    for _ in range(2):
+    config = tmp_path / "keploy-config.yml"
+    config.write_text(f"version: 1\nconfig:\n  ports: [{port}]\n")
+    for port_option in (["--app-port", port], ["--config", config]):
         replay = cli(
             "test",
             "--replay",
@@ -102,8 +104,7 @@ def test_record_then_replay_passes_twice_and_a_renamed_field_fails(
             recorder.test_dir,
             "--app-cmd",
             app_command(port),
-            "--app-port",
-            port,
+            *port_option,
         )
         assert replay.returncode == 0, replay.stdout + replay.stderr
         assert "12/12 passed (100.0%)" in replay.stdout
@@ -168,7 +169,9 @@ def test_replay_against_a_running_app_with_delay_and_selected_sets(
     with httpx.Client(base_url=recorder.proxy_url, trust_env=False) as client:
         client.get("/items/2")
         client.get("/echo", params={"i": "x"})
+        head = client.head("/items/2")
     assert recorder.stop(signal.SIGTERM)[0] == 0
+    assert head.headers["content-length"] == client_length(recorder.test_dir)
     replay = cli(
         "test",
         "--test-dir",
@@ -178,7 +181,7 @@ def test_replay_against_a_running_app_with_delay_and_selected_sets(
         "--delay",
         "0.1",
         "--test-sets",
-        "test-set-0",
+        "test-set-0,",
         "--engine",
         "python",
         "--reports-dir",
@@ -187,7 +190,7 @@ def test_replay_against_a_running_app_with_delay_and_selected_sets(
         recorder.test_dir.parent / "junit.xml",
     )
     assert replay.returncode == 0, replay.stdout + replay.stderr
-    assert "2/2 passed" in replay.stdout
+    assert "3/3 passed" in replay.stdout
     assert (recorder.test_dir.parent / "reports/test-run-0/test-set-0-report.yaml").is_file()
     assert (recorder.test_dir.parent / "junit.xml").is_file()
     coverage = cli(
@@ -203,6 +206,15 @@ def test_replay_against_a_running_app_with_delay_and_selected_sets(
     )
     assert coverage.returncode == 1
     assert "endpoint coverage 16.7%" in coverage.stdout
+
+
+def client_length(test_dir: Path) -> str:
+    """The Content-Length recorded for GET /items/2 (what HEAD must announce too)."""
+    recorded = _cases(test_dir)["GET items/2"]["spec"]["resp"]["header"]["Content-Length"]
+    head = _cases(test_dir)["HEAD items/2"]["spec"]["resp"]
+    assert head["body"] == ""
+    assert head["header"]["Content-Length"] == recorded
+    return str(recorded)
 
 
 async def _burst(base: str, count: int) -> list[httpx.Response]:

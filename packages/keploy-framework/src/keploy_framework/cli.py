@@ -17,12 +17,12 @@ from typing import NoReturn
 from keploy_framework.app_process import AppError, running_app, wait_healthy
 from keploy_framework.config import Config, load_config
 from keploy_framework.coverage import endpoint_coverage, load_openapi
-from keploy_framework.engine import EngineUnavailable, latest_run_dir, resolve_engine, run_keploy
+from keploy_framework.engine import EngineUnavailable, resolve_engine, run_keploy
 from keploy_framework.errors import InputError
 from keploy_framework.recorder import record
 from keploy_framework.replay import SetResult, replay_set
 from keploy_framework.reports import console_table, read_report, write_junit, write_set_report
-from keploy_framework.storage import list_test_sets, new_run_dir, read_test_set
+from keploy_framework.storage import latest_run_dir, list_test_sets, new_run_dir, read_test_set
 from keploy_framework.summary import build_summary, write_html, write_json
 
 __all__ = ["main"]
@@ -55,9 +55,13 @@ def _parser() -> argparse.ArgumentParser:
     target = test.add_mutually_exclusive_group()
     target.add_argument("--app-cmd", help="command that starts the app for the run")
     target.add_argument("--base-url", help="replay against an app that is already running")
-    test.add_argument("--app-port", type=int, default=8000, help="port --app-cmd listens on")
+    test.add_argument(
+        "--app-port", type=int, help="port --app-cmd listens on (default: config ports[0], 8000)"
+    )
     test.add_argument("--delay", type=float, help="seconds to wait after the app is healthy")
-    test.add_argument("--test-sets", nargs="+", help="only these test sets")
+    test.add_argument(
+        "--test-sets", nargs="+", help="only these test sets (names, or comma-separated)"
+    )
     test.add_argument("--engine", choices=("auto", "python", "keploy"), default="auto")
     test.add_argument("--reports-dir", type=Path, help="default: <test-dir>/reports")
     test.add_argument("--junit", type=Path, help="default: <run dir>/junit.xml")
@@ -125,7 +129,8 @@ def _test(args: argparse.Namespace) -> int:
             config.pass_rate,
         )
     list_test_sets(args.test_dir, args.test_sets)  # unreadable input fails before the app starts
-    base_url = args.base_url or f"http://127.0.0.1:{args.app_port}"
+    app_port = args.app_port or (config.ports[0] if config.ports else 8000)
+    base_url = args.base_url or f"http://127.0.0.1:{app_port}"
     if args.app_cmd:
         with running_app(args.app_cmd, base_url, config.health_path, config.timeout):
             results = _replay_python(args, config, base_url)
@@ -168,6 +173,8 @@ def _report(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; errors users can cause become one line on stderr."""
     args = _parser().parse_args(argv)
+    if getattr(args, "test_sets", None):  # Keploy spells the list "test-set-0,test-set-1"
+        args.test_sets = [n.strip() for v in args.test_sets for n in v.split(",") if n.strip()]
     handlers = {"record": _record, "test": _test, "report": _report}
     try:
         return handlers[args.command](args)

@@ -96,6 +96,7 @@ class Config:
     timeout: float = 30.0
     delay: float = 0.0
     health_path: str = "/health"
+    ports: tuple[int, ...] = ()
     include: tuple[Filter, ...] = ()
     exclude: tuple[Filter, ...] = ()
     global_noise: dict[str, list[str]] = field(default_factory=dict)
@@ -133,6 +134,7 @@ def load_config(path: Path | None) -> Config:
         timeout=float(section.get("timeout", 30.0)),
         delay=float(section.get("delay", 0.0)),
         health_path=str(section.get("health_path", "/health")),
+        ports=tuple(section.get("ports", ())),
         include=tuple(Filter(f["path"], f.get("method")) for f in section.get("filters", [])),
         exclude=tuple(Filter(f["path"], f.get("method")) for f in section.get("exclude", [])),
         global_noise={k: list(v) for k, v in (noise.get("global") or {}).items()},

@@ -9,8 +9,9 @@ import tempfile
 from pathlib import Path
 
 from keploy_framework.errors import InputError
+from keploy_framework.storage import latest_run_dir
 
-__all__ = ["EngineUnavailable", "keploy_binary", "latest_run_dir", "resolve_engine", "run_keploy"]
+__all__ = ["EngineUnavailable", "keploy_binary", "resolve_engine", "run_keploy"]
 
 
 class EngineUnavailable(Exception):
@@ -42,14 +43,6 @@ def resolve_engine(choice: str, path: str | None = None) -> tuple[str, str | Non
             "and root, see keploy.io/docs); use --engine python or auto"
         )
     return "python", None
-
-
-def latest_run_dir(reports_dir: Path) -> Path:
-    """The highest-numbered ``test-run-N`` folder."""
-    runs = [p for p in reports_dir.glob("test-run-*") if p.is_dir() and p.name[9:].isdigit()]
-    if not runs:
-        raise InputError(reports_dir, "no test-run-N folder with reports")
-    return max(runs, key=lambda p: int(p.name[9:]))
 
 
 def run_keploy(

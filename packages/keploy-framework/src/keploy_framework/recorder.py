@@ -55,9 +55,9 @@ _HOP_BY_HOP = frozenset(
         "trailer",
         "transfer-encoding",
         "upgrade",
-        "content-length",
     }
 )
+_NOT_FORWARDED = _HOP_BY_HOP | {"content-length"}  # httpx sets it from the body
 _IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
@@ -198,7 +198,7 @@ class RecordingProxy:
     async def _forward(
         self, method: str, path_qs: str, headers: list[tuple[str, str]], body: bytes
     ) -> tuple[int, list[tuple[str, str]], bytes]:
-        forwarded = [(k, v) for k, v in headers if k.lower() not in _HOP_BY_HOP]
+        forwarded = [(k, v) for k, v in headers if k.lower() not in _NOT_FORWARDED]
         client = self._http()
         request = client.build_request(
             method, self.upstream + path_qs, headers=forwarded, content=body
@@ -213,7 +213,8 @@ class RecordingProxy:
             for k, v in response.headers.raw
             if k.decode("latin-1").lower() not in _HOP_BY_HOP
         ]
-        response_headers.append(("content-length", str(len(raw))))
+        if method != "HEAD" and "content-length" not in {k.lower() for k, _ in response_headers}:
+            response_headers.append(("content-length", str(len(raw))))  # was chunked
         return response.status_code, response_headers, raw
 
     async def _denoise_and_submit(

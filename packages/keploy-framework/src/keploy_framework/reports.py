@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from keploy_framework import yamlio
+from keploy_framework.atomic import atomic_write
 from keploy_framework.errors import InputError
 from keploy_framework.replay import SetResult
 from keploy_framework.testcase import API_VERSION
@@ -54,7 +55,7 @@ def write_set_report(run_dir: Path, set_result: SetResult) -> Path:
         "time_taken": set_result.time_taken,
     }
     target = run_dir / f"{name}-report.yaml"
-    yamlio.atomic_write(target, yamlio.dump(document))
+    atomic_write(target, yamlio.dump(document))
     return target
 
 
@@ -99,7 +100,7 @@ def write_junit(target: Path, results: list[SetResult]) -> None:
                 )
                 failure.text = "\n".join(result.comparison.diffs)
     ET.indent(suites)
-    yamlio.atomic_write(target, ET.tostring(suites, encoding="unicode", xml_declaration=True))
+    atomic_write(target, ET.tostring(suites, encoding="unicode", xml_declaration=True))
 
 
 def console_table(results: list[SetResult]) -> str:

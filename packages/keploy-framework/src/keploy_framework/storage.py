@@ -7,12 +7,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from keploy_framework import yamlio
+from keploy_framework.atomic import atomic_write
 from keploy_framework.errors import InputError
 from keploy_framework.testcase import TestCase, parse_test_case
 
 __all__ = [
     "TestSet",
     "case_path",
+    "latest_run_dir",
     "list_test_sets",
     "new_run_dir",
     "new_test_set_dir",
@@ -86,7 +88,7 @@ def case_path(set_dir: Path, name: str) -> Path:
 def write_test_case(set_dir: Path, case: TestCase) -> Path:
     """Write one case atomically; returns its path."""
     target = case_path(set_dir, case.name)
-    yamlio.atomic_write(target, yamlio.dump(case.to_document()))
+    atomic_write(target, yamlio.dump(case.to_document()))
     return target
 
 
@@ -113,3 +115,11 @@ def new_run_dir(reports_dir: Path) -> Path:
     target = _next_numbered(reports_dir, "test-run-")
     target.mkdir()
     return target
+
+
+def latest_run_dir(reports_dir: Path) -> Path:
+    """The highest-numbered ``test-run-N`` folder."""
+    runs = [p for p in reports_dir.glob("test-run-*") if p.is_dir() and p.name[9:].isdigit()]
+    if not runs:
+        raise InputError(reports_dir, "no test-run-N folder with reports")
+    return max(runs, key=lambda p: int(p.name[9:]))

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from keploy_framework import yamlio
+from keploy_framework.atomic import atomic_write
 from keploy_framework.coverage import EndpointCoverage
 
 __all__ = ["build_summary", "write_html", "write_json"]
@@ -50,7 +50,7 @@ def build_summary(
 
 def write_json(target: Path, summary: dict[str, Any]) -> None:
     """Write the summary atomically."""
-    yamlio.atomic_write(target, json.dumps(summary, indent=2) + "\n")
+    atomic_write(target, json.dumps(summary, indent=2) + "\n")
 
 
 def write_html(target: Path, summary: dict[str, Any]) -> None:
@@ -82,4 +82,4 @@ tr.passed{{background:#efe}}</style></head><body>
 {rows}
 </table></body></html>
 """
-    yamlio.atomic_write(target, page)
+    atomic_write(target, page)

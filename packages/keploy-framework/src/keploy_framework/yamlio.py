@@ -1,4 +1,4 @@
-"""YAML in Keploy's own style: timestamps stay strings, bytes are ``!!binary``, atomic writes.
+"""YAML in Keploy's own style: timestamps stay strings, bytes are ``!!binary``.
 
 Keploy writes with Go's yaml.v3: four-space indentation, sequences indented under
 their key, multi-line strings as literal blocks, and non-UTF-8 strings as
@@ -9,8 +9,6 @@ converted through ``datetime`` (which would drop nanoseconds).
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,7 +18,6 @@ import yaml
 from keploy_framework.errors import InputError
 
 __all__ = [
-    "atomic_write",
     "dump",
     "dump_all",
     "load",
@@ -121,22 +118,6 @@ def read_documents(path: Path) -> Iterator[Any]:
         yield from document if isinstance(document, list) else [document]
         return
     yield from load_all(_read_text(path), path)
-
-
-def atomic_write(path: Path, content: str | bytes) -> None:
-    """Write ``content`` to a temp file beside ``path`` and rename it into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    data = content.encode("utf-8") if isinstance(content, str) else content
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
 
 
 def _read_text(path: Path) -> str:
