@@ -96,7 +96,8 @@ def test_record_then_replay_passes_twice_and_a_renamed_field_fails(
     port = free_port()
     config = tmp_path / "keploy-config.yml"
     config.write_text(f"version: 1\nconfig:\n  ports: [{port}]\n")
-    for port_option in (["--app-port", port], ["--config", config]):
+    port_options: list[list[str | int | Path]] = [["--app-port", port], ["--config", config]]
+    for port_option in port_options:
         replay = cli(
             "test",
             "--replay",
