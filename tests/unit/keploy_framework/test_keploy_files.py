@@ -13,6 +13,7 @@ import yaml
 from keploy_framework import read_test_set, write_test_case
 from keploy_framework.atomic import atomic_write
 from keploy_framework.capture import make_response
+from keploy_framework.headers import canonical_header_key, join_headers
 from keploy_framework.storage import list_test_sets, new_run_dir, new_test_set_dir
 from keploy_framework.testcase import parse_test_case
 from keploy_framework.yamlio import dump, dump_all, load, load_all
@@ -162,6 +163,25 @@ def test_atomic_write_leaves_the_old_file_when_writing_fails(
         atomic_write(target, "new: 2\n")
     assert target.read_text() == "old: 1\n"
     assert [p.name for p in tmp_path.iterdir()] == ["case.yaml"]
+
+
+@pytest.mark.parametrize(
+    ("raw", "canonical"),
+    [
+        ("content-type", "Content-Type"),
+        ("x-custom-ID", "X-Custom-Id"),
+        ("WWW-AUTHENTICATE", "Www-Authenticate"),
+        ("content-md5", "Content-Md5"),
+        ("bad header", "bad header"),  # not a token: Go leaves it unchanged
+    ],
+)
+def test_header_names_are_go_canonical(raw: str, canonical: str) -> None:
+    assert canonical_header_key(raw) == canonical
+
+
+def test_repeated_headers_are_joined_in_order() -> None:
+    pairs = [("x-tag", "a"), ("Set-Cookie", "s=1"), ("X-Tag", "b"), ("set-cookie", "t=2")]
+    assert join_headers(pairs) == {"X-Tag": "a,b", "Set-Cookie": "s=1,t=2"}
 
 
 def test_gzip_is_decoded_for_storage() -> None:

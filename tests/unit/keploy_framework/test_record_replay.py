@@ -6,6 +6,7 @@ import asyncio
 import json
 import signal
 import threading
+import time
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from pathlib import Path
@@ -263,8 +264,9 @@ def test_sigterm_mid_run_leaves_only_complete_files(start_recorder: StartRecorde
     threads = [threading.Thread(target=hammer) for _ in range(4)]
     for thread in threads:
         thread.start()
-    while len(answered) < 100:
-        threading.Event().wait(0.01)
+    deadline = time.monotonic() + 60
+    while len(answered) < 100 and time.monotonic() < deadline:
+        time.sleep(0.01)
     code, _, err = recorder.stop(signal.SIGTERM)
     stop.set()
     for thread in threads:

@@ -29,6 +29,7 @@ __all__ = [
     "is_volatile",
     "json_scalar_text",
     "split_noise",
+    "substring_key_match",
 ]
 
 REQUEST_ID_HEADERS = frozenset(
