@@ -34,8 +34,8 @@ def test_a_keploy_case_round_trips_parsed_equal_with_timestamps_unchanged(path: 
     assert all("." in stamp or "+" in stamp for stamp in _STAMP.findall(written))
 
 
-def test_a_keploy_case_is_written_byte_for_byte_as_keploy_wrote_it() -> None:
-    path = FIXTURES / "flask-redis/test-set-0/tests/test-1.yaml"
+@pytest.mark.parametrize("path", CASES, ids=lambda p: f"{p.parts[-4]}/{p.name}")
+def test_a_keploy_case_is_written_byte_for_byte_as_keploy_wrote_it(path: Path) -> None:
     text = path.read_text()
     assert dump(parse_test_case(load(text, path), path).to_document()) == text
 

@@ -40,8 +40,8 @@ class HttpRequest:
             "url": self.url,
         }
         if self.url_params:
-            document["url_params"] = self.url_params
-        document |= {"header": self.header, "body": self.body}
+            document["url_params"] = dict(sorted(self.url_params.items()))
+        document |= {"header": dict(sorted(self.header.items())), "body": self.body}
         document |= self.extra
         document["timestamp"] = self.timestamp
         return document
@@ -63,7 +63,7 @@ class HttpResponse:
     def to_document(self) -> dict[str, Any]:
         document: dict[str, Any] = {
             "status_code": self.status_code,
-            "header": self.header,
+            "header": dict(sorted(self.header.items())),
             "body": self.body,
             "status_message": self.status_message,
             "proto_major": self.proto_major,
@@ -94,7 +94,7 @@ class TestCase:
     extra: dict[str, Any] = field(default_factory=dict)
 
     def to_document(self) -> dict[str, Any]:
-        """The case as Keploy writes it (field order of its Go structs)."""
+        """The case as Keploy writes it: its Go structs' field order, map keys sorted."""
         spec: dict[str, Any] = {
             "metadata": self.metadata,
             "req": self.request.to_document(),
@@ -102,7 +102,10 @@ class TestCase:
             "objects": self.objects,
         }
         if self.has_assertions or self.noise or self.assertions_extra:
-            spec["assertions"] = {"noise": self.noise, **self.assertions_extra}
+            spec["assertions"] = {
+                "noise": dict(sorted(self.noise.items())),
+                **self.assertions_extra,
+            }
         if self.created:
             spec["created"] = self.created
         spec |= self.spec_extra
