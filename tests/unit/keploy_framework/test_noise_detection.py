@@ -27,9 +27,13 @@ def _case(body: Any, header: dict[str, str] | None = None, url: str = "http://h/
 @pytest.mark.parametrize(
     ("value", "volatile"),
     [
-        ("2024-08-02T22:15:10.596402605Z", True),
-        ("2024-06-26T01:16:23+05:30", True),
-        ("Fri, 02 Aug 2024 22:15:10 GMT", True),
+        ("2026-09-21T14:13:25.596402605Z", True),  # NOW + 5 s, nanoseconds
+        ("2026-09-21T19:43:25+05:30", True),
+        ("2026-09-21T14:13:25", True),  # no offset: read as UTC
+        ("Mon, 21 Sep 2026 14:13:15 GMT", True),
+        ("2024-08-02T22:15:10.596402605Z", False),  # a time far from now is data
+        ("Fri, 02 Aug 2024 22:15:10 GMT", False),
+        ("2026-13-45T99:99:99Z", False),
         ("123e4567-e89b-12d3-a456-426614174000", True),
         (NOW + 60, True),
         (int(NOW * 1000), True),
@@ -49,14 +53,15 @@ def test_detect_noise_marks_times_ids_and_request_id_headers() -> None:
         {
             "id": "123e4567-e89b-12d3-a456-426614174000",
             "name": "a",
-            "meta": {"created": "2024-08-02T22:15:10Z", "count": 3},
+            "meta": {"created": "2026-09-21T14:13:25Z", "born": "1990-01-01T00:00:00Z"},
             "rows": [{"at": NOW}, {"at": NOW + 1}],
         },
         header={
             "Date": "x",
             "X-Request-Id": "abc",
             "Content-Type": "application/json",
-            "Last-Modified": "Fri, 02 Aug 2024 22:15:10 GMT",
+            "Last-Modified": "Mon, 21 Sep 2026 14:13:15 GMT",
+            "Expires": "Fri, 02 Aug 2024 22:15:10 GMT",
         },
     )
     detect_noise(case, NOW)

@@ -15,6 +15,8 @@ import re
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 from keploy_framework.headers import canonical_header_key
@@ -53,21 +55,44 @@ _HTTP_DATE = re.compile(
     r" \d{4} \d{2}:\d{2}:\d{2} GMT$"
 )
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+_FRACTION = re.compile(r"\.\d+")
 _EPOCH_WINDOW_S = 2 * 24 * 3600
 _NEVER = re.compile(r"(?!)")
 
 
 def is_volatile(value: Any, now: float | None = None) -> bool:
-    """Whether a scalar looks like a time, an HTTP date, a UUID or an epoch near ``now``."""
+    """Whether a scalar is a UUID, or a time (RFC3339, HTTP date, epoch) near ``now``.
+
+    A time far from now (a birth date, a fixed release date) is data, not noise.
+    """
+    current = time.time() if now is None else now
     if isinstance(value, str):
-        return bool(_RFC3339.match(value) or _HTTP_DATE.match(value) or _UUID.match(value))
+        if _UUID.match(value):
+            return True
+        moment = _parse_time(value)
+        return moment is not None and abs(moment - current) <= _EPOCH_WINDOW_S
     if isinstance(value, bool) or not isinstance(value, int | float):
         return False
-    current = time.time() if now is None else now
-    for scale in (1, 1_000, 1_000_000, 1_000_000_000):
-        if abs(value / scale - current) <= _EPOCH_WINDOW_S:
-            return True
-    return False
+    return any(
+        abs(value / scale - current) <= _EPOCH_WINDOW_S
+        for scale in (1, 1_000, 1_000_000, 1_000_000_000)
+    )
+
+
+def _parse_time(value: str) -> float | None:
+    """Seconds since the epoch of an RFC3339 time or an HTTP date; ``None`` otherwise."""
+    try:
+        if _HTTP_DATE.match(value):
+            return parsedate_to_datetime(value).timestamp()
+        if _RFC3339.match(value):
+            text = _FRACTION.sub(lambda m: m[0][:7], value.replace(" ", "T"))  # microseconds
+            moment = datetime.fromisoformat(text.replace("z", "Z"))
+            if moment.tzinfo is None:
+                moment = moment.replace(tzinfo=UTC)
+            return moment.timestamp()
+    except ValueError:
+        return None
+    return None
 
 
 def json_scalar_text(value: Any) -> str:
