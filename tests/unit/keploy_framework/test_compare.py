@@ -134,3 +134,14 @@ def test_split_noise_and_index_pick_the_longest_entry() -> None:
     assert index.match("z.a.b.c")[1]
     assert index.match("z.a.b.c")[0] == ()
     assert substring_key_match("X-Request-Id", {"request-id": [], "id": ["x"]}) == ([], True)
+
+
+def test_a_redacted_field_passes_with_any_value_but_must_still_be_there() -> None:
+    noise = {"body.token": [".*"], "header.Set-Cookie": [".*"]}
+    case = _case({"token": "[REDACTED]", "n": 1}, noise, header={"Set-Cookie": "[REDACTED]"})
+    live = _response({"token": "tok-123", "n": 1}, header={"Set-Cookie": "s=abc"})
+    assert compare(case, live).passed
+    dropped = compare(case, _response({"n": 1}, header={"Set-Cookie": "s=abc"}))
+    assert dropped.diffs == ['body.token: expected "[REDACTED]", got <missing>']
+    no_cookie = compare(case, _response({"token": "t", "n": 1}))
+    assert no_cookie.diffs == ['header.Set-Cookie: expected "[REDACTED]", got null']

@@ -43,9 +43,9 @@ def test_headers_json_keys_query_and_form_fields_are_redacted() -> None:
     assert response.header["Set-Cookie"] == MARKER
     assert "at" not in str(response.body).replace("access_token", "")
     assert case.noise == {
-        "header.Set-Cookie": [],
-        "body.access_token": [],
-        "body.profile.secret": [],
+        "header.Set-Cookie": [".*"],
+        "body.access_token": [".*"],
+        "body.profile.secret": [".*"],
     }
 
 

@@ -11,9 +11,11 @@ from keploy_framework.config import Config
 from keploy_framework.headers import canonical_header_key
 from keploy_framework.testcase import HttpResponse, TestCase
 
-__all__ = ["MARKER", "Redactor"]
+__all__ = ["ANY_VALUE", "MARKER", "Redactor"]
 
 MARKER = "[REDACTED]"
+# Noise for a redacted response field: any value passes, but the field must be there.
+ANY_VALUE = [".*"]
 
 _HEADERS = ("Authorization", "Proxy-Authorization", "Cookie", "Set-Cookie", "X-Api-Key")
 _JSON_KEYS = (
@@ -67,9 +69,9 @@ class Redactor:
                     request.header[name] = str(len(body.encode("utf-8")))
         names, paths = self.redact_response(case.response)
         for name in names:
-            case.noise[f"header.{canonical_header_key(name)}"] = []
+            case.noise[f"header.{canonical_header_key(name)}"] = list(ANY_VALUE)
         for path in paths:
-            case.noise[f"body.{path}"] = []
+            case.noise[f"body.{path}"] = list(ANY_VALUE)
 
     def redact_response(self, response: HttpResponse) -> tuple[list[str], list[str]]:
         """Redact a response in place; returns the header names and body paths replaced."""
