@@ -96,7 +96,7 @@ def test_record_then_replay_passes_twice_and_a_renamed_field_fails(
 
     port = free_port()
     config = tmp_path / "keploy-config.yml"
-    config.write_text(f"version: 1\nconfig:\n  ports: [{port}]\n")
+    config.write_text(f"version: 1\nname: Sample API\nconfig:\n  ports: [{port}]\n")
     port_options: list[list[str | int | Path]] = [["--app-port", port], ["--config", config]]
     for port_option in port_options:
         replay = cli(
@@ -156,6 +156,8 @@ def test_record_then_replay_passes_twice_and_a_renamed_field_fails(
     assert 'body.items[0].name: expected "kettle", got <missing>' in renamed.stdout
     assert 'body.name: expected "kettle", got <missing>' in renamed.stdout
     assert "9/12 passed" in renamed.stdout
+    named = (recorder.test_dir / "reports/test-run-1/junit.xml").read_text()
+    assert '<testsuites name="Sample API">' in named
     junit = ET.fromstring((recorder.test_dir / "reports/test-run-2/junit.xml").read_text())  # noqa: S314 - our own file
     suite = junit.find("testsuite")
     assert suite is not None

@@ -9,7 +9,6 @@ import subprocess
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
 
 import httpx
 
@@ -20,7 +19,12 @@ class AppError(Exception):
     """The application could not be started or never became healthy."""
 
 
-def wait_healthy(base_url: str, health_path: str, timeout: float, process: Any = None) -> None:
+def wait_healthy(
+    base_url: str,
+    health_path: str,
+    timeout: float,
+    process: subprocess.Popen[bytes] | None = None,
+) -> None:
     """Poll ``base_url + health_path`` until it answers below 500 or ``timeout`` passes."""
     deadline = time.monotonic() + timeout
     last = "no answer"

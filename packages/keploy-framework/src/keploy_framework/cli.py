@@ -139,7 +139,7 @@ def _test(args: argparse.Namespace) -> int:
     run_dir = new_run_dir(args.reports_dir or args.test_dir / "reports")
     for set_result in results:
         write_set_report(run_dir, set_result)
-    write_junit(args.junit or run_dir / "junit.xml", results)
+    write_junit(args.junit or run_dir / "junit.xml", results, config.name)
     print(console_table(results))
     print(f"reports: {run_dir}")
     return _verdict(

@@ -73,9 +73,9 @@ def read_report(path: Path) -> dict[str, Any]:
     return document
 
 
-def write_junit(target: Path, results: list[SetResult]) -> None:
+def write_junit(target: Path, results: list[SetResult], name: str = "") -> None:
     """One ``testsuite`` per test set, one ``testcase`` per case, failures with their diffs."""
-    suites = ET.Element("testsuites", name="keploy")
+    suites = ET.Element("testsuites", name=name or "keploy")
     for set_result in results:
         suite = ET.SubElement(
             suites,
