@@ -95,3 +95,13 @@ def test_the_keploy_engine_needs_an_app_command(tmp_path: Path) -> None:
     result = cli("test", "--engine", "keploy", "--test-dir", tmp_path, env=env)
     assert result.returncode == 2
     assert "--app-cmd" in result.stderr
+
+
+def test_auto_replays_in_python_against_a_running_app(tmp_path: Path, sample_app: str) -> None:
+    shutil.copytree(FIXTURES / "flask-redis/test-set-0", tmp_path / "api/test-set-0")
+    _stand_in_binary(tmp_path / "bin", 0, REPORT)
+    env = {"PATH": f"{tmp_path / 'bin'}{os.pathsep}{os.environ['PATH']}"}
+    result = cli("test", "--test-dir", tmp_path / "api", "--base-url", sample_app, env=env)
+    assert result.returncode == 1  # another app than the one recorded: the cases fail
+    assert "0/2 passed" in result.stdout
+    assert (tmp_path / "api/reports/test-run-0/junit.xml").is_file()

@@ -109,7 +109,10 @@ def _verdict(success: int, total: int, threshold: float) -> int:
 
 def _test(args: argparse.Namespace) -> int:
     config = load_config(args.config)
-    engine, binary = resolve_engine(args.engine)
+    # Keploy starts the app itself: against --base-url, auto means this replayer.
+    engine, binary = resolve_engine(
+        "python" if args.engine == "auto" and not args.app_cmd else args.engine
+    )
     if engine == "keploy":
         assert binary is not None
         if not args.app_cmd:
