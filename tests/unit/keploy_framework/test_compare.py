@@ -5,9 +5,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import httpx
 import pytest
 from keploy_framework.compare import compare
+from keploy_framework.config import Config
 from keploy_framework.noise import NoiseIndex, split_noise, substring_key_match
+from keploy_framework.redaction import Redactor
+from keploy_framework.replay import replay_case
 from keploy_framework.testcase import HttpRequest, HttpResponse, TestCase
 
 
@@ -145,3 +149,16 @@ def test_a_redacted_field_passes_with_any_value_but_must_still_be_there() -> Non
     assert dropped.diffs == ['body.token: expected "[REDACTED]", got <missing>']
     no_cookie = compare(case, _response({"token": "t", "n": 1}))
     assert no_cookie.diffs == ['header.Set-Cookie: expected "[REDACTED]", got null']
+
+
+def test_a_request_that_gets_no_response_is_a_failed_case() -> None:
+    def refuse(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("connection refused", request=request)
+
+    with httpx.Client(transport=httpx.MockTransport(refuse)) as client:
+        result = replay_case(
+            client, "http://app", _case({}), Config(), Redactor.from_config(Config())
+        )
+    assert not result.passed
+    assert result.comparison.diffs == ["request failed: ConnectError: connection refused"]
+    assert result.actual.status_code == 0

@@ -70,9 +70,15 @@ def replay_case(
     ]
     body = request.body.encode("utf-8") if isinstance(request.body, str) else request.body
     started = time.time()
-    response = client.request(
-        request.method, base_url.rstrip("/") + _request_target(case), headers=headers, content=body
-    )
+    try:
+        response = client.request(
+            request.method,
+            base_url.rstrip("/") + _request_target(case),
+            headers=headers,
+            content=body,
+        )
+    except httpx.HTTPError as error:
+        return _unanswered(case, started, f"{type(error).__name__}: {error}")
     elapsed = time.time() - started
     actual = make_response(
         response.status_code,
@@ -86,6 +92,20 @@ def replay_case(
     comparison = compare(
         case, actual, global_noise=config.global_noise, ignore_ordering=config.ignore_ordering
     )
+    return CaseResult(case, actual, comparison, int(started), int(time.time()), f"{elapsed:.6f}s")
+
+
+def _unanswered(case: TestCase, started: float, reason: str) -> CaseResult:
+    """A case whose request got no response: failed, with the reason as its difference."""
+    actual = HttpResponse(status_code=0, header={}, body="", timestamp=rfc3339nano())
+    result = {
+        "status_code": {"normal": False, "expected": case.response.status_code, "actual": 0},
+        "headers_result": [],
+        "body_result": [],
+        "dep_result": [],
+    }
+    comparison = Comparison(passed=False, result=result, diffs=[f"request failed: {reason}"])
+    elapsed = time.time() - started
     return CaseResult(case, actual, comparison, int(started), int(time.time()), f"{elapsed:.6f}s")
 
 
