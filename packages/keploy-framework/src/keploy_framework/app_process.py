@@ -1,0 +1,72 @@
+"""Start the application under test, wait until it answers, and always tear it down."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import signal
+import subprocess
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import httpx
+
+__all__ = ["AppError", "running_app", "wait_healthy"]
+
+
+class AppError(Exception):
+    """The application could not be started or never became healthy."""
+
+
+def wait_healthy(
+    base_url: str,
+    health_path: str,
+    timeout: float,
+    process: subprocess.Popen[bytes] | None = None,
+) -> None:
+    """Poll ``base_url + health_path`` until it answers below 500 or ``timeout`` passes."""
+    deadline = time.monotonic() + timeout
+    last = "no answer"
+    with httpx.Client(timeout=2.0, trust_env=False) as client:
+        while time.monotonic() < deadline:
+            if process is not None and process.poll() is not None:
+                raise AppError(
+                    f"the app exited with code {process.returncode} before it was healthy"
+                )
+            try:
+                response = client.get(base_url.rstrip("/") + health_path)
+            except httpx.HTTPError as error:
+                last = type(error).__name__
+            else:
+                if response.status_code < 500:
+                    return
+                last = f"status {response.status_code}"
+            time.sleep(0.05)
+    raise AppError(f"{base_url}{health_path} not healthy after {timeout:g}s ({last})")
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is not None:
+        return
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+    except ProcessLookupError:
+        process.wait()
+
+
+@contextmanager
+def running_app(
+    command: str, base_url: str, health_path: str, timeout: float
+) -> Iterator[subprocess.Popen[bytes]]:
+    """Run ``command`` in its own process group until the block ends, however it ends."""
+    process = subprocess.Popen(shlex.split(command), start_new_session=True)
+    try:
+        wait_healthy(base_url, health_path, timeout, process)
+        yield process
+    finally:
+        _stop(process)

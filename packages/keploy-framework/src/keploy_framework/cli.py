@@ -1,0 +1,193 @@
+"""``python -m keploy_framework.cli record | test | report``.
+
+Exit codes: 0 pass, 1 the replay or the coverage found a problem (or the app
+never became healthy), 2 bad usage or unreadable input (one line naming the file
+and the field).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn
+
+from keploy_framework.app_process import AppError, running_app, wait_healthy
+from keploy_framework.config import Config, load_config
+from keploy_framework.coverage import endpoint_coverage, load_openapi
+from keploy_framework.engine import EngineUnavailable, resolve_engine, run_keploy
+from keploy_framework.errors import InputError
+from keploy_framework.recorder import record
+from keploy_framework.replay import SetResult, replay_set
+from keploy_framework.reports import console_table, read_report, write_junit, write_set_report
+from keploy_framework.storage import latest_run_dir, list_test_sets, new_run_dir, read_test_set
+from keploy_framework.summary import build_summary, write_html, write_json
+
+__all__ = ["main"]
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message}\n")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="keploy_framework", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    rec = commands.add_parser("record", help="record API traffic through a reverse proxy")
+    rec.add_argument("--app-cmd", help="command that starts the app (omit if it is running)")
+    rec.add_argument("--app-port", type=int, required=True, help="port the app listens on")
+    rec.add_argument("--app-host", default="127.0.0.1")
+    rec.add_argument("--port", type=int, default=8000, help="port the recording proxy serves")
+    rec.add_argument("--test-dir", type=Path, required=True)
+    rec.add_argument("--config", type=Path)
+    rec.add_argument("--duration", type=float, help="stop after this many seconds")
+    rec.add_argument("--denoise", action="store_true", help="repeat idempotent requests once")
+    rec.add_argument("--dedup", action="store_true", help="one case per request/response kind")
+
+    test = commands.add_parser("test", help="replay recorded test sets and judge the responses")
+    test.add_argument("--replay", action="store_true", help="replay mode (the only test mode)")
+    test.add_argument("--test-dir", type=Path, required=True)
+    test.add_argument("--config", type=Path)
+    target = test.add_mutually_exclusive_group()
+    target.add_argument("--app-cmd", help="command that starts the app for the run")
+    target.add_argument("--base-url", help="replay against an app that is already running")
+    test.add_argument(
+        "--app-port", type=int, help="port --app-cmd listens on (default: config ports[0], 8000)"
+    )
+    test.add_argument("--delay", type=float, help="seconds to wait after the app is healthy")
+    test.add_argument(
+        "--test-sets", nargs="+", help="only these test sets (names, or comma-separated)"
+    )
+    test.add_argument("--engine", choices=("auto", "python", "keploy"), default="auto")
+    test.add_argument("--reports-dir", type=Path, help="default: <test-dir>/reports")
+    test.add_argument("--junit", type=Path, help="default: <run dir>/junit.xml")
+
+    rep = commands.add_parser("report", help="pass rate and endpoint coverage of the last run")
+    rep.add_argument("--output", type=Path, required=True)
+    rep.add_argument("--test-dir", type=Path, default=Path("tests/api"))
+    rep.add_argument("--reports-dir", type=Path, help="default: <test-dir>/reports")
+    rep.add_argument("--openapi", help="URL of /openapi.json, or a JSON/YAML file")
+    rep.add_argument("--html", type=Path, help="default: the output path with .html")
+    rep.add_argument("--config", type=Path)
+    return parser
+
+
+def _record(args: argparse.Namespace) -> int:
+    summary = record(
+        test_dir=args.test_dir,
+        port=args.port,
+        app_port=args.app_port,
+        app_host=args.app_host,
+        config=load_config(args.config),
+        app_cmd=args.app_cmd,
+        duration=args.duration,
+        denoise=args.denoise,
+        dedup=args.dedup,
+    )
+    skipped = f", {summary.skipped_duplicates} duplicates skipped" if args.dedup else ""
+    print(f"recorded {summary.written} test cases in {summary.test_set}{skipped}")
+    return 0
+
+
+def _replay_python(args: argparse.Namespace, config: Config, base_url: str) -> list[SetResult]:
+    sets = [read_test_set(path) for path in list_test_sets(args.test_dir, args.test_sets)]
+    delay = config.delay if args.delay is None else args.delay
+    wait_healthy(base_url, config.health_path, config.timeout)
+    time.sleep(delay)
+    return [replay_set(test_set, base_url, config) for test_set in sets]
+
+
+def _verdict(success: int, total: int, threshold: float) -> int:
+    rate = 100.0 * success / total if total else 0.0
+    print(f"{success}/{total} passed ({rate:.1f}%), threshold {threshold:g}%")
+    return 0 if total and rate >= threshold else 1
+
+
+def _test(args: argparse.Namespace) -> int:
+    config = load_config(args.config)
+    # Keploy starts the app itself: against --base-url, auto means this replayer.
+    engine, binary = resolve_engine(
+        "python" if args.engine == "auto" and not args.app_cmd else args.engine
+    )
+    if engine == "keploy":
+        assert binary is not None
+        if not args.app_cmd:
+            raise InputError("--app-cmd", "the keploy engine starts the app itself; pass --app-cmd")
+        delay = config.delay if args.delay is None else args.delay
+        paths = run_keploy(
+            binary,
+            app_cmd=args.app_cmd,
+            test_dir=args.test_dir,
+            delay=delay,
+            test_sets=args.test_sets,
+        )
+        documents = [read_report(path) for path in paths]
+        return _verdict(
+            sum(d["success"] for d in documents),
+            sum(d["total"] for d in documents),
+            config.pass_rate,
+        )
+    list_test_sets(args.test_dir, args.test_sets)  # unreadable input fails before the app starts
+    app_port = args.app_port or (config.ports[0] if config.ports else 8000)
+    base_url = args.base_url or f"http://127.0.0.1:{app_port}"
+    if args.app_cmd:
+        with running_app(args.app_cmd, base_url, config.health_path, config.timeout):
+            results = _replay_python(args, config, base_url)
+    else:
+        results = _replay_python(args, config, base_url)
+    run_dir = new_run_dir(args.reports_dir or args.test_dir / "reports")
+    for set_result in results:
+        write_set_report(run_dir, set_result)
+    write_junit(args.junit or run_dir / "junit.xml", results, config.name)
+    print(console_table(results))
+    print(f"reports: {run_dir}")
+    return _verdict(
+        sum(r.passed for r in results), sum(len(r.cases) for r in results), config.pass_rate
+    )
+
+
+def _report(args: argparse.Namespace) -> int:
+    config = load_config(args.config)
+    run_dir = latest_run_dir(args.reports_dir or args.test_dir / "reports")
+    reports = [(path, read_report(path)) for path in sorted(run_dir.glob("*-report.yaml"))]
+    coverage = None
+    if args.openapi:
+        cases = [
+            case for path in list_test_sets(args.test_dir) for case in read_test_set(path).cases
+        ]
+        coverage = endpoint_coverage(load_openapi(args.openapi), cases)
+    summary = build_summary(reports, coverage)
+    write_json(args.output, summary)
+    write_html(args.html or args.output.with_suffix(".html"), summary)
+    status = _verdict(summary["success"], summary["total"], config.pass_rate)
+    if coverage is not None:
+        print(f"endpoint coverage {coverage.percent:.1f}%, threshold {config.endpoint_coverage:g}%")
+        for endpoint in coverage.uncovered:
+            print(f"  uncovered: {endpoint.method} {endpoint.path}")
+        if coverage.percent < config.endpoint_coverage:
+            status = 1
+    return status
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; errors users can cause become one line on stderr."""
+    args = _parser().parse_args(argv)
+    if getattr(args, "test_sets", None):  # Keploy spells the list "test-set-0,test-set-1"
+        args.test_sets = [n.strip() for v in args.test_sets for n in v.split(",") if n.strip()]
+    handlers = {"record": _record, "test": _test, "report": _report}
+    try:
+        return handlers[args.command](args)
+    except (InputError, EngineUnavailable) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except AppError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,129 @@
+"""Secrets are replaced by a fixed marker before a case is written; replay treats it as noise."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from keploy_framework.config import Config
+from keploy_framework.headers import canonical_header_key
+from keploy_framework.testcase import HttpResponse, TestCase
+
+__all__ = ["ANY_VALUE", "MARKER", "Redactor"]
+
+MARKER = "[REDACTED]"
+# Noise for a redacted response field: any value passes, but the field must be there.
+ANY_VALUE = [".*"]
+
+_HEADERS = ("Authorization", "Proxy-Authorization", "Cookie", "Set-Cookie", "X-Api-Key")
+_JSON_KEYS = (
+    "password",
+    "passwd",
+    "secret",
+    "client_secret",
+    "token",
+    "access_token",
+    "refresh_token",
+    "api_key",
+    "apikey",
+)
+_QUERY_PARAMS = ("api_key", "apikey", "access_token", "token", "password")
+
+
+@dataclass(frozen=True)
+class Redactor:
+    """Which headers, JSON keys (any depth) and query parameters are secrets."""
+
+    headers: frozenset[str]
+    json_keys: frozenset[str]
+    query_params: frozenset[str]
+
+    @classmethod
+    def from_config(cls, config: Config) -> Redactor:
+        return cls(
+            headers=frozenset(h.lower() for h in (*_HEADERS, *config.redact_headers)),
+            json_keys=frozenset(k.lower() for k in (*_JSON_KEYS, *config.redact_json_keys)),
+            query_params=frozenset(
+                q.lower() for q in (*_QUERY_PARAMS, *config.redact_query_params)
+            ),
+        )
+
+    def redact(self, case: TestCase) -> None:
+        """Replace every secret in ``case`` and mark the response's redacted fields as noise."""
+        request = case.request
+        for name in request.header:
+            if name.lower() in self.headers:
+                request.header[name] = MARKER
+        request.url = self._redact_url(request.url)
+        if request.url_params:
+            for key in request.url_params:
+                if key.lower() in self.query_params:
+                    request.url_params[key] = MARKER
+        body = self._redact_body(request.body, request.header, [])
+        if body != request.body:
+            request.body = body
+            for name in request.header:
+                if name.lower() == "content-length":
+                    request.header[name] = str(len(body.encode("utf-8")))
+        names, paths = self.redact_response(case.response)
+        for name in names:
+            case.noise[f"header.{canonical_header_key(name)}"] = list(ANY_VALUE)
+        for path in paths:
+            case.noise[f"body.{path}"] = list(ANY_VALUE)
+
+    def redact_response(self, response: HttpResponse) -> tuple[list[str], list[str]]:
+        """Redact a response in place; returns the header names and body paths replaced."""
+        names = [name for name in response.header if name.lower() in self.headers]
+        for name in names:
+            response.header[name] = MARKER
+        paths: list[str] = []
+        response.body = self._redact_body(response.body, response.header, paths)
+        return names, paths
+
+    def _redact_url(self, url: str) -> str:
+        parts = urlsplit(url)
+        if not parts.query:
+            return url
+        pairs = parse_qsl(parts.query, keep_blank_values=True)
+        if not any(key.lower() in self.query_params for key, _ in pairs):
+            return url
+        query = urlencode([(k, MARKER if k.lower() in self.query_params else v) for k, v in pairs])
+        return urlunsplit(parts._replace(query=query))
+
+    def _redact_body(self, body: str | bytes, header: dict[str, str], paths: list[str]) -> Any:
+        if not isinstance(body, str) or not body:
+            return body
+        content_type = next((v for k, v in header.items() if k.lower() == "content-type"), "")
+        if "application/x-www-form-urlencoded" in content_type.lower():
+            pairs = parse_qsl(body, keep_blank_values=True)
+            if any(key.lower() in self.json_keys for key, _ in pairs):
+                return urlencode(
+                    [(k, MARKER if k.lower() in self.json_keys else v) for k, v in pairs]
+                )
+            return body
+        try:
+            document = json.loads(body)
+        except ValueError:
+            return body
+        if not self._walk(document, "", paths):
+            return body
+        return json.dumps(document, separators=(",", ":"), ensure_ascii=False)
+
+    def _walk(self, node: Any, prefix: str, paths: list[str]) -> bool:
+        changed = False
+        if isinstance(node, dict):
+            for key, value in node.items():
+                path = f"{prefix}.{key}" if prefix else str(key)
+                if str(key).lower() in self.json_keys and value is not None:
+                    node[key] = MARKER
+                    if path not in paths:
+                        paths.append(path)
+                    changed = True
+                else:
+                    changed = self._walk(value, path, paths) or changed
+        elif isinstance(node, list):
+            for item in node:
+                changed = self._walk(item, prefix, paths) or changed
+        return changed

@@ -1,0 +1,123 @@
+"""Replay recorded cases against a running app and judge each response."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+import httpx
+
+from keploy_framework.capture import make_response, rfc3339nano
+from keploy_framework.compare import Comparison, compare
+from keploy_framework.config import Config
+from keploy_framework.redaction import MARKER, Redactor
+from keploy_framework.storage import TestSet
+from keploy_framework.testcase import HttpResponse, TestCase
+
+__all__ = ["CaseResult", "SetResult", "replay_case", "replay_set"]
+
+_NOT_SENT = frozenset({"content-length", "transfer-encoding", "connection", "keep-alive"})
+
+
+@dataclass
+class CaseResult:
+    """One replayed case: its verdict, Keploy's result block and the differences."""
+
+    case: TestCase
+    actual: HttpResponse
+    comparison: Comparison
+    started: int
+    completed: int
+    time_taken: str
+
+    @property
+    def passed(self) -> bool:
+        return self.comparison.passed
+
+
+@dataclass
+class SetResult:
+    """Every case of one test set."""
+
+    test_set: TestSet
+    cases: list[CaseResult] = field(default_factory=list)
+    time_taken: str = ""
+
+    @property
+    def passed(self) -> int:
+        return sum(result.passed for result in self.cases)
+
+    @property
+    def failed(self) -> int:
+        return len(self.cases) - self.passed
+
+
+def _request_target(case: TestCase) -> str:
+    parts = urlsplit(case.request.url)
+    return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+
+
+def replay_case(
+    client: httpx.Client, base_url: str, case: TestCase, config: Config, redactor: Redactor
+) -> CaseResult:
+    """Send ``case``'s request (recorded Host kept, redirects not followed) and compare."""
+    request = case.request
+    headers = [
+        (name, value)
+        for name, value in request.header.items()
+        if name.lower() not in _NOT_SENT and value != MARKER
+    ]
+    body = request.body.encode("utf-8") if isinstance(request.body, str) else request.body
+    started = time.time()
+    try:
+        response = client.request(
+            request.method,
+            base_url.rstrip("/") + _request_target(case),
+            headers=headers,
+            content=body,
+        )
+    except httpx.HTTPError as error:
+        return _unanswered(case, started, f"{type(error).__name__}: {error}")
+    elapsed = time.time() - started
+    actual = make_response(
+        response.status_code,
+        [(k.decode("latin-1"), v.decode("latin-1")) for k, v in response.headers.raw],
+        response.content,
+        rfc3339nano(),
+    )
+    # httpx has already removed any content-encoding, so the body is compared decoded;
+    # secrets in the live response are redacted before anything can be written.
+    redactor.redact_response(actual)
+    comparison = compare(
+        case, actual, global_noise=config.global_noise, ignore_ordering=config.ignore_ordering
+    )
+    return CaseResult(case, actual, comparison, int(started), int(time.time()), f"{elapsed:.6f}s")
+
+
+def _unanswered(case: TestCase, started: float, reason: str) -> CaseResult:
+    """A case whose request got no response: failed, with the reason as its difference."""
+    actual = HttpResponse(status_code=0, header={}, body="", timestamp=rfc3339nano())
+    result = {
+        "status_code": {"normal": False, "expected": case.response.status_code, "actual": 0},
+        "headers_result": [],
+        "body_result": [],
+        "dep_result": [],
+    }
+    comparison = Comparison(passed=False, result=result, diffs=[f"request failed: {reason}"])
+    elapsed = time.time() - started
+    return CaseResult(case, actual, comparison, int(started), int(time.time()), f"{elapsed:.6f}s")
+
+
+def replay_set(test_set: TestSet, base_url: str, config: Config) -> SetResult:
+    """Replay every case of ``test_set`` in order."""
+    result = SetResult(test_set)
+    started = time.monotonic()
+    with httpx.Client(
+        timeout=config.timeout, follow_redirects=False, trust_env=False, http2=False
+    ) as client:
+        redactor = Redactor.from_config(config)
+        for case in test_set.cases:
+            result.cases.append(replay_case(client, base_url, case, config, redactor))
+    result.time_taken = f"{time.monotonic() - started:.6f}s"
+    return result

@@ -1,0 +1,132 @@
+"""Run reports: Keploy's report YAML per test set, JUnit XML, and the console table."""
+
+from __future__ import annotations
+
+import time
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import Any
+
+from keploy_framework import yamlio
+from keploy_framework.atomic import atomic_write
+from keploy_framework.errors import InputError
+from keploy_framework.replay import SetResult
+from keploy_framework.testcase import API_VERSION
+
+__all__ = ["console_table", "read_report", "write_junit", "write_set_report"]
+
+
+def _test_entry(set_result: SetResult, index: int) -> dict[str, Any]:
+    result = set_result.cases[index]
+    set_path = set_result.test_set.path.resolve()
+    request = result.case.request.to_document()
+    actual = result.actual.to_document()
+    return {
+        "kind": "Http",
+        "name": set_result.test_set.name,
+        "status": "PASSED" if result.passed else "FAILED",
+        "started": result.started,
+        "completed": result.completed,
+        "test_case_path": str(set_path),
+        "mock_path": str(set_path / "mocks"),
+        "test_case_id": result.case.name,
+        "req": request,
+        "resp": actual,
+        "noise": result.case.noise,
+        "result": result.comparison.result,
+        "time_taken": result.time_taken,
+    }
+
+
+def write_set_report(run_dir: Path, set_result: SetResult) -> Path:
+    """``<run_dir>/<test-set>-report.yaml`` in Keploy's TestReport shape."""
+    name = set_result.test_set.name
+    document = {
+        "version": API_VERSION,
+        "name": f"{name}-report",
+        "status": "PASSED" if set_result.failed == 0 else "FAILED",
+        "success": set_result.passed,
+        "failure": set_result.failed,
+        "ignored": 0,
+        "total": len(set_result.cases),
+        "tests": [_test_entry(set_result, i) for i in range(len(set_result.cases))],
+        "test_set": name,
+        "created_at": int(time.time()),
+        "time_taken": set_result.time_taken,
+    }
+    target = run_dir / f"{name}-report.yaml"
+    atomic_write(target, yamlio.dump(document))
+    return target
+
+
+def read_report(path: Path) -> dict[str, Any]:
+    """A report YAML (ours or the Keploy binary's): status, counts and per-test results."""
+    document = yamlio.read_document(path)
+    if not isinstance(document, dict):
+        raise InputError(path, "document: expected a mapping")
+    for key in ("success", "failure", "total"):
+        if not isinstance(document.get(key), int):
+            raise InputError(path, f"{key}: missing required field")
+    tests = document.get("tests") or []
+    if not isinstance(tests, list):
+        raise InputError(path, "tests: expected a list")
+    return document
+
+
+def write_junit(target: Path, results: list[SetResult], name: str = "") -> None:
+    """One ``testsuite`` per test set, one ``testcase`` per case, failures with their diffs."""
+    suites = ET.Element("testsuites", name=name or "keploy")
+    for set_result in results:
+        suite = ET.SubElement(
+            suites,
+            "testsuite",
+            name=set_result.test_set.name,
+            tests=str(len(set_result.cases)),
+            failures=str(set_result.failed),
+            errors="0",
+            time=set_result.time_taken.removesuffix("s") or "0",
+        )
+        for result in set_result.cases:
+            case = ET.SubElement(
+                suite,
+                "testcase",
+                classname=set_result.test_set.name,
+                name=f"{result.case.name} {result.case.request.method} {result.case.request.url}",
+                time=result.time_taken.removesuffix("s"),
+            )
+            if not result.passed:
+                failure = ET.SubElement(
+                    case, "failure", message=result.comparison.diffs[0][:500], type="mismatch"
+                )
+                failure.text = "\n".join(result.comparison.diffs)
+    ET.indent(suites)
+    atomic_write(target, ET.tostring(suites, encoding="unicode", xml_declaration=True))
+
+
+def console_table(results: list[SetResult]) -> str:
+    """A per-test table, then each failure's differences."""
+    rows = [("test set", "test", "method", "url", "status", "result")]
+    for set_result in results:
+        for result in set_result.cases:
+            rows.append(
+                (
+                    set_result.test_set.name,
+                    result.case.name,
+                    result.case.request.method,
+                    result.case.request.url,
+                    str(result.actual.status_code),
+                    "PASSED" if result.passed else "FAILED",
+                )
+            )
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = [
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        for row in rows
+    ]
+    for set_result in results:
+        for result in set_result.cases:
+            if result.passed:
+                continue
+            lines.append(f"\n{set_result.test_set.name}/{result.case.name} differences:")
+            lines += [f"  - {diff}" for diff in result.comparison.diffs]
+    return "\n".join(lines)

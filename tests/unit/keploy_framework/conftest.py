@@ -1,0 +1,145 @@
+"""Helpers: a small app on loopback, free ports, and the CLI run as a real process."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+HERE = Path(__file__).parent
+FIXTURES = HERE / "fixtures"
+SAMPLE_APP = HERE / "sample_app.py"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def app_command(port: int, *, rename: bool = False) -> str:
+    prefix = "env SAMPLE_APP_RENAME=1 " if rename else ""
+    return f"{prefix}{sys.executable} {SAMPLE_APP} {port}"
+
+
+def wait_ready(url: str, timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            httpx.get(url, timeout=1.0, trust_env=False)
+        except httpx.HTTPError:
+            time.sleep(0.05)
+        else:
+            return
+    raise AssertionError(f"{url} never answered")
+
+
+def wait_port(port: int, timeout: float = 30.0) -> None:
+    """Wait until something accepts TCP connections on ``port`` (sends no request)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1.0).close()
+        except OSError:
+            time.sleep(0.05)
+        else:
+            return
+    raise AssertionError(f"nothing listens on port {port}")
+
+
+def cli(
+    *args: str | int | Path, env: dict[str, str] | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m keploy_framework.cli`` to completion."""
+    return subprocess.run(
+        [sys.executable, "-m", "keploy_framework.cli", *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+        env=None if env is None else {**os.environ, **env},
+    )
+
+
+@dataclass
+class Recorder:
+    """A recording proxy process in front of the sample app."""
+
+    process: subprocess.Popen[str]
+    proxy_url: str
+    test_dir: Path
+
+    def stop(self, sig: int = signal.SIGINT) -> tuple[int, str, str]:
+        self.process.send_signal(sig)
+        out, err = self.process.communicate(timeout=60)
+        return self.process.returncode, out, err
+
+    def cases(self) -> list[Path]:
+        return sorted(self.test_dir.glob("test-set-*/tests/*"))
+
+
+@pytest.fixture
+def start_recorder(tmp_path: Path) -> Iterator[Callable[..., Recorder]]:
+    """Factory: ``start_recorder(*extra_args)`` runs ``record`` and waits for its proxy."""
+    started: list[Recorder] = []
+
+    def start(*extra: str | Path, test_dir: Path | None = None) -> Recorder:
+        app_port, proxy_port = free_port(), free_port()
+        directory = test_dir or tmp_path / "keploy"
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "keploy_framework.cli",
+                "record",
+                "--app-cmd",
+                app_command(app_port),
+                "--app-port",
+                str(app_port),
+                "--port",
+                str(proxy_port),
+                "--test-dir",
+                str(directory),
+                *map(str, extra),
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        recorder = Recorder(process, f"http://127.0.0.1:{proxy_port}", directory)
+        started.append(recorder)
+        wait_port(proxy_port)
+        return recorder
+
+    yield start
+    for recorder in started:
+        if recorder.process.poll() is None:
+            recorder.process.send_signal(signal.SIGINT)
+            try:
+                recorder.process.communicate(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.kill(recorder.process.pid, signal.SIGKILL)
+                recorder.process.communicate()
+
+
+@pytest.fixture
+def sample_app() -> Iterator[str]:
+    """The sample app on a free port; yields its base URL."""
+    port = free_port()
+    process = subprocess.Popen([sys.executable, str(SAMPLE_APP), str(port)])
+    try:
+        wait_ready(f"http://127.0.0.1:{port}/health")
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

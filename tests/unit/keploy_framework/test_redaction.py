@@ -1,0 +1,65 @@
+"""Secrets are replaced before anything is written."""
+
+from __future__ import annotations
+
+from keploy_framework.config import Config
+from keploy_framework.redaction import MARKER, Redactor
+from keploy_framework.testcase import HttpRequest, HttpResponse, TestCase
+
+
+def test_headers_json_keys_query_and_form_fields_are_redacted() -> None:
+    request = HttpRequest(
+        method="POST",
+        url="http://h/login?token=T0K&page=1&sig=S1G",
+        url_params={"token": "T0K", "page": "1", "sig": "S1G"},
+        header={
+            "Authorization": "Bearer A",
+            "Cookie": "c=1",
+            "X-Tenant": "t",
+            "Content-Type": "application/json",
+            "Content-Length": "60",
+        },
+        body='{"user": "u", "password": "pw", "nested": [{"api_key": "k"}], "note": null}',
+        timestamp="t",
+    )
+    response = HttpResponse(
+        status_code=200,
+        header={"Set-Cookie": "s=1", "Content-Type": "application/json"},
+        body='{"access_token": "at", "profile": {"secret": "s", "name": "n"}}',
+        timestamp="t",
+    )
+    case = TestCase(name="t", request=request, response=response)
+    config = Config(redact_headers=("X-Tenant",), redact_query_params=("sig",))
+    Redactor.from_config(config).redact(case)
+    assert request.header["Authorization"] == MARKER
+    assert request.header["Cookie"] == MARKER
+    assert request.header["X-Tenant"] == MARKER
+    assert request.url == "http://h/login?token=%5BREDACTED%5D&page=1&sig=%5BREDACTED%5D"
+    assert request.url_params == {"token": MARKER, "page": "1", "sig": MARKER}
+    assert request.body == (
+        '{"user":"u","password":"[REDACTED]","nested":[{"api_key":"[REDACTED]"}],"note":null}'
+    )
+    assert request.header["Content-Length"] == str(len(request.body))
+    assert response.header["Set-Cookie"] == MARKER
+    assert "at" not in str(response.body).replace("access_token", "")
+    assert case.noise == {
+        "header.Set-Cookie": [".*"],
+        "body.access_token": [".*"],
+        "body.profile.secret": [".*"],
+    }
+
+
+def test_form_bodies_and_untouched_bodies() -> None:
+    form = HttpRequest(
+        method="POST",
+        url="http://h/f",
+        timestamp="t",
+        header={"Content-Type": "application/x-www-form-urlencoded"},
+        body="user=u&password=hunter2",
+    )
+    plain = HttpResponse(status_code=200, header={}, body="password=visible-text", timestamp="t")
+    case = TestCase(name="t", request=form, response=plain)
+    Redactor.from_config(Config()).redact(case)
+    assert form.body == "user=u&password=%5BREDACTED%5D"
+    assert plain.body == "password=visible-text"  # not JSON, not a form: left alone
+    assert case.noise == {}
