@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import fnmatch
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import jsonschema  # type: ignore[import-untyped]  # no stubs in the locked typecheck group
+import jsonschema
 
 from keploy_framework import yamlio
 from keploy_framework.errors import InputError
@@ -150,7 +151,8 @@ def load_config(path: Path | None) -> Config:
 def _describe(error: jsonschema.ValidationError) -> str:
     where = ".".join(str(part) for part in error.absolute_path) or "document"
     if error.validator == "additionalProperties" and isinstance(error.instance, dict):
-        allowed = set(error.schema.get("properties", {}))
+        schema = error.schema if isinstance(error.schema, Mapping) else {}
+        allowed = set(schema.get("properties", {}))
         unknown = sorted(str(key) for key in error.instance if key not in allowed)
         keys = ", ".join(repr(key) for key in unknown)
         return f"unknown key {keys} in {where}" if unknown else f"{where}: {error.message}"
