@@ -1,0 +1,131 @@
+"""The service's telemetry: its place in the observability pipeline and its own metrics.
+
+* :func:`primitives_registry` is the one place that knows where the primitives'
+  Prometheus metrics live (``observability_integration``'s registry);
+  ``/metrics`` exposes that registry, with the service's metrics added to it.
+* :func:`instrument` gives every request a server span from
+  opentelemetry-instrumentation-fastapi through the process-wide OpenTelemetry
+  providers, so an incoming ``traceparent`` is honoured and the primitives'
+  spans join the request's trace.
+* :class:`RequestTelemetryMiddleware` counts requests and their durations by
+  route template (bounded label values) and returns the trace id in the
+  ``X-Trace-Id`` response header.
+"""
+
+from __future__ import annotations
+
+import time
+
+import observability_integration
+from fastapi import FastAPI
+from opentelemetry import trace
+from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
+from prometheus_client import CollectorRegistry, Counter, Histogram
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+__all__ = [
+    "TRACE_ID_HEADER",
+    "RequestTelemetryMiddleware",
+    "ServiceMetrics",
+    "current_trace_id",
+    "instrument",
+    "primitives_registry",
+]
+
+TRACE_ID_HEADER = "x-trace-id"
+
+_UNMATCHED_ROUTE = "unmatched"
+_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+
+
+def primitives_registry() -> CollectorRegistry | None:
+    """The registry holding the primitives' metrics; ``None`` while observability is off."""
+    return observability_integration.metrics_registry()
+
+
+def instrument(app: FastAPI) -> None:
+    """Trace every request of ``app`` with the process-wide OpenTelemetry providers."""
+    FastAPIInstrumentor.instrument_app(app, excluded_urls="/metrics")
+
+
+def current_trace_id() -> str | None:
+    """The current span's trace id as 32 hex digits, or ``None`` outside a valid trace."""
+    span_context = trace.get_current_span().get_span_context()
+    if not span_context.is_valid:
+        return None
+    return trace.format_trace_id(span_context.trace_id)
+
+
+class ServiceMetrics:
+    """The service's own Prometheus metrics, registered into the exposition registry."""
+
+    def __init__(self) -> None:
+        self.requests = Counter(
+            "tta_http_requests",
+            "HTTP requests answered, by method, route template and status code.",
+            ["method", "route", "status_code"],
+            registry=None,
+        )
+        self.duration = Histogram(
+            "tta_http_request_duration_seconds",
+            "Time to answer an HTTP request, by method and route template.",
+            ["method", "route"],
+            registry=None,
+        )
+        self.cache_fallbacks = Counter(
+            "tta_api_cache_redis_fallbacks",
+            "Cache operations served from memory because Redis failed, by operation.",
+            ["operation"],
+            registry=None,
+        )
+        self._registry: CollectorRegistry | None = None
+
+    def register(self, registry: CollectorRegistry) -> None:
+        """Expose the metrics through ``registry`` (until :meth:`unregister`)."""
+        self.unregister()
+        for metric in (self.requests, self.duration, self.cache_fallbacks):
+            registry.register(metric)
+        self._registry = registry
+
+    def unregister(self) -> None:
+        """Remove the metrics from the registry they were registered into."""
+        registry, self._registry = self._registry, None
+        if registry is not None:
+            for metric in (self.requests, self.duration, self.cache_fallbacks):
+                registry.unregister(metric)
+
+
+class RequestTelemetryMiddleware:
+    """Records :class:`ServiceMetrics` per request and adds the ``X-Trace-Id`` header."""
+
+    def __init__(self, app: ASGIApp, metrics: ServiceMetrics) -> None:
+        self.app = app
+        self.metrics = metrics
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = 500
+
+        async def send_with_trace_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                trace_id = current_trace_id()
+                if trace_id is not None:
+                    message["headers"] = [
+                        *message.get("headers", []),
+                        (TRACE_ID_HEADER.encode(), trace_id.encode()),
+                    ]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_trace_id)
+        finally:
+            route = scope.get("route")
+            template = getattr(route, "path", _UNMATCHED_ROUTE)
+            method = scope["method"] if scope["method"] in _METHODS else "other"
+            self.metrics.requests.labels(method, template, str(status)).inc()
+            self.metrics.duration.labels(method, template).observe(time.perf_counter() - started)
