@@ -43,7 +43,10 @@ class RunRequest(RouteRequest):
         description="resilient-answer only: the premium model fails this many first attempts.",
     )
     extra_latency_ms: int = Field(
-        default=0, ge=0, le=5_000, description="Added to every simulated model call's latency."
+        default=0,
+        ge=0,
+        le=5_000,
+        description="bounded-answer only: added to the simulated model's latency.",
     )
 
 

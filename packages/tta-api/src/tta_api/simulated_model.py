@@ -47,7 +47,8 @@ class Prompt:
 
     ``fail_attempts`` makes the first attempts of a call fail as a provider
     error would (to exercise retry and fallback); ``extra_latency_ms`` adds to
-    the model's simulated latency (to exercise timeouts).
+    the model's simulated latency (to exercise timeouts). Each applies only to
+    a :class:`SimulatedModel` built to honour it.
     """
 
     text: str
@@ -93,17 +94,21 @@ class SimulatedModel(WorkflowPrimitive[Prompt, Completion]):
     """Answers a :class:`Prompt` as the catalog model ``spec`` would, after its latency.
 
     With ``inject_faults`` the first ``prompt.fail_attempts`` attempts of a run
-    raise :class:`SimulatedProviderError`; otherwise that field is ignored.
+    raise :class:`SimulatedProviderError`; with ``slow_down`` every call takes
+    ``prompt.extra_latency_ms`` longer. Otherwise those fields are ignored.
     Every completion is appended to ``context.state[CALLS_STATE_KEY]``, which
     is how the service reports which models ran and what they cost.
     """
 
-    __slots__ = ("_attempts_key", "inject_faults", "spec")
+    __slots__ = ("_attempts_key", "inject_faults", "slow_down", "spec")
 
-    def __init__(self, spec: ModelSpec, *, inject_faults: bool = False) -> None:
+    def __init__(
+        self, spec: ModelSpec, *, inject_faults: bool = False, slow_down: bool = False
+    ) -> None:
         super().__init__(name=f"model.{spec.name}")
         self.spec = spec
         self.inject_faults = inject_faults
+        self.slow_down = slow_down
         self._attempts_key = f"tta_api.attempts.{spec.name}"
 
     async def _execute(self, input_data: Prompt, context: WorkflowContext) -> Completion:
@@ -113,7 +118,7 @@ class SimulatedModel(WorkflowPrimitive[Prompt, Completion]):
             raise ContextWindowExceededError(spec, tokens_in)
         attempts = context.state.get(self._attempts_key, 0) + 1
         context.state[self._attempts_key] = attempts
-        latency = spec.latency_ms + input_data.extra_latency_ms
+        latency = spec.latency_ms + (input_data.extra_latency_ms if self.slow_down else 0)
         if latency > 0:
             await asyncio.sleep(latency / 1000)
         if self.inject_faults and attempts <= input_data.fail_attempts:

@@ -125,7 +125,11 @@ def build_workflows(
             "bounded-answer",
             f"Ask the balanced model within {timeout_seconds:g} s (504 when it takes longer); "
             "extra_latency_ms slows the model down.",
-            TimeoutPrimitive(models[Tier.BALANCED], timeout_seconds, name="bounded-answer.timeout"),
+            TimeoutPrimitive(
+                SimulatedModel(catalog.for_tier(Tier.BALANCED), slow_down=True),
+                timeout_seconds,
+                name="bounded-answer.timeout",
+            ),
         ),
         Workflow(
             "panel-answer",
