@@ -12,6 +12,7 @@ from tta_api.schemas import (
     CacheStatsResponse,
     ErrorBody,
     HealthResponse,
+    HttpErrorDetail,
     RouteRequest,
     RouteResponse,
     RunRequest,
@@ -25,6 +26,10 @@ __all__ = ["router"]
 
 _INTERNAL_ERROR: dict[int | str, dict[str, Any]] = {
     500: {"model": ErrorBody, "description": "Unexpected error (logged with the trace id)."}
+}
+
+_UNDECODABLE_BODY: dict[int | str, dict[str, Any]] = {
+    400: {"model": HttpErrorDetail, "description": "The body is not decodable (e.g. not UTF-8)."}
 }
 
 router = APIRouter(responses=_INTERNAL_ERROR)
@@ -57,6 +62,7 @@ async def list_workflows(request: Request) -> WorkflowList:
     "/api/v1/workflows/{name}/run",
     tags=["workflows"],
     responses={
+        **_UNDECODABLE_BODY,
         404: {"model": ErrorBody, "description": "Unknown workflow; the known ones are listed."},
         413: {"model": ErrorBody, "description": "The prompt exceeds the model's context window."},
         504: {"model": ErrorBody, "description": "The workflow exceeded its time budget."},
@@ -67,7 +73,7 @@ async def run_workflow(name: str, body: RunRequest, request: Request) -> RunResp
     return await _service(request).run(name, body)
 
 
-@router.post("/api/v1/route", tags=["workflows"])
+@router.post("/api/v1/route", tags=["workflows"], responses=_UNDECODABLE_BODY)
 async def route(body: RouteRequest, request: Request) -> RouteResponse:
     """The model a prompt would be routed to and its estimated cost; no model runs."""
     return _service(request).route(body)

@@ -11,6 +11,7 @@ __all__ = [
     "DependencyStates",
     "ErrorBody",
     "HealthResponse",
+    "HttpErrorDetail",
     "RouteRequest",
     "RouteResponse",
     "RunRequest",
@@ -116,6 +117,12 @@ class HealthResponse(BaseModel):
     status: Literal["ok", "degraded"]
     version: str
     dependencies: DependencyStates
+
+
+class HttpErrorDetail(BaseModel):
+    """The framework's own error body (a body that cannot be decoded, an unknown path)."""
+
+    detail: str
 
 
 class ErrorBody(BaseModel):
