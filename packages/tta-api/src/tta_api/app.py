@@ -66,6 +66,7 @@ def create_app(settings: Settings | None = None, *, catalog: ModelCatalog | None
                 prometheus_port=0,
             )
         )
+        service.tracer = observability_integration.get_tracer("tta_api", service_version())
         registry = primitives_registry() if settings.observability_enabled else None
         app.state.metrics_registry = registry if registry is not None else CollectorRegistry()
         metrics.register(app.state.metrics_registry)

@@ -61,6 +61,7 @@ async def list_workflows(request: Request) -> WorkflowList:
 @router.post(
     "/api/v1/workflows/{name}/run",
     tags=["workflows"],
+    response_model=RunResponse,
     responses={
         **_UNDECODABLE_BODY,
         404: {"model": ErrorBody, "description": "Unknown workflow; the known ones are listed."},
@@ -68,9 +69,12 @@ async def list_workflows(request: Request) -> WorkflowList:
         504: {"model": ErrorBody, "description": "The workflow exceeded its time budget."},
     },
 )
-async def run_workflow(name: str, body: RunRequest, request: Request) -> RunResponse:
+async def run_workflow(name: str, body: RunRequest, request: Request) -> Response:
     """Run a workflow: its output, the model used, tokens, cost, cache hit and trace id."""
-    return await _service(request).run(name, body)
+    result = await _service(request).run(name, body)
+    # The service built a validated RunResponse; serialize it once instead of letting
+    # FastAPI dump and re-validate it (the hot path of cached runs).
+    return Response(result.model_dump_json(), media_type="application/json")
 
 
 @router.post("/api/v1/route", tags=["workflows"], responses=_UNDECODABLE_BODY)

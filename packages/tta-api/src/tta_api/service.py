@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from typing import Literal
 
 import observability_integration
+from opentelemetry.trace import NoOpTracer, Tracer
 from tta_dev_primitives import CacheBackend, WorkflowContext
 
 from tta_api.cache_backend import DependencyState, RedisWithMemoryFallback
@@ -24,7 +25,7 @@ from tta_api.schemas import (
     RunResponse,
 )
 from tta_api.settings import Settings
-from tta_api.simulated_model import CALLS_STATE_KEY, ContextWindowExceededError, Prompt
+from tta_api.simulated_model import CALLS_STATE_KEY, ContextWindowExceededError
 from tta_api.telemetry import ServiceMetrics, current_trace_id
 from tta_api.workflows import CACHED_WORKFLOW, Workflow
 
@@ -41,15 +42,20 @@ def service_version() -> str:
         return "0.0.0"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Service:
-    """Everything one app instance serves from."""
+    """Everything one app instance serves from.
+
+    ``tracer`` makes the ``workflow <name>`` spans; the app's lifespan sets it
+    once observability is up (a no-op tracer until then, or when it is off).
+    """
 
     settings: Settings
     catalog: ModelCatalog
     workflows: Mapping[str, Workflow]
     cache_backend: CacheBackend
     metrics: ServiceMetrics
+    tracer: Tracer = field(default_factory=NoOpTracer)
 
     async def run(self, name: str, request: RunRequest) -> RunResponse:
         """Run workflow ``name`` inside its own span; map expected failures to API errors."""
@@ -64,9 +70,10 @@ class Service:
                 known_workflows=known,
             )
         context = WorkflowContext(metadata={"workflow": name})
-        prompt = Prompt(request.prompt, request.fail_attempts, request.extra_latency_ms)
-        tracer = observability_integration.get_tracer("tta_api")
-        with tracer.start_as_current_span(f"workflow {name}", attributes={"workflow.name": name}):
+        prompt = workflow.prompt_of(request.prompt, request.fail_attempts, request.extra_latency_ms)
+        with self.tracer.start_as_current_span(
+            f"workflow {name}", attributes={"workflow.name": name}
+        ):
             trace_id = current_trace_id()
             try:
                 completion = await workflow.primitive.execute(prompt, context)

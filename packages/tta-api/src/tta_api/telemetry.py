@@ -44,8 +44,14 @@ def primitives_registry() -> CollectorRegistry | None:
 
 
 def instrument(app: FastAPI) -> None:
-    """Trace every request of ``app`` with the process-wide OpenTelemetry providers."""
-    FastAPIInstrumentor.instrument_app(app, excluded_urls="/metrics")
+    """Trace every request of ``app`` with the process-wide OpenTelemetry providers.
+
+    One server span per request: the ASGI receive/send child spans are left out,
+    and ``/metrics`` scrapes are not traced.
+    """
+    FastAPIInstrumentor.instrument_app(
+        app, excluded_urls="/metrics", exclude_spans=["receive", "send"]
+    )
 
 
 def current_trace_id() -> str | None:

@@ -2,6 +2,7 @@
 
 * ``smart-answer``: a cache in front of a router that sends simple prompts to
   the cheap model and complex ones to the premium model (:mod:`tta_api.routing`);
+  it takes the prompt text only, so the cache key is the text;
 * ``resilient-answer``: the premium model retried, then a fallback to the cheap one;
 * ``bounded-answer``: the balanced model under a timeout;
 * ``panel-answer``: all three models in parallel, their answers merged.
@@ -9,7 +10,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from tta_dev_primitives import (
@@ -29,7 +30,14 @@ from tta_api.catalog import ModelCatalog, Tier
 from tta_api.routing import tier_for
 from tta_api.simulated_model import Completion, Prompt, SimulatedModel, SimulatedProviderError
 
-__all__ = ["CACHED_WORKFLOW", "Workflow", "build_workflows", "merge_completions"]
+__all__ = [
+    "CACHED_WORKFLOW",
+    "Workflow",
+    "build_workflows",
+    "full_prompt",
+    "merge_completions",
+    "text_only",
+]
 
 CACHED_WORKFLOW = "smart-answer"
 """The workflow with a cache in front; ``/api/v1/cache/stats`` reports its cache."""
@@ -37,13 +45,24 @@ CACHED_WORKFLOW = "smart-answer"
 RETRY_ATTEMPTS = 3
 
 
+def full_prompt(text: str, fail_attempts: int, extra_latency_ms: int) -> Prompt:
+    """The workflow input with every knob of the request."""
+    return Prompt(text, fail_attempts, extra_latency_ms)
+
+
+def text_only(text: str, fail_attempts: int, extra_latency_ms: int) -> Prompt:
+    """The workflow input with the prompt text alone (the knobs are ignored)."""
+    return Prompt(text)
+
+
 @dataclass(frozen=True, slots=True)
 class Workflow:
-    """A named workflow: its description, its primitive, and its cache if it has one."""
+    """A named workflow: its description, its primitive, how it reads a request, its cache."""
 
     name: str
     description: str
     primitive: WorkflowPrimitive[Prompt, Completion]
+    prompt_of: Callable[[str, int, int], Prompt] = full_prompt
     cache: CachePrimitive[Prompt, Completion] | None = None
 
 
@@ -56,11 +75,6 @@ def merge_completions(completions: list[Completion]) -> Completion:
         tokens_out=sum(completion["tokens_out"] for completion in completions),
         cost_usd=round(sum(completion["cost_usd"] for completion in completions), 10),
     )
-
-
-def _prompt_text_only(prompt: Prompt) -> Prompt:
-    """Drop the fault and latency knobs, so the cache key is the prompt text alone."""
-    return Prompt(prompt.text)
 
 
 def build_workflows(
@@ -82,10 +96,7 @@ def build_workflows(
         name="smart-answer.router",
     )
     cache: CachePrimitive[Prompt, Completion] = CachePrimitive(
-        router, ttl_seconds=cache_ttl_seconds, backend=cache_backend, name="smart-answer.cache"
-    )
-    normalize: LambdaPrimitive[Prompt, Prompt] = LambdaPrimitive(
-        _prompt_text_only, name="smart-answer.normalize"
+        router, ttl_seconds=cache_ttl_seconds, backend=cache_backend, name=CACHED_WORKFLOW
     )
     retried = RetryPrimitive(
         SimulatedModel(catalog.for_tier(Tier.PREMIUM), inject_faults=True),
@@ -106,7 +117,8 @@ def build_workflows(
             CACHED_WORKFLOW,
             "Route the prompt by complexity (cheap model for simple prompts, premium for "
             "complex ones), with a cache in front.",
-            SequentialPrimitive([normalize, cache], name=CACHED_WORKFLOW),
+            cache,
+            text_only,
             cache,
         ),
         Workflow(
