@@ -8,6 +8,7 @@ from collections.abc import Callable
 from fastapi import FastAPI
 from prometheus_client.parser import text_string_to_metric_families
 from tta_api.cache_backend import (
+    RETRY_AFTER_SECONDS,
     DependencyState,
     RedisWithMemoryFallback,
     build_cache_backend,
@@ -89,3 +90,27 @@ async def test_unreachable_redis_degrades_health_and_requests_still_succeed(
         if s.name.endswith("_total")
     }
     assert fallbacks == {"get": 2, "set": 1}
+
+
+async def test_after_a_failure_redis_is_skipped_until_the_retry_time() -> None:
+    now = [100.0]
+    redis = RedisBackend(_closed_port_url())
+    backend = RedisWithMemoryFallback(redis, InMemoryBackend(10), clock=lambda: now[0])
+    calls: list[str] = []
+    try:
+        assert await backend.get("k") is MISSING  # connection refused: memory from now on
+
+        async def answering_get(key: str) -> None:  # Redis is back
+            calls.append(key)
+
+        redis.client.get = answering_get  # type: ignore[method-assign,assignment]
+        now[0] += RETRY_AFTER_SECONDS - 0.1
+        assert await backend.get("k") is MISSING
+        assert calls == []
+        now[0] += 0.2
+        assert await backend.get("k") is MISSING
+        assert calls == [redis.prefix + "k"]
+    finally:
+        await backend.aclose()
+    assert backend.fallbacks == {"get": 2}
+    assert backend.state is DependencyState.OK
