@@ -1,4 +1,6 @@
-"""A bad variable or catalog stops ``uvicorn tta_api.main:app`` with one line, no traceback."""
+"""A bad variable or catalog stops ``uvicorn tta_api.main:app`` (and ``python -m tta_api``)
+with one line on stderr, exit code 2, no traceback.
+"""
 
 from __future__ import annotations
 
@@ -11,11 +13,16 @@ import pytest
 
 from .conftest import CONFIG_VARIABLES
 
+UVICORN = ("-m", "uvicorn", "tta_api.main:app")
+SUPERVISED = ("-m", "tta_api")
 
-def _start(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+
+def _start(
+    env: dict[str, str], command: tuple[str, ...] = UVICORN
+) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if k not in CONFIG_VARIABLES}
     return subprocess.run(
-        [sys.executable, "-m", "uvicorn", "tta_api.main:app", "--host", "127.0.0.1", "--port", "0"],
+        [sys.executable, *command, "--host", "127.0.0.1", "--port", "0"],
         env={**clean, **env},
         capture_output=True,
         text=True,
@@ -25,14 +32,16 @@ def _start(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.mark.parametrize(
-    ("variable", "value"),
+    ("variable", "value", "command"),
     [
-        ("REDIS_URL", "http://127.0.0.1:6379"),
-        ("TTA_OBSERVABILITY", "sometimes"),
+        ("REDIS_URL", "http://127.0.0.1:6379", UVICORN),
+        ("TTA_OBSERVABILITY", "sometimes", SUPERVISED),
     ],
 )
-def test_a_bad_variable_stops_start_up_naming_it(variable: str, value: str) -> None:
-    result = _start({variable: value})
+def test_a_bad_variable_stops_start_up_naming_it(
+    variable: str, value: str, command: tuple[str, ...]
+) -> None:
+    result = _start({variable: value}, command)
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
