@@ -380,3 +380,20 @@ async def test_lifespan_shuts_down_the_observability_it_started(
     async with serve(make_app()):
         assert observability_integration.is_observability_enabled()
     assert not observability_integration.is_observability_enabled()
+
+
+async def test_two_apps_in_one_process_each_expose_their_metrics(
+    make_app: Callable[..., FastAPI], serve: Serve
+) -> None:
+    async with serve(make_app()) as first, serve(make_app()) as second:
+        await first.post(_run("smart-answer"), json={"prompt": SIMPLE})
+        await second.get("/health")
+        texts = [(await client.get("/metrics")).text for client in (first, second)]
+    requests = [_total(_family(text, "tta_http_requests")) for text in texts]
+    assert requests == [1, 1]
+    for text in texts:
+        assert _total(_family(text, "tta_primitive_executions")) > 0
+
+
+def _family(text: str, name: str) -> Metric:
+    return next(f for f in text_string_to_metric_families(text) if f.name == name)

@@ -7,7 +7,6 @@ from contextlib import asynccontextmanager
 
 import observability_integration
 from fastapi import FastAPI
-from prometheus_client import CollectorRegistry
 
 from tta_api.cache_backend import build_cache_backend
 from tta_api.catalog import ModelCatalog, load_catalog
@@ -19,7 +18,6 @@ from tta_api.telemetry import (
     RequestTelemetryMiddleware,
     ServiceMetrics,
     instrument,
-    primitives_registry,
 )
 from tta_api.workflows import build_workflows
 
@@ -37,7 +35,7 @@ def create_app(settings: Settings | None = None, *, catalog: ModelCatalog | None
     """
     settings = settings if settings is not None else load_settings()
     catalog = catalog if catalog is not None else load_catalog(settings.models_file)
-    metrics = ServiceMetrics()
+    metrics = ServiceMetrics(include_primitives=settings.observability_enabled)
     backend = build_cache_backend(
         None if settings.redis_url is None else str(settings.redis_url),
         on_fallback=lambda operation: metrics.cache_fallbacks.labels(operation).inc(),
@@ -66,14 +64,11 @@ def create_app(settings: Settings | None = None, *, catalog: ModelCatalog | None
                 prometheus_port=0,
             )
         )
-        service.tracer = observability_integration.get_tracer("tta_api", service_version())
-        registry = primitives_registry() if settings.observability_enabled else None
-        app.state.metrics_registry = registry if registry is not None else CollectorRegistry()
-        metrics.register(app.state.metrics_registry)
+        if settings.observability_enabled:
+            service.tracer = observability_integration.get_tracer("tta_api", service_version())
         try:
             yield
         finally:
-            metrics.unregister()
             try:
                 await service.aclose()
             finally:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
-from prometheus_client import CollectorRegistry
 from prometheus_client.exposition import choose_encoder
 
 from tta_api.schemas import (
@@ -102,6 +101,5 @@ async def cache_stats(request: Request) -> CacheStatsResponse:
 )
 async def metrics(request: Request) -> Response:
     """Prometheus metrics of the primitives and of the service."""
-    registry: CollectorRegistry = request.app.state.metrics_registry
     encoder, content_type = choose_encoder(request.headers.get("accept", ""))
-    return Response(encoder(registry), media_type=content_type)
+    return Response(encoder(_service(request).metrics.registry), media_type=content_type)

@@ -116,20 +116,17 @@ class Service:
         assert cache is not None
         stats = cache.stats
         backend = self.cache_backend
-        is_redis = isinstance(backend, RedisWithMemoryFallback)
-        fallbacks = (
-            sum(backend.fallbacks.values()) if isinstance(backend, RedisWithMemoryFallback) else 0
-        )
+        redis = backend if isinstance(backend, RedisWithMemoryFallback) else None
         return CacheStatsResponse(
             workflow=CACHED_WORKFLOW,
-            backend="redis" if is_redis else "memory",
+            backend="memory" if redis is None else "redis",
             hits=stats.hits,
             misses=stats.misses,
             hit_ratio=stats.hit_ratio,
             evictions=stats.evictions,
             backend_errors=stats.backend_errors,
             coalesced=stats.coalesced,
-            redis_fallbacks=fallbacks,
+            redis_fallbacks=0 if redis is None else sum(redis.fallbacks.values()),
         )
 
     async def health(self) -> HealthResponse:

@@ -2,7 +2,8 @@
 
 * :func:`primitives_registry` is the one place that knows where the primitives'
   Prometheus metrics live (``observability_integration``'s registry);
-  ``/metrics`` exposes that registry, with the service's metrics added to it.
+  ``/metrics`` exposes that registry's families and the service's metrics
+  (:class:`ServiceMetrics`).
 * :func:`instrument` gives every request a server span from
   opentelemetry-instrumentation-fastapi through the process-wide OpenTelemetry
   providers, so an incoming ``traceparent`` is honoured and the primitives'
@@ -15,12 +16,14 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 
 import observability_integration
 from fastapi import FastAPI
 from opentelemetry import trace
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from prometheus_client import CollectorRegistry, Counter, Histogram
+from prometheus_client.metrics_core import Metric
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 __all__ = [
@@ -62,43 +65,45 @@ def current_trace_id() -> str | None:
     return trace.format_trace_id(span_context.trace_id)
 
 
-class ServiceMetrics:
-    """The service's own Prometheus metrics, registered into the exposition registry."""
+class _PrimitivesFamilies:
+    """A collector yielding, at scrape time, the families of :func:`primitives_registry`."""
 
-    def __init__(self) -> None:
+    def collect(self) -> Iterable[Metric]:
+        registry = primitives_registry()
+        return () if registry is None else registry.collect()
+
+
+class ServiceMetrics:
+    """The registry ``/metrics`` exposes: the service's own metrics and the primitives'.
+
+    The primitives' families are read from observability_integration's registry
+    at each scrape (so they follow a shutdown and re-initialisation), while the
+    service's metrics stay in this app's own registry: two apps in one process
+    never register the same family twice.
+    """
+
+    def __init__(self, *, include_primitives: bool) -> None:
+        self.registry = CollectorRegistry()
         self.requests = Counter(
             "tta_http_requests",
             "HTTP requests answered, by method, route template and status code.",
             ["method", "route", "status_code"],
-            registry=None,
+            registry=self.registry,
         )
         self.duration = Histogram(
             "tta_http_request_duration_seconds",
             "Time to answer an HTTP request, by method and route template.",
             ["method", "route"],
-            registry=None,
+            registry=self.registry,
         )
         self.cache_fallbacks = Counter(
             "tta_api_cache_redis_fallbacks",
             "Cache operations served from memory because Redis failed, by operation.",
             ["operation"],
-            registry=None,
+            registry=self.registry,
         )
-        self._registry: CollectorRegistry | None = None
-
-    def register(self, registry: CollectorRegistry) -> None:
-        """Expose the metrics through ``registry`` (until :meth:`unregister`)."""
-        self.unregister()
-        for metric in (self.requests, self.duration, self.cache_fallbacks):
-            registry.register(metric)
-        self._registry = registry
-
-    def unregister(self) -> None:
-        """Remove the metrics from the registry they were registered into."""
-        registry, self._registry = self._registry, None
-        if registry is not None:
-            for metric in (self.requests, self.duration, self.cache_fallbacks):
-                registry.unregister(metric)
+        if include_primitives:
+            self.registry.register(_PrimitivesFamilies())
 
 
 class RequestTelemetryMiddleware:
