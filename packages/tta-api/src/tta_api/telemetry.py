@@ -104,6 +104,20 @@ class ServiceMetrics:
         )
         if include_primitives:
             self.registry.register(_PrimitivesFamilies())
+        self._request_children: dict[tuple[str, str, int], tuple[Counter, Histogram]] = {}
+
+    def record_request(self, method: str, route: str, status: int, seconds: float) -> None:
+        """Count one answered request and its duration (label children bound once per key)."""
+        key = (method, route, status)
+        children = self._request_children.get(key)
+        if children is None:
+            children = (
+                self.requests.labels(method, route, str(status)),
+                self.duration.labels(method, route),
+            )
+            self._request_children[key] = children
+        children[0].inc()
+        children[1].observe(seconds)
 
 
 class RequestTelemetryMiddleware:
@@ -138,5 +152,4 @@ class RequestTelemetryMiddleware:
             route = scope.get("route")
             template = getattr(route, "path", _UNMATCHED_ROUTE)
             method = scope["method"] if scope["method"] in _METHODS else "other"
-            self.metrics.requests.labels(method, template, str(status)).inc()
-            self.metrics.duration.labels(method, template).observe(time.perf_counter() - started)
+            self.metrics.record_request(method, template, status, time.perf_counter() - started)
