@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import observability_integration
 import pytest
 from fastapi import FastAPI
 from prometheus_client.metrics_core import Metric
@@ -364,8 +365,6 @@ async def test_an_unexpected_error_is_a_stable_500_logged_with_the_trace_id(
 async def test_lifespan_keeps_observability_started_by_someone_else(
     make_app: Callable[..., FastAPI], serve: Serve
 ) -> None:
-    import observability_integration  # noqa: PLC0415
-
     assert observability_integration.initialize_observability(prometheus_port=0)
     async with serve(make_app()) as client:
         assert (await client.get("/health")).json()["dependencies"]["observability"] == "on"
@@ -375,8 +374,6 @@ async def test_lifespan_keeps_observability_started_by_someone_else(
 async def test_lifespan_shuts_down_the_observability_it_started(
     make_app: Callable[..., FastAPI], serve: Serve
 ) -> None:
-    import observability_integration  # noqa: PLC0415
-
     async with serve(make_app()):
         assert observability_integration.is_observability_enabled()
     assert not observability_integration.is_observability_enabled()
