@@ -1,0 +1,146 @@
+"""The workflows' cache storage: Redis when configured, in memory otherwise.
+
+:class:`RedisWithMemoryFallback` keeps the service answering through a Redis
+outage: an operation Redis cannot serve is served by an in-memory backend with
+the same time-to-live semantics, the fallback is counted, and the dependency is
+reported ``unreachable`` until Redis answers again. After a failure, operations
+go straight to memory for :data:`RETRY_AFTER_SECONDS` (a Redis host that drops
+packets would otherwise cost a connect timeout per operation); ``/health``
+pings Redis every time.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from collections import Counter
+from collections.abc import Awaitable, Callable
+from enum import StrEnum
+from typing import Any, TypeVar
+
+from redis.exceptions import RedisError
+from tta_dev_primitives import CacheBackend, InMemoryBackend, RedisBackend
+
+__all__ = ["DependencyState", "RedisWithMemoryFallback", "build_cache_backend"]
+
+_log = logging.getLogger(__name__)
+
+_T = TypeVar("_T")
+
+MEMORY_MAX_ENTRIES = 4096
+RETRY_AFTER_SECONDS = 5.0
+
+
+class DependencyState(StrEnum):
+    """How /health reports a dependency."""
+
+    OK = "ok"
+    UNREACHABLE = "unreachable"
+    NOT_CONFIGURED = "not configured"
+
+
+class RedisWithMemoryFallback:
+    """A :class:`~tta_dev_primitives.CacheBackend` over Redis that falls back to memory.
+
+    ``fallbacks`` counts, per operation, the calls the in-memory backend served
+    because Redis failed or was skipped; ``on_fallback(operation)`` is called
+    for each. ``clock`` (monotonic seconds) is injectable for tests.
+    """
+
+    def __init__(
+        self,
+        redis: RedisBackend,
+        memory: InMemoryBackend,
+        on_fallback: Callable[[str], None] | None = None,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.redis = redis
+        self.memory = memory
+        self.fallbacks: Counter[str] = Counter()
+        self._on_fallback = on_fallback
+        self._clock = clock
+        self._skip_redis_until = -math.inf
+        self.state = DependencyState.OK
+
+    async def get(self, key: str) -> Any:
+        """The value from Redis, or from memory while Redis fails."""
+        return await self._call("get", lambda: self.redis.get(key), lambda: self.memory.get(key))
+
+    async def set(self, key: str, value: Any, ttl_seconds: float | None) -> int:
+        """Store in Redis, or in memory while Redis fails."""
+        return await self._call(
+            "set",
+            lambda: self.redis.set(key, value, ttl_seconds),
+            lambda: self.memory.set(key, value, ttl_seconds),
+        )
+
+    async def delete(self, key: str) -> None:
+        """Remove ``key`` from both stores."""
+        await self.memory.delete(key)
+        await self._call("delete", lambda: self.redis.delete(key), _nothing)
+
+    async def clear(self) -> None:
+        """Remove every entry from both stores."""
+        await self.memory.clear()
+        await self._call("clear", self.redis.clear, _nothing)
+
+    async def ping(self) -> DependencyState:
+        """Check Redis now and update :attr:`state`."""
+        try:
+            await self.redis.client.ping()
+        except (RedisError, OSError):
+            self._failed()
+        else:
+            self.state = DependencyState.OK
+            self._skip_redis_until = -math.inf
+        return self.state
+
+    async def aclose(self) -> None:
+        """Close the Redis connection pool."""
+        await self.redis.aclose()
+
+    async def _call(
+        self,
+        operation: str,
+        primary: Callable[[], Awaitable[_T]],
+        fallback: Callable[[], Awaitable[_T]],
+    ) -> _T:
+        if self._clock() < self._skip_redis_until:
+            return await self._fall_back(operation, fallback)
+        try:
+            result = await primary()
+        except (RedisError, OSError) as error:
+            if self.state is DependencyState.OK:
+                _log.warning("Redis unreachable (%s); caching in memory", type(error).__name__)
+            self._failed()
+            return await self._fall_back(operation, fallback)
+        self.state = DependencyState.OK
+        return result
+
+    def _failed(self) -> None:
+        self.state = DependencyState.UNREACHABLE
+        self._skip_redis_until = self._clock() + RETRY_AFTER_SECONDS
+
+    async def _fall_back(self, operation: str, fallback: Callable[[], Awaitable[_T]]) -> _T:
+        self.fallbacks[operation] += 1
+        if self._on_fallback is not None:
+            self._on_fallback(operation)
+        return await fallback()
+
+
+async def _nothing() -> None:
+    return None
+
+
+def build_cache_backend(
+    redis_url: str | None, on_fallback: Callable[[str], None] | None = None
+) -> CacheBackend:
+    """Redis with memory fallback when ``redis_url`` is given, else memory only."""
+    memory = InMemoryBackend(MEMORY_MAX_ENTRIES)
+    if redis_url is None:
+        return memory
+    return RedisWithMemoryFallback(
+        RedisBackend(redis_url, prefix="tta:api:cache:"), memory, on_fallback
+    )
