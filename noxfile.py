@@ -132,5 +132,12 @@ def ci_config(session: nox.Session) -> None:
     session.run("tta-tooling", "ci-config", *session.posargs)
 
 
+@nox.session(python=DEFAULT_PYTHON, tags=["quality", "portable"])
+def paf(session: nox.Session) -> None:
+    """Check every permanent architectural fact of PAFCORE.md (import contracts, gates...)."""
+    install(session)
+    session.run("tta-tooling", "paf", *session.posargs)
+
+
 if __name__ == "__main__":
     nox.main()

@@ -125,3 +125,14 @@ def test_benchmarks_go_red_on_a_slow_sequential_primitive(repo_copy: Path) -> No
     )
     done = _nox(repo_copy, "-s", "benchmarks", "--", "-k", "sequential")
     _assert_red(done, "SequentialPrimitive of 3 async steps", "the target is <= 5.0x")
+
+
+def test_paf_goes_red_when_primitives_import_opentelemetry(repo_copy: Path) -> None:
+    (repo_copy / PRIMITIVES / "planted.py").write_text(
+        '"""Planted."""\n\nfrom opentelemetry import trace\n', encoding="utf-8"
+    )
+    _assert_red(
+        _nox(repo_copy, "-s", "paf"),
+        f"{PRIMITIVES.as_posix()}/planted.py:3: [ARCH-002]",
+        "tta_dev_primitives.planted imports opentelemetry",
+    )

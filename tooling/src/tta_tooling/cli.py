@@ -13,8 +13,9 @@ from collections.abc import Sequence
 
 from tta_tooling.errors import InputError
 from tta_tooling.gates import commands as gates_commands
+from tta_tooling.paf import commands as paf_commands
 
-FAMILIES = (gates_commands,)
+FAMILIES = (gates_commands, paf_commands)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
