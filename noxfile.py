@@ -139,5 +139,12 @@ def paf(session: nox.Session) -> None:
     session.run("tta-tooling", "paf", *session.posargs)
 
 
+@nox.session(python=DEFAULT_PYTHON, tags=["quality", "linux"])
+def mcp(session: nox.Session) -> None:
+    """Check .vscode/mcp.json and agent instructions, then the MCP server over stdio."""
+    install(session)
+    session.run("tta-tooling", "mcp-check", *session.posargs)
+
+
 if __name__ == "__main__":
     nox.main()
