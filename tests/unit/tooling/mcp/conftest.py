@@ -32,7 +32,8 @@ def touch(session):
 @nox.session(python=False, default=False, tags=["slow"])
 def sleepy(session):
     """Sleep far longer than any test waits."""
-    session.run(sys.executable, "-c", "import time; time.sleep(600)")
+    code = "import os, time; open('sleepy.pid', 'w').write(str(os.getpid())); time.sleep(600)"
+    session.run(sys.executable, "-c", code)
 '''
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -66,8 +69,27 @@ async def test_a_passing_run(tiny_repo: Path) -> None:
     assert (tiny_repo / "made-by-gate").read_text() == "ran"
 
 
-async def test_a_run_past_its_limit_is_killed(tiny_repo: Path) -> None:
-    run = await run_gate(tiny_repo, "sleepy", [], KNOWN, 3)
+async def test_a_run_past_its_limit_is_killed_with_its_children(tiny_repo: Path) -> None:
+    run = await run_gate(tiny_repo, "sleepy", [], KNOWN, 5)
     assert run.timed_out
     assert run.exit_status != 0
     assert run.duration_seconds < 60
+    if sys.platform != "win32":  # a process group is killed whole on POSIX
+        pid = int(_read(tiny_repo / "sleepy.pid"))
+        for _ in range(100):
+            if not _alive(pid):
+                break
+            await asyncio.sleep(0.05)
+        assert not _alive(pid), "the session's child outlived the kill"
+
+
+def _read(path: Path) -> str:
+    return path.read_text(encoding="utf-8")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True

@@ -22,7 +22,9 @@ MCP_JSON = Path(".vscode/mcp.json")
 INSTRUCTIONS_DIR = Path(".github/instructions")
 SERVER_COMMAND = ("tta-tooling", "mcp")
 _NOT_WALKED = {".git", ".nox", ".venv", "node_modules", "__pycache__", ".benchmarks"}
-_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(?P<yaml>.*?)^---[ \t]*$", re.DOTALL | re.MULTILINE)
+_FRONT_MATTER = re.compile(
+    r"\A\ufeff?---[ \t]*\r?\n(?P<yaml>.*?)^---[ \t]*\r?$", re.DOTALL | re.MULTILINE
+)
 
 
 def load_schema(name: str) -> dict[str, Any]:

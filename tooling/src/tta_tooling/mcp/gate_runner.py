@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import re
 import signal
@@ -16,6 +17,7 @@ from tta_tooling.mcp.catalog import nox_command
 
 MAX_ARGS, MAX_ARG_LENGTH = 32, 512
 TAIL_LINES = 60
+_KEPT_BYTES = 1 << 20
 # Characters a shell would interpret; nothing here runs a shell, but an argument
 # carrying one is a sign the caller meant something other than an argument.
 SHELL_METACHARACTERS = frozenset(";&|$`<>(){}[]*?!~#'\"\\\n\r\t\0")
@@ -83,19 +85,30 @@ async def run_gate(
         stderr=asyncio.subprocess.STDOUT,
         start_new_session=True,
     )
+    output = bytearray()
+
+    async def read() -> None:
+        assert process.stdout is not None
+        while chunk := await process.stdout.read(65536):
+            output.extend(chunk)
+            del output[:-_KEPT_BYTES]
+
+    reader = asyncio.create_task(read())
     timed_out = False
     try:
-        try:
-            async with asyncio.timeout(limit_seconds):
-                output, _ = await process.communicate()
-        except TimeoutError:
-            timed_out = True
-            _kill(process)
-            output, _ = await process.communicate()
+        async with asyncio.timeout(limit_seconds):
+            await reader
+            await process.wait()
+    except TimeoutError:
+        timed_out = True
     finally:
         if process.returncode is None:
             _kill(process)
             await process.wait()
+        # Without process groups (Windows) a grandchild may keep the pipe open.
+        reader.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await reader
     lines = output.decode("utf-8", errors="replace").splitlines()
     return GateRun(
         session=session,
