@@ -117,14 +117,29 @@ def test_malformed_front_matter_names_the_field(agent_copy: Path, text: str, exp
     assert expected in str(raised.value)
 
 
-def test_the_command_exits_2_with_one_line(agent_copy: Path, run_tooling: RunTooling) -> None:
-    _write(agent_copy / INSTRUCTIONS / "bad.instructions.md", "---\napplyTo: 3\n---\n")
+@pytest.mark.parametrize(
+    ("relative", "text", "message"),
+    [
+        (
+            f"{INSTRUCTIONS}/bad.instructions.md",
+            "---\napplyTo: 3\n---\n",
+            "field applyTo: 3 is not of type 'string' "
+            "(schema instructions-front-matter.schema.json)",
+        ),
+        (
+            ".vscode/mcp.json",
+            '{"servers": {"tta": {"type": "stdio", "command": ""}}}',
+            "field servers.tta.command: '' should be non-empty (schema vscode-mcp.schema.json)",
+        ),
+    ],
+)
+def test_the_command_exits_2_with_one_line(
+    agent_copy: Path, run_tooling: RunTooling, relative: str, text: str, message: str
+) -> None:
+    _write(agent_copy / relative, text)
     done = run_tooling("mcp-check", "--root", agent_copy)
     assert done.returncode == 2
-    assert done.stderr.strip().splitlines() == [
-        f"error: {agent_copy / INSTRUCTIONS / 'bad.instructions.md'}: field applyTo: 3 is not of "
-        "type 'string' (schema instructions-front-matter.schema.json)"
-    ]
+    assert done.stderr.strip().splitlines() == [f"error: {agent_copy / relative}: {message}"]
 
 
 @pytest.mark.parametrize(

@@ -28,6 +28,21 @@ def test_the_repository_pafcore_parses_with_ids_checks_and_manual_reasons() -> N
     assert len(by_id) == len(facts)
 
 
+def test_the_repository_keeps_the_facts_the_architecture_rests_on() -> None:
+    checks = {fact.check for fact in parse_facts(REPO_ROOT / "PAFCORE.md")}
+    assert {
+        "import-contract:layers",
+        "import-contract:primitives-no-otel",
+        "import-contract:keploy-independent",
+        "import-contract:tooling-independent",
+        "import-contract:tooling-families",
+        "check-gates",
+        "python-versions",
+        "package-stages",
+    } <= checks
+    assert any(check.startswith("module-size:") for check in checks)
+
+
 def test_a_row_gives_id_sentence_check_and_line(tmp_path: Path) -> None:
     path = _pafcore(
         tmp_path,
