@@ -64,3 +64,16 @@ def test_a_missing_contracts_file(paf_copy: Path, run_tooling: RunTooling) -> No
 def test_a_missing_pafcore(paf_copy: Path, run_tooling: RunTooling) -> None:
     (paf_copy / "PAFCORE.md").unlink()
     _input_error(run_tooling("paf", "--root", paf_copy), "PAFCORE.md: cannot read")
+
+
+def test_a_contract_about_a_misspelt_package(paf_copy: Path, run_tooling: RunTooling) -> None:
+    replace(
+        paf_copy / ".importlinter",
+        "source_modules = tta_dev_primitives",
+        "source_modules = tta_dev_primitve",
+    )
+    _input_error(
+        run_tooling("paf", "--root", paf_copy),
+        ".importlinter: field source_modules/modules of contract primitives-no-otel: "
+        "tta_dev_primitve not under root_packages",
+    )

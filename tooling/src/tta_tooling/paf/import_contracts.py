@@ -67,6 +67,7 @@ class ImportContracts:
         except (configparser.Error, FileNotFoundError, KeyError, ValueError) as error:
             raise InputError(path, f"unreadable import-linter configuration: {error}") from error
         self._session = dict(configuration["session_options"])
+        declared = set(_as_list(self._session.get("root_packages")))
         self._session["root_packages"] = sorted(source_roots(self.root))
         self._options = {}
         for options in configuration["contracts_options"]:
@@ -76,6 +77,18 @@ class ImportContracts:
                     path,
                     f"field type of contract {contract_id}: {options.get('type')!r} "
                     f"is not one of {', '.join(sorted(_CONTRACT_TYPES))}",
+                )
+            undeclared = sorted(
+                name
+                for key in ("source_modules", "modules")
+                for name in _as_list(options.get(key))
+                if name.split(".")[0] not in declared
+            )
+            if undeclared:
+                raise InputError(
+                    path,
+                    f"field source_modules/modules of contract {contract_id}: "
+                    f"{', '.join(undeclared)} not under root_packages",
                 )
             self._options[contract_id] = options
 
