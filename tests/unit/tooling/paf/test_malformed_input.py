@@ -77,3 +77,8 @@ def test_a_contract_about_a_misspelt_package(paf_copy: Path, run_tooling: RunToo
         ".importlinter: field source_modules/modules of contract primitives-no-otel: "
         "tta_dev_primitve not under root_packages",
     )
+
+
+def test_check_gates_unable_to_read_its_input(paf_copy: Path, run_tooling: RunTooling) -> None:
+    (paf_copy / "noxfile.py").unlink()
+    _input_error(run_tooling("paf", "--root", paf_copy), "tta-tooling check-gates: exited 2:")

@@ -60,7 +60,7 @@ def check_facts(root: Path, facts: list[Fact], pafcore: Path) -> list[FactResult
             results.append(FactResult(fact, note=fact.reason))
             continue
         findings, note = runner()
-        results.append(FactResult(fact, tuple(f for f in findings), note))
+        results.append(FactResult(fact, tuple(findings), note))
     return results
 
 
