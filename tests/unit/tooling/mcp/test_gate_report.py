@@ -46,6 +46,7 @@ def test_coverage_is_summarised_per_package(tmp_path: Path) -> None:
     assert coverage["status"] == "present"
     assert coverage["total_percent"] == 75.0
     assert coverage["packages"] == {"a_b": 50.0, "t": 100.0}
+    assert "| a_b | 50.0 |" in coverage["table"]
     assert coverage["written"].endswith("+00:00")
 
 
@@ -83,10 +84,12 @@ def test_the_latest_replay_run_is_read(tmp_path: Path) -> None:
     report = "name: test-set-0\nstatus: PASSED\nsuccess: 3\nfailure: 0\ntotal: 3\ntests: []\n"
     _write(tmp_path, "tests/api/reports/test-run-2/test-set-0-report.yaml", report)
     _write(tmp_path, "tests/api/reports/test-run-10/test-set-0-report.yaml", report)
+    _write(tmp_path, "tests/api/reports/test-run-10/test-set-1-report.yaml", "- a list\n")
     _write(tmp_path, "keploy-coverage.json", '{"pass_rate": 1.0}')
     replay = gate_report(tmp_path)["api_replay"]
     assert replay["latest_run"] == "tests/api/reports/test-run-10"
     assert replay["test_sets"][0]["status"] == "PASSED"
     assert replay["test_sets"][0]["total"] == 3
+    assert replay["test_sets"][1]["status"] == "unreadable"
     assert replay["endpoint_coverage"][0]["report"] == {"pass_rate": 1.0}
     assert os.sep not in replay["test_sets"][0]["file"].replace("/", "")

@@ -11,11 +11,14 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from tta_tooling.reporting import markdown_table
 
 COVERAGE_JSON = Path(".nox/coverage-data/coverage.json")
 BENCHMARK_DIR = Path(".nox/benchmarks")
@@ -33,13 +36,15 @@ def gate_report(root: Path) -> dict[str, Any]:
     }
 
 
-def _section(root: Path, relative: Path, producer: str, read: Any) -> dict[str, Any]:
+def _section(
+    root: Path, relative: Path, producer: str, read: Callable[[Path], dict[str, Any]]
+) -> dict[str, Any]:
     path = root / relative
     if not path.is_file():
         return _absent(relative, producer)
     try:
         data = read(path)
-    except (OSError, ValueError, yaml.YAMLError, KeyError, TypeError) as error:
+    except (OSError, ValueError, yaml.YAMLError, AttributeError, KeyError, TypeError) as error:
         return {"status": "unreadable", "file": relative.as_posix(), "error": str(error)}
     return {"status": "present", "file": relative.as_posix(), "written": _mtime(path), **data}
 
@@ -64,12 +69,14 @@ def _coverage(path: Path) -> dict[str, Any]:
         package = parts[parts.index("src") + 1] if "src" in parts[:-1] else parts[0]
         statements[package][0] += entry["summary"]["covered_lines"]
         statements[package][1] += entry["summary"]["num_statements"]
+    packages = {
+        package: round(100.0 * covered / total, 2) if total else 100.0
+        for package, (covered, total) in sorted(statements.items())
+    }
     return {
         "total_percent": round(report["totals"]["percent_covered"], 2),
-        "packages": {
-            package: round(100.0 * covered / total, 2) if total else 100.0
-            for package, (covered, total) in sorted(statements.items())
-        },
+        "packages": packages,
+        "table": markdown_table(("package", "covered %"), sorted(packages.items())),
     }
 
 
@@ -108,7 +115,7 @@ def _replay(root: Path) -> dict[str, Any]:
         if path.is_dir() and (m := _RUN_NUMBER.match(path.name))
     ]
     coverage = [
-        _section(root, Path(name), "nox -s api", lambda p: {"report": json.loads(p.read_text())})
+        _section(root, Path(name), "nox -s api", _keploy_coverage)
         for name in KEPLOY_COVERAGE
         if (root / name).is_file()
     ]
@@ -124,6 +131,10 @@ def _replay(root: Path) -> dict[str, Any]:
         ],
         "endpoint_coverage": coverage,
     }
+
+
+def _keploy_coverage(path: Path) -> dict[str, Any]:
+    return {"report": json.loads(path.read_text(encoding="utf-8"))}
 
 
 def _replay_report(path: Path) -> dict[str, Any]:
