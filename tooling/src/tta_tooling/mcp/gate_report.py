@@ -139,5 +139,7 @@ def _keploy_coverage(path: Path) -> dict[str, Any]:
 
 def _replay_report(path: Path) -> dict[str, Any]:
     report = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if not isinstance(report, dict):
+        raise TypeError(f"a replay report is a mapping, not {type(report).__name__}")
     fields = ("name", "status", "success", "failure", "total")
     return {field: report.get(field) for field in fields if field in report}
