@@ -143,5 +143,19 @@ def efficiency(session: nox.Session) -> None:
     session.run("tta-tooling", "efficiency", f"--sarif={EFFICIENCY_SARIF}", *session.posargs)
 
 
+@nox.session(python=DEFAULT_PYTHON, tags=["quality", "portable"])
+def paf(session: nox.Session) -> None:
+    """Check every permanent architectural fact of PAFCORE.md (import contracts, gates...)."""
+    install(session)
+    session.run("tta-tooling", "paf", *session.posargs)
+
+
+@nox.session(python=DEFAULT_PYTHON, tags=["quality", "linux"])
+def mcp(session: nox.Session) -> None:
+    """Check .vscode/mcp.json and agent instructions, then the MCP server over stdio."""
+    install(session)
+    session.run("tta-tooling", "mcp-check", *session.posargs)
+
+
 if __name__ == "__main__":
     nox.main()

@@ -151,3 +151,37 @@ def test_efficiency_goes_red_on_an_llm_call_in_a_loop(repo_copy: Path) -> None:
     )
     done = _nox(repo_copy, "-s", "efficiency")
     _assert_red(done, f"{PRIMITIVES.as_posix()}/planted.py:7:13: EFF001 LLM call inside a loop")
+
+
+def test_paf_goes_red_when_primitives_import_opentelemetry(repo_copy: Path) -> None:
+    (repo_copy / PRIMITIVES / "planted.py").write_text(
+        '"""Planted."""\n\nfrom opentelemetry import trace\n', encoding="utf-8"
+    )
+    _assert_red(
+        _nox(repo_copy, "-s", "paf"),
+        f"{PRIMITIVES.as_posix()}/planted.py:3: [ARCH-002]",
+        "tta_dev_primitives.planted imports opentelemetry",
+    )
+
+
+def test_mcp_goes_red_on_instructions_that_apply_to_nothing(repo_copy: Path) -> None:
+    (repo_copy / ".github/instructions/planted.instructions.md").write_text(
+        '---\napplyTo: "src/**/*.rb"\n---\nPlanted.\n', encoding="utf-8"
+    )
+    _assert_red(
+        _nox(repo_copy, "-s", "mcp"),
+        ".github/instructions/planted.instructions.md:2:",
+        "applyTo glob 'src/**/*.rb' matches no file",
+    )
+
+
+def test_mcp_goes_red_on_a_tool_with_an_invalid_input_schema(repo_copy: Path) -> None:
+    _plant(
+        repo_copy / "tooling/src/tta_tooling/mcp/schemas/tools/run_gate.json",
+        '"type": "array",',
+        '"type": "list",',
+    )
+    _assert_red(
+        _nox(repo_copy, "-s", "mcp"),
+        "tool run_gate: invalid input schema at properties.args.type",
+    )

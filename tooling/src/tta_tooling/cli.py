@@ -14,8 +14,10 @@ from collections.abc import Sequence
 from tta_tooling.efficiency import commands as efficiency_commands
 from tta_tooling.errors import InputError
 from tta_tooling.gates import commands as gates_commands
+from tta_tooling.mcp import commands as mcp_commands
+from tta_tooling.paf import commands as paf_commands
 
-FAMILIES = (gates_commands, efficiency_commands)
+FAMILIES = (gates_commands, efficiency_commands, paf_commands, mcp_commands)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

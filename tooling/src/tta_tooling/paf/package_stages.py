@@ -1,0 +1,42 @@
+"""Each workspace package declares its maturity stage in ``[tool.tta] stage``."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from tta_tooling.errors import InputError, read_input
+from tta_tooling.reporting import Finding
+
+STAGES = ("development", "staging", "production")
+
+
+def package_manifests(root: Path) -> list[Path]:
+    """The pyproject.toml of every workspace package (``packages/*`` and ``tooling``)."""
+    manifests = sorted(root.glob("packages/*/pyproject.toml"))
+    tooling = root / "tooling" / "pyproject.toml"
+    return [*manifests, tooling] if tooling.is_file() else manifests
+
+
+def check_package_stages(root: Path) -> list[Finding]:
+    """One finding per package whose stage is missing or not a known stage."""
+    findings = []
+    for path in package_manifests(root):
+        stage = load_toml(path).get("tool", {}).get("tta", {}).get("stage")
+        if stage not in STAGES:
+            findings.append(
+                Finding(
+                    file=path.relative_to(root).as_posix(),
+                    message=f"[tool.tta] stage is {stage!r}; expected one of {', '.join(STAGES)}",
+                )
+            )
+    return findings
+
+
+def load_toml(path: Path) -> dict[str, Any]:
+    """The parsed TOML of ``path``; invalid TOML raises :class:`InputError`."""
+    try:
+        return tomllib.loads(read_input(path))
+    except tomllib.TOMLDecodeError as error:
+        raise InputError(path, f"invalid TOML: {error}") from error
