@@ -152,7 +152,7 @@ async def test_outage_never_fails_a_cached_call(ctx: WorkflowContext) -> None:
         assert await cache.execute("prompt", ctx) == "fresh"
         assert await cache.execute("prompt", ctx) == "fresh"
     finally:
-        hooks.uninstall_hook()
+        hooks.uninstall_hook(hook)
         await unreachable.aclose()
     assert inner.call_count == 2
     assert cache.stats.backend_errors == 4

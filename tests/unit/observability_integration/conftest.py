@@ -13,10 +13,15 @@ from tta_dev_primitives import hooks
 @pytest.fixture(autouse=True)
 def _clean_observability() -> Iterator[None]:
     shutdown_observability()
-    hooks.uninstall_hook()
+    _uninstall_every_hook()
     yield
     shutdown_observability()
-    hooks.uninstall_hook()
+    _uninstall_every_hook()
+
+
+def _uninstall_every_hook() -> None:
+    for hook in hooks.get_hooks():
+        hooks.uninstall_hook(hook)
 
 
 @pytest.fixture

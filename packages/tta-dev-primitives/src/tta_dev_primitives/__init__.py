@@ -22,6 +22,7 @@ from tta_dev_primitives.hooks import (
     ExecutionHook,
     PrimitiveEvent,
     get_hook,
+    get_hooks,
     install_hook,
     uninstall_hook,
 )
@@ -58,6 +59,7 @@ __all__ = [
     "WorkflowContext",
     "WorkflowPrimitive",
     "get_hook",
+    "get_hooks",
     "hooks",
     "install_hook",
     "uninstall_hook",

@@ -184,8 +184,8 @@ def shutdown_observability() -> None:
         state, _state = _state, None
         if state is None:
             return
-        if hooks.get_hook() is state.hook:
-            hooks.uninstall_hook()
+        if any(hook is state.hook for hook in hooks.get_hooks()):
+            hooks.uninstall_hook(state.hook)
         try:
             state.tracer_provider.shutdown()
             state.meter_provider.shutdown()
