@@ -16,6 +16,8 @@ Two inputs get the same key exactly when they are equal under this rule:
 
 Anything else (including subclasses of the builtin types above) has no
 canonical encoding: :func:`canonical_bytes` raises :class:`UnkeyableInputError`.
+In-process storage keys by the encoding itself (:func:`identity`); remote
+storage by its 128-bit BLAKE2b hash (:func:`digest`), which bounds key size.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ import reprlib
 import struct
 from typing import Any, Final
 
-__all__ = ["UnkeyableInputError", "canonical_bytes", "digest", "telemetry_hash"]
+__all__ = ["UnkeyableInputError", "canonical_bytes", "digest", "identity", "telemetry_hash"]
 
 _PACK_FLOAT: Final = struct.Struct(">d").pack
 _TELEMETRY_KEY: Final = os.urandom(16)
@@ -46,6 +48,16 @@ class UnkeyableInputError(TypeError):
             f"{path} is a {self.value_type.__module__}.{self.value_type.__qualname__}, "
             "which has no canonical cache key encoding"
         )
+
+
+def identity(value: Any) -> str:
+    """``value``'s canonical encoding as text, unhashed: the key for in-process storage.
+
+    Raises :class:`UnkeyableInputError` when ``value`` cannot be encoded.
+    """
+    if type(value) is str:  # fast path for the most common input: a prompt
+        return "s" + value
+    return canonical_bytes(value).decode("latin-1")
 
 
 def digest(value: Any) -> str:

@@ -18,7 +18,7 @@ from tta_dev_primitives.base import WorkflowPrimitive
 from tta_dev_primitives.cache.backend import MISSING, CacheBackend
 from tta_dev_primitives.cache.codec import UncacheableValueError
 from tta_dev_primitives.cache.health import BackendHealth
-from tta_dev_primitives.cache.keys import UnkeyableInputError, digest, telemetry_hash
+from tta_dev_primitives.cache.keys import UnkeyableInputError, digest, identity, telemetry_hash
 from tta_dev_primitives.cache.memory import InMemoryBackend
 from tta_dev_primitives.hooks import PrimitiveEvent
 from tta_dev_primitives.lambda_primitive import LambdaPrimitive
@@ -121,9 +121,10 @@ def default_namespace(name: str, primitive: WorkflowPrimitive[Any, Any]) -> str:
 class CachePrimitive(WorkflowPrimitive[TIn, TOut]):
     """Return the cached result for the input's key, or run ``primitive`` and store it.
 
-    The key is a strong hash of a canonical encoding of the input (see
+    The key is a canonical encoding of the input (see
     :mod:`tta_dev_primitives.cache.keys`), or of what ``key_fn(input, context)``
-    returns; an input without a canonical encoding raises ``TypeError`` asking
+    returns, used as is in an :class:`InMemoryBackend` and as a strong hash in
+    any other backend; an input without a canonical encoding raises ``TypeError`` asking
     for ``key_fn``. Keys are prefixed by ``namespace`` (by default derived from
     the cache's name and the wrapped primitive), so caches sharing a backend never
     answer each other's calls and :meth:`clear` only clears this cache's keys.
@@ -151,6 +152,7 @@ class CachePrimitive(WorkflowPrimitive[TIn, TOut]):
         "_hits",
         "_inflight",
         "_inflight_lock",
+        "_encode_key",
         "_key_fn",
         "_lookup",
         "_misses",
@@ -158,6 +160,7 @@ class CachePrimitive(WorkflowPrimitive[TIn, TOut]):
         "_prefix",
         "_primitive",
         "_store_nowait",
+        "_text_prefix",
         "_ttl",
         "_uncacheable",
         "_warned_uncacheable",
@@ -218,12 +221,15 @@ class CachePrimitive(WorkflowPrimitive[TIn, TOut]):
                 _claim(namespace, backend, self)
         self._namespace = namespace
         self._prefix = f"{len(namespace)}:{namespace}:"
+        self._text_prefix = self._prefix + "s"
         if isinstance(backend, InMemoryBackend):
             self._lookup: Callable[[str], Any] | None = backend.get_nowait
             self._store_nowait: Callable[[str, Any, float | None], int] | None = backend.set_nowait
+            self._encode_key: Callable[[Any], str] = identity
         else:
             self._lookup = None
             self._store_nowait = None
+            self._encode_key = digest
         self._health = BackendHealth(
             self.name,
             failures=circuit_failures,
@@ -268,8 +274,10 @@ class CachePrimitive(WorkflowPrimitive[TIn, TOut]):
         """The backend key under which the result for ``input_data`` is stored."""
         key_fn = self._key_fn
         source: object = input_data if key_fn is None else key_fn(input_data, context)
+        if type(source) is str and self._lookup is not None:  # fast path: identity(str)
+            return self._text_prefix + source
         try:
-            return self._prefix + digest(source)
+            return self._prefix + self._encode_key(source)
         except UnkeyableInputError as error:
             what = "the input" if key_fn is None else "what key_fn returned"
             raise TypeError(
