@@ -17,7 +17,7 @@ from tta_dev_primitives.composition.parallel import ParallelPrimitive
 from tta_dev_primitives.composition.router import RouterPrimitive
 from tta_dev_primitives.composition.sequential import SequentialPrimitive
 from tta_dev_primitives.context import RouteDecision, WorkflowContext
-from tta_dev_primitives.errors import UnknownRouteError
+from tta_dev_primitives.errors import UnknownRouteError, secondary_errors
 from tta_dev_primitives.hooks import (
     ExecutionHook,
     PrimitiveEvent,
@@ -62,5 +62,6 @@ __all__ = [
     "get_hooks",
     "hooks",
     "install_hook",
+    "secondary_errors",
     "uninstall_hook",
 ]

@@ -23,6 +23,7 @@ class WorkflowContext:
     """
 
     __slots__ = (
+        "children",
         "metadata",
         "parent",
         "route_decisions",
@@ -50,15 +51,19 @@ class WorkflowContext:
         """Slot for propagated trace context (e.g. a W3C carrier); opaque to primitives."""
         self.parent: WorkflowContext | None = parent
         self.route_decisions: list[RouteDecision] = []
+        self.children: list[WorkflowContext] = []
+        """Every context made by :meth:`child` from this one, in creation order."""
 
     def child(self, **metadata: Any) -> WorkflowContext:
         """Return a context for a branch: same ids and trace context, copied metadata and state.
 
-        Keyword arguments are added to the child's metadata.
+        Keyword arguments are added to the child's metadata. The child's writes to
+        ``state`` are its own (``state`` is a shallow copy); the parent lists the
+        child in :attr:`children`, where its state can be read afterwards.
         """
         child_metadata = dict(self.metadata)
         child_metadata.update(metadata)
-        return WorkflowContext(
+        child = WorkflowContext(
             self.workflow_id,
             self.session_id,
             metadata=child_metadata,
@@ -66,6 +71,8 @@ class WorkflowContext:
             trace_context=self.trace_context,
             parent=self,
         )
+        self.children.append(child)
+        return child
 
     def record_route(self, router: str, route: str, cost_saved: float) -> None:
         """Record a routing decision on this context."""
@@ -73,8 +80,10 @@ class WorkflowContext:
 
     @property
     def cost_saved(self) -> float:
-        """Estimated cost saved by every routing decision recorded on this context."""
-        return sum(decision.cost_saved for decision in self.route_decisions)
+        """Estimated cost saved by every routing decision recorded on this context and
+        on its children (recursively)."""
+        own = sum(decision.cost_saved for decision in self.route_decisions)
+        return own + sum(child.cost_saved for child in self.children)
 
     def __repr__(self) -> str:
         return (
