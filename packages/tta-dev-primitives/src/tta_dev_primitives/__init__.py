@@ -8,7 +8,8 @@ Every primitive is a :class:`WorkflowPrimitive`; ``a >> b`` chains two,
 from tta_dev_primitives import hooks
 from tta_dev_primitives.base import WorkflowPrimitive
 from tta_dev_primitives.cache.backend import MISSING, CacheBackend
-from tta_dev_primitives.cache.codec import Codec, JsonCodec
+from tta_dev_primitives.cache.codec import Codec, JsonCodec, UncacheableValueError
+from tta_dev_primitives.cache.keys import UnkeyableInputError
 from tta_dev_primitives.cache.memory import InMemoryBackend
 from tta_dev_primitives.cache.primitive import CachePrimitive, CacheStats
 from tta_dev_primitives.cache.redis_backend import RedisBackend
@@ -55,6 +56,8 @@ __all__ = [
     "RouterPrimitive",
     "SequentialPrimitive",
     "TimeoutPrimitive",
+    "UncacheableValueError",
+    "UnkeyableInputError",
     "UnknownRouteError",
     "WorkflowContext",
     "WorkflowPrimitive",
