@@ -208,7 +208,7 @@ async def test_secondary_branch_errors_are_attached_to_the_first(ctx):
             LambdaPrimitive(slow),
         ]
     )
-    with pytest.raises(ValueError, match="first|second|third") as caught:
+    with pytest.raises(ValueError, match=r"first|second|third") as caught:
         await fan.execute(0, ctx)
     others = secondary_errors(caught.value)
     assert len(others) == 2
