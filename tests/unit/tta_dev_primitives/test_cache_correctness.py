@@ -186,8 +186,8 @@ def test_default_namespaces_name_the_wrapped_callable():
         f"CachePrimitive/{__name__}.test_default_namespaces_name_the_wrapped_callable"
         ".<locals>.translate"
     )
-    first = CachePrimitive(LambdaPrimitive(lambda text: text))
-    second = CachePrimitive(LambdaPrimitive(lambda text: text * 2))
+    first: CachePrimitive[str, str] = CachePrimitive(LambdaPrimitive(lambda text: text))
+    second: CachePrimitive[str, str] = CachePrimitive(LambdaPrimitive(lambda text: text * 2))
     assert first.namespace != second.namespace  # lambdas on different lines
     named = CachePrimitive(LambdaPrimitive(translate, name="tr"), name="c")
     assert named.namespace == "c/tr"
