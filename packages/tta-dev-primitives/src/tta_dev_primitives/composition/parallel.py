@@ -116,9 +116,7 @@ def _operands(primitive: WorkflowPrimitive[Any, Any]) -> tuple[WorkflowPrimitive
 
 
 def _attach_secondary_errors(error: BaseException, tasks: list[asyncio.Task[Any]]) -> None:
-    others = [
-        task.exception()
-        for task in tasks
-        if task.done() and not task.cancelled() and task.exception() is not error
-    ]
-    record_secondary_errors(error, [other for other in others if other is not None])
+    """Attach the errors of branches that failed (not cancelled) besides ``error``."""
+    raised = [task.exception() for task in tasks if task.done() and not task.cancelled()]
+    others = [other for other in raised if other is not None and other is not error]
+    record_secondary_errors(error, others)
