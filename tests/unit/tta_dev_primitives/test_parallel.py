@@ -164,13 +164,26 @@ async def test_branches_get_their_own_context_and_the_parent_sees_each(ctx):
     assert await fan.execute(0, ctx) == ["left", "right"]
     assert "result" not in ctx.state
     assert ctx.state == {"shared": "before"}
-    left, right = ctx.children
+    left, right = ctx.branches["fan"]
     assert (left.state["result"], right.state["result"]) == ("left", "right")
     assert left.state["shared"] == "before"
     assert (left.metadata["parallel"], left.metadata["branch"]) == ("fan", 0)
     assert (right.metadata["parallel"], right.metadata["branch"]) == ("fan", 1)
     assert left.parent is ctx
     assert left.workflow_id == ctx.workflow_id
+
+
+async def test_a_reused_context_keeps_only_the_latest_run_per_parallel(ctx):
+    fan = ParallelPrimitive([MockPrimitive(1), MockPrimitive(2)], name="fan")
+    other = ParallelPrimitive([MockPrimitive(3)], name="other")
+    for _ in range(100):
+        await fan.execute(0, ctx)
+    earlier_run = ctx.branches["fan"]
+    await fan.execute(0, ctx)
+    await other.execute(0, ctx)
+    assert set(ctx.branches) == {"fan", "other"}
+    assert len(ctx.branches["fan"]) == 2
+    assert ctx.branches["fan"] is not earlier_run
 
 
 async def test_branch_route_decisions_count_towards_the_parent_cost_saved(ctx):
@@ -180,7 +193,7 @@ async def test_branch_route_decisions_count_towards_the_parent_cost_saved(ctx):
         cost_per_route={"cheap": 1.0, "dear": 3.0},
     )
     await ParallelPrimitive([routed, routed]).execute(0, ctx)
-    assert ctx.route_decisions == []
+    assert [decision.route for decision in ctx.route_decisions] == ["cheap", "cheap"]
     assert ctx.cost_saved == 4.0
 
 

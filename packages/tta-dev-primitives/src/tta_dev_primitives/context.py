@@ -23,7 +23,7 @@ class WorkflowContext:
     """
 
     __slots__ = (
-        "children",
+        "branches",
         "metadata",
         "parent",
         "route_decisions",
@@ -42,6 +42,7 @@ class WorkflowContext:
         state: dict[str, Any] | None = None,
         trace_context: Any = None,
         parent: WorkflowContext | None = None,
+        route_decisions: list[RouteDecision] | None = None,
     ) -> None:
         self.workflow_id: str = workflow_id if workflow_id is not None else os.urandom(8).hex()
         self.session_id: str | None = session_id
@@ -50,29 +51,31 @@ class WorkflowContext:
         self.trace_context: Any = trace_context
         """Slot for propagated trace context (e.g. a W3C carrier); opaque to primitives."""
         self.parent: WorkflowContext | None = parent
-        self.route_decisions: list[RouteDecision] = []
-        self.children: list[WorkflowContext] = []
-        """Every context made by :meth:`child` from this one, in creation order."""
+        self.route_decisions: list[RouteDecision] = (
+            [] if route_decisions is None else route_decisions
+        )
+        """The run's routing decisions; shared with every context made by :meth:`child`."""
+        self.branches: dict[str, tuple[WorkflowContext, ...]] = {}
+        """The branch contexts of the latest run of each ParallelPrimitive (by name) here."""
 
     def child(self, **metadata: Any) -> WorkflowContext:
         """Return a context for a branch: same ids and trace context, copied metadata and state.
 
         Keyword arguments are added to the child's metadata. The child's writes to
-        ``state`` are its own (``state`` is a shallow copy); the parent lists the
-        child in :attr:`children`, where its state can be read afterwards.
+        ``state`` are its own (``state`` is a shallow copy); routing decisions go to
+        the one list shared with the parent, so :attr:`cost_saved` counts them once.
         """
         child_metadata = dict(self.metadata)
         child_metadata.update(metadata)
-        child = WorkflowContext(
+        return WorkflowContext(
             self.workflow_id,
             self.session_id,
             metadata=child_metadata,
             state=dict(self.state),
             trace_context=self.trace_context,
             parent=self,
+            route_decisions=self.route_decisions,
         )
-        self.children.append(child)
-        return child
 
     def record_route(self, router: str, route: str, cost_saved: float) -> None:
         """Record a routing decision on this context."""
@@ -80,10 +83,8 @@ class WorkflowContext:
 
     @property
     def cost_saved(self) -> float:
-        """Estimated cost saved by every routing decision recorded on this context and
-        on its children (recursively)."""
-        own = sum(decision.cost_saved for decision in self.route_decisions)
-        return own + sum(child.cost_saved for child in self.children)
+        """Estimated cost saved by every routing decision recorded in this run."""
+        return sum(decision.cost_saved for decision in self.route_decisions)
 
     def __repr__(self) -> str:
         return (
