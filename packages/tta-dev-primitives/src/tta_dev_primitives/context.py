@@ -42,7 +42,6 @@ class WorkflowContext:
         state: dict[str, Any] | None = None,
         trace_context: Any = None,
         parent: WorkflowContext | None = None,
-        route_decisions: list[RouteDecision] | None = None,
     ) -> None:
         self.workflow_id: str = workflow_id if workflow_id is not None else os.urandom(8).hex()
         self.session_id: str | None = session_id
@@ -51,9 +50,7 @@ class WorkflowContext:
         self.trace_context: Any = trace_context
         """Slot for propagated trace context (e.g. a W3C carrier); opaque to primitives."""
         self.parent: WorkflowContext | None = parent
-        self.route_decisions: list[RouteDecision] = (
-            [] if route_decisions is None else route_decisions
-        )
+        self.route_decisions: list[RouteDecision] = [] if parent is None else parent.route_decisions
         """The run's routing decisions; shared with every context made by :meth:`child`."""
         self.branches: dict[str, tuple[WorkflowContext, ...]] = {}
         """The branch contexts of the latest run of each ParallelPrimitive (by name) here."""
@@ -65,17 +62,16 @@ class WorkflowContext:
         ``state`` are its own (``state`` is a shallow copy); routing decisions go to
         the one list shared with the parent, so :attr:`cost_saved` counts them once.
         """
-        child_metadata = dict(self.metadata)
-        child_metadata.update(metadata)
-        return WorkflowContext(
-            self.workflow_id,
-            self.session_id,
-            metadata=child_metadata,
-            state=dict(self.state),
-            trace_context=self.trace_context,
-            parent=self,
-            route_decisions=self.route_decisions,
-        )
+        child = WorkflowContext.__new__(WorkflowContext)  # skip __init__: one per branch run
+        child.workflow_id = self.workflow_id
+        child.session_id = self.session_id
+        child.metadata = {**self.metadata, **metadata} if metadata else self.metadata.copy()
+        child.state = self.state.copy()
+        child.trace_context = self.trace_context
+        child.parent = self
+        child.route_decisions = self.route_decisions
+        child.branches = {}
+        return child
 
     def record_route(self, router: str, route: str, cost_saved: float) -> None:
         """Record a routing decision on this context."""

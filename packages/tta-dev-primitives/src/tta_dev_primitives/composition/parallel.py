@@ -21,11 +21,10 @@ TOut = TypeVar("TOut")
 class ParallelPrimitive(WorkflowPrimitive[TIn, list[TOut]]):
     """Run ``branches`` concurrently (as asyncio tasks); results keep branch order.
 
-    Each branch runs with its own ``context.child(parallel=<name>, branch=<index>)``:
-    its writes to ``state`` are its own. The parent sees them afterwards as
-    ``context.branches[<name>]``, the branch contexts of this primitive's latest
-    run on that context, in branch order (name nested ParallelPrimitives apart
-    to read each).
+    Each branch runs with its own ``context.child()``: its writes to ``state`` are
+    its own. The parent sees them afterwards as ``context.branches[<name>]``, the
+    branch contexts of this primitive's latest run on that context, in branch
+    order (name nested ParallelPrimitives apart to read each).
 
     The result has one item per branch as given: a nested ParallelPrimitive stays
     one branch whose result is a list. Only the ``|`` operator flattens, and only
@@ -86,11 +85,9 @@ class ParallelPrimitive(WorkflowPrimitive[TIn, list[TOut]]):
         return combined
 
     async def _execute(self, input_data: TIn, context: WorkflowContext) -> list[TOut]:
-        name = self.name
-        contexts = tuple(
-            context.child(parallel=name, branch=index) for index in range(len(self._branches))
-        )
-        context.branches[name] = contexts
+        child = context.child
+        contexts = tuple([child() for _ in self._branches])
+        context.branches[self.name] = contexts
         runs = [
             branch.execute(input_data, branch_context)
             for branch, branch_context in zip(self._branches, contexts, strict=True)
