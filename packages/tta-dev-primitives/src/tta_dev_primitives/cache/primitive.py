@@ -81,8 +81,9 @@ class _Flight:
         self.future: concurrent.futures.Future[Any] = concurrent.futures.Future()
         self.invalidated = False
 
-    def invalidated_since_store(self) -> bool:
-        """Whether an invalidation arrived (a method, so a check after an await is not elided)."""
+    def is_invalidated(self) -> bool:
+        """Whether an invalidation arrived (a method: mypy would narrow the attribute
+        across the ``await`` that a concurrent invalidation can interleave with)."""
         return self.invalidated
 
     async def wait(self) -> Any:
@@ -358,7 +359,7 @@ class CachePrimitive(WorkflowPrimitive[TIn, TOut]):
             flight.future.set_result(value)
             if not flight.invalidated:
                 await self._store(key, value, context)
-                if flight.invalidated_since_store():  # invalidated while the write was on its way
+                if flight.is_invalidated():  # invalidated while the write was on its way
                     await self._delete(key, context)
         finally:
             with self._inflight_lock:
