@@ -274,13 +274,15 @@ class CachePrimitive(WorkflowPrimitive[TIn, TOut]):
     def key_for(self, input_data: TIn, context: WorkflowContext) -> str:
         """The backend key under which the result for ``input_data`` is stored."""
         key_fn = self._key_fn
-        source: object = input_data if key_fn is None else key_fn(input_data, context)
+        return self._key_of(input_data if key_fn is None else key_fn(input_data, context))
+
+    def _key_of(self, source: object) -> str:
         if type(source) is str and self._lookup is not None:  # fast path: identity(str)
             return self._text_prefix + source
         try:
             return self._prefix + self._encode_key(source)
         except UnkeyableInputError as error:
-            what = "the input" if key_fn is None else "what key_fn returned"
+            what = "the input" if self._key_fn is None else "what key_fn returned"
             raise TypeError(
                 f"{self.name}: cannot build a cache key from {what}: {error}; pass "
                 "key_fn=lambda input, context: ... to CachePrimitive, returning the parts "
@@ -310,11 +312,15 @@ class CachePrimitive(WorkflowPrimitive[TIn, TOut]):
         await self._backend.clear(self._prefix)
 
     async def _execute(self, input_data: TIn, context: WorkflowContext) -> TOut:
-        key = self.key_for(input_data, context)
+        key_fn = self._key_fn
+        source = input_data if key_fn is None else key_fn(input_data, context)
         lookup = self._lookup
         if lookup is not None:
+            # the hit path, inlined: a text key needs no encoding in memory
+            key = self._text_prefix + source if type(source) is str else self._key_of(source)
             value = lookup(key)
         else:
+            key = self._key_of(source)
             value = await self._remote_get(key, context)
         if value is not MISSING:
             self._hits += 1
