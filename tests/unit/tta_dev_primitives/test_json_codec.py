@@ -88,5 +88,10 @@ def test_anything_else_is_refused_at_write_time(value):
 
 
 def test_tagged_looking_dicts_stay_dicts():
-    for value in ({"__tuple__": [1, 2]}, {"__bytes__": "eA=="}, {"__dict_pairs__": []}):
+    tagged: list[dict[str, Any]] = [
+        {"__tuple__": [1, 2]},
+        {"__bytes__": "eA=="},
+        {"__dict_pairs__": []},
+    ]
+    for value in tagged:
         assert identical(CODEC.decode(CODEC.encode(value)), value)
