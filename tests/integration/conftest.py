@@ -2,7 +2,8 @@
 
 ``redis_url`` uses ``$REDIS_URL`` when set; otherwise it starts a throwaway
 ``redis-server`` on a free local port and stops it after the session.
-``disposable_redis`` always starts a private server, which a test may stop.
+``disposable_redis`` always starts a private server, which a test may stop;
+``password_redis`` starts a private server that requires a password.
 When Redis cannot be had the tests fail (never skip) and say how to get it.
 """
 
@@ -32,15 +33,16 @@ def _answers_ping(port: int) -> bool:
     try:
         with socket.create_connection(("127.0.0.1", port), timeout=0.5) as sock:
             sock.sendall(b"PING\r\n")
-            return sock.recv(64).startswith(b"+PONG")
+            # a server with --requirepass answers -NOAUTH: it is up all the same
+            return sock.recv(64).startswith((b"+PONG", b"-NOAUTH"))
     except OSError:
         return False
 
 
 class RedisServer:
-    """A throwaway ``redis-server`` process on a free local port."""
+    """A throwaway ``redis-server`` process on a free local port (``--requirepass`` if given)."""
 
-    def __init__(self) -> None:
+    def __init__(self, password: str | None = None) -> None:
         binary = shutil.which("redis-server")
         if binary is None:
             pytest.fail(
@@ -68,6 +70,7 @@ class RedisServer:
                 self._workdir,
                 "--logfile",
                 self._log_path,
+                *(["--requirepass", password] if password is not None else []),
             ],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
@@ -126,6 +129,16 @@ def redis_url() -> Iterator[str]:
 def disposable_redis() -> Iterator[RedisServer]:
     """A private server a test may stop (to simulate an outage); needs ``redis-server``."""
     server = RedisServer()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def password_redis() -> Iterator[RedisServer]:
+    """A private server started with ``--requirepass``; its password is ``right-password``."""
+    server = RedisServer(password="right-password")
     try:
         yield server
     finally:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import socket
 import uuid
 from collections.abc import AsyncIterator
@@ -152,13 +153,15 @@ async def test_outage_never_fails_a_cached_call(ctx: WorkflowContext) -> None:
         assert await cache.execute("prompt", ctx) == "fresh"
         assert await cache.execute("prompt", ctx) == "fresh"
     finally:
-        hooks.uninstall_hook()
+        hooks.uninstall_hook(hook)
         await unreachable.aclose()
     assert inner.call_count == 2
-    assert cache.stats.backend_errors == 4
+    # the first call's failed get and set open the circuit: the second skips Redis
+    assert cache.stats.backend_errors == 2
+    assert cache.stats.bypassed == 2
     assert cache.stats.hits == 0
     errors = hook.events(PrimitiveEvent.CACHE_BACKEND_ERROR)
-    assert [e["operation"] for e in errors] == ["get", "set", "get", "set"]
+    assert [e["operation"] for e in errors] == ["get", "set"]
     assert all(e["error_type"] == "ConnectionError" for e in errors)
 
 
@@ -177,3 +180,121 @@ async def test_server_stopping_mid_run_never_fails_a_cached_call(
         assert cache.stats.hits == 1
     finally:
         await backend.aclose()
+
+
+async def test_tuples_bytes_and_int_keys_come_back_exactly(
+    backend: RedisBackend, ctx: WorkflowContext
+) -> None:
+    answer = {"span": (3, 7), 42: ["int key", (1.5, None)], "raw": b"\x00\xff", "t": ()}
+    inner = MockPrimitive(answer)
+    cache = CachePrimitive(inner, backend=backend, ttl_seconds=30)
+    await cache.execute(("a", "tuple", "input"), ctx)
+    hit = await cache.execute(("a", "tuple", "input"), ctx)
+    assert cache.stats.hits == 1
+    assert hit == answer
+    assert type(hit["span"]) is tuple
+    assert type(hit[42][1]) is tuple
+    assert hit["raw"] == b"\x00\xff"
+    # a list input is a different key from the equal-looking tuple
+    assert await cache.execute(["a", "tuple", "input"], ctx) == answer
+    assert inner.call_count == 2
+
+
+async def test_a_value_redis_cannot_hold_exactly_is_uncacheable_not_an_error(
+    backend: RedisBackend, ctx: WorkflowContext, caplog: pytest.LogCaptureFixture
+) -> None:
+    class Answer:
+        def __init__(self, text: str) -> None:
+            self.text = text
+
+    inner = MockPrimitive(side_effect=Answer)
+    cache = CachePrimitive(inner, backend=backend, ttl_seconds=30)
+    with caplog.at_level(logging.WARNING, logger="tta_dev_primitives.cache"):
+        first = await cache.execute("prompt", ctx)
+        second = await cache.execute("prompt", ctx)
+        await cache.execute("prompt", ctx)
+    assert (first.text, second.text) == ("prompt", "prompt")
+    assert first is not second  # never cached, never corrupted
+    assert inner.call_count == 3
+    assert cache.stats.uncacheable == 3
+    assert cache.stats.backend_errors == 0
+    assert cache.stats.misses == 3
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 1
+    assert "Answer" in warnings[0]
+    assert [key async for key in backend.client.scan_iter(match=backend.prefix + "*")] == []
+
+
+async def test_two_caches_sharing_one_redis_keep_their_answers_apart(
+    redis_url: str, ctx: WorkflowContext
+) -> None:
+    """Two RedisBackends with the default prefix, as two services would configure them."""
+    first_backend, second_backend = RedisBackend(redis_url), RedisBackend(redis_url)
+    assert first_backend.prefix == second_backend.prefix
+
+    async def translate(text: str) -> str:
+        return f"translation of {text}"
+
+    async def summarize(text: str) -> str:
+        return f"summary of {text}"
+
+    summaries = CachePrimitive(LambdaPrimitive(summarize), backend=first_backend)
+    translations = CachePrimitive(LambdaPrimitive(translate), backend=second_backend)
+    try:
+        assert await summaries.execute("hello", ctx) == "summary of hello"
+        assert await translations.execute("hello", ctx) == "translation of hello"
+        assert await translations.execute("hello", ctx) == "translation of hello"
+        assert translations.stats.hits == 1
+        await summaries.clear()  # only its own namespace
+        assert await translations.execute("hello", ctx) == "translation of hello"
+        assert translations.stats.hits == 2
+        assert await summaries.execute("hello", ctx) == "summary of hello"
+        assert summaries.stats.hits == 0
+        # a second process with the same configuration shares the entries on purpose
+        twin_backend = RedisBackend(redis_url)
+        try:
+            twin_inner = MockPrimitive("never")
+            twin = CachePrimitive(twin_inner, backend=twin_backend, namespace=summaries.namespace)
+            assert await twin.execute("hello", ctx) == "summary of hello"
+            assert not twin_inner.called
+        finally:
+            await twin_backend.aclose()
+    finally:
+        await summaries.clear()
+        await translations.clear()
+        await first_backend.aclose()
+        await second_backend.aclose()
+
+
+async def test_wrong_password_is_warned_counted_and_never_fails_a_call(
+    password_redis: Any, ctx: WorkflowContext, caplog: pytest.LogCaptureFixture
+) -> None:
+    port = password_redis.port
+    wrong = RedisBackend(f"redis://:wrong-password@127.0.0.1:{port}/0", socket_timeout=0.5)
+    right = RedisBackend(f"redis://:right-password@127.0.0.1:{port}/0", socket_timeout=0.5)
+    hook = RecordingHook()
+    hooks.install_hook(hook)
+    try:
+        inner = MockPrimitive(side_effect=lambda prompt: prompt.upper())
+        cache = CachePrimitive(inner, backend=wrong, ttl_seconds=30)
+        with caplog.at_level(logging.WARNING, logger="tta_dev_primitives.cache"):
+            for _ in range(3):
+                assert await cache.execute("prompt", ctx) == "PROMPT"
+        assert inner.call_count == 3
+        assert cache.stats.backend_errors == 2
+        assert cache.stats.bypassed == 4
+        errors = hook.events(PrimitiveEvent.CACHE_BACKEND_ERROR)
+        assert {e["error_type"] for e in errors} == {"AuthenticationError"}
+        warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+        assert any("AuthenticationError" in message for message in warnings)
+        assert any("circuit open" in message for message in warnings)
+
+        good = CachePrimitive(MockPrimitive("ok"), backend=right, ttl_seconds=30)
+        await good.execute("prompt", ctx)
+        assert await good.execute("prompt", ctx) == "ok"
+        assert (good.stats.hits, good.stats.backend_errors) == (1, 0)
+    finally:
+        hooks.uninstall_hook(hook)
+        await wrong.aclose()
+        await right.clear()
+        await right.aclose()

@@ -31,10 +31,15 @@ def _isolated(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     for variable in CONFIG_VARIABLES:
         monkeypatch.delenv(variable, raising=False)
     shutdown_observability()
-    hooks.uninstall_hook()
+    _uninstall_every_hook()
     yield
     shutdown_observability()
-    hooks.uninstall_hook()
+    _uninstall_every_hook()
+
+
+def _uninstall_every_hook() -> None:
+    for hook in hooks.get_hooks():
+        hooks.uninstall_hook(hook)
 
 
 @asynccontextmanager

@@ -15,13 +15,14 @@ def hook() -> Iterator[RecordingHook]:
     try:
         yield recording
     finally:
-        hooks.uninstall_hook()
+        hooks.uninstall_hook(recording)
 
 
 @pytest.fixture(autouse=True)
 def _no_hook_leaks() -> Iterator[None]:
     yield
-    hooks.uninstall_hook()
+    for installed in hooks.get_hooks():
+        hooks.uninstall_hook(installed)
 
 
 @pytest.fixture

@@ -171,13 +171,3 @@ def test_all_exports_exist_and_primitives_are_listed():
         "TimeoutPrimitive",
         "WorkflowPrimitive",
     }
-
-
-def test_hook_module_switch():
-    assert hooks.get_hook() is None
-    marker = object()
-    hooks.install_hook(marker)  # type: ignore[arg-type]
-    assert hooks.get_hook() is marker
-    assert hooks.active is marker
-    hooks.uninstall_hook()
-    assert hooks.get_hook() is None

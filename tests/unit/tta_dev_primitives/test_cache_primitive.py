@@ -39,7 +39,7 @@ class BrokenBackend:
     async def delete(self, key: str) -> None:
         raise ConnectionError("down")
 
-    async def clear(self) -> None:
+    async def clear(self, prefix: str = "") -> None:
         raise ConnectionError("down")
 
 
@@ -62,8 +62,9 @@ class DictBackend:
     async def delete(self, key: str) -> None:
         self.data.pop(key, None)
 
-    async def clear(self) -> None:
-        self.data.clear()
+    async def clear(self, prefix: str = "") -> None:
+        for key in [key for key in self.data if key.startswith(prefix)]:
+            del self.data[key]
 
 
 async def test_miss_then_hit(ctx):
@@ -124,9 +125,9 @@ async def test_hit_and_miss_events_carry_a_key_hash_not_the_key(ctx, hook):
     cache = CachePrimitive(MockPrimitive("v"), key_fn=lambda _x, _c: "secret-user-prompt")
     await cache.execute(0, ctx)
     await cache.execute(0, ctx)
-    digest = key_hash("secret-user-prompt")
+    digest = key_hash(cache.key_for(0, ctx))
     assert len(digest) == 16
-    assert digest == key_hash("secret-user-prompt")
+    assert digest == key_hash(cache.key_for(1, ctx))
     assert hook.events(PrimitiveEvent.CACHE_MISS) == [{"key_hash": digest}]
     assert hook.events(PrimitiveEvent.CACHE_HIT) == [{"key_hash": digest}]
     assert "secret-user-prompt" not in repr(hook.calls)
@@ -235,7 +236,7 @@ async def test_cancelled_waiter_does_not_cancel_the_leader(ctx):
 async def test_backend_outage_never_fails_the_call(ctx, hook):
     backend = BrokenBackend()
     inner = MockPrimitive("fresh")
-    cache = CachePrimitive(inner, backend=backend, ttl_seconds=60)
+    cache = CachePrimitive(inner, backend=backend, ttl_seconds=60, circuit_failures=5)
     assert await cache.execute("q", ctx) == "fresh"
     assert await cache.execute("q", ctx) == "fresh"
     assert inner.call_count == 2
@@ -259,7 +260,7 @@ async def test_generic_backend_path_with_ttl_and_evictions(ctx, hook):
     cache = CachePrimitive(MockPrimitive("v"), backend=backend, ttl_seconds=5)
     assert await cache.execute("q", ctx) == "v"
     assert await cache.execute("q", ctx) == "v"
-    assert backend.ttls == {"'q'": 5}
+    assert backend.ttls == {cache.key_for("q", ctx): 5}
     assert cache.stats.evictions == 2
     assert cache.stats.hits == 1
     assert hook.events(PrimitiveEvent.CACHE_EVICTION) == [{"count": 2}]

@@ -36,7 +36,7 @@ def test_child_shares_ids_and_copies_state():
     assert parent.metadata == {"a": 1}
     child.state["k"] = 2
     assert parent.state == {"k": 1}
-    assert child.route_decisions == []
+    assert child.route_decisions is parent.route_decisions
 
 
 def test_record_route_and_cost_saved():
@@ -52,3 +52,18 @@ def test_record_route_and_cost_saved():
 
 def test_repr_names_ids():
     assert "workflow_id='wf'" in repr(WorkflowContext("wf", "s"))
+
+
+def test_children_share_the_run_s_route_decisions():
+    parent = WorkflowContext("wf")
+    parent.record_route("r", "a", 1.0)
+    first, second = parent.child(branch=0), parent.child(branch=1)
+    second.record_route("r", "b", 2.0)
+    second.child().record_route("r", "c", 0.5)
+    assert parent.route_decisions == [
+        RouteDecision("r", "a", 1.0),
+        RouteDecision("r", "b", 2.0),
+        RouteDecision("r", "c", 0.5),
+    ]
+    assert parent.cost_saved == first.cost_saved == 3.5
+    assert parent.branches == {}

@@ -3,7 +3,7 @@
 from typing import Any, cast
 
 import pytest
-from tta_dev_primitives import MISSING, CacheBackend, JsonCodec, RedisBackend
+from tta_dev_primitives import MISSING, CacheBackend, JsonCodec, RedisBackend, UncacheableValueError
 
 
 class FakeRedis:
@@ -110,3 +110,27 @@ def test_json_codec():
 def test_invalid_configuration(kwargs, argument):
     with pytest.raises(ValueError, match=argument):
         RedisBackend(**kwargs)
+
+
+async def test_a_value_the_codec_refuses_raises_uncacheable_and_writes_nothing():
+    class StrictCodec:
+        def encode(self, value: Any) -> bytes:
+            if not isinstance(value, str):
+                raise TypeError(f"only text, got {type(value).__name__}")
+            return value.encode()
+
+        def decode(self, data: bytes) -> Any:
+            return data.decode()
+
+    fake = FakeRedis()
+    backend = backend_with(fake, codec=StrictCodec())
+    with pytest.raises(UncacheableValueError, match="StrictCodec: only text, got int"):
+        await backend.set("k", 1, None)
+    default = backend_with(fake)
+    with pytest.raises(UncacheableValueError, match=r"value\[0\] is a builtins\.object"):
+        await default.set("k", [object()], None)
+    cyclic: list[Any] = []
+    cyclic.append(cyclic)
+    with pytest.raises(UncacheableValueError, match="cyclic"):
+        await default.set("k", cyclic, None)
+    assert fake.data == {}

@@ -81,10 +81,10 @@ class RedisWithMemoryFallback:
         await self.memory.delete(key)
         await self._call("delete", lambda: self.redis.delete(key), _nothing)
 
-    async def clear(self) -> None:
-        """Remove every entry from both stores."""
-        await self.memory.clear()
-        await self._call("clear", self.redis.clear, _nothing)
+    async def clear(self, prefix: str = "") -> None:
+        """Remove every entry whose key starts with ``prefix`` from both stores."""
+        await self.memory.clear(prefix)
+        await self._call("clear", lambda: self.redis.clear(prefix), _nothing)
 
     async def ping(self) -> DependencyState:
         """Check Redis now and update :attr:`state`."""

@@ -8,7 +8,8 @@ Every primitive is a :class:`WorkflowPrimitive`; ``a >> b`` chains two,
 from tta_dev_primitives import hooks
 from tta_dev_primitives.base import WorkflowPrimitive
 from tta_dev_primitives.cache.backend import MISSING, CacheBackend
-from tta_dev_primitives.cache.codec import Codec, JsonCodec
+from tta_dev_primitives.cache.codec import Codec, JsonCodec, UncacheableValueError
+from tta_dev_primitives.cache.keys import UnkeyableInputError
 from tta_dev_primitives.cache.memory import InMemoryBackend
 from tta_dev_primitives.cache.primitive import CachePrimitive, CacheStats
 from tta_dev_primitives.cache.redis_backend import RedisBackend
@@ -17,11 +18,12 @@ from tta_dev_primitives.composition.parallel import ParallelPrimitive
 from tta_dev_primitives.composition.router import RouterPrimitive
 from tta_dev_primitives.composition.sequential import SequentialPrimitive
 from tta_dev_primitives.context import RouteDecision, WorkflowContext
-from tta_dev_primitives.errors import UnknownRouteError
+from tta_dev_primitives.errors import UnknownRouteError, secondary_errors
 from tta_dev_primitives.hooks import (
     ExecutionHook,
     PrimitiveEvent,
     get_hook,
+    get_hooks,
     install_hook,
     uninstall_hook,
 )
@@ -54,11 +56,15 @@ __all__ = [
     "RouterPrimitive",
     "SequentialPrimitive",
     "TimeoutPrimitive",
+    "UncacheableValueError",
+    "UnkeyableInputError",
     "UnknownRouteError",
     "WorkflowContext",
     "WorkflowPrimitive",
     "get_hook",
+    "get_hooks",
     "hooks",
     "install_hook",
+    "secondary_errors",
     "uninstall_hook",
 ]

@@ -23,6 +23,7 @@ class WorkflowContext:
     """
 
     __slots__ = (
+        "branches",
         "metadata",
         "parent",
         "route_decisions",
@@ -49,23 +50,28 @@ class WorkflowContext:
         self.trace_context: Any = trace_context
         """Slot for propagated trace context (e.g. a W3C carrier); opaque to primitives."""
         self.parent: WorkflowContext | None = parent
-        self.route_decisions: list[RouteDecision] = []
+        self.route_decisions: list[RouteDecision] = [] if parent is None else parent.route_decisions
+        """The run's routing decisions; shared with every context made by :meth:`child`."""
+        self.branches: dict[str, tuple[WorkflowContext, ...]] = {}
+        """The branch contexts of the latest run of each ParallelPrimitive (by name) here."""
 
     def child(self, **metadata: Any) -> WorkflowContext:
         """Return a context for a branch: same ids and trace context, copied metadata and state.
 
-        Keyword arguments are added to the child's metadata.
+        Keyword arguments are added to the child's metadata. The child's writes to
+        ``state`` are its own (``state`` is a shallow copy); routing decisions go to
+        the one list shared with the parent, so :attr:`cost_saved` counts them once.
         """
-        child_metadata = dict(self.metadata)
-        child_metadata.update(metadata)
-        return WorkflowContext(
-            self.workflow_id,
-            self.session_id,
-            metadata=child_metadata,
-            state=dict(self.state),
-            trace_context=self.trace_context,
-            parent=self,
-        )
+        child = WorkflowContext.__new__(WorkflowContext)  # skip __init__: one per branch run
+        child.workflow_id = self.workflow_id
+        child.session_id = self.session_id
+        child.metadata = {**self.metadata, **metadata} if metadata else self.metadata.copy()
+        child.state = self.state.copy()
+        child.trace_context = self.trace_context
+        child.parent = self
+        child.route_decisions = self.route_decisions
+        child.branches = {}
+        return child
 
     def record_route(self, router: str, route: str, cost_saved: float) -> None:
         """Record a routing decision on this context."""
@@ -73,7 +79,7 @@ class WorkflowContext:
 
     @property
     def cost_saved(self) -> float:
-        """Estimated cost saved by every routing decision recorded on this context."""
+        """Estimated cost saved by every routing decision recorded in this run."""
         return sum(decision.cost_saved for decision in self.route_decisions)
 
     def __repr__(self) -> str:

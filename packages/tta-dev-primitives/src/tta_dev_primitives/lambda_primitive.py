@@ -47,6 +47,11 @@ class LambdaPrimitive(WorkflowPrimitive[TIn, TOut]):
             else None
         )
 
+    @property
+    def fn(self) -> Callable[[TIn], Awaitable[TOut]] | Callable[[TIn], TOut]:
+        """The wrapped callable."""
+        return self._fn
+
     def execute(self, input_data: TIn, context: WorkflowContext) -> Coroutine[Any, Any, TOut]:
         """Run ``fn``; an ``async`` fn's coroutine is returned as is when uninstrumented."""
         hook = hooks.active

@@ -199,5 +199,5 @@ def install(hook: ObservabilityHook) -> None:
 
 def uninstall(hook: ObservabilityHook) -> None:
     """Stop instrumenting primitives with ``hook`` (a hook installed by others stays)."""
-    if hooks.get_hook() is hook:
-        hooks.uninstall_hook()
+    if any(installed is hook for installed in hooks.get_hooks()):
+        hooks.uninstall_hook(hook)

@@ -28,10 +28,14 @@ class CacheBackend(Protocol):
 
     async def set(self, key: str, value: Any, ttl_seconds: float | None) -> int:
         """Store ``value`` (expiring after ``ttl_seconds`` if given); return how many
-        entries the backend evicted to make room."""
+        live entries the backend evicted to make room.
+
+        Raises :class:`~tta_dev_primitives.cache.codec.UncacheableValueError` for a
+        value it cannot store and give back exactly.
+        """
 
     async def delete(self, key: str) -> None:
         """Remove ``key`` if present."""
 
-    async def clear(self) -> None:
-        """Remove every entry this backend owns."""
+    async def clear(self, prefix: str = "") -> None:
+        """Remove every entry this backend owns whose key starts with ``prefix``."""

@@ -10,13 +10,15 @@ from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 
 from tta_dev_primitives.cache.backend import MISSING
-from tta_dev_primitives.cache.codec import Codec, JsonCodec
+from tta_dev_primitives.cache.codec import Codec, JsonCodec, UncacheableValueError
 
 __all__ = ["RedisBackend"]
 
 
 class RedisBackend:
-    """Stores entries under ``prefix + key`` in Redis, encoded by ``codec`` (JSON by default).
+    """Stores entries under ``prefix + key`` in Redis, encoded by ``codec`` (:class:`JsonCodec`
+    by default). A value the codec refuses (``UncacheableValueError``, ``TypeError``,
+    ``ValueError``) raises :class:`UncacheableValueError` from :meth:`set`.
 
     Time to live is set on the server (``SET ... PX``), so every process
     sharing the server sees the same expiry. Pass ``client`` to reuse a
@@ -75,7 +77,12 @@ class RedisBackend:
 
     async def set(self, key: str, value: Any, ttl_seconds: float | None) -> int:
         """Store the encoded value, with a server-side TTL when given; evicts nothing itself."""
-        data = self._codec.encode(value)
+        try:
+            data = self._codec.encode(value)
+        except UncacheableValueError:
+            raise
+        except (TypeError, ValueError, OverflowError, RecursionError) as error:
+            raise UncacheableValueError(f"{type(self._codec).__name__}: {error}") from error
         if ttl_seconds is None:
             await self._client.set(self._prefix + key, data)
         else:
@@ -88,10 +95,11 @@ class RedisBackend:
         """Remove ``key`` if present."""
         await self._client.delete(self._prefix + key)
 
-    async def clear(self) -> None:
-        """Remove every key under this backend's prefix."""
+    async def clear(self, prefix: str = "") -> None:
+        """Remove every key under this backend's prefix followed by ``prefix``."""
         batch: list[Any] = []
-        async for name in self._client.scan_iter(match=_escape_glob(self._prefix) + "*", count=500):
+        pattern = _escape_glob(self._prefix + prefix) + "*"
+        async for name in self._client.scan_iter(match=pattern, count=500):
             batch.append(name)
             if len(batch) >= 500:
                 await self._client.delete(*batch)

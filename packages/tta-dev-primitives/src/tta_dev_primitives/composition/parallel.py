@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from tta_dev_primitives.base import WorkflowPrimitive
+from tta_dev_primitives.errors import record_secondary_errors
 
 if TYPE_CHECKING:
     from tta_dev_primitives.context import WorkflowContext
@@ -20,12 +21,24 @@ TOut = TypeVar("TOut")
 class ParallelPrimitive(WorkflowPrimitive[TIn, list[TOut]]):
     """Run ``branches`` concurrently (as asyncio tasks); results keep branch order.
 
-    On the first failure the other branches are cancelled and the error
-    propagates. With ``return_exceptions=True`` every branch runs to the end
-    and failures appear in the result list as exception objects.
+    Each branch runs with its own ``context.child()``: its writes to ``state`` are
+    its own. The parent sees them afterwards as ``context.branches[<name>]``, the
+    branch contexts of this primitive's latest run on that context, in branch
+    order (name nested ParallelPrimitives apart to read each).
+
+    The result has one item per branch as given: a nested ParallelPrimitive stays
+    one branch whose result is a list. Only the ``|`` operator flattens, and only
+    operands it built itself: ``a | b | c`` and ``a | (b | c)`` both have three
+    branches.
+
+    On the first failure the other branches are cancelled and that error
+    propagates; errors other branches raised before they could be cancelled are
+    attached to it (see :func:`~tta_dev_primitives.secondary_errors`). With
+    ``return_exceptions=True`` every branch runs to the end and failures appear
+    in the result list as exception objects.
     """
 
-    __slots__ = ("_branches", "_return_exceptions")
+    __slots__ = ("_branches", "_built_by_operator", "_return_exceptions")
 
     def __init__(
         self,
@@ -35,22 +48,16 @@ class ParallelPrimitive(WorkflowPrimitive[TIn, list[TOut]]):
         name: str | None = None,
     ) -> None:
         super().__init__(name=name)
-        flat: list[WorkflowPrimitive[TIn, TOut]] = []
+        checked: list[WorkflowPrimitive[TIn, TOut]] = []
         for branch in branches:
             if not isinstance(branch, WorkflowPrimitive):
                 raise ValueError(f"branches must be WorkflowPrimitive instances, got {branch!r}")
-            if (
-                type(branch) is ParallelPrimitive
-                and branch.name == ParallelPrimitive.__name__
-                and branch.return_exceptions == return_exceptions
-            ):
-                flat.extend(branch._branches)
-            else:
-                flat.append(branch)
-        if not flat:
+            checked.append(branch)
+        if not checked:
             raise ValueError("branches must contain at least one primitive")
-        self._branches: tuple[WorkflowPrimitive[TIn, TOut], ...] = tuple(flat)
+        self._branches: tuple[WorkflowPrimitive[TIn, TOut], ...] = tuple(checked)
         self._return_exceptions = return_exceptions
+        self._built_by_operator = False
 
     @property
     def branches(self) -> tuple[WorkflowPrimitive[TIn, TOut], ...]:
@@ -73,23 +80,43 @@ class ParallelPrimitive(WorkflowPrimitive[TIn, list[TOut]]):
     ) -> ParallelPrimitive[Any, Any]:
         if not isinstance(second, WorkflowPrimitive):
             return NotImplemented
-        return cls((first, second))
+        combined = cls((*_operands(first), *_operands(second)))
+        combined._built_by_operator = True
+        return combined
 
     async def _execute(self, input_data: TIn, context: WorkflowContext) -> list[TOut]:
+        child = context.child
+        contexts = tuple([child() for _ in self._branches])
+        context.branches[self.name] = contexts
+        runs = [
+            branch.execute(input_data, branch_context)
+            for branch, branch_context in zip(self._branches, contexts, strict=True)
+        ]
         if self._return_exceptions:
-            results: list[Any] = await asyncio.gather(
-                *[branch.execute(input_data, context) for branch in self._branches],
-                return_exceptions=True,
-            )
+            results: list[Any] = await asyncio.gather(*runs, return_exceptions=True)
             return results
         create_task = asyncio.get_running_loop().create_task
-        tasks = [create_task(branch.execute(input_data, context)) for branch in self._branches]
+        tasks = [create_task(run) for run in runs]
         try:
             return await asyncio.gather(*tasks)
-        except BaseException:
+        except BaseException as error:
             pending = [task for task in tasks if not task.done()]
             for task in pending:
                 task.cancel()
             if pending:
                 await asyncio.wait(pending)
+            _attach_secondary_errors(error, tasks)
             raise
+
+
+def _operands(primitive: WorkflowPrimitive[Any, Any]) -> tuple[WorkflowPrimitive[Any, Any], ...]:
+    if isinstance(primitive, ParallelPrimitive) and primitive._built_by_operator:
+        return primitive.branches
+    return (primitive,)
+
+
+def _attach_secondary_errors(error: BaseException, tasks: list[asyncio.Task[Any]]) -> None:
+    """Attach the errors of branches that failed (not cancelled) besides ``error``."""
+    raised = [task.exception() for task in tasks if task.done() and not task.cancelled()]
+    others = [other for other in raised if other is not None and other is not error]
+    record_secondary_errors(error, others)
