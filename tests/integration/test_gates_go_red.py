@@ -21,6 +21,7 @@ pytestmark = pytest.mark.integration
 REPO_ROOT = Path(__file__).resolve().parents[2]
 PRIMITIVES = Path("packages/tta-dev-primitives/src/tta_dev_primitives")
 OBSERVABILITY = Path("packages/tta-observability-integration/src/observability_integration")
+TTA_API = Path("packages/tta-api/src/tta_api")
 _NOT_COPIED = shutil.ignore_patterns(
     ".git", ".nox", ".venv", "*_cache", "__pycache__", ".benchmarks", ".coverage*"
 )
@@ -151,3 +152,25 @@ def test_efficiency_goes_red_on_an_llm_call_in_a_loop(repo_copy: Path) -> None:
     )
     done = _nox(repo_copy, "-s", "efficiency")
     _assert_red(done, f"{PRIMITIVES.as_posix()}/planted.py:7:13: EFF001 LLM call inside a loop")
+
+
+def test_api_goes_red_on_a_renamed_response_field(repo_copy: Path) -> None:
+    _plant(
+        repo_copy / TTA_API / "schemas.py",
+        "    hit_ratio: float\n",
+        '    hit_ratio: float = Field(serialization_alias="hit_rate")\n',
+    )
+    done = _nox(repo_copy, "-s", "api")
+    _assert_red(done, "test-set-0/test-21 differences", "body.hit_ratio: expected", "21/22 passed")
+
+
+def test_api_record_goes_red_and_keeps_the_suite_when_the_service_misbehaves(
+    repo_copy: Path,
+) -> None:
+    suite = repo_copy / "tests" / "api"
+    before = {p.relative_to(suite): p.read_bytes() for p in suite.rglob("*") if p.is_file()}
+    _plant(repo_copy / TTA_API / "service.py", "                404,\n", "                400,\n")
+    done = _nox(repo_copy, "-s", "api-record")
+    _assert_red(done, "/api/v1/workflows/no-such-workflow/run: expected 404, got 400")
+    after = {p.relative_to(suite): p.read_bytes() for p in suite.rglob("*") if p.is_file()}
+    assert after == before, "a failed recording changed tests/api"
