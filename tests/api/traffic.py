@@ -31,16 +31,19 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 import httpx
 from keploy_framework import read_test_set, write_test_case
 
 __all__ = [
+    "CANARY",
     "TRAFFIC",
+    "Call",
     "app_environment",
     "free_port",
     "main",
@@ -53,35 +56,58 @@ _RUN = "/api/v1/workflows/{}/run"
 _NOT_UTF8 = b'{"prompt": "caf\xe9"}'
 _JSON = {"Content-Type": "application/json"}
 
-# (method, path, JSON body or raw bytes, expected status)
-TRAFFIC: tuple[tuple[str, str, Any, int], ...] = (
-    ("GET", "/health", None, 200),
-    ("GET", "/api/v1/workflows", None, 200),
-    ("POST", "/api/v1/route", {"prompt": "What is 2+2?"}, 200),
-    ("POST", "/api/v1/route", {"prompt": "Explain why the sky is blue, step by step."}, 200),
-    ("POST", "/api/v1/route", {"prompt": "Compare these. " * 80}, 200),
-    ("POST", "/api/v1/route", {}, 422),
-    ("POST", "/api/v1/route", {"prompt": ""}, 422),
-    ("POST", "/api/v1/route", _NOT_UTF8, 400),
-    ("POST", _RUN.format("smart-answer"), {"prompt": "What is the capital of France?"}, 200),
-    ("POST", _RUN.format("smart-answer"), {"prompt": "What is the capital of France?"}, 200),
-    ("POST", _RUN.format("smart-answer"), {"prompt": "Explain how a cache works."}, 200),
-    ("POST", _RUN.format("resilient-answer"), {"prompt": "Hello", "fail_attempts": 1}, 200),
-    ("POST", _RUN.format("resilient-answer"), {"prompt": "Hello", "fail_attempts": 5}, 200),
-    ("POST", _RUN.format("bounded-answer"), {"prompt": "Summarise this sentence."}, 200),
-    (
+CANARY = "api-suite-canary-7f3a"
+"""Sent as credentials and as a JSON ``password``; must never reach a recorded file."""
+
+
+class Call(NamedTuple):
+    """One scripted request and the status it must get."""
+
+    method: str
+    path: str
+    body: Any = None  # JSON, or raw bytes sent as application/json
+    status: int = 200
+    headers: Mapping[str, str] = MappingProxyType({})
+
+
+TRAFFIC: tuple[Call, ...] = (
+    Call("GET", "/health"),
+    Call("GET", "/api/v1/workflows"),
+    Call(
+        "GET",
+        "/api/v1/workflows",
+        headers={
+            "Authorization": f"Bearer {CANARY}",
+            "Cookie": f"session={CANARY}",
+            "X-Llm-Api-Key": CANARY,
+        },
+    ),
+    Call("POST", "/api/v1/route", {"prompt": "What is 2+2?"}),
+    Call("POST", "/api/v1/route", {"prompt": "Explain why the sky is blue, step by step."}),
+    Call("POST", "/api/v1/route", {"prompt": "Compare these. " * 80}),
+    Call("POST", "/api/v1/route", {}, 422),
+    Call("POST", "/api/v1/route", {"prompt": ""}, 422),
+    Call("POST", "/api/v1/route", {"prompt": "Hello", "password": CANARY}, 422),  # echoed input
+    Call("POST", "/api/v1/route", _NOT_UTF8, 400),
+    Call("POST", _RUN.format("smart-answer"), {"prompt": "What is the capital of France?"}),
+    Call("POST", _RUN.format("smart-answer"), {"prompt": "What is the capital of France?"}),
+    Call("POST", _RUN.format("smart-answer"), {"prompt": "Explain how a cache works."}),
+    Call("POST", _RUN.format("resilient-answer"), {"prompt": "Hello", "fail_attempts": 1}),
+    Call("POST", _RUN.format("resilient-answer"), {"prompt": "Hello", "fail_attempts": 5}),
+    Call("POST", _RUN.format("bounded-answer"), {"prompt": "Summarise this sentence."}),
+    Call(
         "POST",
         _RUN.format("bounded-answer"),
         {"prompt": "Summarise this sentence.", "extra_latency_ms": 5000},
         504,
     ),
-    ("POST", _RUN.format("panel-answer"), {"prompt": "Name three primary colours."}, 200),
-    ("POST", _RUN.format("no-such-workflow"), {"prompt": "Hello"}, 404),
-    ("POST", _RUN.format("smart-answer"), {"prompt": "Hello", "fail_attempts": 11}, 422),
-    ("POST", _RUN.format("smart-answer"), {"prompt": "Hello", "temperature": 0.2}, 422),
-    ("POST", _RUN.format("smart-answer"), _NOT_UTF8, 400),
-    ("GET", "/api/v1/cache/stats", None, 200),
-    ("GET", "/metrics", None, 200),
+    Call("POST", _RUN.format("panel-answer"), {"prompt": "Name three primary colours."}),
+    Call("POST", _RUN.format("no-such-workflow"), {"prompt": "Hello"}, 404),
+    Call("POST", _RUN.format("smart-answer"), {"prompt": "Hello", "fail_attempts": 11}, 422),
+    Call("POST", _RUN.format("smart-answer"), {"prompt": "Hello", "temperature": 0.2}, 422),
+    Call("POST", _RUN.format("smart-answer"), _NOT_UTF8, 400),
+    Call("GET", "/api/v1/cache/stats"),
+    Call("GET", "/metrics"),
 )
 
 VOLATILE_BODIES = frozenset({("GET", "/metrics")})
@@ -92,14 +118,20 @@ histograms. Their status and Content-Type stay asserted; the body is noise."""
 def send_traffic(base_url: str, timeout: float = 30.0) -> int:
     """Send :data:`TRAFFIC` to ``base_url`` in order; the number of requests sent."""
     with httpx.Client(base_url=base_url, timeout=timeout, trust_env=False) as client:
-        for method, path, body, expected in TRAFFIC:
-            if isinstance(body, bytes):
-                response = client.request(method, path, content=body, headers=_JSON)
+        for call in TRAFFIC:
+            if isinstance(call.body, bytes):
+                headers = {**_JSON, **call.headers}
+                response = client.request(
+                    call.method, call.path, content=call.body, headers=headers
+                )
             else:
-                response = client.request(method, path, json=body)
-            if response.status_code != expected:
+                response = client.request(
+                    call.method, call.path, json=call.body, headers=call.headers
+                )
+            if response.status_code != call.status:
                 raise RuntimeError(
-                    f"{method} {path}: expected {expected}, got {response.status_code}: "
+                    f"{call.method} {call.path}: expected {call.status}, "
+                    f"got {response.status_code}: "
                     f"{response.text[:200]}"
                 )
     return len(TRAFFIC)
