@@ -27,6 +27,8 @@ DEFAULT_PYTHON = PYTHON_VERSIONS[0]
 COVERAGE_DIR = ROOT / ".nox" / "coverage-data"
 BENCHMARK_DIR = ROOT / ".nox" / "benchmarks"
 EFFICIENCY_SARIF = ROOT / ".nox" / "reports" / "efficiency.sarif"
+API_REPORTS = ROOT / ".nox" / "reports" / "api"
+API_TRAFFIC = "tests/api/traffic.py"
 
 
 def install(session: nox.Session, *groups: str) -> None:
@@ -155,6 +157,20 @@ def mcp(session: nox.Session) -> None:
     """Check .vscode/mcp.json and agent instructions, then the MCP server over stdio."""
     install(session)
     session.run("tta-tooling", "mcp-check", *session.posargs)
+
+
+@nox.session(python=DEFAULT_PYTHON, tags=["api", "portable"])
+def api(session: nox.Session) -> None:
+    """Replay tests/api against a fresh tta-api; gate its pass rate and endpoint coverage."""
+    install(session)
+    session.run("python", API_TRAFFIC, "gate", f"--reports-dir={API_REPORTS}", *session.posargs)
+
+
+@nox.session(name="api-record", python=DEFAULT_PYTHON, tags=["api"], default=False)
+def api_record(session: nox.Session) -> None:
+    """Re-record tests/api from the scripted traffic against a fresh tta-api."""
+    install(session)
+    session.run("python", API_TRAFFIC, "record", *session.posargs)
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ pytestmark = pytest.mark.integration
 REPO_ROOT = Path(__file__).resolve().parents[2]
 PRIMITIVES = Path("packages/tta-dev-primitives/src/tta_dev_primitives")
 OBSERVABILITY = Path("packages/tta-observability-integration/src/observability_integration")
+TTA_API = Path("packages/tta-api/src/tta_api")
 _NOT_COPIED = shutil.ignore_patterns(
     ".git", ".nox", ".venv", "*_cache", "__pycache__", ".benchmarks", ".coverage*"
 )
@@ -185,3 +186,25 @@ def test_mcp_goes_red_on_a_tool_with_an_invalid_input_schema(repo_copy: Path) ->
         _nox(repo_copy, "-s", "mcp"),
         "tool run_gate: invalid input schema at properties.args.type",
     )
+
+
+def test_api_goes_red_on_a_renamed_response_field(repo_copy: Path) -> None:
+    _plant(
+        repo_copy / TTA_API / "schemas.py",
+        "    hit_ratio: float\n",
+        '    hit_ratio: float = Field(serialization_alias="hit_rate")\n',
+    )
+    done = _nox(repo_copy, "-s", "api")
+    _assert_red(done, "body.hit_ratio: expected", "body.hit_rate: unexpected field", "FAILED")
+
+
+def test_api_record_goes_red_and_keeps_the_suite_when_the_service_misbehaves(
+    repo_copy: Path,
+) -> None:
+    suite = repo_copy / "tests" / "api"
+    before = {p.relative_to(suite): p.read_bytes() for p in suite.rglob("*") if p.is_file()}
+    _plant(repo_copy / TTA_API / "service.py", "                404,\n", "                400,\n")
+    done = _nox(repo_copy, "-s", "api-record")
+    _assert_red(done, "/api/v1/workflows/no-such-workflow/run: expected 404, got 400")
+    after = {p.relative_to(suite): p.read_bytes() for p in suite.rglob("*") if p.is_file()}
+    assert after == before, "a failed recording changed tests/api"

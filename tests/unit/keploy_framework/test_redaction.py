@@ -63,3 +63,65 @@ def test_form_bodies_and_untouched_bodies() -> None:
     assert form.body == "user=u&password=%5BREDACTED%5D"
     assert plain.body == "password=visible-text"  # not JSON, not a form: left alone
     assert case.noise == {}
+
+
+def test_request_secrets_echoed_in_the_response_are_redacted() -> None:
+    request = HttpRequest(
+        method="POST",
+        url="http://h/route?api_key=query-secret-1",
+        timestamp="t",
+        header={
+            "Authorization": "Bearer header-token-2",
+            "Cookie": "session=cookie-value-3; theme=dark",
+            "Content-Type": "application/json",
+        },
+        body='{"prompt": "hi", "password": "body-secret-4"}',
+    )
+    response = HttpResponse(
+        status_code=422,
+        header={"Content-Type": "application/json", "X-Debug": "token header-token-2 seen"},
+        body=(
+            '{"detail": [{"loc": ["body", "password"], "input": "body-secret-4"},'
+            ' {"msg": "bad key query-secret-1 for cookie-value-3", "input": "hi"}],'
+            ' "seen": ["dark", "ok"]}'
+        ),
+        timestamp="t",
+    )
+    case = TestCase(name="t", request=request, response=response)
+    Redactor.from_config(Config()).redact(case)
+    written = f"{request.url} {request.header} {request.body!r} {response.header} {response.body!r}"
+    for secret in ("query-secret-1", "header-token-2", "cookie-value-3", "body-secret-4"):
+        assert secret not in written
+    assert response.header["X-Debug"] == MARKER
+    assert response.body == (
+        '{"detail":[{"loc":["body","password"],"input":"[REDACTED]"},'
+        '{"msg":"[REDACTED]","input":"hi"}],"seen":["[REDACTED]","ok"]}'
+    )
+    assert case.noise == {
+        "header.X-Debug": [".*"],
+        "body.detail.input": [".*"],
+        "body.detail.msg": [".*"],
+        "body.seen": [".*"],
+    }
+
+
+def test_a_short_secret_is_redacted_only_as_a_whole_value() -> None:
+    request = HttpRequest(
+        method="POST",
+        url="http://h/login",
+        timestamp="t",
+        header={"Content-Type": "application/json"},
+        body='{"password": "pw"}',
+    )
+    plain = HttpResponse(status_code=400, header={}, body="pw", timestamp="t")
+    json_body = HttpResponse(
+        status_code=400, header={}, body='{"echo": "pw", "hint": "use a pwd"}', timestamp="t"
+    )
+    for response, expected in (
+        (plain, MARKER),
+        (json_body, '{"echo":"[REDACTED]","hint":"use a pwd"}'),
+    ):
+        case = TestCase(name="t", request=request, response=response)
+        Redactor.from_config(Config()).redact(case)
+        assert response.body == expected
+        request.body = '{"password": "pw"}'

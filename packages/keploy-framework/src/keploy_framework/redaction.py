@@ -9,7 +9,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from keploy_framework.config import Config
 from keploy_framework.headers import canonical_header_key
-from keploy_framework.testcase import HttpResponse, TestCase
+from keploy_framework.testcase import HttpRequest, HttpResponse, TestCase
 
 __all__ = ["ANY_VALUE", "MARKER", "Redactor"]
 
@@ -30,6 +30,10 @@ _JSON_KEYS = (
     "apikey",
 )
 _QUERY_PARAMS = ("api_key", "apikey", "access_token", "token", "password")
+# A request's secret echoed in its response (a 422 quoting its input, an error
+# message naming it) is redacted too: as a whole value always, inside a longer
+# text when it is at least this long (shorter ones would match ordinary text).
+_MIN_EMBEDDED_SECRET = 6
 
 
 @dataclass(frozen=True)
@@ -53,6 +57,7 @@ class Redactor:
     def redact(self, case: TestCase) -> None:
         """Replace every secret in ``case`` and mark the response's redacted fields as noise."""
         request = case.request
+        secrets = self._request_secrets(request)
         for name in request.header:
             if name.lower() in self.headers:
                 request.header[name] = MARKER
@@ -67,20 +72,67 @@ class Redactor:
             for name in request.header:
                 if name.lower() == "content-length":
                     request.header[name] = str(len(body.encode("utf-8")))
-        names, paths = self.redact_response(case.response)
+        names, paths = self.redact_response(case.response, secrets)
         for name in names:
             case.noise[f"header.{canonical_header_key(name)}"] = list(ANY_VALUE)
         for path in paths:
             case.noise[f"body.{path}"] = list(ANY_VALUE)
 
-    def redact_response(self, response: HttpResponse) -> tuple[list[str], list[str]]:
-        """Redact a response in place; returns the header names and body paths replaced."""
-        names = [name for name in response.header if name.lower() in self.headers]
+    def redact_response(
+        self, response: HttpResponse, secrets: frozenset[str] = frozenset()
+    ) -> tuple[list[str], list[str]]:
+        """Redact a response in place (secret names, and ``secrets`` echoed from the request).
+
+        Returns the header names and JSON body paths replaced.
+        """
+        names = [
+            name
+            for name, value in response.header.items()
+            if name.lower() in self.headers or _scrub(value, secrets) != value
+        ]
         for name in names:
             response.header[name] = MARKER
         paths: list[str] = []
-        response.body = self._redact_body(response.body, response.header, paths)
+        response.body = self._redact_body(response.body, response.header, paths, secrets)
         return names, paths
+
+    def _request_secrets(self, request: HttpRequest) -> frozenset[str]:
+        """The secret values a request carries: header credentials, query and body fields."""
+        found: set[str] = set()
+        for name, value in request.header.items():
+            if name.lower() in self.headers:
+                found.add(value)
+                found.update(value.split()[1:])  # "Bearer <token>"
+                for cookie in value.split(";"):  # "a=<v>; b=<w>"
+                    found.add(cookie.partition("=")[2].strip())
+        query = parse_qsl(urlsplit(request.url).query, keep_blank_values=True)
+        found.update(v for k, v in query if k.lower() in self.query_params)
+        found.update(
+            v for k, v in (request.url_params or {}).items() if k.lower() in self.query_params
+        )
+        if isinstance(request.body, str) and request.body:
+            found.update(v for k, v in parse_qsl(request.body) if k.lower() in self.json_keys)
+            try:
+                document = json.loads(request.body)
+            except ValueError:
+                document = None
+            found.update(self._secret_values(document))
+        return frozenset(v for v in found if v and v != MARKER)
+
+    def _secret_values(self, node: Any) -> list[str]:
+        if isinstance(node, dict):
+            return [
+                found
+                for key, value in node.items()
+                for found in (
+                    [str(value)]
+                    if str(key).lower() in self.json_keys and isinstance(value, str | int)
+                    else self._secret_values(value)
+                )
+            ]
+        if isinstance(node, list):
+            return [found for item in node for found in self._secret_values(item)]
+        return []
 
     def _redact_url(self, url: str) -> str:
         parts = urlsplit(url)
@@ -92,7 +144,13 @@ class Redactor:
         query = urlencode([(k, MARKER if k.lower() in self.query_params else v) for k, v in pairs])
         return urlunsplit(parts._replace(query=query))
 
-    def _redact_body(self, body: str | bytes, header: dict[str, str], paths: list[str]) -> Any:
+    def _redact_body(
+        self,
+        body: str | bytes,
+        header: dict[str, str],
+        paths: list[str],
+        secrets: frozenset[str] = frozenset(),
+    ) -> Any:
         if not isinstance(body, str) or not body:
             return body
         content_type = next((v for k, v in header.items() if k.lower() == "content-type"), "")
@@ -106,24 +164,41 @@ class Redactor:
         try:
             document = json.loads(body)
         except ValueError:
-            return body
-        if not self._walk(document, "", paths):
+            return _scrub(body, secrets)
+        if not self._walk(document, "", paths, secrets):
             return body
         return json.dumps(document, separators=(",", ":"), ensure_ascii=False)
 
-    def _walk(self, node: Any, prefix: str, paths: list[str]) -> bool:
+    def _walk(self, node: Any, prefix: str, paths: list[str], secrets: frozenset[str]) -> bool:
         changed = False
         if isinstance(node, dict):
             for key, value in node.items():
                 path = f"{prefix}.{key}" if prefix else str(key)
-                if str(key).lower() in self.json_keys and value is not None:
+                secret_key = str(key).lower() in self.json_keys and value is not None
+                if secret_key or (isinstance(value, str) and _scrub(value, secrets) != value):
                     node[key] = MARKER
                     if path not in paths:
                         paths.append(path)
                     changed = True
                 else:
-                    changed = self._walk(value, path, paths) or changed
+                    changed = self._walk(value, path, paths, secrets) or changed
         elif isinstance(node, list):
-            for item in node:
-                changed = self._walk(item, prefix, paths) or changed
+            for index, item in enumerate(node):
+                if isinstance(item, str) and _scrub(item, secrets) != item:
+                    node[index] = MARKER
+                    if prefix and prefix not in paths:
+                        paths.append(prefix)
+                    changed = True
+                else:
+                    changed = self._walk(item, prefix, paths, secrets) or changed
         return changed
+
+
+def _scrub(text: str, secrets: frozenset[str]) -> str:
+    """``text`` with each secret replaced: a whole-value match, or a long enough substring."""
+    if text in secrets:
+        return MARKER
+    for secret in secrets:
+        if len(secret) >= _MIN_EMBEDDED_SECRET and secret in text:
+            text = text.replace(secret, MARKER)
+    return text

@@ -1,0 +1,93 @@
+"""The ``keploy`` Invoke tasks: thin verbs over nox and the keploy_framework CLI."""
+
+from __future__ import annotations
+
+import importlib.util
+import shlex
+from pathlib import Path
+from types import ModuleType
+from typing import cast
+from unittest.mock import Mock
+
+import pytest
+from invoke.context import MockContext
+from invoke.runners import Result
+
+REPO_ROOT = Path(__file__).resolve().parents[3]
+
+
+def _load_tasks() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("tasks", REPO_ROOT / "tasks.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+tasks = _load_tasks()
+
+
+def _runs(c: MockContext) -> Mock:
+    """MockContext records its ``run`` calls on a Mock."""
+    return cast(Mock, c.run)
+
+
+def _option(argv: list[str], name: str) -> str:
+    values = [arg.split("=", 1)[1] for arg in argv if arg.startswith(f"--{name}=")]
+    assert len(values) == 1, argv
+    return values[0]
+
+
+def test_the_root_namespace_offers_keploy_record_and_replay() -> None:
+    assert set(tasks.namespace.task_names) == {"keploy.record", "keploy.replay"}
+
+
+def test_replay_runs_the_api_gate() -> None:
+    c = MockContext(run={"uvx nox -s api": Result()})
+    tasks.replay(c)
+    _runs(c).assert_called_once_with("uvx nox -s api")
+
+
+def test_scripted_record_re_records_through_nox() -> None:
+    c = MockContext(run={"uvx nox -s api-record": Result()})
+    tasks.record(c, scripted=True)
+    _runs(c).assert_called_once_with("uvx nox -s api-record")
+
+
+def test_record_runs_the_recording_proxy_in_front_of_tta_api() -> None:
+    expected = tasks.record_command(
+        app_port=9001, port=9000, duration=0, test_dir=tasks.TEST_DIR, config=tasks.CONFIG
+    )
+    c = MockContext(run={expected: Result()})
+    tasks.record(c, port=9000, app_port=9001)
+    _runs(c).assert_called_once_with(expected)
+    argv = shlex.split(expected)
+    assert argv[argv.index("-m") + 1 : argv.index("-m") + 3] == ["keploy_framework.cli", "record"]
+    assert _option(argv, "port") == "9000"
+    assert _option(argv, "app-port") == "9001"
+    assert _option(argv, "test-dir") == "tests/api"
+    assert _option(argv, "config") == "tests/keploy-config.yml"
+    assert not any(arg.startswith("--duration") for arg in argv)
+    app = shlex.split(_option(argv, "app-cmd"))
+    assert app[app.index("-m") + 1] == "tta_api"
+    assert _option(app, "port") == "9001"
+
+
+def test_record_passes_a_duration_on() -> None:
+    argv = shlex.split(
+        tasks.record_command(app_port=8001, port=8000, duration=30, test_dir="t", config="c")
+    )
+    assert _option(argv, "duration") == "30"
+
+
+@pytest.mark.parametrize(
+    ("app_port", "port", "duration"),
+    [(8000, 8000, 0), (0, 8000, 0), (8001, 65536, 0), (8001, 8000, -1)],
+)
+def test_record_refuses_unusable_ports_and_negative_durations(
+    app_port: int, port: int, duration: int
+) -> None:
+    c = MockContext()
+    with pytest.raises(ValueError, match=r"ports|duration"):
+        tasks.record(c, port=port, app_port=app_port, duration=duration)
