@@ -27,6 +27,7 @@ DEFAULT_PYTHON = PYTHON_VERSIONS[0]
 COVERAGE_DIR = ROOT / ".nox" / "coverage-data"
 BENCHMARK_DIR = ROOT / ".nox" / "benchmarks"
 EFFICIENCY_SARIF = ROOT / ".nox" / "reports" / "efficiency.sarif"
+COST_REPORT = ROOT / ".nox" / "reports" / "cost.json"
 
 
 def install(session: nox.Session, *groups: str) -> None:
@@ -141,6 +142,13 @@ def efficiency(session: nox.Session) -> None:
     """Check the static LLM- and context-efficiency rules (SARIF in .nox/reports)."""
     install(session)
     session.run("tta-tooling", "efficiency", f"--sarif={EFFICIENCY_SARIF}", *session.posargs)
+
+
+@nox.session(python=DEFAULT_PYTHON, tags=["quality", "portable"])
+def cost(session: nox.Session) -> None:
+    """Replay the reference workload: router and cache save 40%, complex prompts stay premium."""
+    install(session)
+    session.run("python", "-m", "tta_api.workload", f"--json={COST_REPORT}", *session.posargs)
 
 
 if __name__ == "__main__":
