@@ -151,3 +151,22 @@ def test_efficiency_goes_red_on_an_llm_call_in_a_loop(repo_copy: Path) -> None:
     )
     done = _nox(repo_copy, "-s", "efficiency")
     _assert_red(done, f"{PRIMITIVES.as_posix()}/planted.py:7:13: EFF001 LLM call inside a loop")
+
+
+def test_cost_goes_red_when_the_router_sends_everything_to_premium(repo_copy: Path) -> None:
+    routing = repo_copy / "packages/tta-api/src/tta_api/routing.py"
+    _plant(routing, "_CHEAP_BELOW = 32", "_CHEAP_BELOW = 0")
+    _plant(routing, "_BALANCED_BELOW = 256", "_BALANCED_BELOW = 0")
+    done = _nox(repo_copy, "-s", "cost")
+    _assert_red(done, "cost: FAIL: savings ", "are below the 40.0% threshold")
+    assert "quality guard:" not in done.stderr, done.stderr
+
+
+def test_cost_goes_red_when_the_router_sends_everything_to_cheap(repo_copy: Path) -> None:
+    _plant(
+        repo_copy / "packages/tta-api/src/tta_api/routing.py",
+        "_CHEAP_BELOW = 32",
+        "_CHEAP_BELOW = 10**9",
+    )
+    done = _nox(repo_copy, "-s", "cost")
+    _assert_red(done, "cost: FAIL: quality guard: 0.0% of complex requests")
