@@ -144,7 +144,7 @@ def efficiency(session: nox.Session) -> None:
     session.run("tta-tooling", "efficiency", f"--sarif={EFFICIENCY_SARIF}", *session.posargs)
 
 
-@nox.session(python=DEFAULT_PYTHON, tags=["quality", "portable"])
+@nox.session(python=DEFAULT_PYTHON, tags=["performance", "portable"])
 def cost(session: nox.Session) -> None:
     """Replay the reference workload: router and cache save 40%, complex prompts stay premium."""
     install(session)
