@@ -81,6 +81,7 @@ def test_atomic_write_replaces_the_file_and_leaves_no_temporary(tmp_path: Path) 
     write_text_atomically(target, "second\n")
     assert target.read_text(encoding="utf-8") == "second\n"
     assert [p.name for p in target.parent.iterdir()] == ["cost.json"]
+    assert target.stat().st_mode & 0o044 == 0o044  # readable by others, unlike a temp file
 
 
 def test_a_failed_rename_removes_the_temporary(tmp_path: Path) -> None:

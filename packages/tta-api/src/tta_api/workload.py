@@ -42,6 +42,10 @@ QUALITY_GUARD = 0.95
 """Share of complex requests the premium model must answer in the optimized run."""
 
 _PROG = "python -m tta_api.workload"
+_TIERS_NOTE = (
+    "cheap / balanced / premium: requests answered by each tier "
+    "(a cache hit counts for the tier that produced the cached answer)"
+)
 _COLUMNS = ("run", "total cost", "cost/request", "cache hits", *(tier.value for tier in Tier))
 
 
@@ -90,7 +94,11 @@ def table(workload: str, comparison: CostComparison, threshold: float) -> str:
     """The plain-text report."""
     rows = [list(_COLUMNS), *_rows(comparison)]
     widths = [max(len(row[column]) for row in rows) for column in range(len(_COLUMNS))]
-    lines = [f"cost replay of {workload} ({comparison.naive.requests} requests)", ""]
+    lines = [
+        f"cost replay of {workload} ({comparison.naive.requests} requests)",
+        _TIERS_NOTE,
+        "",
+    ]
     lines += [
         "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))
         for row in rows
@@ -101,7 +109,7 @@ def table(workload: str, comparison: CostComparison, threshold: float) -> str:
 
 def markdown(workload: str, comparison: CostComparison, threshold: float) -> str:
     """The step-summary report."""
-    lines = [f"### Cost replay of `{workload}`", ""]
+    lines = [f"### Cost replay of `{workload}`", "", _TIERS_NOTE, ""]
     lines.append("| " + " | ".join(_COLUMNS) + " |")
     lines.append("|" + "---|" * len(_COLUMNS))
     lines += ["| " + " | ".join(row) + " |" for row in _rows(comparison)]

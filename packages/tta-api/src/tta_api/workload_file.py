@@ -18,6 +18,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 __all__ = ["WorkloadError", "WorkloadRequest", "load_workload", "write_text_atomically"]
 
+_FILE_MODE = 0o644
+"""Reports are read by other tools and users (a temporary file is created 0600)."""
+
 
 class WorkloadError(ValueError):
     """The workload file cannot be used; the message is one line naming the file and field."""
@@ -86,6 +89,7 @@ def write_text_atomically(path: Path, text: str) -> None:
     ) as temporary:
         temporary.write(text)
     try:
+        os.chmod(temporary.name, _FILE_MODE)
         os.replace(temporary.name, path)
     except OSError:
         os.unlink(temporary.name)
