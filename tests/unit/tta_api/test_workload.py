@@ -128,3 +128,17 @@ def test_a_bad_catalog_is_exit_2(
     err = capsys.readouterr().err
     assert err.startswith(f"python -m tta_api.workload: {tmp_path / 'absent.toml'}: cannot read")
     assert err.count("\n") == 1
+
+
+def test_an_unwritable_report_is_exit_2_naming_the_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    workload = _workload(tmp_path / "w.jsonl", ("complex", LONG), ("simple", "Hi?"))
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder", encoding="utf-8")
+    args = ["--workload", str(workload), "--threshold", "0", "--json", str(blocked / "cost.json")]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"python -m tta_api.workload: {blocked}")
+    assert ": cannot write: " in err
+    assert err.count("\n") == 1

@@ -198,13 +198,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     problems = failures(comparison, args.threshold)
     for problem in problems:
         print(f"cost: FAIL: {problem}", file=sys.stderr)
-    if args.json_file is not None:
-        document = json.dumps(to_json(workload, comparison, args.threshold), indent=2) + "\n"
-        write_text_atomically(args.json_file, document)
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
-    if summary:
-        with Path(summary).open("a", encoding="utf-8") as handle:
-            handle.write(markdown(workload, comparison, args.threshold))
+    try:
+        if args.json_file is not None:
+            document = json.dumps(to_json(workload, comparison, args.threshold), indent=2) + "\n"
+            write_text_atomically(args.json_file, document)
+        if summary:
+            with Path(summary).open("a", encoding="utf-8") as handle:
+                handle.write(markdown(workload, comparison, args.threshold))
+    except OSError as error:
+        print(f"{_PROG}: {error.filename}: cannot write: {error.strerror}", file=sys.stderr)
+        return 2
     return 1 if problems else 0
 
 
