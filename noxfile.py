@@ -31,6 +31,9 @@ API_REPORTS = ROOT / ".nox" / "reports" / "api"
 API_TRAFFIC = "tests/api/traffic.py"
 
 
+COST_REPORT = ROOT / ".nox" / "reports" / "cost.json"
+
+
 def install(session: nox.Session, *groups: str) -> None:
     """Sync the locked workspace with ``groups`` into the session's own venv."""
     session.run_install(
@@ -171,6 +174,13 @@ def api_record(session: nox.Session) -> None:
     """Re-record tests/api from the scripted traffic against a fresh tta-api."""
     install(session)
     session.run("python", API_TRAFFIC, "record", *session.posargs)
+
+
+@nox.session(python=DEFAULT_PYTHON, tags=["performance", "portable"])
+def cost(session: nox.Session) -> None:
+    """Replay the reference workload: router and cache save 40%, complex prompts stay premium."""
+    install(session)
+    session.run("python", "-m", "tta_api.workload", f"--json={COST_REPORT}", *session.posargs)
 
 
 if __name__ == "__main__":

@@ -208,3 +208,22 @@ def test_api_record_goes_red_and_keeps_the_suite_when_the_service_misbehaves(
     _assert_red(done, "/api/v1/workflows/no-such-workflow/run: expected 404, got 400")
     after = {p.relative_to(suite): p.read_bytes() for p in suite.rglob("*") if p.is_file()}
     assert after == before, "a failed recording changed tests/api"
+
+
+def test_cost_goes_red_when_the_router_sends_everything_to_premium(repo_copy: Path) -> None:
+    routing = repo_copy / "packages/tta-api/src/tta_api/routing.py"
+    _plant(routing, "_CHEAP_BELOW = 32", "_CHEAP_BELOW = 0")
+    _plant(routing, "_BALANCED_BELOW = 256", "_BALANCED_BELOW = 0")
+    done = _nox(repo_copy, "-s", "cost")
+    _assert_red(done, "cost: FAIL: savings ", "are below the 40.0% threshold")
+    assert "quality guard:" not in done.stderr, done.stderr
+
+
+def test_cost_goes_red_when_the_router_sends_everything_to_cheap(repo_copy: Path) -> None:
+    _plant(
+        repo_copy / "packages/tta-api/src/tta_api/routing.py",
+        "_CHEAP_BELOW = 32",
+        "_CHEAP_BELOW = 10**9",
+    )
+    done = _nox(repo_copy, "-s", "cost")
+    _assert_red(done, "cost: FAIL: quality guard: 0.0% of complex requests")

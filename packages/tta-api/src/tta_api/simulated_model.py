@@ -34,11 +34,12 @@ CALLS_STATE_KEY = "tta_api.model_calls"
 """``context.state`` key of the list of :class:`Completion` s the models produced in a run."""
 
 _ANSWER_WORDS = 12
+_CHARS_PER_TOKEN = 4
 
 
 def approximate_tokens(text: str) -> int:
     """Token count of ``text``: one per 4 characters, rounded up, at least 1."""
-    return max(1, math.ceil(len(text) / 4))
+    return max(1, math.ceil(len(text) / _CHARS_PER_TOKEN))
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,17 +97,27 @@ class SimulatedModel(WorkflowPrimitive[Prompt, Completion]):
     With ``inject_faults`` the first ``prompt.fail_attempts`` attempts of a run
     raise :class:`SimulatedProviderError`; with ``slow_down`` every call takes
     ``prompt.extra_latency_ms`` longer. Otherwise those fields are ignored.
+    ``max_tokens`` caps the answer's output tokens (the text is cut to fit);
+    ``None`` leaves it whole.
     Every completion is appended to ``context.state[CALLS_STATE_KEY]``, which
     is how the service reports which models ran and what they cost.
     """
 
-    __slots__ = ("_attempts_key", "inject_faults", "slow_down", "spec")
+    __slots__ = ("_attempts_key", "inject_faults", "max_tokens", "slow_down", "spec")
 
     def __init__(
-        self, spec: ModelSpec, *, inject_faults: bool = False, slow_down: bool = False
+        self,
+        spec: ModelSpec,
+        *,
+        inject_faults: bool = False,
+        slow_down: bool = False,
+        max_tokens: int | None = None,
     ) -> None:
         super().__init__(name=f"model.{spec.name}")
+        if max_tokens is not None and max_tokens < 1:
+            raise ValueError(f"max_tokens must be at least 1, got {max_tokens}")
         self.spec = spec
+        self.max_tokens = max_tokens
         self.inject_faults = inject_faults
         self.slow_down = slow_down
         self._attempts_key = f"tta_api.attempts.{spec.name}"
@@ -126,6 +137,8 @@ class SimulatedModel(WorkflowPrimitive[Prompt, Completion]):
                 f"model {spec.name!r}: simulated provider error on attempt {attempts}"
             )
         text = answer_text(spec.name, input_data.text)
+        if self.max_tokens is not None:
+            text = text[: self.max_tokens * _CHARS_PER_TOKEN]
         tokens_out = approximate_tokens(text)
         completion = Completion(
             text=text,

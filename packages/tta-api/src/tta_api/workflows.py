@@ -83,12 +83,19 @@ def build_workflows(
     cache_backend: CacheBackend,
     cache_ttl_seconds: float,
     timeout_seconds: float,
+    route: Callable[[str], Tier] = tier_for,
+    cached: bool = True,
 ) -> Mapping[str, Workflow]:
-    """Build every workflow over ``catalog``'s models, by name."""
+    """Build every workflow over ``catalog``'s models, by name.
+
+    ``route`` is ``smart-answer``'s routing rule (prompt text to tier) and
+    ``cached=False`` leaves its cache out; the service keeps both defaults,
+    the workload replay (:mod:`tta_api.workload`) varies them.
+    """
     models = {tier: SimulatedModel(catalog.for_tier(tier)) for tier in Tier}
     router: RouterPrimitive[Prompt, Completion] = RouterPrimitive(
         {tier.value: model for tier, model in models.items()},
-        lambda prompt, _context: tier_for(prompt.text).value,
+        lambda prompt, _context: route(prompt.text).value,
         cost_per_route={
             tier.value: model.spec.price_per_1k_input + model.spec.price_per_1k_output
             for tier, model in models.items()
@@ -117,9 +124,9 @@ def build_workflows(
             CACHED_WORKFLOW,
             "Route the prompt by complexity (cheap model for simple prompts, premium for "
             "complex ones), with a cache in front.",
-            cache,
+            cache if cached else router,
             text_only,
-            cache,
+            cache if cached else None,
         ),
         Workflow(
             "resilient-answer",
