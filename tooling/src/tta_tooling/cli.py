@@ -13,8 +13,9 @@ from collections.abc import Sequence
 
 from tta_tooling.errors import InputError
 from tta_tooling.gates import commands as gates_commands
+from tta_tooling.stack import commands as stack_commands
 
-FAMILIES = (gates_commands,)
+FAMILIES = (gates_commands, stack_commands)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
