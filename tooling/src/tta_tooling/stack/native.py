@@ -26,8 +26,8 @@ def up(
     embedded: bool,
 ) -> StackState:
     """Start ``names`` and wait until each is healthy; on any failure stop what started."""
-    binaries = {name: _binary(name, embedded=embedded) for name in names}
     claimed = {name: claim(ports.get(name), f"--{name}-port") for name in names}
+    binaries = {name: _binary(name, embedded=embedded) for name in names}
     workdir = Path(tempfile.mkdtemp(prefix="tta-stack-"))
     records: list[ServiceRecord] = []
     try:
