@@ -110,7 +110,9 @@ def integration(session: nox.Session) -> None:
     try:
         started = str(session.run(*stack, "up", "--service=redis", state, silent=True))
         prefix = "export REDIS_URL="
-        url = next(line.removeprefix(prefix) for line in started.splitlines() if line.startswith(prefix))
+        url = next(
+            line.removeprefix(prefix) for line in started.splitlines() if line.startswith(prefix)
+        )
         session.run("pytest", "tests/integration", *session.posargs, env={"REDIS_URL": url})
     finally:
         session.run(*stack, "down", state, silent=True)
