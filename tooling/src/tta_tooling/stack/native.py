@@ -9,7 +9,7 @@ from functools import partial
 from pathlib import Path
 
 from tta_tooling.stack import processes
-from tta_tooling.stack.binaries import prometheus_binary, redis_server_binary
+from tta_tooling.stack.binaries import is_embedded, prometheus_binary, redis_server_binary
 from tta_tooling.stack.ports import HOST, claim
 from tta_tooling.stack.prometheus_config import native_config
 from tta_tooling.stack.services import SERVICES
@@ -55,7 +55,7 @@ def up(
     except BaseException:
         down(StackState("native", str(workdir), tuple(records)))
         raise
-    backend = "embedded" if "redis" in names and shutil.which("redis-server") is None else "native"
+    backend = "embedded" if "redis" in names and is_embedded(binaries["redis"]) else "native"
     return StackState(backend, str(workdir), tuple(records))
 
 

