@@ -6,8 +6,6 @@ waits for the health checks (``--wait``), ``down`` removes the volumes too.
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -22,24 +20,6 @@ from tta_tooling.stack.state import ServiceRecord, StackState
 
 PROJECT = "tta-stack"
 COMPOSE_FILE = "docker-compose.test.yml"
-_ENGINE_PROBE_SECONDS = 10
-
-
-def engine_answers() -> bool:
-    """Whether a ``docker`` CLI is on PATH and its engine answers."""
-    docker = shutil.which("docker")
-    if docker is None:
-        return False
-    try:
-        probe = subprocess.run(
-            [docker, "version", "--format", "{{.Server.Version}}"],
-            capture_output=True,
-            timeout=_ENGINE_PROBE_SECONDS,
-            check=False,
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return False
-    return probe.returncode == 0
 
 
 def client(root: Path) -> DockerClient:

@@ -1,7 +1,9 @@
 """Bring the stack up, check it, read its logs and tear it down, whatever the backend.
 
 ``up`` records what it started in a state file (written atomically), so that
-``status``, ``logs`` and ``down`` work from any later process.
+``status``, ``logs`` and ``down`` work from any later process. The compose
+backend is imported where it is used: python-on-whales takes a second or two to
+import, which every other ``tta-tooling`` command would otherwise pay.
 """
 
 from __future__ import annotations
@@ -10,8 +12,9 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from tta_tooling.errors import InputError
-from tta_tooling.stack import compose, native, processes
+from tta_tooling.stack import native, processes
 from tta_tooling.stack import state as state_file
+from tta_tooling.stack.engine import engine_answers
 from tta_tooling.stack.state import ServiceRecord, StackState
 
 BACKENDS = ("auto", "compose", "native")
@@ -34,7 +37,9 @@ def up(
             raise InputError(state_path, "a stack is already up; run `tta-tooling stack down`")
         _teardown(root, previous)
         state_file.remove(state_path)
-    if backend == "compose" or (backend == "auto" and compose.engine_answers()):
+    if backend == "compose" or (backend == "auto" and engine_answers()):
+        from tta_tooling.stack import compose  # noqa: PLC0415
+
         started = compose.up(root, names, timeout=timeout)
     else:
         started = native.up(
@@ -71,6 +76,8 @@ def status(root: Path, state_path: Path) -> list[tuple[ServiceRecord, bool]] | N
 def status_of(root: Path, current: StackState) -> list[tuple[ServiceRecord, bool]]:
     """Each service of ``current`` with whether it is healthy now."""
     if current.backend == "compose":
+        from tta_tooling.stack import compose  # noqa: PLC0415
+
         health = compose.health(root)
         return [(record, health.get(record.name) == "healthy") for record in current.services]
     return [(record, native.running(record)) for record in current.services]
@@ -83,12 +90,16 @@ def logs(root: Path, state_path: Path, names: Sequence[str], lines: int) -> str 
         return None
     chosen = [r for r in current.services if not names or r.name in names]
     if current.backend == "compose":
+        from tta_tooling.stack import compose  # noqa: PLC0415
+
         return compose.logs(root, [record.name for record in chosen], lines)
     return "\n".join(processes.tail_of(Path(r.log), lines) for r in chosen if r.log is not None)
 
 
 def _teardown(root: Path, current: StackState) -> None:
     if current.backend == "compose":
+        from tta_tooling.stack import compose  # noqa: PLC0415
+
         compose.down(root)
     else:
         native.down(current)

@@ -8,6 +8,7 @@ start time (a reused pid is never mistaken for it).
 from __future__ import annotations
 
 import collections
+import contextlib
 import subprocess
 import sys
 import time
@@ -55,17 +56,21 @@ def is_running(pid: int, started: float) -> bool:
 
 
 def stop(pid: int, started: float) -> None:
-    """Terminate the process, kill it after a grace period, and reap it if it is ours."""
+    """Terminate the process and its descendants, kill what outlives a grace period."""
     process = _same_process(pid, started)
     if process is not None:
         try:
-            process.terminate()
-            process.wait(_STOP_GRACE_SECONDS)
-        except psutil.TimeoutExpired:
-            process.kill()
-            process.wait(_STOP_GRACE_SECONDS)
+            family = [process, *process.children(recursive=True)]
         except psutil.NoSuchProcess:
-            pass
+            family = [process]
+        for member in family:
+            with contextlib.suppress(psutil.NoSuchProcess):
+                member.terminate()
+        _, alive = psutil.wait_procs(family, timeout=_STOP_GRACE_SECONDS)
+        for member in alive:
+            with contextlib.suppress(psutil.NoSuchProcess):
+                member.kill()
+        psutil.wait_procs(alive, timeout=_STOP_GRACE_SECONDS)
     child = _CHILDREN.pop(pid, None)
     if child is not None:
         child.poll()
