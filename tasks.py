@@ -12,11 +12,14 @@ sessions. ``uv run invoke --list`` shows them:
 
 from __future__ import annotations
 
+import contextlib
 import shlex
 import signal
 import sys
 from pathlib import Path
+from types import FrameType
 
+import psutil
 from invoke.collection import Collection
 from invoke.context import Context
 from invoke.tasks import task
@@ -64,7 +67,7 @@ def logs(c: Context, service: str = "", lines: int = 20) -> None:
 @task(help={"backend": _BACKEND_HELP})
 def integration(c: Context, backend: str = "auto") -> None:
     """Start the stack, run the integration sessions against it, and always stop it."""
-    previous = signal.signal(signal.SIGTERM, signal.default_int_handler)
+    previous = signal.signal(signal.SIGTERM, _interrupt_children)
     try:
         started = c.run(f"{STACK} up {ROOT_ARG} --backend {shlex.quote(backend)}", hide="out")
         assert started is not None
@@ -73,6 +76,14 @@ def integration(c: Context, backend: str = "auto") -> None:
     finally:
         c.run(f"{STACK} down {ROOT_ARG}", warn=True)
         signal.signal(signal.SIGTERM, previous)
+
+
+def _interrupt_children(signum: int, frame: FrameType | None) -> None:
+    """On SIGTERM, interrupt the running command as Ctrl-C would and unwind to ``finally``."""
+    for child in psutil.Process().children(recursive=True):
+        with contextlib.suppress(psutil.NoSuchProcess):
+            child.send_signal(signal.SIGINT)
+    raise KeyboardInterrupt
 
 
 stack = Collection("stack", up, down, status, logs)

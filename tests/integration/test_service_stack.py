@@ -16,7 +16,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import psutil
@@ -156,7 +156,7 @@ def _invoke(repo: Path, env: dict[str, str]) -> subprocess.Popen[str]:
 def test_invoke_integration_passes_and_leaves_nothing(cycle_repo: Path, tmp_path: Path) -> None:
     tmp = tmp_path / "tmp"
     run = _invoke(cycle_repo, _env(tmp))
-    output, _ = run.communicate(timeout=600)
+    output, _ = _finish(run, 600)
     assert run.returncode == 0, output
     assert "1 passed" in output, output
     assert _leftovers(tmp, output) == [], output
@@ -168,23 +168,90 @@ def test_invoke_integration_cleans_up_after_a_failing_test(
     planted.write_text("def test_planted():\n    assert 1 + 1 == 3\n", encoding="utf-8")
     tmp = tmp_path / "tmp"
     run = _invoke(cycle_repo, _env(tmp))
-    output, _ = run.communicate(timeout=600)
+    output, _ = _finish(run, 600)
     assert run.returncode == 1, output
     assert "FAILED tests/integration/test_planted.py::test_planted" in output, output
     assert _leftovers(tmp, output) == [], output
 
 
-def test_invoke_integration_cleans_up_after_ctrl_c(cycle_repo: Path, tmp_path: Path) -> None:
+def _finish(run: subprocess.Popen[str], timeout: float) -> tuple[str, None]:
+    """Its output once it exits; killed (with its group) if it outlives ``timeout``."""
+    try:
+        output, _ = run.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(run.pid, signal.SIGKILL)
+        output, _ = run.communicate()
+        pytest.fail(f"still running after {timeout}s:\n{output}")
+    return output, None
+
+
+def _wait_for(path: Path, run: subprocess.Popen[str]) -> None:
+    deadline = time.monotonic() + 600
+    while not path.exists():
+        assert run.poll() is None, run.communicate()[0]
+        assert time.monotonic() < deadline, f"{path} never appeared"
+        time.sleep(0.2)
+
+
+@pytest.mark.parametrize(
+    "interrupt",
+    [
+        lambda pid: os.killpg(pid, signal.SIGINT),  # Ctrl-C in a terminal
+        lambda pid: os.kill(pid, signal.SIGTERM),  # a CI runner cancelling the job
+    ],
+    ids=["ctrl-c", "sigterm"],
+)
+def test_invoke_integration_cleans_up_when_interrupted(
+    cycle_repo: Path, tmp_path: Path, interrupt: Callable[[int], None]
+) -> None:
     tmp = tmp_path / "tmp"
     marker = tmp_path / "running"
     run = _invoke(cycle_repo, _env(tmp, STACK_TEST_MARKER=str(marker)))
-    deadline = time.monotonic() + 600
-    while not marker.exists():
-        assert run.poll() is None, run.communicate()[0]
-        assert time.monotonic() < deadline, "the test never started"
-        time.sleep(0.2)
-    os.killpg(run.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
-    output, _ = run.communicate(timeout=120)
+    _wait_for(marker, run)
+    interrupt(run.pid)
+    output, _ = _finish(run, 120)
     assert run.returncode != 0, output
     assert "stack down" in output, output
     assert _leftovers(tmp, output) == [], output
+
+
+_STACK_UP = (
+    sys.executable,
+    "-m",
+    "tta_tooling",
+    "stack",
+    "up",
+    "--backend=native",
+    "--service=redis",
+)
+_NEVER_HEALTHY = f"""#!{sys.executable}
+import os, pathlib, time
+pathlib.Path(os.environ["TMPDIR"], "fake.pid").write_text(str(os.getpid()))
+time.sleep(600)
+"""
+
+
+def test_stack_up_stops_what_it_started_on_sigterm(tmp_path: Path) -> None:
+    fake = tmp_path / "bin" / "redis-server"
+    fake.parent.mkdir()
+    fake.write_text(_NEVER_HEALTHY, encoding="utf-8")
+    fake.chmod(0o755)
+    tmp = tmp_path / "tmp"
+    env = _env(tmp, PATH=f"{fake.parent}{os.pathsep}{os.environ['PATH']}")
+    run = subprocess.Popen(
+        [*_STACK_UP, "--timeout=120", f"--state={tmp_path / 'state.json'}"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    _wait_for(tmp / "fake.pid", run)
+    os.kill(run.pid, signal.SIGTERM)
+    output, _ = _finish(run, 60)
+    assert run.returncode == 130, output
+    assert "started services were stopped" in output
+    pid = int((tmp / "fake.pid").read_text())
+    assert not psutil.pid_exists(pid) or psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
+    assert not list(tmp.glob("tta-stack-*"))
+    assert not (tmp_path / "state.json").exists()
