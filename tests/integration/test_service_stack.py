@@ -250,8 +250,30 @@ def test_stack_up_stops_what_it_started_on_sigterm(tmp_path: Path) -> None:
     os.kill(run.pid, signal.SIGTERM)
     output, _ = _finish(run, 60)
     assert run.returncode == 130, output
-    assert "started services were stopped" in output
+    assert "the services it started were stopped" in output
     pid = int((tmp / "fake.pid").read_text())
     assert not psutil.pid_exists(pid) or psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
     assert not list(tmp.glob("tta-stack-*"))
     assert not (tmp_path / "state.json").exists()
+
+
+def test_a_second_stack_up_is_refused_until_down(tmp_path: Path) -> None:
+    state = f"--state={tmp_path / 'state.json'}"
+    env = _env(tmp_path / "tmp")
+
+    def stack(*args: str) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "tta_tooling", "stack", *args, state]
+        return subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+
+    first = stack("up", "--backend=native", "--service=redis")
+    try:
+        assert first.returncode == 0, first.stderr
+        again = stack("up", "--backend=native", "--service=redis")
+        assert again.returncode == 2
+        assert "a stack is already up; run `tta-tooling stack down`" in again.stderr
+        status = stack("status")
+        assert (status.returncode, status.stdout.split("\t")[2]) == (0, "healthy\n")
+    finally:
+        down = stack("down")
+    assert down.returncode == 0, down.stderr
+    assert _leftovers(tmp_path / "tmp", first.stdout) == []

@@ -76,7 +76,7 @@ def test_a_failed_compose_up_shows_the_logs_and_tears_down(
     stack_env["FAKE_DOCKER_UP_FAILS"] = "1"
     done = stack_cli("up", f"--root={REPO_ROOT}", "--backend=compose", "--service=redis")
     assert done.returncode == 1
-    assert "docker compose up failed (1)" in done.stderr
+    assert "docker compose up failed (1); last 20 lines" in done.stderr
     assert "redis-1  | Ready to accept connections" in done.stderr
     assert docker_calls() == [
         _compose("up", "--detach", "--wait", "--wait-timeout", "60", "redis"),

@@ -100,3 +100,9 @@ def test_a_malformed_state_file_is_exit_2_naming_it(stack_cli: StackCli, tmp_pat
     done = stack_cli("status")
     assert done.returncode == 2
     assert done.stderr.startswith(f"error: {tmp_path / 'state.json'}: malformed stack state")
+
+
+def test_compose_without_a_docker_cli_is_exit_1(stack_cli: StackCli) -> None:
+    done = stack_cli("up", "--backend=compose", "--service=redis")
+    assert done.returncode == 1, done.stderr
+    assert "docker compose up: no docker CLI on PATH" in done.stderr

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import signal
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
@@ -60,14 +60,14 @@ def _add(
     actions: argparse._SubParsersAction[argparse.ArgumentParser],
     name: str,
     help_text: str,
-    handler: object,
+    handler: Callable[[argparse.Namespace], int],
 ) -> argparse.ArgumentParser:
     action = actions.add_parser(name, help=help_text, description=help_text)
     action.add_argument("--root", type=Path, default=Path.cwd(), help="repository root")
     action.add_argument(
         "--state", type=Path, help="state file (default: one per repository in the temp dir)"
     )
-    action.set_defaults(handler=handler)
+    action.set_defaults(handler=_guarded(handler))
     return action
 
 
@@ -86,34 +86,42 @@ def _state_path(args: argparse.Namespace) -> Path:
     return Path(args.state) if args.state else default_state_path(args.root)
 
 
+def _guarded(handler: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    """``handler`` with SIGTERM treated as Ctrl-C, StackError as exit 1, Ctrl-C as 130."""
+
+    def run(args: argparse.Namespace) -> int:
+        try:
+            with _sigterm_interrupts():
+                return handler(args)
+        except StackError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 1
+        except KeyboardInterrupt:
+            print("interrupted; the services it started were stopped", file=sys.stderr)
+            return 130
+
+    return run
+
+
 def _up(args: argparse.Namespace) -> int:
     names = [name for name in SERVICES if not args.services or name in args.services]
     ports = {name: getattr(args, f"{name}_port") for name in SERVICES}
-    try:
-        with _sigterm_interrupts():
-            started = lifecycle.up(
-                args.root.resolve(),
-                backend=args.backend,
-                names=names,
-                ports=ports,
-                app_port=args.app_port,
-                timeout=args.timeout,
-                state_path=_state_path(args),
-            )
-    except StackError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        print("stack up interrupted; started services were stopped", file=sys.stderr)
-        return 130
+    started = lifecycle.up(
+        args.root.resolve(),
+        backend=args.backend,
+        names=names,
+        ports=ports,
+        app_port=args.app_port,
+        timeout=args.timeout,
+        state_path=_state_path(args),
+    )
     print("\n".join(started.exports()))
     print(f"stack up ({started.backend}); stop it with `tta-tooling stack down`", file=sys.stderr)
     return 0
 
 
 def _down(args: argparse.Namespace) -> int:
-    with _sigterm_interrupts():
-        stopped = lifecycle.down(args.root.resolve(), _state_path(args))
+    stopped = lifecycle.down(args.root.resolve(), _state_path(args))
     print("stack down" if stopped else "no stack was up", file=sys.stderr)
     return 0
 

@@ -6,10 +6,13 @@ waits for the health checks (``--wait``), ``down`` removes the volumes too.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 from python_on_whales import DockerClient
+from python_on_whales.client_config import ClientNotFoundError
 from python_on_whales.exceptions import DockerException
 
 from tta_tooling.stack.errors import StackError
@@ -33,14 +36,16 @@ def up(root: Path, names: Sequence[str], *, timeout: float) -> StackState:
         claim(SERVICES[name].compose_port, f"{name} port (compose)")
     docker = client(root)
     try:
-        docker.compose.up(
-            list(names), detach=True, wait=True, wait_timeout=max(1, round(timeout)), quiet=True
-        )
-    except (DockerException, KeyboardInterrupt, SystemExit) as error:
+        with _docker_errors("up"):
+            docker.compose.up(
+                list(names), detach=True, wait=True, wait_timeout=max(1, round(timeout)), quiet=True
+            )
+    except (StackError, KeyboardInterrupt, SystemExit) as error:
         logs = _logs(docker, names)
-        down(root)
-        if isinstance(error, DockerException):
-            raise StackError(f"docker compose up failed ({error.return_code}); {logs}") from error
+        with contextlib.suppress(StackError):
+            down(root)
+        if isinstance(error, StackError):
+            raise StackError(f"{error}; {logs}") from error
         raise
     records = tuple(
         ServiceRecord(name, SERVICES[name].env, port, SERVICES[name].url(port))
@@ -52,28 +57,43 @@ def up(root: Path, names: Sequence[str], *, timeout: float) -> StackState:
 
 def down(root: Path) -> None:
     """``compose down --volumes`` for the project."""
-    client(root).compose.down(volumes=True)
+    with _docker_errors("down"):
+        client(root).compose.down(volumes=True)
 
 
 def health(root: Path) -> dict[str, str]:
     """Each running service's health status as ``compose ps`` reports it."""
     statuses = {}
-    for container in client(root).compose.ps():
-        labels = container.config.labels or {}
-        state = container.state
-        status = state.health.status if state.health is not None else state.status
-        statuses[labels.get("com.docker.compose.service", container.name)] = str(status)
+    with _docker_errors("ps"):
+        for container in client(root).compose.ps():
+            labels = container.config.labels or {}
+            state = container.state
+            status = state.health.status if state.health is not None else state.status
+            statuses[labels.get("com.docker.compose.service", container.name)] = str(status)
     return statuses
 
 
 def logs(root: Path, names: Sequence[str], lines: int) -> str:
     """The last ``lines`` log lines of each service."""
-    return str(client(root).compose.logs(list(names), tail=str(lines)))
+    with _docker_errors("logs"):
+        return str(client(root).compose.logs(list(names), tail=str(lines)))
+
+
+@contextmanager
+def _docker_errors(action: str) -> Iterator[None]:
+    """A failing or missing docker CLI becomes a StackError naming the compose action."""
+    try:
+        yield
+    except DockerException as error:
+        raise StackError(f"docker compose {action} failed ({error.return_code})") from error
+    except ClientNotFoundError as error:
+        raise StackError(f"docker compose {action}: no docker CLI on PATH") from error
 
 
 def _logs(docker: DockerClient, names: Sequence[str]) -> str:
     try:
-        text = str(docker.compose.logs(list(names), tail=str(LOG_TAIL_LINES)))
-    except DockerException as error:
-        return f"no logs ({error.return_code})"
+        with _docker_errors("logs"):
+            text = str(docker.compose.logs(list(names), tail=str(LOG_TAIL_LINES)))
+    except StackError as error:
+        return f"no logs: {error}"
     return f"last {LOG_TAIL_LINES} lines of each service's log:\n{text.rstrip()}"
