@@ -1,7 +1,7 @@
 """Invoke tasks: the service stack and the full local integration cycle.
 
 Thin verbs over ``tta-tooling stack`` and nox; the gates themselves are nox
-sessions. ``uv run invoke --list`` shows them:
+sessions. ``uv run --group tasks invoke --list`` shows them:
 
 - ``invoke stack.up [--backend auto|compose|native]`` starts Redis and Prometheus
   and prints the ``export REDIS_URL=...`` / ``export PROMETHEUS_URL=...`` lines;
