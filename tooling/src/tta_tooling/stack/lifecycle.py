@@ -38,6 +38,13 @@ def up(
         _teardown(root, previous)
         state_file.remove(state_path)
     if backend == "compose" or (backend == "auto" and engine_answers()):
+        for name, port in ports.items():
+            if port is not None and name in names:
+                raise InputError(
+                    f"--{name}-port",
+                    "the compose backend uses the ports of docker-compose.test.yml; "
+                    "use --backend native for others",
+                )
         from tta_tooling.stack import compose  # noqa: PLC0415
 
         started = compose.up(root, names, timeout=timeout)
