@@ -41,7 +41,7 @@ def stack_env(tmp_path: Path, fake_bin: Path) -> dict[str, str]:
     """The environment for the CLI: only the fake PATH, a private TMPDIR."""
     temp = tmp_path / "tmp"
     temp.mkdir()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("COVERAGE_")}
+    env = dict(os.environ)  # COVERAGE_* kept: the CLI runs count towards coverage
     env.update(PATH=str(fake_bin), TMPDIR=str(temp), TEMP=str(temp), TMP=str(temp))
     return env
 
