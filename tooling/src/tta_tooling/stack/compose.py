@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
 from pathlib import Path
 
 from python_on_whales import DockerClient
@@ -47,12 +46,11 @@ def up(root: Path, names: Sequence[str], *, timeout: float) -> StackState:
         if isinstance(error, StackError):
             raise StackError(f"{error}; {logs}") from error
         raise
-    records = tuple(
-        ServiceRecord(name, SERVICES[name].env, port, SERVICES[name].url(port))
-        for name in names
-        for port in [SERVICES[name].compose_port]
+    services = [SERVICES[name] for name in names]
+    records = (
+        ServiceRecord(s.name, s.env, s.compose_port, s.url(s.compose_port)) for s in services
     )
-    return StackState("compose", None, records)
+    return StackState("compose", None, tuple(records))
 
 
 def down(root: Path) -> None:
@@ -79,7 +77,7 @@ def logs(root: Path, names: Sequence[str], lines: int) -> str:
         return str(client(root).compose.logs(list(names), tail=str(lines)))
 
 
-@contextmanager
+@contextlib.contextmanager
 def _docker_errors(action: str) -> Iterator[None]:
     """A failing or missing docker CLI becomes a StackError naming the compose action."""
     try:
