@@ -141,21 +141,40 @@ def planted(cycle_repo: Path) -> Iterator[Path]:
     path.unlink(missing_ok=True)
 
 
-def _invoke(repo: Path, env: dict[str, str]) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [*_INVOKE, str(repo), "integration", "--backend", "native"],
-        cwd=repo,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
+Invoke = Callable[[dict[str, str]], subprocess.Popen[str]]
 
 
-def test_invoke_integration_passes_and_leaves_nothing(cycle_repo: Path, tmp_path: Path) -> None:
+@pytest.fixture
+def invoke(cycle_repo: Path) -> Iterator[Invoke]:
+    """Start ``invoke integration --backend native`` in the copy; afterwards, even when the
+    test failed, kill what still runs and bring down any stack it left."""
+    started: list[tuple[subprocess.Popen[str], dict[str, str]]] = []
+
+    def launch(env: dict[str, str]) -> subprocess.Popen[str]:
+        run = subprocess.Popen(
+            [*_INVOKE, str(cycle_repo), "integration", "--backend", "native"],
+            cwd=cycle_repo,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,
+        )
+        started.append((run, env))
+        return run
+
+    yield launch
+    for run, env in started:
+        if run.poll() is None:
+            os.killpg(run.pid, signal.SIGKILL)
+            run.communicate()
+        down = [sys.executable, "-m", "tta_tooling", "stack", "down", f"--root={cycle_repo}"]
+        subprocess.run(down, env=env, capture_output=True, check=True)
+
+
+def test_invoke_integration_passes_and_leaves_nothing(invoke: Invoke, tmp_path: Path) -> None:
     tmp = tmp_path / "tmp"
-    run = _invoke(cycle_repo, _env(tmp))
+    run = invoke(_env(tmp))
     output, _ = _finish(run, 600)
     assert run.returncode == 0, output
     assert "1 passed" in output, output
@@ -163,11 +182,11 @@ def test_invoke_integration_passes_and_leaves_nothing(cycle_repo: Path, tmp_path
 
 
 def test_invoke_integration_cleans_up_after_a_failing_test(
-    cycle_repo: Path, planted: Path, tmp_path: Path
+    invoke: Invoke, planted: Path, tmp_path: Path
 ) -> None:
     planted.write_text("def test_planted():\n    assert 1 + 1 == 3\n", encoding="utf-8")
     tmp = tmp_path / "tmp"
-    run = _invoke(cycle_repo, _env(tmp))
+    run = invoke(_env(tmp))
     output, _ = _finish(run, 600)
     assert run.returncode == 1, output
     assert "FAILED tests/integration/test_planted.py::test_planted" in output, output
@@ -202,11 +221,11 @@ def _wait_for(path: Path, run: subprocess.Popen[str]) -> None:
     ids=["ctrl-c", "sigterm"],
 )
 def test_invoke_integration_cleans_up_when_interrupted(
-    cycle_repo: Path, tmp_path: Path, interrupt: Callable[[int], None]
+    invoke: Invoke, tmp_path: Path, interrupt: Callable[[int], None]
 ) -> None:
     tmp = tmp_path / "tmp"
     marker = tmp_path / "running"
-    run = _invoke(cycle_repo, _env(tmp, STACK_TEST_MARKER=str(marker)))
+    run = invoke(_env(tmp, STACK_TEST_MARKER=str(marker)))
     _wait_for(marker, run)
     interrupt(run.pid)
     output, _ = _finish(run, 120)
