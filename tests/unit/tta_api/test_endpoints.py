@@ -16,7 +16,7 @@ from tta_api import create_app, load_catalog
 from tta_api.catalog import ModelCatalog, Tier
 from tta_api.service import Service
 from tta_api.settings import Settings
-from tta_api.simulated_model import Completion, Prompt, answer_text
+from tta_api.simulated_model import Completion, Prompt, answer_text, approximate_tokens
 from tta_dev_primitives import LambdaPrimitive
 
 from .conftest import Serve
@@ -394,3 +394,17 @@ async def test_two_apps_in_one_process_each_expose_their_metrics(
 
 def _family(text: str, name: str) -> Metric:
     return next(f for f in text_string_to_metric_families(text) if f.name == name)
+
+
+async def test_a_parallel_run_costs_what_every_branch_spent(
+    make_app: Callable[..., FastAPI], serve: Serve
+) -> None:
+    async with serve(make_app(TTA_OBSERVABILITY="off")) as client:
+        body = (await client.post(_run("panel-answer"), json={"prompt": SIMPLE})).json()
+    tokens_in = approximate_tokens(SIMPLE)
+    spent = sum(
+        model.cost(tokens_in, approximate_tokens(answer_text(model.name, SIMPLE)))
+        for model in load_catalog().models
+    )
+    assert body["cost_usd"] == pytest.approx(spent, abs=1e-9)
+    assert body["cost_usd"] > 0

@@ -9,7 +9,7 @@ from typing import Literal
 
 import observability_integration
 from opentelemetry.trace import NoOpTracer, Tracer
-from tta_dev_primitives import CacheBackend, WorkflowContext
+from tta_dev_primitives import CacheBackend
 
 from tta_api.cache_backend import DependencyState, RedisWithMemoryFallback
 from tta_api.catalog import ModelCatalog
@@ -25,7 +25,7 @@ from tta_api.schemas import (
     RunResponse,
 )
 from tta_api.settings import Settings
-from tta_api.simulated_model import CALLS_STATE_KEY, ContextWindowExceededError
+from tta_api.simulated_model import ContextWindowExceededError, calls_of, run_context
 from tta_api.telemetry import ServiceMetrics, current_trace_id
 from tta_api.workflows import CACHED_WORKFLOW, Workflow
 
@@ -69,7 +69,7 @@ class Service:
                 f"unknown workflow {shown!r}; known workflows: {', '.join(known)}",
                 known_workflows=known,
             )
-        context = WorkflowContext(metadata={"workflow": name})
+        context = run_context(name)
         prompt = workflow.prompt_of(request.prompt, request.fail_attempts, request.extra_latency_ms)
         with self.tracer.start_as_current_span(
             f"workflow {name}", attributes={"workflow.name": name}
@@ -85,7 +85,7 @@ class Service:
                 ) from None
             except ContextWindowExceededError as error:
                 raise ApiError(413, "context_window_exceeded", str(error)) from None
-        calls = context.state.get(CALLS_STATE_KEY, [])
+        calls = calls_of(context)
         return RunResponse(
             workflow=name,
             output=completion["text"],

@@ -28,10 +28,29 @@ __all__ = [
     "SimulatedModel",
     "SimulatedProviderError",
     "approximate_tokens",
+    "calls_of",
+    "run_context",
 ]
 
 CALLS_STATE_KEY = "tta_api.model_calls"
 """``context.state`` key of the list of :class:`Completion` s the models produced in a run."""
+
+
+def run_context(workflow: str) -> WorkflowContext:
+    """A context for one run of ``workflow``, holding the run's call ledger.
+
+    The ledger is one list created here. Parallel branches run in child contexts
+    whose ``state`` is a shallow copy of this one, so every branch appends its
+    completions to this same list and :func:`calls_of` sees all of them.
+    """
+    return WorkflowContext(metadata={"workflow": workflow}, state={CALLS_STATE_KEY: []})
+
+
+def calls_of(context: WorkflowContext) -> list[Completion]:
+    """The completions the models produced in the run of ``context`` (see :func:`run_context`)."""
+    calls: list[Completion] = context.state[CALLS_STATE_KEY]
+    return calls
+
 
 _ANSWER_WORDS = 12
 _CHARS_PER_TOKEN = 4

@@ -9,7 +9,7 @@
 
 Requests run one after another, in file order, so a repeat finds what its
 first occurrence cached. Costs are the models' own accounting
-(``context.state[CALLS_STATE_KEY]``, as the service reports them); simulated
+(the run's call ledger, as the service reports them); simulated
 latency is set to zero for the replay, as it has no effect on cost. A request
 whose answer came from the cache counts for the tier of the model that
 produced the cached answer. A request that fails (a prompt beyond a model's
@@ -22,12 +22,12 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from tta_dev_primitives import InMemoryBackend, WorkflowContext
+from tta_dev_primitives import InMemoryBackend
 
 from tta_api.cache_backend import MEMORY_MAX_ENTRIES
 from tta_api.catalog import ModelCatalog, Tier
 from tta_api.routing import tier_for
-from tta_api.simulated_model import CALLS_STATE_KEY, Completion, ContextWindowExceededError
+from tta_api.simulated_model import Completion, ContextWindowExceededError, calls_of, run_context
 from tta_api.workflows import CACHED_WORKFLOW, build_workflows
 from tta_api.workload_file import WorkloadRequest
 
@@ -120,14 +120,14 @@ async def _replay(
         totals.requests += 1
         complex_request = request.label == "complex"
         totals.complex_requests += complex_request
-        context = WorkflowContext(metadata={"workflow": CACHED_WORKFLOW})
+        context = run_context(CACHED_WORKFLOW)
         prompt = workflow.prompt_of(request.prompt, 0, 0)
         try:
             completion: Completion = await workflow.primitive.execute(prompt, context)
         except ContextWindowExceededError:
             totals.failed += 1
             continue
-        calls: list[Completion] = context.state.get(CALLS_STATE_KEY, [])
+        calls = calls_of(context)
         totals.cost_usd += sum(call["cost_usd"] for call in calls)
         totals.cache_hits += not calls
         tier = tier_of[completion["model"]]
