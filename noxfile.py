@@ -143,5 +143,12 @@ def efficiency(session: nox.Session) -> None:
     session.run("tta-tooling", "efficiency", f"--sarif={EFFICIENCY_SARIF}", *session.posargs)
 
 
+@nox.session(python=DEFAULT_PYTHON, tags=["security", "portable"])
+def secrets(session: nox.Session) -> None:
+    """Scan tracked files and gate artifacts for secrets (detect-secrets, audited baseline)."""
+    install(session)
+    session.run("tta-tooling", "secrets", *session.posargs)
+
+
 if __name__ == "__main__":
     nox.main()

@@ -151,3 +151,49 @@ def test_efficiency_goes_red_on_an_llm_call_in_a_loop(repo_copy: Path) -> None:
     )
     done = _nox(repo_copy, "-s", "efficiency")
     _assert_red(done, f"{PRIMITIVES.as_posix()}/planted.py:7:13: EFF001 LLM call inside a loop")
+
+
+def _canaries() -> dict[str, str]:
+    # Built from fragments at run time: no literal secret is ever tracked.
+    return {
+        "aws": "AKIA" + "Z7Q4" + "M2XR" + "T9VB" + "K3HW",
+        "github": "gh" + "p_" + "c4nAry" * 6,
+        "pem": "-----BEGIN " + "RSA PRIVATE KEY" + "-----",
+        "password": "c4nary-" + "pw-" + "Xq9" * 4,
+    }
+
+
+def test_secrets_goes_red_on_canaries_in_source_recording_and_report(repo_copy: Path) -> None:
+    canary = _canaries()
+    source = repo_copy / PRIMITIVES / "planted.py"
+    source.write_text(
+        f'"""Planted."""\n\nAWS = "{canary["aws"]}"\nGH = "{canary["github"]}"\n'
+        f'PEM = """{canary["pem"]}"""\n',
+        encoding="utf-8",
+    )
+    recording = repo_copy / "tests/api/planted-set/tests/test-1.yaml"
+    recording.parent.mkdir(parents=True)
+    recording.write_text(
+        "version: api.keploy.io/v1beta1\nkind: Http\nname: test-1\nspec:\n    req:\n"
+        "        method: POST\n        url: http://127.0.0.1:8000/login\n"
+        "        header:\n            Content-Type: application/json\n"
+        f'        body: \'{{"user": "ada", "password": "{canary["password"]}"}}\'\n',
+        encoding="utf-8",
+    )
+    report = repo_copy / ".nox/reports/planted-report.txt"
+    report.parent.mkdir(parents=True)
+    report.write_text(f"replayed 3 cases\nAWS_ACCESS_KEY_ID={canary['aws']}\n", encoding="utf-8")
+    subprocess.run(["git", "init", "-q"], cwd=repo_copy, check=True)
+    subprocess.run(["git", "add", "-A"], cwd=repo_copy, check=True)
+    done = _nox(repo_copy, "-s", "secrets")
+    planted = f"{PRIMITIVES.as_posix()}/planted.py"
+    _assert_red(
+        done,
+        f"{planted}:3: AWS Access Key",
+        f"{planted}:4: GitHub Token",
+        f"{planted}:5: Private Key",
+        "tests/api/planted-set/tests/test-1.yaml:10: Sensitive Name",
+        ".nox/reports/planted-report.txt:2: AWS Access Key",
+    )
+    output = done.stdout + done.stderr
+    assert not [name for name, value in canary.items() if value in output]
