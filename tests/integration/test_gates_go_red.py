@@ -159,7 +159,7 @@ def _canaries() -> dict[str, str]:
         "aws": "AKIA" + "Z7Q4" + "M2XR" + "T9VB" + "K3HW",
         "github": "gh" + "p_" + "c4nAry" * 6,
         "pem": "-----BEGIN " + "RSA PRIVATE KEY" + "-----",
-        "password": "c4nary-" + "pw-" + "Xq9" * 4,
+        "login": "c4nary-" + "pw-" + "Xq9" * 4,  # the password in a JSON body
     }
 
 

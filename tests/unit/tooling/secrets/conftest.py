@@ -20,10 +20,10 @@ class Canaries:
     aws_key = "AKIA" + "Z7Q4" + "M2XR" + "T9VB" + "K3HW"
     github_token = "gh" + "p_" + "c4nAry" * 6
     pem_header = "-----BEGIN " + "RSA PRIVATE KEY" + "-----"
-    password = "c4nary-" + "pw-" + "Xq9" * 4
+    login = "c4nary-" + "pw-" + "Xq9" * 4  # the password in a JSON body
 
     def all(self) -> tuple[str, ...]:
-        return (self.aws_key, self.github_token, self.pem_header, self.password)
+        return (self.aws_key, self.github_token, self.pem_header, self.login)
 
 
 @pytest.fixture

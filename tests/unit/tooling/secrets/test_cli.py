@@ -81,7 +81,7 @@ def test_canaries_in_a_recorded_keploy_test_case(
     case.parent.mkdir(parents=True)
     case.write_text(
         KEPLOY_CASE.format(
-            key=canaries.aws_key, token=canaries.github_token, password=canaries.password
+            key=canaries.aws_key, token=canaries.github_token, password=canaries.login
         ),
         encoding="utf-8",
     )
@@ -103,7 +103,7 @@ def test_a_password_in_a_json_report(
 ) -> None:
     report = secrets_repo / ".nox/reports/replay.json"
     report.parent.mkdir(parents=True)
-    body = json.dumps({"request": {"password": canaries.password}})
+    body = json.dumps({"request": {"password": canaries.login}})
     report.write_text(
         json.dumps({"cases": [{"name": "login", "body": body}]}, indent=2), encoding="utf-8"
     )
@@ -116,7 +116,7 @@ def test_a_secret_in_a_json_lines_log(
 ) -> None:
     log = secrets_repo / ".nox/reports/api.log"
     log.parent.mkdir(parents=True)
-    lines = ['{"event": "start"}', json.dumps({"headers": {"X-Api-Key": canaries.password}})]
+    lines = ['{"event": "start"}', json.dumps({"headers": {"X-Api-Key": canaries.login}})]
     log.write_text("\n".join(lines) + "\n", encoding="utf-8")
     done = run_tooling("secrets", "--root", secrets_repo)
     _assert_red(done, canaries, ".nox/reports/api.log:2: Sensitive Name")
