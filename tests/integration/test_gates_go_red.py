@@ -177,7 +177,7 @@ def test_secrets_goes_red_on_canaries_in_source_recording_and_report(repo_copy: 
         "version: api.keploy.io/v1beta1\nkind: Http\nname: test-1\nspec:\n    req:\n"
         "        method: POST\n        url: http://127.0.0.1:8000/login\n"
         "        header:\n            Content-Type: application/json\n"
-        f'        body: \'{{"user": "ada", "password": "{canary["password"]}"}}\'\n',
+        f'        body: \'{{"user": "ada", "password": "{canary["login"]}"}}\'\n',
         encoding="utf-8",
     )
     report = repo_copy / ".nox/reports/planted-report.txt"

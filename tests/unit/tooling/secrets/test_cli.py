@@ -31,9 +31,7 @@ spec:
 """
 
 
-def _assert_red(
-    done: subprocess.CompletedProcess[str], canaries: Canaries, *where: str
-) -> None:
+def _assert_red(done: subprocess.CompletedProcess[str], canaries: Canaries, *where: str) -> None:
     output = done.stdout + done.stderr
     assert done.returncode == 1, output
     for text in where:
