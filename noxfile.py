@@ -27,6 +27,7 @@ DEFAULT_PYTHON = PYTHON_VERSIONS[0]
 COVERAGE_DIR = ROOT / ".nox" / "coverage-data"
 BENCHMARK_DIR = ROOT / ".nox" / "benchmarks"
 EFFICIENCY_SARIF = ROOT / ".nox" / "reports" / "efficiency.sarif"
+AUDIT_REQUIREMENTS = ROOT / ".nox" / "audit" / "requirements.txt"
 
 
 def install(session: nox.Session, *groups: str) -> None:
@@ -148,6 +149,26 @@ def secrets(session: nox.Session) -> None:
     """Scan tracked files and gate artifacts for secrets (detect-secrets, audited baseline)."""
     install(session)
     session.run("tta-tooling", "secrets", *session.posargs)
+
+
+@nox.session(python=DEFAULT_PYTHON, default=False, tags=["security", "network"])
+def audit(session: nox.Session) -> None:
+    """Audit the locked dependencies for known vulnerabilities (pip-audit; needs network)."""
+    install(session, "audit")
+    AUDIT_REQUIREMENTS.parent.mkdir(parents=True, exist_ok=True)
+    session.run(
+        "uv",
+        "export",
+        "--locked",
+        "--format=requirements-txt",
+        "--no-emit-workspace",
+        "--all-groups",
+        "--all-extras",
+        "--quiet",
+        f"--output-file={AUDIT_REQUIREMENTS}",
+        external=True,
+    )
+    session.run("tta-tooling", "audit", f"--requirements={AUDIT_REQUIREMENTS}", *session.posargs)
 
 
 if __name__ == "__main__":

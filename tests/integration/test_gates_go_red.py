@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -197,3 +198,14 @@ def test_secrets_goes_red_on_canaries_in_source_recording_and_report(repo_copy: 
     )
     output = done.stdout + done.stderr
     assert not [name for name, value in canary.items() if value in output]
+
+
+def test_audit_goes_red_when_the_vulnerability_service_is_unreachable(repo_copy: Path) -> None:
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{probe.getsockname()[1]}/v1/query"
+    done = _nox(repo_copy, "-s", "audit", "--", f"--osv-url={url}", "--timeout=3")
+    _assert_red(done, f"audit: the vulnerability service {url} is unreachable")
+    lines = (done.stdout + done.stderr).splitlines()
+    assert sum("unreachable" in line for line in lines) == 1
+    assert "Traceback" not in done.stdout + done.stderr
