@@ -28,6 +28,13 @@ COVERAGE_DIR = ROOT / ".nox" / "coverage-data"
 BENCHMARK_DIR = ROOT / ".nox" / "benchmarks"
 EFFICIENCY_SARIF = ROOT / ".nox" / "reports" / "efficiency.sarif"
 AUDIT_REQUIREMENTS = ROOT / ".nox" / "audit" / "requirements.txt"
+FLAKINESS_JSON = ROOT / ".nox" / "reports" / "flakiness.json"
+# The gate self-test re-runs whole nox sessions; repeating it N times measures the machine.
+FLAKINESS_SUITES = [
+    "tests/unit",
+    "tests/integration",
+    "--ignore=tests/integration/test_gates_go_red.py",
+]
 
 
 def install(session: nox.Session, *groups: str) -> None:
@@ -169,6 +176,18 @@ def audit(session: nox.Session) -> None:
         external=True,
     )
     session.run("tta-tooling", "audit", f"--requirements={AUDIT_REQUIREMENTS}", *session.posargs)
+
+
+@nox.session(python=DEFAULT_PYTHON, default=False, tags=["flakiness"])
+def flakiness(session: nox.Session) -> None:
+    """Run the unit and integration suites N times in random order; fail on any flaky test."""
+    install(session, "flakiness")
+    session.run(
+        "tta-tooling",
+        "flakiness",
+        f"--json={FLAKINESS_JSON}",
+        *(session.posargs or ["--runs=5", *FLAKINESS_SUITES]),
+    )
 
 
 if __name__ == "__main__":

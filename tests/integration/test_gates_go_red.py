@@ -209,3 +209,15 @@ def test_audit_goes_red_when_the_vulnerability_service_is_unreachable(repo_copy:
     lines = (done.stdout + done.stderr).splitlines()
     assert sum("unreachable" in line for line in lines) == 1
     assert "Traceback" not in done.stdout + done.stderr
+
+
+def test_flakiness_goes_red_on_an_order_dependent_test(repo_copy: Path) -> None:
+    planted = repo_copy / "tests/unit/tooling/test_order_planted.py"
+    planted.write_text(
+        '"""Planted: passes only when the other test ran first."""\n\nSTATE: list[int] = []\n\n\n'
+        "def test_sets_state() -> None:\n    STATE.append(1)\n\n\n"
+        "def test_needs_state_set_first() -> None:\n    assert STATE\n"
+    )
+    # 12 random orders of two tests are all alike with probability 2**-11.
+    done = _nox(repo_copy, "-s", "flakiness", "--", "--runs=12", str(planted))
+    _assert_red(done, "flaky: ", "test_needs_state_set_first", "flake rate 50.00 %")

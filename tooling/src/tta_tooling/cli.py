@@ -14,10 +14,17 @@ from collections.abc import Sequence
 from tta_tooling.audit import commands as audit_commands
 from tta_tooling.efficiency import commands as efficiency_commands
 from tta_tooling.errors import InputError
+from tta_tooling.flakiness import commands as flakiness_commands
 from tta_tooling.gates import commands as gates_commands
 from tta_tooling.secrets import commands as secrets_commands
 
-FAMILIES = (gates_commands, efficiency_commands, secrets_commands, audit_commands)
+FAMILIES = (
+    gates_commands,
+    efficiency_commands,
+    secrets_commands,
+    audit_commands,
+    flakiness_commands,
+)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
