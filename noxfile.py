@@ -100,6 +100,7 @@ def coverage(session: nox.Session) -> None:
     session.run("coverage", "combine", "--keep", "--quiet", str(COVERAGE_DIR), env=env)
     report = str(COVERAGE_DIR / "coverage.json")
     session.run("coverage", "json", "--quiet", "-o", report, env=env)
+    session.run("coverage", "xml", "--quiet", "-o", str(COVERAGE_DIR / "coverage.xml"), env=env)
     session.run("tta-tooling", "coverage-gate", "--coverage-json", report, *session.posargs)
 
 
