@@ -170,3 +170,19 @@ def test_outside_a_git_work_tree_exits_2(tmp_path: Path, run_tooling: RunTooling
     done = run_tooling("secrets", "--root", tmp_path)
     assert done.returncode == 2
     assert "git ls-files failed" in done.stderr
+
+
+def test_an_allowlisted_yaml_line_passes(secrets_repo: Path, run_tooling: RunTooling) -> None:
+    fixture = secrets_repo / "tests/api/fixture.yaml"
+    fixture.parent.mkdir(parents=True)
+    fixture.write_text(
+        "header:\n  Authorization: Basic ZGVtbw==  # pragma: allowlist secret\n", encoding="utf-8"
+    )
+    assert run_tooling("secrets", "--root", secrets_repo).returncode == 0
+
+
+def test_an_unreadable_baseline_exits_2(secrets_repo: Path, run_tooling: RunTooling) -> None:
+    (secrets_repo / ".secrets.baseline").write_text('{"results": {}}', encoding="utf-8")
+    done = run_tooling("secrets", "--root", secrets_repo)
+    assert done.returncode == 2
+    assert done.stderr.strip().endswith("baseline: plugins_used: expected a non-empty list")

@@ -18,6 +18,9 @@ from tta_tooling.secrets.structured import STRUCTURED_SUFFIXES, sensitive_values
 
 __all__ = ["ScanResult", "scan"]
 
+# detect-secrets' inline allowlist comment, honoured by the sensitive-name detector too.
+_ALLOWLIST = "pragma: allowlist secret"
+
 
 @dataclass(frozen=True)
 class ScanResult:
@@ -44,10 +47,19 @@ def scan(root: Path, config: SecretsConfig) -> ScanResult:
             if names is not None and path.suffix.lower() in STRUCTURED_SUFFIXES:
                 text = _text(path)
                 if text is not None:
-                    found.extend(sensitive_values(name, text, names))
+                    lines = text.splitlines()
+                    found.extend(
+                        d
+                        for d in sensitive_values(name, text, names)
+                        if not _allowlisted(lines, d.line)
+                    )
     unique = {(d.key, d.line): d for d in found if d.key not in baseline.accepted}
     ordered = sorted(unique.values(), key=lambda d: (d.file, d.line, d.detector))
     return ScanResult(ordered, len(files))
+
+
+def _allowlisted(lines: list[str], line: int) -> bool:
+    return 0 < line <= len(lines) and _ALLOWLIST in lines[line - 1]
 
 
 def _text(path: Path) -> str | None:
