@@ -152,6 +152,7 @@ def efficiency(session: nox.Session) -> None:
     session.run("tta-tooling", "efficiency", f"--sarif={EFFICIENCY_SARIF}", *session.posargs)
 
 
+# Defined after every gate that writes artifacts: a full `nox` run scans their output.
 @nox.session(python=DEFAULT_PYTHON, tags=["security", "portable"])
 def secrets(session: nox.Session) -> None:
     """Scan tracked files and gate artifacts for secrets (detect-secrets, audited baseline)."""
