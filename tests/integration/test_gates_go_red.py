@@ -8,6 +8,7 @@ need a real redis-server and a quiet machine.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -166,24 +167,27 @@ def _canaries() -> dict[str, str]:
 
 def test_secrets_goes_red_on_canaries_in_source_recording_and_report(repo_copy: Path) -> None:
     canary = _canaries()
+    body = json.dumps({"user": "ada", "password": canary["login"]})
     source = repo_copy / PRIMITIVES / "planted.py"
     source.write_text(
         f'"""Planted."""\n\nAWS = "{canary["aws"]}"\nGH = "{canary["github"]}"\n'
-        f'PEM = """{canary["pem"]}"""\n',
+        f'PEM = """{canary["pem"]}"""\nBODY = {body!r}\n',
         encoding="utf-8",
     )
     recording = repo_copy / "tests/api/planted-set/tests/test-1.yaml"
     recording.parent.mkdir(parents=True)
     recording.write_text(
         "version: api.keploy.io/v1beta1\nkind: Http\nname: test-1\nspec:\n    req:\n"
-        "        method: POST\n        url: http://127.0.0.1:8000/login\n"
-        "        header:\n            Content-Type: application/json\n"
-        f'        body: \'{{"user": "ada", "password": "{canary["login"]}"}}\'\n',
+        "        method: POST\n        url: http://127.0.0.1:8000/login\n        header:\n"
+        f"            Authorization: Bearer {canary['github']}\n"
+        f"            X-Aws-Access-Key-Id: {canary['aws']}\n"
+        f"        body: '{body}'\n    resp:\n        body: '{canary['pem']}'\n",
         encoding="utf-8",
     )
-    report = repo_copy / ".nox/reports/planted-report.txt"
+    report = repo_copy / ".nox/reports/planted-report.json"
     report.parent.mkdir(parents=True)
-    report.write_text(f"replayed 3 cases\nAWS_ACCESS_KEY_ID={canary['aws']}\n", encoding="utf-8")
+    cases = [{"aws": canary["aws"], "gh": canary["github"], "key": canary["pem"], "body": body}]
+    report.write_text(json.dumps({"cases": cases}, indent=1), encoding="utf-8")
     subprocess.run(["git", "init", "-q"], cwd=repo_copy, check=True)
     subprocess.run(["git", "add", "-A"], cwd=repo_copy, check=True)
     done = _nox(repo_copy, "-s", "secrets")
@@ -193,8 +197,16 @@ def test_secrets_goes_red_on_canaries_in_source_recording_and_report(repo_copy: 
         f"{planted}:3: AWS Access Key",
         f"{planted}:4: GitHub Token",
         f"{planted}:5: Private Key",
-        "tests/api/planted-set/tests/test-1.yaml:10: Sensitive Name",
-        ".nox/reports/planted-report.txt:2: AWS Access Key",
+        f"{planted}:6: Secret Keyword",
+        "tests/api/planted-set/tests/test-1.yaml:9: GitHub Token",
+        "tests/api/planted-set/tests/test-1.yaml:9: Sensitive Name",
+        "tests/api/planted-set/tests/test-1.yaml:10: AWS Access Key",
+        "tests/api/planted-set/tests/test-1.yaml:11: Sensitive Name",
+        "tests/api/planted-set/tests/test-1.yaml:13: Private Key",
+        ".nox/reports/planted-report.json:4: AWS Access Key",
+        ".nox/reports/planted-report.json:5: GitHub Token",
+        ".nox/reports/planted-report.json:6: Private Key",
+        ".nox/reports/planted-report.json:7: Sensitive Name",
     )
     output = done.stdout + done.stderr
     assert not [name for name, value in canary.items() if value in output]
