@@ -186,3 +186,18 @@ def test_an_unreadable_baseline_exits_2(secrets_repo: Path, run_tooling: RunTool
     done = run_tooling("secrets", "--root", secrets_repo)
     assert done.returncode == 2
     assert done.stderr.strip().endswith("baseline: plugins_used: expected a non-empty list")
+
+
+def test_excluded_paths_are_not_read(
+    secrets_repo: Path, run_tooling: RunTooling, canaries: Canaries
+) -> None:
+    vendored = secrets_repo / "vendor/lib.py"
+    vendored.parent.mkdir()
+    vendored.write_text(f'AWS = "{canaries.aws_key}"\n', encoding="utf-8")
+    git(secrets_repo, "add", "vendor/lib.py")
+    assert run_tooling("secrets", "--root", secrets_repo).returncode == 1
+    pyproject = secrets_repo / "pyproject.toml"
+    pyproject.write_text(
+        pyproject.read_text(encoding="utf-8") + 'exclude = ["vendor/*"]\n', encoding="utf-8"
+    )
+    assert run_tooling("secrets", "--root", secrets_repo).returncode == 0
