@@ -31,6 +31,8 @@ def test_no_section_means_defaults(tmp_path: Path) -> None:
         ('names = ""', r"\.names: expected a non-empty path string"),
         ("baseline = 3", r"\.baseline: expected a non-empty path string"),
         ('exclude = [""]', r"\.exclude: expected a list of non-empty strings"),
+        ('artifacts = ["../elsewhere"]', r"\.artifacts: '../elsewhere' is not inside the root"),
+        ('artifacts = ["/tmp"]', r"\.artifacts: '/tmp' is not inside the root"),
     ],
 )
 def test_malformed_sections_name_the_field(tmp_path: Path, section: str, message: str) -> None:

@@ -89,3 +89,14 @@ def test_a_malformed_names_file_names_the_field(tmp_path: Path, content: str, me
 def test_names_are_case_insensitive() -> None:
     names = SensitiveNames("M", frozenset({"x-api-key"}), frozenset())
     assert len(list(sensitive_values("h.yml", "X-API-KEY: v\n", names))) == 1
+
+
+def test_aliases_are_walked_once_so_a_billion_laughs_file_is_cheap() -> None:
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 30)]
+    assert _found("bomb.yaml", "\n".join(lines) + "\n") == []
+
+
+def test_nesting_too_deep_to_walk_is_a_finding() -> None:
+    deep = '{"a": ' * 5000 + "1" + "}" * 5000
+    assert _found("deep.jsonl", deep + "\n") == [(1, "nested too deeply to check")]

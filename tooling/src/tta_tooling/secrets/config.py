@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from tta_tooling.errors import InputError, read_input
@@ -47,7 +47,7 @@ class SecretsConfig:
         return cls(
             baseline=_string(table, "baseline", cls.baseline, source),
             names=_string(table, "names", None, source),
-            artifacts=_strings(table, "artifacts", source),
+            artifacts=_inside(_strings(table, "artifacts", source), "artifacts", source),
             exclude=_strings(table, "exclude", source),
         )
 
@@ -72,6 +72,13 @@ def _string(table: dict[str, Any], key: str, default: str | None, source: Path |
     if value is not None and (not isinstance(value, str) or not value):
         raise InputError(source, f"{_SECTION}.{key}: expected a non-empty path string")
     return value
+
+
+def _inside(patterns: tuple[str, ...], key: str, source: Path | str) -> tuple[str, ...]:
+    for pattern in patterns:
+        if PurePosixPath(pattern).is_absolute() or ".." in PurePosixPath(pattern).parts:
+            raise InputError(source, f"{_SECTION}.{key}: {pattern!r} is not inside the root")
+    return patterns
 
 
 def _strings(table: dict[str, Any], key: str, source: Path | str) -> tuple[str, ...]:

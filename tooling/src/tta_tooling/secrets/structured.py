@@ -33,6 +33,15 @@ _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 def sensitive_values(file: str, text: str, names: SensitiveNames) -> Iterator[Detection]:
     """Every unredacted value under a sensitive name in ``text`` (the contents of ``file``)."""
     checker = _Checker(file, names)
+    try:
+        found = list(_detections(checker, file, text))
+    except RecursionError:
+        # Too deep to walk is too deep to trust: a value could hide below the limit.
+        found = [checker.detection(1, "<document>", "", "nested too deeply to check")]
+    yield from found
+
+
+def _detections(checker: _Checker, file: str, text: str) -> Iterator[Detection]:
     if file.endswith(tuple(_LINE_SUFFIXES)):
         for number, line in enumerate(text.splitlines(), start=1):
             if line.lstrip().startswith(("{", "[")):
@@ -51,14 +60,18 @@ class _Checker:
     def __init__(self, file: str, names: SensitiveNames) -> None:
         self._file = file
         self._names = names
+        self._seen: set[int] = set()  # aliases share nodes: walk each once
 
     def node(self, node: yaml.Node, text: str) -> Iterator[Detection]:
+        if id(node) in self._seen:
+            return
+        self._seen.add(id(node))
         if isinstance(node, yaml.MappingNode):
             for key, value in node.value:
                 name = key.value.lower() if isinstance(key, yaml.ScalarNode) else None
                 if name in self._names.keys and not self._harmless_node(value):
                     raw = text[value.start_mark.index : value.end_mark.index]
-                    yield self._detection(value.start_mark.line + 1, name, raw)
+                    yield self.detection(value.start_mark.line + 1, name, raw)
                 else:
                     yield from self.node(value, text)
         elif isinstance(node, yaml.SequenceNode):
@@ -88,7 +101,7 @@ class _Checker:
                 if name in self._names.keys and not self._harmless(value):
                     where = raw.find(str(key))
                     at = line + (raw[:where].count("\n") if where >= 0 else 0)
-                    yield self._detection(at, name, json.dumps(value))
+                    yield self.detection(at, name, json.dumps(value))
                 else:
                     yield from self._json(value, line, raw)
         elif isinstance(node, list):
@@ -107,7 +120,7 @@ class _Checker:
         for key, param in parse_qsl(query, keep_blank_values=True):
             name = key.lower()
             if name in self._names.query_params and not self._harmless(param):
-                yield self._detection(line, name, param)
+                yield self.detection(line, name, param)
 
     def _harmless_node(self, node: yaml.Node) -> bool:
         if isinstance(node, yaml.ScalarNode):
@@ -119,11 +132,7 @@ class _Checker:
             return True
         return isinstance(value, str) and _REFERENCE.fullmatch(value.strip()) is not None
 
-    def _detection(self, line: int, name: str, value: str) -> Detection:
-        return Detection(
-            self._file,
-            line,
-            DETECTOR,
-            PotentialSecret.hash_secret(value),
-            f"value under {name!r} is not the redaction marker",
-        )
+    def detection(self, line: int, name: str, value: str, detail: str = "") -> Detection:
+        """A finding at ``line`` for the value under ``name`` (hashed, never kept)."""
+        detail = detail or f"value under {name!r} is not the redaction marker"
+        return Detection(self._file, line, DETECTOR, PotentialSecret.hash_secret(value), detail)
