@@ -30,9 +30,15 @@ BENCHMARK_DIR = ROOT / ".nox" / "benchmarks"
 EFFICIENCY_SARIF = ROOT / ".nox" / "reports" / "efficiency.sarif"
 API_REPORTS = ROOT / ".nox" / "reports" / "api"
 API_TRAFFIC = "tests/api/traffic.py"
-
-
 COST_REPORT = ROOT / ".nox" / "reports" / "cost.json"
+AUDIT_REQUIREMENTS = ROOT / ".nox" / "audit" / "requirements.txt"
+FLAKINESS_JSON = ROOT / ".nox" / "reports" / "flakiness.json"
+# The gate self-test re-runs whole nox sessions; repeating it N times measures the machine.
+FLAKINESS_SUITES = [
+    "tests/unit",
+    "tests/integration",
+    "--ignore=tests/integration/test_gates_go_red.py",
+]
 
 
 def install(session: nox.Session, *groups: str) -> None:
@@ -98,6 +104,7 @@ def coverage(session: nox.Session) -> None:
     session.run("coverage", "combine", "--keep", "--quiet", str(COVERAGE_DIR), env=env)
     report = str(COVERAGE_DIR / "coverage.json")
     session.run("coverage", "json", "--quiet", "-o", report, env=env)
+    session.run("coverage", "xml", "--quiet", "-o", str(COVERAGE_DIR / "coverage.xml"), env=env)
     session.run("tta-tooling", "coverage-gate", "--coverage-json", report, *session.posargs)
 
 
@@ -200,6 +207,46 @@ def cost(session: nox.Session) -> None:
     """Replay the reference workload: router and cache save 40%, complex prompts stay premium."""
     install(session)
     session.run("python", "-m", "tta_api.workload", f"--json={COST_REPORT}", *session.posargs)
+
+
+# Defined after every gate that writes artifacts: a full `nox` run scans their output.
+@nox.session(python=DEFAULT_PYTHON, tags=["security", "portable"])
+def secrets(session: nox.Session) -> None:
+    """Scan tracked files and gate artifacts for secrets (detect-secrets, audited baseline)."""
+    install(session)
+    session.run("tta-tooling", "secrets", *session.posargs)
+
+
+@nox.session(python=DEFAULT_PYTHON, default=False, tags=["security", "network"])
+def audit(session: nox.Session) -> None:
+    """Audit the locked dependencies for known vulnerabilities (pip-audit; needs network)."""
+    install(session, "audit")
+    AUDIT_REQUIREMENTS.parent.mkdir(parents=True, exist_ok=True)
+    session.run(
+        "uv",
+        "export",
+        "--locked",
+        "--format=requirements-txt",
+        "--no-emit-workspace",
+        "--all-groups",
+        "--all-extras",
+        "--quiet",
+        f"--output-file={AUDIT_REQUIREMENTS}",
+        external=True,
+    )
+    session.run("tta-tooling", "audit", f"--requirements={AUDIT_REQUIREMENTS}", *session.posargs)
+
+
+@nox.session(python=DEFAULT_PYTHON, default=False, tags=["flakiness"])
+def flakiness(session: nox.Session) -> None:
+    """Run the unit and integration suites N times in random order; fail on any flaky test."""
+    install(session, "flakiness")
+    session.run(
+        "tta-tooling",
+        "flakiness",
+        f"--json={FLAKINESS_JSON}",
+        *(session.posargs or ["--runs=5", *FLAKINESS_SUITES]),
+    )
 
 
 if __name__ == "__main__":

@@ -8,8 +8,10 @@ need a real redis-server and a quiet machine.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -227,3 +229,83 @@ def test_cost_goes_red_when_the_router_sends_everything_to_cheap(repo_copy: Path
     )
     done = _nox(repo_copy, "-s", "cost")
     _assert_red(done, "cost: FAIL: quality guard: 0.0% of complex requests")
+
+
+def _canaries() -> dict[str, str]:
+    # Built from fragments at run time: no literal secret is ever tracked.
+    return {
+        "aws": "AKIA" + "Z7Q4" + "M2XR" + "T9VB" + "K3HW",
+        "github": "gh" + "p_" + "c4nAry" * 6,
+        "pem": "-----BEGIN " + "RSA PRIVATE KEY" + "-----",
+        "login": "c4nary-" + "pw-" + "Xq9" * 4,  # the password in a JSON body
+    }
+
+
+def test_secrets_goes_red_on_canaries_in_source_recording_and_report(repo_copy: Path) -> None:
+    canary = _canaries()
+    body = json.dumps({"user": "ada", "password": canary["login"]})
+    source = repo_copy / PRIMITIVES / "planted.py"
+    source.write_text(
+        f'"""Planted."""\n\nAWS = "{canary["aws"]}"\nGH = "{canary["github"]}"\n'
+        f'PEM = """{canary["pem"]}"""\nBODY = {body!r}\n',
+        encoding="utf-8",
+    )
+    recording = repo_copy / "tests/api/planted-set/tests/test-1.yaml"
+    recording.parent.mkdir(parents=True)
+    recording.write_text(
+        "version: api.keploy.io/v1beta1\nkind: Http\nname: test-1\nspec:\n    req:\n"
+        "        method: POST\n        url: http://127.0.0.1:8000/login\n        header:\n"
+        f"            Authorization: Bearer {canary['github']}\n"
+        f"            X-Aws-Access-Key-Id: {canary['aws']}\n"
+        f"        body: '{body}'\n    resp:\n        body: '{canary['pem']}'\n",
+        encoding="utf-8",
+    )
+    report = repo_copy / ".nox/reports/planted-report.json"
+    report.parent.mkdir(parents=True)
+    cases = [{"aws": canary["aws"], "gh": canary["github"], "key": canary["pem"], "body": body}]
+    report.write_text(json.dumps({"cases": cases}, indent=1), encoding="utf-8")
+    subprocess.run(["git", "init", "-q"], cwd=repo_copy, check=True)
+    subprocess.run(["git", "add", "-A"], cwd=repo_copy, check=True)
+    done = _nox(repo_copy, "-s", "secrets")
+    planted = f"{PRIMITIVES.as_posix()}/planted.py"
+    _assert_red(
+        done,
+        f"{planted}:3: AWS Access Key",
+        f"{planted}:4: GitHub Token",
+        f"{planted}:5: Private Key",
+        f"{planted}:6: Secret Keyword",
+        "tests/api/planted-set/tests/test-1.yaml:9: GitHub Token",
+        "tests/api/planted-set/tests/test-1.yaml:9: Sensitive Name",
+        "tests/api/planted-set/tests/test-1.yaml:10: AWS Access Key",
+        "tests/api/planted-set/tests/test-1.yaml:11: Sensitive Name",
+        "tests/api/planted-set/tests/test-1.yaml:13: Private Key",
+        ".nox/reports/planted-report.json:4: AWS Access Key",
+        ".nox/reports/planted-report.json:5: GitHub Token",
+        ".nox/reports/planted-report.json:6: Private Key",
+        ".nox/reports/planted-report.json:7: Sensitive Name",
+    )
+    output = done.stdout + done.stderr
+    assert not [name for name, value in canary.items() if value in output]
+
+
+def test_audit_goes_red_when_the_vulnerability_service_is_unreachable(repo_copy: Path) -> None:
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{probe.getsockname()[1]}/v1/query"
+    done = _nox(repo_copy, "-s", "audit", "--", f"--osv-url={url}", "--timeout=3")
+    _assert_red(done, f"audit: the vulnerability service {url} is unreachable")
+    lines = (done.stdout + done.stderr).splitlines()
+    assert sum("unreachable" in line for line in lines) == 1
+    assert "Traceback" not in done.stdout + done.stderr
+
+
+def test_flakiness_goes_red_on_an_order_dependent_test(repo_copy: Path) -> None:
+    planted = repo_copy / "tests/unit/tooling/test_order_planted.py"
+    planted.write_text(
+        '"""Planted: passes only when the other test ran first."""\n\nSTATE: list[int] = []\n\n\n'
+        "def test_sets_state() -> None:\n    STATE.append(1)\n\n\n"
+        "def test_needs_state_set_first() -> None:\n    assert STATE\n"
+    )
+    # 12 random orders of two tests are all alike with probability 2**-11.
+    done = _nox(repo_copy, "-s", "flakiness", "--", "--runs=12", str(planted))
+    _assert_red(done, "flaky: ", "test_needs_state_set_first", "flake rate 50.00 %")

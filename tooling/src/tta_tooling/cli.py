@@ -11,14 +11,26 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from tta_tooling.audit import commands as audit_commands
 from tta_tooling.efficiency import commands as efficiency_commands
 from tta_tooling.errors import InputError
+from tta_tooling.flakiness import commands as flakiness_commands
 from tta_tooling.gates import commands as gates_commands
 from tta_tooling.mcp import commands as mcp_commands
 from tta_tooling.paf import commands as paf_commands
+from tta_tooling.secrets import commands as secrets_commands
 from tta_tooling.stack import commands as stack_commands
 
-FAMILIES = (gates_commands, efficiency_commands, paf_commands, mcp_commands, stack_commands)
+FAMILIES = (
+    gates_commands,
+    efficiency_commands,
+    paf_commands,
+    mcp_commands,
+    stack_commands,
+    secrets_commands,
+    audit_commands,
+    flakiness_commands,
+)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from importlib import resources
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -13,23 +14,16 @@ from keploy_framework.testcase import HttpRequest, HttpResponse, TestCase
 
 __all__ = ["ANY_VALUE", "MARKER", "Redactor"]
 
-MARKER = "[REDACTED]"
+# The default lists are package data shared with the repository's secrets gate:
+# what the recorder redacts is exactly what the scan expects to find redacted.
+_NAMES = json.loads((resources.files("keploy_framework") / "sensitive_names.json").read_text())
+MARKER: str = _NAMES["marker"]
 # Noise for a redacted response field: any value passes, but the field must be there.
 ANY_VALUE = [".*"]
 
-_HEADERS = ("Authorization", "Proxy-Authorization", "Cookie", "Set-Cookie", "X-Api-Key")
-_JSON_KEYS = (
-    "password",
-    "passwd",
-    "secret",
-    "client_secret",
-    "token",
-    "access_token",
-    "refresh_token",
-    "api_key",
-    "apikey",
-)
-_QUERY_PARAMS = ("api_key", "apikey", "access_token", "token", "password")
+_HEADERS: tuple[str, ...] = tuple(_NAMES["headers"])
+_JSON_KEYS: tuple[str, ...] = tuple(_NAMES["json_keys"])
+_QUERY_PARAMS: tuple[str, ...] = tuple(_NAMES["query_params"])
 # A request's secret echoed in its response (a 422 quoting its input, an error
 # message naming it) is redacted too: as a whole value always, inside a longer
 # text when it is at least this long (shorter ones would match ordinary text).

@@ -1,0 +1,69 @@
+"""Run detect-secrets' detectors and the sensitive-name detector over the chosen files."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from detect_secrets.core.scan import scan_file
+from detect_secrets.settings import transient_settings
+
+from tta_tooling.errors import InputError, read_input
+from tta_tooling.secrets.baseline import load_baseline
+from tta_tooling.secrets.config import SecretsConfig
+from tta_tooling.secrets.detection import Detection
+from tta_tooling.secrets.files import files_to_scan
+from tta_tooling.secrets.names import load_names
+from tta_tooling.secrets.structured import STRUCTURED_SUFFIXES, sensitive_values
+
+__all__ = ["ScanResult", "scan"]
+
+# detect-secrets' inline allowlist comment, honoured by the sensitive-name detector too.
+_ALLOWLIST = "pragma: allowlist secret"
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    """Detections not accepted by the baseline, and how many files were read."""
+
+    detections: list[Detection]
+    files: int
+
+
+def scan(root: Path, config: SecretsConfig) -> ScanResult:
+    """Scan ``root``'s tracked files and artifacts as ``config`` says."""
+    baseline = load_baseline(root / config.baseline)
+    names = load_names(root / config.names) if config.names else None
+    exclude = (config.baseline, *config.exclude)
+    files = files_to_scan(root, config.artifacts, exclude)
+    found: list[Detection] = []
+    with transient_settings(baseline.settings):
+        for name in files:
+            path = root / name
+            found.extend(
+                Detection(name, secret.line_number, secret.type, secret.secret_hash)
+                for secret in scan_file(str(path))
+            )
+            if names is not None and path.suffix.lower() in STRUCTURED_SUFFIXES:
+                text = _text(path)
+                if text is not None:
+                    lines = text.splitlines()
+                    found.extend(
+                        d
+                        for d in sensitive_values(name, text, names)
+                        if not _allowlisted(lines, d.line)
+                    )
+    unique = {(d.key, d.line): d for d in found if d.key not in baseline.accepted}
+    ordered = sorted(unique.values(), key=lambda d: (d.file, d.line, d.detector))
+    return ScanResult(ordered, len(files))
+
+
+def _allowlisted(lines: list[str], line: int) -> bool:
+    return 0 < line <= len(lines) and _ALLOWLIST in lines[line - 1]
+
+
+def _text(path: Path) -> str | None:
+    try:
+        return read_input(path)
+    except InputError:  # binary or unreadable: the line-based detectors judged it already
+        return None
