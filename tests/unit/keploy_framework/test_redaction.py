@@ -75,7 +75,7 @@ def test_request_secrets_echoed_in_the_response_are_redacted() -> None:
             "Cookie": "session=cookie-value-3; theme=dark",
             "Content-Type": "application/json",
         },
-        body='{"prompt": "hi", "password": "body-secret-4"}',
+        body='{"prompt": "hi", "password": "body-secret-4"}',  # pragma: allowlist secret
     )
     response = HttpResponse(
         status_code=422,
