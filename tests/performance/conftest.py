@@ -110,3 +110,11 @@ def bench() -> Iterator[Bench]:
         yield Bench(loop)
     finally:
         loop.close()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "regression_benchmark: a pytest-benchmark recording the perf-regression gate "
+        "compares against the baseline commit",
+    )

@@ -13,8 +13,9 @@ from collections.abc import Sequence
 
 from tta_tooling.errors import InputError
 from tta_tooling.gates import commands as gates_commands
+from tta_tooling.perf import commands as perf_commands
 
-FAMILIES = (gates_commands,)
+FAMILIES = (gates_commands, perf_commands)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
