@@ -28,7 +28,7 @@ from tta_tooling.perf.environment import locked_environment
 from tta_tooling.perf.gate import BENCH_GROUP
 from tta_tooling.perf.plant import plant_slowdown
 from tta_tooling.perf.rounds import PairedSamples
-from tta_tooling.perf.statistics import Verdict, compare_pairs
+from tta_tooling.perf.statistics import Verdict, compare_pairs, robust_cv
 from tta_tooling.perf.suite import Measurement, run_suite
 
 __all__ = ["ErrorRates", "Plant", "Pool", "collect_pool", "error_rates"]
@@ -185,8 +185,8 @@ def error_rates(
         p[planted[0]].per_call / a[planted[0]].per_call for a, p in zip(pool.a, pool.p, strict=True)
     )
     cv = {
-        name: statistics.stdev(values) / statistics.fmean(values)
+        name: value
         for name in pool.b[0]
-        if len(values := [run[name].per_call for run in pool.b if name in run]) > 1
+        if (value := robust_cv([run[name].per_call for run in pool.b if name in run])) is not None
     }
     return ErrorRates(aa_runs, false_positives, power_runs, detections, realized, size, cv)

@@ -12,7 +12,13 @@ from pathlib import Path
 from typing import Any
 
 from tta_tooling.perf.rounds import PairedSamples
-from tta_tooling.perf.statistics import Comparison, Verdict, compare_pairs
+from tta_tooling.perf.statistics import (
+    Comparison,
+    Verdict,
+    compare_pairs,
+    minimum_pairs,
+    robust_cv,
+)
 from tta_tooling.reporting import markdown_table
 
 __all__ = [
@@ -61,28 +67,28 @@ class BenchmarkResult:
         return None if self.p95_seconds is None else self.p95_seconds < SLO_P95_SECONDS
 
 
-def _cv(values: Sequence[float]) -> float | None:
-    return statistics.stdev(values) / statistics.fmean(values) if len(values) > 1 else None
-
-
 def evaluate(
     samples: PairedSamples, *, threshold: float, confidence: float
 ) -> list[BenchmarkResult]:
     """Compare every benchmark's pairs; a benchmark on one side only is new or removed."""
     results: list[BenchmarkResult] = []
     for name in samples.names():
-        base = [m.per_call for m in samples.baseline.get(name, [])]
-        current_runs = samples.current.get(name, [])
+        current_runs = samples.current.get(name, []) + samples.current_only.get(name, [])
         current = [m.per_call for m in current_runs]
         p95s = [m.p95_seconds for m in current_runs if m.p95_seconds is not None]
         p95 = statistics.median(p95s) if p95s else None
-        if not base or not current:
-            status = "new (no baseline)" if name not in samples.baseline else "removed"
-            results.append(BenchmarkResult(name, None, status, None, p95))
+        base = [m.per_call for m in samples.baseline.get(name, [])]
+        if len(base) < minimum_pairs(confidence):
+            if not current:
+                status = "removed"
+            else:
+                status = f"new ({len(base)} pairs)" if base else "new (no baseline)"
+            results.append(BenchmarkResult(name, None, status, robust_cv(current), p95))
             continue
-        comparison = compare_pairs(base, current, threshold=threshold, confidence=confidence)
+        paired = [m.per_call for m in samples.current[name]]
+        comparison = compare_pairs(base, paired, threshold=threshold, confidence=confidence)
         results.append(
-            BenchmarkResult(name, comparison, comparison.verdict.value, _cv(current), p95)
+            BenchmarkResult(name, comparison, comparison.verdict.value, robust_cv(current), p95)
         )
     return results
 

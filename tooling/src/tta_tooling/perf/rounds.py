@@ -14,25 +14,27 @@ Run = Callable[[], dict[str, Measurement]]
 
 @dataclass
 class PairedSamples:
-    """Per benchmark, one baseline and one current measurement per round."""
+    """Per benchmark, the rounds both trees measured as pairs, and one-sided measurements."""
 
     baseline: dict[str, list[Measurement]] = field(default_factory=dict)
     current: dict[str, list[Measurement]] = field(default_factory=dict)
+    baseline_only: dict[str, list[Measurement]] = field(default_factory=dict)
+    current_only: dict[str, list[Measurement]] = field(default_factory=dict)
 
     def add(self, baseline: dict[str, Measurement], current: dict[str, Measurement]) -> None:
-        """Record one round; a benchmark present on one side only keeps no pair."""
+        """Record one round; a benchmark one side lacks in this round is kept one-sided."""
         for name in baseline.keys() | current.keys():
             if name in baseline and name in current:
                 self.baseline.setdefault(name, []).append(baseline[name])
                 self.current.setdefault(name, []).append(current[name])
             elif name in baseline:
-                self.baseline.setdefault(name, [])
+                self.baseline_only.setdefault(name, []).append(baseline[name])
             else:
-                self.current.setdefault(name, [])
+                self.current_only.setdefault(name, []).append(current[name])
 
     def names(self) -> list[str]:
         """Every benchmark seen on either side, sorted."""
-        return sorted(self.baseline.keys() | self.current.keys())
+        return sorted(self.baseline.keys() | self.baseline_only.keys() | self.current_only.keys())
 
 
 def collect_pairs(

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
 
-__all__ = ["Comparison", "Verdict", "compare_pairs", "minimum_pairs"]
+__all__ = ["Comparison", "Verdict", "compare_pairs", "minimum_pairs", "robust_cv"]
 
 
 class Verdict(StrEnum):
@@ -110,3 +110,11 @@ def compare_pairs(
         high=high,
         verdict=verdict,
     )
+
+
+def robust_cv(values: Sequence[float]) -> float | None:
+    """1.4826 * MAD / median: the coefficient of variation, unmoved by a few outlier runs."""
+    if len(values) < 3:
+        return None
+    middle = statistics.median(values)
+    return 1.4826 * statistics.median(abs(v - middle) for v in values) / middle
