@@ -91,6 +91,8 @@ def run_suite(
                     "-q",
                     "-p",
                     "no:cacheprovider",
+                    "-p",
+                    "no:anyio",  # unused by the benchmarks; its import is a third of startup
                     "--benchmark-disable-gc",
                     f"--benchmark-json={output}",
                 ],
