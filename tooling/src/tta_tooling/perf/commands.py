@@ -23,12 +23,12 @@ from tta_tooling.perf.statistics import minimum_pairs
 from tta_tooling.perf.suite import SuiteError, run_suite
 from tta_tooling.reporting import append_step_summary
 
-DEFAULT_ROUNDS = 15
+DEFAULT_ROUNDS = 10
 DEFAULT_PLANT = Plant(
-    file="packages/tta-dev-primitives/src/tta_dev_primitives/recovery/timeout.py",
-    qualname="TimeoutPrimitive._execute",
+    file="packages/tta-dev-primitives/src/tta_dev_primitives/composition/parallel.py",
+    qualname="ParallelPrimitive._execute",
     fraction=0.20,
-    benchmark="test_benchmark[timeout]",
+    benchmark="test_benchmark[parallel]",
 )
 
 
