@@ -142,11 +142,13 @@ def _commit_copy(root: Path) -> None:
 
 def test_perf_regression_goes_red_on_a_planted_20_percent_slowdown(repo_copy: Path) -> None:
     _commit_copy(repo_copy)
-    plant_slowdown(repo_copy / PRIMITIVES / "recovery/timeout.py", "TimeoutPrimitive._execute", 0.2)
+    plant_slowdown(
+        repo_copy / PRIMITIVES / "composition/parallel.py", "ParallelPrimitive._execute", 0.2
+    )
     done = _nox(repo_copy, "-s", "perf-regression", "--", "--against", "HEAD")
     _assert_red(
         done,
-        "REGRESSION tests/performance/test_primitives_benchmarks.py::test_benchmark[timeout]",
+        "REGRESSION tests/performance/test_primitives_benchmarks.py::test_benchmark[parallel]",
     )
     result = json.loads((repo_copy / ".nox/perf/perf-regression.json").read_text("utf-8"))
     assert result["passed"] is False
