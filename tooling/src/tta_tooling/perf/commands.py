@@ -24,6 +24,7 @@ from tta_tooling.perf.suite import SuiteError, run_suite
 from tta_tooling.reporting import append_step_summary
 
 DEFAULT_ROUNDS = 10
+INTERRUPTED = 130
 DEFAULT_PLANT = Plant(
     file="packages/tta-dev-primitives/src/tta_dev_primitives/composition/parallel.py",
     qualname="ParallelPrimitive._execute",
@@ -103,6 +104,9 @@ def _regression(args: argparse.Namespace) -> int:
     except SuiteError as error:
         print(f"perf-regression: the benchmark suite failed\n{error}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        print("perf-regression: interrupted; baseline worktree removed", file=sys.stderr)
+        return INTERRUPTED
     regressions = [r for r in run.results if r.regressed]
     heading = (
         f"perf-regression against {baseline.commit[:12]} ({baseline.source}): "
@@ -171,15 +175,22 @@ def _error_rates(args: argparse.Namespace) -> int:
     if args.pool_rounds < settings.rounds:
         raise InputError("--pool-rounds", f"must be at least --rounds ({settings.rounds})")
     commit = _head(root)
-    with terminate_as_interrupt():
-        pool = collect_pool(
-            root,
-            commit,
-            DEFAULT_PLANT,
-            rounds=args.pool_rounds,
-            paths=settings.paths,
-            log=lambda line: print(line, file=sys.stderr),
-        )
+    try:
+        with terminate_as_interrupt():
+            pool = collect_pool(
+                root,
+                commit,
+                DEFAULT_PLANT,
+                rounds=args.pool_rounds,
+                paths=settings.paths,
+                log=lambda line: print(line, file=sys.stderr),
+            )
+    except KeyboardInterrupt:
+        print("perf-error-rates: interrupted; worktrees removed", file=sys.stderr)
+        return INTERRUPTED
+    except SuiteError as error:
+        print(f"perf-error-rates: the benchmark suite failed\n{error}", file=sys.stderr)
+        return 1
     rates = error_rates(
         pool,
         DEFAULT_PLANT,
