@@ -56,6 +56,6 @@ def test_perf_baseline_refuses_uncommitted_changes(tmp_path: Path, run_tooling: 
 def test_perf_error_rates_needs_a_pool_as_large_as_a_gate_run(
     tmp_path: Path, run_tooling: RunTooling
 ) -> None:
-    done = run_tooling("perf-error-rates", "--root", _repo(tmp_path), "--pool-rounds", "11")
+    done = run_tooling("perf-error-rates", "--root", _repo(tmp_path), "--pool-rounds", "19")
     assert done.returncode == 2
-    assert "--pool-rounds: must be at least --rounds (12)" in done.stderr
+    assert "--pool-rounds: must be at least --rounds (20)" in done.stderr

@@ -23,7 +23,7 @@ from tta_tooling.perf.statistics import minimum_pairs
 from tta_tooling.perf.suite import SuiteError, run_suite
 from tta_tooling.reporting import append_step_summary
 
-DEFAULT_ROUNDS = 12
+DEFAULT_ROUNDS = 20
 INTERRUPTED = 130
 DEFAULT_PLANT = Plant(
     file="packages/tta-dev-primitives/src/tta_dev_primitives/composition/parallel.py",
