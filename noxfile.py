@@ -26,7 +26,6 @@ PYPROJECT = nox.project.load_toml(ROOT / "pyproject.toml")
 PYTHON_VERSIONS: list[str] = nox.project.python_versions(PYPROJECT)
 DEFAULT_PYTHON = PYTHON_VERSIONS[0]
 COVERAGE_DIR = ROOT / ".nox" / "coverage-data"
-BENCHMARK_DIR = ROOT / ".nox" / "benchmarks"
 EFFICIENCY_SARIF = ROOT / ".nox" / "reports" / "efficiency.sarif"
 API_REPORTS = ROOT / ".nox" / "reports" / "api"
 API_TRAFFIC = "tests/api/traffic.py"
@@ -39,6 +38,8 @@ FLAKINESS_SUITES = [
     "tests/integration",
     "--ignore=tests/integration/test_gates_go_red.py",
 ]
+LATEST_BENCHMARKS = ROOT / ".github" / "benchmarks" / "latest.json"
+PERF_REGRESSION_RESULT = ROOT / ".nox" / "perf" / "perf-regression.json"
 
 
 def install(session: nox.Session, *groups: str) -> None:
@@ -150,14 +151,29 @@ def observability(session: nox.Session) -> None:
 def benchmarks(session: nox.Session) -> None:
     """Run pytest-benchmark suites; each asserts its ratio to a floor measured in the same run."""
     install(session, "bench")
-    BENCHMARK_DIR.mkdir(parents=True, exist_ok=True)
     session.run(
-        "pytest",
-        "tests/performance",
-        "--benchmark-only",
-        f"--benchmark-json={BENCHMARK_DIR / 'benchmark-results.json'}",
-        *session.posargs,
+        "pytest", "tests/performance", f"--benchmark-json={LATEST_BENCHMARKS}", *session.posargs
     )
+
+
+@nox.session(
+    name="perf-regression", python=DEFAULT_PYTHON, default=False, tags=["performance", "linux"]
+)
+def perf_regression(session: nox.Session) -> None:
+    """Benchmark the baseline commit and this tree in alternating rounds; fail on a slowdown."""
+    install(session, "bench")
+    session.run(
+        "tta-tooling", "perf-regression", f"--output={PERF_REGRESSION_RESULT}", *session.posargs
+    )
+
+
+@nox.session(
+    name="perf-baseline", python=DEFAULT_PYTHON, default=False, tags=["performance", "linux"]
+)
+def perf_baseline(session: nox.Session) -> None:
+    """Measure HEAD's benchmarks and rewrite .github/benchmarks/baseline.json (trend reading)."""
+    install(session, "bench")
+    session.run("tta-tooling", "perf-baseline", *session.posargs)
 
 
 @nox.session(name="ci-config", python=DEFAULT_PYTHON, tags=["quality", "linux"])

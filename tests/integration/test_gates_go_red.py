@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from tta_tooling.perf.plant import plant_slowdown
 
 pytestmark = pytest.mark.integration
 
@@ -309,3 +310,44 @@ def test_flakiness_goes_red_on_an_order_dependent_test(repo_copy: Path) -> None:
     # 12 random orders of two tests are all alike with probability 2**-11.
     done = _nox(repo_copy, "-s", "flakiness", "--", "--runs=12", str(planted))
     _assert_red(done, "flaky: ", "test_needs_state_set_first", "flake rate 50.00 %")
+
+
+def _commit_copy(root: Path) -> None:
+    """Make the copy a git repository whose HEAD is the unmodified copy."""
+    for args in (("init", "-q", "-b", "main"), ("add", "-A"), ("commit", "-q", "-m", "copy")):
+        subprocess.run(
+            ["git", "-c", "user.name=gate", "-c", "user.email=gate@example.com", *args],
+            cwd=root,
+            check=True,
+            capture_output=True,
+        )
+
+
+def test_perf_regression_goes_red_on_a_planted_20_percent_slowdown(repo_copy: Path) -> None:
+    _commit_copy(repo_copy)
+    plant_slowdown(
+        repo_copy / PRIMITIVES / "composition/parallel.py", "ParallelPrimitive._execute", 0.2
+    )
+    done = _nox(repo_copy, "-s", "perf-regression", "--", "--against", "HEAD")
+    _assert_red(
+        done,
+        "REGRESSION tests/performance/test_primitives_benchmarks.py::test_benchmark[parallel]",
+    )
+    result = json.loads((repo_copy / ".nox/perf/perf-regression.json").read_text("utf-8"))
+    assert result["passed"] is False
+
+
+def test_perf_baseline_goes_red_on_a_failing_benchmark(repo_copy: Path) -> None:
+    _plant(
+        repo_copy / PRIMITIVES / "recovery/timeout.py",
+        "        deadline = asyncio.timeout(self._timeout)\n",
+        '        raise RuntimeError("planted")\n',
+    )
+    _commit_copy(repo_copy)
+    baseline = repo_copy / ".github/benchmarks/baseline.json"
+    before = baseline.read_bytes()
+    done = _nox(repo_copy, "-s", "perf-baseline", "--", "--runs", "1")
+    _assert_red(
+        done, "FAILED tests/performance/test_primitives_benchmarks.py::test_benchmark[timeout]"
+    )
+    assert baseline.read_bytes() == before

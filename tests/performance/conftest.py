@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import os
+import platform
 import statistics
 import time
 from collections.abc import Awaitable, Callable, Iterator
@@ -110,3 +112,25 @@ def bench() -> Iterator[Bench]:
         yield Bench(loop)
     finally:
         loop.close()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "regression_benchmark: a pytest-benchmark recording the perf-regression gate "
+        "compares against the baseline commit",
+    )
+
+
+def pytest_benchmark_generate_machine_info() -> dict[str, object]:
+    """pytest-benchmark's machine description without py-cpuinfo's slow probing subprocess."""
+    return {
+        "node": platform.node(),
+        "processor": platform.processor(),
+        "machine": platform.machine(),
+        "cpu_count": os.cpu_count(),
+        "python_implementation": platform.python_implementation(),
+        "python_version": platform.python_version(),
+        "release": platform.release(),
+        "system": platform.system(),
+    }

@@ -1,17 +1,25 @@
-"""Per-call cost of each primitive as a ratio to its bare-asyncio floor, measured in the same run.
+"""Per-call cost of each primitive: a ratio to its bare-asyncio floor, and a recording for the gate.
 
-Each test times the primitive and the hand-written asyncio equivalent with
-interleaved rounds in one event loop (see ``conftest.Bench``), asserts the
-ratio of medians, and records the primitive with pytest-benchmark for the
-regression baseline (one round = ``BATCH`` awaited calls).
+``test_<case>_performance`` times the primitive and the hand-written asyncio
+equivalent with interleaved rounds in one event loop (see ``conftest.Bench``)
+and asserts the ratio of medians. ``test_benchmark[<case>]`` records the
+primitive with pytest-benchmark plus its per-call p95 latency. One round is
+``calls_per_round`` awaited calls, about 60 us: much shorter than a scheduler
+time slice, so on a loaded machine most rounds run uninterrupted and their
+median stays put; the ``perf-regression`` gate runs these recordings for the
+baseline and the current tree in alternating rounds and reports the latency SLO
+and the coefficient of variation. No test here asserts an absolute time.
 """
 
 from __future__ import annotations
 
 import asyncio
 import statistics
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
+import pytest
 from tta_dev_primitives import (
     CachePrimitive,
     LambdaPrimitive,
@@ -23,144 +31,195 @@ from tta_dev_primitives import (
     WorkflowContext,
 )
 
-BATCH = 100
 ROUNDS = 200
+LATENCY_CALLS = 2_000
+
+Call = Callable[[], Awaitable[object]]
 
 
-async def step_f(x: int) -> int:
+@dataclass(frozen=True)
+class Case:
+    """One primitive call, its floor, the largest accepted ratio of the two, calls per round."""
+
+    what: str
+    primitive: Call
+    floor: Call
+    limit: float
+    calls_per_round: int
+
+
+async def _step_f(x: int) -> int:
     return x + 1
 
 
-async def step_g(x: int) -> int:
+async def _step_g(x: int) -> int:
     return x * 2
 
 
-async def step_h(x: int) -> int:
+async def _step_h(x: int) -> int:
     return x - 1
 
 
-def record(benchmark: Any, bench: Any, group: str, call: Any, comparison: Any) -> None:
-    benchmark.group = group
-    benchmark.extra_info.update(comparison.as_info())
-    benchmark.extra_info["calls_per_benchmark_round"] = BATCH
-    benchmark.pedantic(bench.batch(call, BATCH), rounds=ROUNDS, iterations=1, warmup_rounds=5)
-
-
-def check(comparison: Any, limit: float, what: str) -> None:
-    assert comparison.ratio <= limit, (
-        f"{what}: {comparison.primitive_ns:.0f} ns per call is {comparison.ratio:.2f}x "
-        f"the floor ({comparison.floor_ns:.0f} ns); the target is <= {limit}x"
-    )
-
-
-def test_sequential_primitive_performance(benchmark, bench):
+def sequential(_loop: asyncio.AbstractEventLoop) -> Case:
     ctx = WorkflowContext("bench", "bench")
-    chain = SequentialPrimitive(
-        [LambdaPrimitive(step_f), LambdaPrimitive(step_g), LambdaPrimitive(step_h)]
+    chain: SequentialPrimitive[int, int] = SequentialPrimitive(
+        [LambdaPrimitive(_step_f), LambdaPrimitive(_step_g), LambdaPrimitive(_step_h)]
     )
-
-    def primitive() -> Any:
-        return chain.execute(1, ctx)
 
     async def floor() -> int:
-        return await step_h(await step_g(await step_f(1)))
+        return await _step_h(await _step_g(await _step_f(1)))
 
-    comparison = bench.compare(primitive, floor)
-    latencies = bench.latencies_ns(primitive, 20_000)
-    p95 = statistics.quantiles(latencies, n=100)[94]
-    benchmark.extra_info["p95_ns"] = p95
-    record(benchmark, bench, "sequential", primitive, comparison)
-    check(comparison, 5.0, "SequentialPrimitive of 3 async steps")
-    assert p95 < 20_000, f"p95 of a 3-step SequentialPrimitive is {p95:.0f} ns (target < 20 us)"
-
-
-def test_parallel_primitive_performance(benchmark, bench):
-    ctx = WorkflowContext("bench", "bench")
-    fan = ParallelPrimitive(
-        [LambdaPrimitive(step_f), LambdaPrimitive(step_g), LambdaPrimitive(step_h)]
+    return Case(
+        "SequentialPrimitive of 3 async steps", lambda: chain.execute(1, ctx), floor, 5.0, 100
     )
 
-    def primitive() -> Any:
-        return fan.execute(1, ctx)
+
+def parallel(_loop: asyncio.AbstractEventLoop) -> Case:
+    ctx = WorkflowContext("bench", "bench")
+    fan: ParallelPrimitive[int, int] = ParallelPrimitive(
+        [LambdaPrimitive(_step_f), LambdaPrimitive(_step_g), LambdaPrimitive(_step_h)]
+    )
 
     async def floor() -> tuple[int, int, int]:
-        return await asyncio.gather(step_f(1), step_g(1), step_h(1))
+        return await asyncio.gather(_step_f(1), _step_g(1), _step_h(1))
 
-    comparison = bench.compare(primitive, floor)
-    record(benchmark, bench, "parallel", primitive, comparison)
-    check(comparison, 1.3, "ParallelPrimitive of 3 branches vs asyncio.gather")
+    return Case(
+        "ParallelPrimitive of 3 branches vs asyncio.gather",
+        lambda: fan.execute(1, ctx),
+        floor,
+        1.3,
+        5,
+    )
 
 
-def test_cache_primitive_performance(benchmark, bench):
+def cache(loop: asyncio.AbstractEventLoop) -> Case:
     ctx = WorkflowContext("bench", "bench")
-    cache = CachePrimitive(LambdaPrimitive(str.upper), key_fn=lambda text, _ctx: text)
-    bench.loop.run_until_complete(cache.execute("prompt", ctx))
+    primitive: CachePrimitive[str, str] = CachePrimitive(
+        LambdaPrimitive(str.upper), key_fn=lambda text, _ctx: text
+    )
+    loop.run_until_complete(primitive.execute("prompt", ctx))  # every timed call is a hit
     table = {"prompt": "PROMPT"}
 
-    async def lookup(key: str) -> str:
-        return table[key]
+    async def floor() -> str:
+        return table["prompt"]
 
-    def primitive() -> Any:
-        return cache.execute("prompt", ctx)
-
-    def floor() -> Any:
-        return lookup("prompt")
-
-    comparison = bench.compare(primitive, floor)
-    record(benchmark, bench, "cache", primitive, comparison)
-    assert cache.stats.misses == 1
-    check(comparison, 8.0, "CachePrimitive in-memory hit vs a dict lookup in an async function")
-
-
-def test_router_primitive_performance(benchmark, bench):
-    ctx = WorkflowContext("bench", "bench")
-
-    def choose(x: int, _ctx: WorkflowContext | None = None) -> str:
-        return "small" if x < 10 else "large"
-
-    router = RouterPrimitive(
-        {"small": LambdaPrimitive(step_f), "large": LambdaPrimitive(step_g)}, choose
+    return Case(
+        "CachePrimitive in-memory hit vs a dict lookup in an async function",
+        lambda: primitive.execute("prompt", ctx),
+        floor,
+        8.0,
+        200,
     )
-    table = {"small": step_f, "large": step_g}
 
-    def primitive() -> Any:
+
+def _choose(x: int, _ctx: WorkflowContext | None = None) -> str:
+    return "small" if x < 10 else "large"
+
+
+def router(_loop: asyncio.AbstractEventLoop) -> Case:
+    ctx = WorkflowContext("bench", "bench")
+    primitive: RouterPrimitive[int, int] = RouterPrimitive(
+        {"small": LambdaPrimitive(_step_f), "large": LambdaPrimitive(_step_g)}, _choose
+    )
+    table = {"small": _step_f, "large": _step_g}
+
+    def call() -> Awaitable[int]:
         ctx.route_decisions.clear()
-        return router.execute(1, ctx)
+        return primitive.execute(1, ctx)
 
     async def floor() -> int:
-        return await table[choose(1)](1)
+        return await table[_choose(1)](1)
 
-    comparison = bench.compare(primitive, floor)
-    record(benchmark, bench, "router", primitive, comparison)
-    check(comparison, 5.0, "RouterPrimitive vs dict dispatch")
+    return Case("RouterPrimitive vs dict dispatch", call, floor, 5.0, 100)
 
 
-def test_retry_primitive_performance(benchmark, bench):
+def retry(_loop: asyncio.AbstractEventLoop) -> Case:
     ctx = WorkflowContext("bench", "bench")
-    retry = RetryPrimitive(LambdaPrimitive(step_f), max_attempts=3)
-
-    def primitive() -> Any:
-        return retry.execute(1, ctx)
-
-    def floor() -> Any:
-        return step_f(1)
-
-    comparison = bench.compare(primitive, floor)
-    record(benchmark, bench, "retry", primitive, comparison)
-    check(comparison, 4.0, "RetryPrimitive succeeding first time vs a direct await")
+    primitive: RetryPrimitive[int, int] = RetryPrimitive(LambdaPrimitive(_step_f), max_attempts=3)
+    return Case(
+        "RetryPrimitive succeeding first time vs a direct await",
+        lambda: primitive.execute(1, ctx),
+        lambda: _step_f(1),
+        4.0,
+        200,
+    )
 
 
-def test_timeout_primitive_performance(benchmark, bench):
+def timeout(_loop: asyncio.AbstractEventLoop) -> Case:
     ctx = WorkflowContext("bench", "bench")
-    timeout = TimeoutPrimitive(LambdaPrimitive(step_f), 5.0)
-
-    def primitive() -> Any:
-        return timeout.execute(1, ctx)
+    primitive: TimeoutPrimitive[int, int] = TimeoutPrimitive(LambdaPrimitive(_step_f), 5.0)
 
     async def floor() -> int:
         async with asyncio.timeout(5.0):
-            return await step_f(1)
+            return await _step_f(1)
 
-    comparison = bench.compare(primitive, floor)
-    record(benchmark, bench, "timeout", primitive, comparison)
-    check(comparison, 1.3, "TimeoutPrimitive vs a bare asyncio.timeout block")
+    return Case(
+        "TimeoutPrimitive vs a bare asyncio.timeout block",
+        lambda: primitive.execute(1, ctx),
+        floor,
+        1.3,
+        20,
+    )
+
+
+CASES: dict[str, Callable[[asyncio.AbstractEventLoop], Case]] = {
+    "sequential": sequential,
+    "parallel": parallel,
+    "cache": cache,
+    "router": router,
+    "retry": retry,
+    "timeout": timeout,
+}
+
+
+def _check_ratio(bench: Any, case_name: str) -> None:
+    case = CASES[case_name](bench.loop)
+    comparison = bench.compare(case.primitive, case.floor)
+    assert comparison.ratio <= case.limit, (
+        f"{case.what}: {comparison.primitive_ns:.0f} ns per call is {comparison.ratio:.2f}x "
+        f"the floor ({comparison.floor_ns:.0f} ns); the target is <= {case.limit}x"
+    )
+
+
+def test_sequential_performance(bench: Any) -> None:
+    _check_ratio(bench, "sequential")
+
+
+def test_parallel_performance(bench: Any) -> None:
+    _check_ratio(bench, "parallel")
+
+
+def test_cache_performance(bench: Any) -> None:
+    _check_ratio(bench, "cache")
+
+
+def test_router_performance(bench: Any) -> None:
+    _check_ratio(bench, "router")
+
+
+def test_retry_performance(bench: Any) -> None:
+    _check_ratio(bench, "retry")
+
+
+def test_timeout_performance(bench: Any) -> None:
+    _check_ratio(bench, "timeout")
+
+
+@pytest.mark.regression_benchmark
+@pytest.mark.parametrize("case_name", sorted(CASES))
+def test_benchmark(benchmark: Any, bench: Any, case_name: str) -> None:
+    case = CASES[case_name](bench.loop)
+    latencies = bench.latencies_ns(case.primitive, LATENCY_CALLS)
+    benchmark.group = case_name
+    benchmark.extra_info.update(
+        {
+            "calls_per_round": case.calls_per_round,
+            "p95_ns": statistics.quantiles(latencies, n=100)[94],
+        }
+    )
+    benchmark.pedantic(
+        bench.batch(case.primitive, case.calls_per_round),
+        rounds=ROUNDS,
+        iterations=1,
+        warmup_rounds=10,
+    )

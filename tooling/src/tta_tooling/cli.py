@@ -18,6 +18,7 @@ from tta_tooling.flakiness import commands as flakiness_commands
 from tta_tooling.gates import commands as gates_commands
 from tta_tooling.mcp import commands as mcp_commands
 from tta_tooling.paf import commands as paf_commands
+from tta_tooling.perf import commands as perf_commands
 from tta_tooling.secrets import commands as secrets_commands
 from tta_tooling.stack import commands as stack_commands
 
@@ -30,6 +31,7 @@ FAMILIES = (
     secrets_commands,
     audit_commands,
     flakiness_commands,
+    perf_commands,
 )
 
 

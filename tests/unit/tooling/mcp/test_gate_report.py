@@ -53,7 +53,7 @@ def test_coverage_is_summarised_per_package(tmp_path: Path) -> None:
 def test_benchmarks_give_medians_and_ratios(tmp_path: Path) -> None:
     _write(
         tmp_path,
-        ".nox/benchmarks/benchmark-results.json",
+        ".github/benchmarks/latest.json",
         json.dumps(
             {
                 "benchmarks": [
@@ -66,7 +66,7 @@ def test_benchmarks_give_medians_and_ratios(tmp_path: Path) -> None:
             }
         ),
     )
-    _write(tmp_path, ".nox/benchmarks/broken.json", "{")
+    _write(tmp_path, ".github/benchmarks/latest_broken.json", "{")
     files = gate_report(tmp_path)["benchmarks"]["files"]
     assert files[0]["benchmarks"] == [
         {
@@ -77,17 +77,17 @@ def test_benchmarks_give_medians_and_ratios(tmp_path: Path) -> None:
         }
     ]
     assert files[1]["status"] == "unreadable"
-    assert files[1]["file"] == ".nox/benchmarks/broken.json"
+    assert files[1]["file"] == ".github/benchmarks/latest_broken.json"
 
 
 def test_the_latest_replay_run_is_read(tmp_path: Path) -> None:
     report = "name: test-set-0\nstatus: PASSED\nsuccess: 3\nfailure: 0\ntotal: 3\ntests: []\n"
-    _write(tmp_path, "tests/api/reports/test-run-2/test-set-0-report.yaml", report)
-    _write(tmp_path, "tests/api/reports/test-run-10/test-set-0-report.yaml", report)
-    _write(tmp_path, "tests/api/reports/test-run-10/test-set-1-report.yaml", "- a list\n")
-    _write(tmp_path, "keploy-coverage.json", '{"pass_rate": 1.0}')
+    _write(tmp_path, ".nox/reports/api/test-run-2/test-set-0-report.yaml", report)
+    _write(tmp_path, ".nox/reports/api/test-run-10/test-set-0-report.yaml", report)
+    _write(tmp_path, ".nox/reports/api/test-run-10/test-set-1-report.yaml", "- a list\n")
+    _write(tmp_path, ".nox/reports/api/keploy-coverage.json", '{"pass_rate": 1.0}')
     replay = gate_report(tmp_path)["api_replay"]
-    assert replay["latest_run"] == "tests/api/reports/test-run-10"
+    assert replay["latest_run"] == ".nox/reports/api/test-run-10"
     assert replay["test_sets"][0]["status"] == "PASSED"
     assert replay["test_sets"][0]["total"] == 3
     assert replay["test_sets"][1]["status"] == "unreadable"

@@ -2,8 +2,8 @@
 
 Read, never produced here: coverage (``nox -s coverage`` writes
 ``.nox/coverage-data/coverage.json``), benchmarks (``nox -s benchmarks`` writes
-``.nox/benchmarks/*.json``) and API replay reports (Keploy's
-``tests/api/reports/test-run-N/*-report.yaml`` and ``keploy-coverage.json``).
+``.github/benchmarks/latest.json``) and API replay reports (``nox -s api`` writes
+Keploy's ``.nox/reports/api/test-run-N/*-report.yaml`` and ``keploy-coverage.json``).
 """
 
 from __future__ import annotations
@@ -21,9 +21,10 @@ import yaml
 from tta_tooling.reporting import markdown_table
 
 COVERAGE_JSON = Path(".nox/coverage-data/coverage.json")
-BENCHMARK_DIR = Path(".nox/benchmarks")
-REPLAY_REPORTS = Path("tests/api/reports")
-KEPLOY_COVERAGE = ("keploy-coverage.json", ".nox/api/keploy-coverage.json")
+BENCHMARK_DIR = Path(".github/benchmarks")
+BENCHMARK_FILES = "latest*.json"
+REPLAY_REPORTS = Path(".nox/reports/api")
+KEPLOY_COVERAGE = (".nox/reports/api/keploy-coverage.json", "keploy-coverage.json")
 _RUN_NUMBER = re.compile(r"^test-run-(\d+)$")
 
 
@@ -81,9 +82,9 @@ def _coverage(path: Path) -> dict[str, Any]:
 
 
 def _benchmarks(root: Path) -> dict[str, Any]:
-    files = sorted((root / BENCHMARK_DIR).glob("*.json"))
+    files = sorted((root / BENCHMARK_DIR).glob(BENCHMARK_FILES))
     if not files:
-        return _absent(BENCHMARK_DIR / "*.json", "nox -s benchmarks")
+        return _absent(BENCHMARK_DIR / BENCHMARK_FILES, "nox -s benchmarks")
     return {
         "status": "present",
         "files": [

@@ -1,0 +1,88 @@
+"""The perf-regression gate: baseline worktree and environment, alternating rounds, verdicts."""
+
+from __future__ import annotations
+
+import signal
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from types import FrameType
+
+from tta_tooling.perf.baseline_ref import BaselineRef, baseline_worktree
+from tta_tooling.perf.environment import locked_environment
+from tta_tooling.perf.results import BenchmarkResult, evaluate
+from tta_tooling.perf.rounds import collect_pairs
+from tta_tooling.perf.suite import run_suite
+
+__all__ = ["GateRun", "Settings", "run_gate", "terminate_as_interrupt"]
+
+BENCH_GROUP = "bench"
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """How the gate measures and decides."""
+
+    rounds: int
+    threshold: float
+    confidence: float
+    paths: Sequence[str]
+
+
+@dataclass(frozen=True, slots=True)
+class GateRun:
+    """What one run of the gate compared and found."""
+
+    baseline: BaselineRef
+    results: list[BenchmarkResult]
+    seconds: float
+
+
+@contextmanager
+def terminate_as_interrupt() -> Iterator[None]:
+    """Treat SIGTERM like Ctrl-C so worktrees and children are cleaned up either way."""
+
+    def interrupt(_signum: int, _frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def run_gate(
+    root: Path,
+    baseline: BaselineRef,
+    settings: Settings,
+    *,
+    log: Callable[[str], None] = lambda line: print(line, file=sys.stderr),
+) -> GateRun:
+    """Measure ``root`` (with this interpreter) against ``baseline`` in alternating rounds."""
+    started = time.monotonic()
+    current_python = Path(sys.executable)
+    with (
+        baseline_worktree(root, baseline.commit) as tree,
+        tempfile.TemporaryDirectory(prefix="perf-venv-") as venv,
+    ):
+        log(
+            f"perf-regression: building the environment of {baseline.commit[:12]} "
+            f"({baseline.source})"
+        )
+        baseline_python = locked_environment(
+            tree, Path(venv), python=str(current_python), group=BENCH_GROUP
+        )
+        log(f"perf-regression: {settings.rounds} alternating rounds of baseline and current")
+        samples = collect_pairs(
+            lambda: run_suite(baseline_python, root, settings.paths, allow_failed_tests=True),
+            lambda: run_suite(current_python, root, settings.paths),
+            rounds=settings.rounds,
+            progress=lambda done: log(f"perf-regression: round {done}/{settings.rounds}"),
+        )
+    results = evaluate(samples, threshold=settings.threshold, confidence=settings.confidence)
+    return GateRun(baseline, results, time.monotonic() - started)
