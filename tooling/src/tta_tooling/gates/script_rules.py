@@ -31,6 +31,8 @@ _SUBSTITUTION = re.compile(r"^\$\((?P<command>.*)\)$", re.DOTALL)
 _SETUP_PREFIXES: tuple[tuple[str, ...], ...] = (
     ("true",),
     (":",),
+    ("[",),
+    ("test",),
     ("apt-get",),
     ("brew", "install"),
     ("pip", "install"),
