@@ -294,7 +294,8 @@ def test_non_default_session_that_no_workflow_runs(ci_copy: Path, run_tooling: R
         pytest.param(
             ".vscode/tasks.json",
             f'"command": "{NOX} -s format",',
-            f'"command": "{NOX} -s format",\n      "windows": {{"command": "{NOX} -s format -- ."}},',
+            f'"command": "{NOX} -s format",\n'
+            f'      "windows": {{"command": "{NOX} -s format -- ."}},',
             "[task 'nox: format'.windows] `uvx nox@",
             id="task-windows-override-posargs",
         ),
@@ -315,14 +316,16 @@ def test_non_default_session_that_no_workflow_runs(ci_copy: Path, run_tooling: R
         pytest.param(
             ".vscode/tasks.json",
             f'"command": "{NOX} -s format",',
-            f'"command": "{NOX} -s format",\n      "options": {{"cwd": "${{workspaceFolder}}/sub"}},',
+            f'"command": "{NOX} -s format",\n'
+            '      "options": {"cwd": "${workspaceFolder}/sub"},',
             "`options.cwd: ${workspaceFolder}/sub`: nox would read another noxfile",
             id="task-cwd",
         ),
         pytest.param(
             ".vscode/tasks.json",
             f'"command": "{NOX} -s format",',
-            f'"command": "{NOX} -s format",\n      "options": {{"env": {{"NOX_DEFAULT_SESSIONS": "x"}}}},',
+            f'"command": "{NOX} -s format",\n'
+            '      "options": {"env": {"NOX_DEFAULT_SESSIONS": "x"}},',
             "sets NOX_DEFAULT_SESSIONS",
             id="task-env",
         ),
@@ -369,7 +372,7 @@ HARMLESS_STEPS = [
     (
         "literal-env-session",
         _step(
-            'uvx nox@{v} -s "$GATE"\n'.format(v=NOX_VERSION) + f"{NOX} -t quality",
+            f'{NOX} -s "$GATE"\n{NOX} -t quality',
             "env:\n  GATE: lint",
         ),
     ),
