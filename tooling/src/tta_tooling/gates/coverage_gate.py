@@ -76,11 +76,14 @@ def _load_report(path: Path) -> dict[str, Any]:
         raise InputError(path, "field 'files' is missing: not a `coverage json` report")
     for name, data in files.items():
         summary = data.get("summary") if isinstance(data, dict) else None
-        if not isinstance(summary, dict) or not all(
-            isinstance(summary.get(key, 0), int) and not isinstance(summary.get(key, 0), bool)
-            for key in _COUNTS
+        if (
+            not isinstance(summary, dict)
+            or not all(_is_count(summary.get(key, 0)) for key in _COUNTS)
+            or not {"num_statements", "covered_lines"} <= summary.keys()
         ):
-            raise InputError(path, f"field 'files.{name}.summary' is missing or not counts")
-        if "num_statements" not in summary or "covered_lines" not in summary:
             raise InputError(path, f"field 'files.{name}.summary' is missing or incomplete")
     return files
+
+
+def _is_count(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
