@@ -37,7 +37,9 @@ def _externally_managed_python(root: Path) -> Path:
     version = f"python{sys.version_info.major}.{sys.version_info.minor}"
     base = Path(sys.base_prefix)
     (root / "bin").mkdir(parents=True)
-    shutil.copy2(Path(getattr(sys, "_base_executable", sys.executable)).resolve(), root / "bin/python3")
+    shutil.copy2(
+        Path(getattr(sys, "_base_executable", sys.executable)).resolve(), root / "bin/python3"
+    )
     for entry in (base / "lib").iterdir():
         if entry.name != version:
             (root / "lib" / entry.name).parent.mkdir(exist_ok=True)
