@@ -28,17 +28,7 @@ def _nox_rows() -> set[tuple[str, str, str]]:
     # `-k True` selects every session, default or not.
     noxfile = str(REPO_ROOT / "noxfile.py")
     listing = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "nox",
-            "--noxfile",
-            str(REPO_ROOT / "noxfile.py"),
-            "--list",
-            "--json",
-            "-k",
-            "True",
-        ],
+        [sys.executable, "-m", "nox", "--noxfile", noxfile, "--list", "--json", "-k", "True"],
         capture_output=True,
         text=True,
         check=True,
