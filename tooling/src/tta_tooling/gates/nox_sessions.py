@@ -74,33 +74,48 @@ def load_catalog(noxfile: Path) -> SessionCatalog:
     """List the sessions of ``noxfile`` by asking nox (``nox --list --json``)."""
     if not noxfile.is_file():
         raise InputError(noxfile, "noxfile not found")
-    defaults = {entry["session"] for entry in _listing(noxfile)}
+    # The two listings run side by side: each is a nox start-up and noxfile import.
+    listings: list[subprocess.Popen[str]] = []
+    try:
+        listings.append(_start_listing(noxfile))
+        listings.append(_start_listing(noxfile, *_EVERY_SESSION))
+        defaults, every = (_finish_listing(noxfile, process) for process in listings)
+    finally:
+        for process in listings:
+            if process.poll() is None:
+                process.kill()
+                process.communicate()
+    default_names = {entry["session"] for entry in defaults}
     sessions = tuple(
         Session(
             name=entry["session"],
             base_name=entry["name"],
             tags=frozenset(entry["tags"]),
-            default=entry["session"] in defaults,
+            default=entry["session"] in default_names,
             python=entry["python"] if isinstance(entry["python"], str) else None,
         )
-        for entry in _listing(noxfile, *_EVERY_SESSION)
+        for entry in every
     )
     if not sessions:
         raise InputError(noxfile, "nox --list --json reported no sessions")
     return SessionCatalog(sessions)
 
 
-def _listing(noxfile: Path, *args: str) -> list[dict[str, Any]]:
+def _start_listing(noxfile: Path, *args: str) -> subprocess.Popen[str]:
     command = [sys.executable, "-m", "nox", "--noxfile", str(noxfile), "--list", "--json", *args]
     try:
-        done = subprocess.run(command, capture_output=True, text=True, check=False)
+        return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     except OSError as error:
         raise InputError(noxfile, f"cannot run nox: {error}") from error
-    if done.returncode != 0:
-        last = (done.stderr.strip().splitlines() or ["(no output)"])[-1]
+
+
+def _finish_listing(noxfile: Path, process: subprocess.Popen[str]) -> list[dict[str, Any]]:
+    stdout, stderr = process.communicate()
+    if process.returncode != 0:
+        last = (stderr.strip().splitlines() or ["(no output)"])[-1]
         raise InputError(noxfile, f"nox --list --json failed: {last}")
     try:
-        entries = json.loads(done.stdout)
+        entries = json.loads(stdout)
     except json.JSONDecodeError as error:
         raise InputError(noxfile, f"nox --list --json printed invalid JSON: {error.msg}") from error
     if not isinstance(entries, list) or not all(_is_entry(e) for e in entries):

@@ -76,6 +76,7 @@ class _Job:
     windows: bool
     matrix: dict[str, list[object]] | None
     inputs: Mapping[str, object]
+    events: set[str]
 
 
 @dataclass(slots=True)
@@ -165,6 +166,7 @@ class _Walker:
             "windows" in str(job.get("runs-on", "")).lower(),
             self.matrix(job, at, outputs),
             inputs,
+            events,
         )
         if context.matrix and any("windows" in str(v) for v in context.matrix.get("os", [])):
             context.windows = True
@@ -193,7 +195,7 @@ class _Walker:
             if "name" in step:
                 label += f" {step['name']!r}"
             at = Finding(job.at.file, "", getattr(step, "line", None) or job.at.line, label)
-            if never_true(step.get("if"), None):
+            if never_true(step.get("if"), job.events):
                 self.finding(at, f"`if: {step.get('if')}` is never true: the step never runs")
             self.check_env(step.get("env"), at, "env")
             if "uses" in step:
@@ -265,7 +267,9 @@ class _Walker:
             return set(), 0
         with_block = step.get("with")
         inputs = {str(k): v for k, v in with_block.items()} if isinstance(with_block, dict) else {}
-        inner = _Job(action_at, dict(job.env), job.shell, job.windows, job.matrix, inputs)
+        inner = _Job(
+            action_at, dict(job.env), job.shell, job.windows, job.matrix, inputs, job.events
+        )
         self.visiting.add(path)
         try:
             runs, _, nox_calls = self.steps(steps, inner)
