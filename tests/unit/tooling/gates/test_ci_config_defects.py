@@ -86,7 +86,7 @@ def test_default_session_run_by_no_workflow(ci_copy: Path, run_tooling: RunTooli
     done = run_tooling("check-gates", "--root", ci_copy)
     assert done.returncode == 1
     assert (
-        ".github/workflows: default session 'orphan' is run by no workflow on push or pull request"
+        ".github/workflows: default session 'orphan' is run by no workflow on every pull request"
         in done.stdout
     )
     assert ".vscode/tasks.json: default session 'orphan' has no VS Code task" in done.stdout

@@ -242,7 +242,27 @@ def test_workflow_that_never_runs_on_a_pull_request(ci_copy: Path, run_tooling: 
     done = run_tooling("check-gates", "--root", ci_copy)
     assert done.returncode == 1
     assert (
-        "default session 'integration' is run by no workflow on push or pull request" in done.stdout
+        "default session 'integration' is run by no workflow on every pull request" in done.stdout
+    )
+
+
+@pytest.mark.parametrize(
+    "trigger",
+    [
+        "  pull_request:\n    paths: [docs/**]\n",
+        "  pull_request:\n    branches: [release]\n",
+        "  pull_request:\n    types: [closed]\n",
+    ],
+    ids=["paths", "branches", "types"],
+)
+def test_workflow_filtered_away_from_pull_requests(
+    ci_copy: Path, run_tooling: RunTooling, trigger: str
+) -> None:
+    _replace(ci_copy / ".github/workflows/ci.yml", "  pull_request:\n", trigger)
+    done = run_tooling("check-gates", "--root", ci_copy)
+    assert done.returncode == 1
+    assert "default session 'integration' is run by no workflow on every pull request" in (
+        done.stdout
     )
 
 

@@ -3,7 +3,7 @@
 Workflows (:mod:`~tta_tooling.gates.workflows`) and VS Code tasks
 (:mod:`~tta_tooling.gates.vscode_tasks`) may only set up the environment and run
 nox pinned to uv.lock's version (:mod:`~tta_tooling.gates.nox_pins`). Every
-default session must be run by a workflow triggered on push or pull request
+default session must be run by a workflow triggered on every pull request
 and offered by a VS Code task; every other session must be run by some workflow.
 """
 
@@ -33,8 +33,7 @@ def check_gates(root: Path, catalog: SessionCatalog) -> list[Finding]:
             findings.append(
                 Finding(
                     WORKFLOWS_DIR,
-                    f"default session {session.name!r} is run by no workflow "
-                    "on push or pull request",
+                    f"default session {session.name!r} is run by no workflow on every pull request",
                 )
             )
         elif not session.default and session.name not in workflows.anywhere:

@@ -27,7 +27,8 @@ from tta_tooling.gates.yaml_loading import load_yaml
 from tta_tooling.reporting import Finding
 
 WORKFLOWS_DIR = ".github/workflows"
-GATING_TRIGGERS = frozenset({"push", "pull_request", "pull_request_target", "merge_group"})
+PULL_REQUEST_TRIGGERS = ("pull_request", "pull_request_target", "merge_group")
+_MAIN = frozenset({"main", "*", "**"})
 SHELLS = frozenset({"bash", "sh", "pwsh", "cmd"})
 _ALLOWED_ACTIONS = re.compile(
     r"^(actions/checkout|actions/setup-[\w-]+|[\w-]+/setup-[\w-]+|actions/cache(/restore|/save)?"
@@ -42,7 +43,7 @@ _LITERAL = re.compile(r"^'((?:[^']|'')*)'$")
 
 @dataclass(slots=True)
 class WorkflowCoverage:
-    """Sessions run by workflows on push / pull request, and by any workflow at all."""
+    """Sessions run on every pull request to main, and by any workflow at all."""
 
     gating: set[str] = field(default_factory=set)
     anywhere: set[str] = field(default_factory=set)
@@ -86,6 +87,7 @@ class _Walker:
     findings: list[Finding] = field(default_factory=list)
     coverage: WorkflowCoverage = field(default_factory=WorkflowCoverage)
     visiting: set[Path] = field(default_factory=set)
+    gates_pull_requests: bool = False
 
     def finding(self, at: Finding, message: str) -> None:
         self.findings.append(Finding(at.file, message, at.line, at.where))
@@ -109,8 +111,27 @@ class _Walker:
         if not isinstance(jobs, dict) or not jobs:
             self.finding(at, "field 'jobs' must be a mapping of job ids to jobs")
             return set()
-        own_events = _events(document)
-        events = own_events if events is None else events
+        caller_gates = self.gates_pull_requests
+        if events is None:
+            events = _events(document)
+            self.gates_pull_requests = _runs_on_every_pull_request(document)
+        try:
+            return self._workflow_body(
+                name, at, document=document, jobs=jobs, inputs=inputs, events=events
+            )
+        finally:
+            self.gates_pull_requests = caller_gates
+
+    def _workflow_body(
+        self,
+        name: str,
+        at: Finding,
+        *,
+        document: dict[str, Any],
+        jobs: dict[str, Any],
+        inputs: Mapping[str, object],
+        events: set[str],
+    ) -> set[str]:
         self.check_env(document.get("env"), at, "env")
         shell, workdir = _defaults(document)
         self.check_defaults(at, shell, workdir)
@@ -132,7 +153,7 @@ class _Walker:
                 workflow_shell=shell,
             )
             runs |= job_runs
-        if events & GATING_TRIGGERS:
+        if self.gates_pull_requests:
             self.coverage.gating |= runs
         self.coverage.anywhere |= runs
         return runs
@@ -366,6 +387,29 @@ def _events(document: object) -> set[str]:
     if isinstance(on, list | dict):
         return {str(e) for e in on}
     return set()
+
+
+def _runs_on_every_pull_request(document: dict[Any, Any]) -> bool:
+    """Whether a trigger runs the workflow on every pull request to main (no path filter)."""
+    on = document.get("on", document.get(True))
+    if isinstance(on, str | list):
+        on = dict.fromkeys([on] if isinstance(on, str) else map(str, on))
+    if not isinstance(on, dict):
+        return False
+    return any(
+        name in on and (on[name] is None or _unfiltered(on[name])) for name in PULL_REQUEST_TRIGGERS
+    )
+
+
+def _unfiltered(trigger: object) -> bool:
+    if not isinstance(trigger, dict) or "paths" in trigger or "paths-ignore" in trigger:
+        return False
+    branches, ignored, types = (trigger.get(k) for k in ("branches", "branches-ignore", "types"))
+    if branches is not None and not (isinstance(branches, list) and _MAIN & set(branches)):
+        return False
+    if isinstance(ignored, list) and _MAIN & set(ignored):
+        return False
+    return types is None or (isinstance(types, list) and {"opened", "synchronize"} <= set(types))
 
 
 def _env(env: object) -> dict[str, str]:
