@@ -120,7 +120,7 @@ def coverage(session: nox.Session) -> None:
     session.run("tta-tooling", "coverage-gate", "--coverage-json", report, *session.posargs)
 
 
-@nox.session(python=DEFAULT_PYTHON, tags=["services", "linux"])
+@nox.session(python=DEFAULT_PYTHON, tags=["services", "linux", "redis"])
 def integration(session: nox.Session) -> None:
     """Run tests/integration against real Redis (REDIS_URL, or a redis-server it starts)."""
     install(session, "integration")
