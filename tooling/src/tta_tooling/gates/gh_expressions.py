@@ -117,10 +117,10 @@ class _Parser:
         while self._peek() == "||":
             self._take()
             right = self._and()
-            left_truth, right_truth = _truth(value), _truth(right)
+            left_truth = _truth(value)
             if left_truth is True:
                 continue
-            value = right if left_truth is False else (value if right_truth is True else UNKNOWN)
+            value = right if left_truth is False or _truth(right) is True else UNKNOWN
         return value
 
     def _and(self) -> object:

@@ -363,15 +363,20 @@ def _resolve(expression: str, job: _Job) -> list[object] | None:
         return None
     context, key, attribute = match[1], match[2], match[3]
     if context == "inputs":
-        value = job.inputs.get(key)
-        return [value] if value is not None and attribute is None else None
+        return _resolve_input(job, key) if attribute is None else None
     values = (job.matrix or {}).get(key)
-    if not values:
-        return None
-    if attribute is None:
-        return values
+    if not values or attribute is None:
+        return values or None
     picked = [v.get(attribute) if isinstance(v, dict) else None for v in values]
     return picked if all(p is not None for p in picked) else None
+
+
+def _resolve_input(job: _Job, key: str) -> list[object] | None:
+    value = job.inputs.get(key)
+    inner = whole_expression(value)
+    if inner is not None and not inner.startswith("inputs."):
+        return _resolve(inner, job)  # a caller's matrix value passed as an input
+    return [value] if value is not None and inner is None else None
 
 
 def _jobs_of(document: object) -> dict[str, Any]:
