@@ -375,6 +375,45 @@ def test_pin_and_task_bypasses(
     assert expected in done.stdout, done.stdout
 
 
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        pytest.param(
+            "set -euo pipefail\n",
+            "set -uo pipefail\n",
+            "must run under `set -euo pipefail`",
+            id="not-strict",
+        ),
+        pytest.param(
+            "    apt-get update -qq\n",
+            "    apt-get update -qq || true\n",
+            "`apt-get update -qq || true` can hide a failing gate",
+            id="or-true",
+        ),
+        pytest.param(
+            'cd "$(dirname "$0")/.."\n',
+            'cd "$(dirname "$0")/.."\nset +e\n',
+            "`set +e` can hide a failing gate",
+            id="set-plus-e",
+        ),
+        pytest.param(
+            f"&& .nox/uv/bin/uv tool run nox@{NOX_VERSION} -s tests\n",
+            f"&& .nox/uv/bin/uv tool run nox@{NOX_VERSION} -s tests-3.11\n",
+            "does not run the README's test command",
+            id="not-the-readme-command",
+        ),
+    ],
+)
+def test_ci_entry_point_bypasses(
+    ci_copy: Path, run_tooling: RunTooling, old: str, new: str, expected: str
+) -> None:
+    _replace(ci_copy / ".ci/run", old, new)
+    done = run_tooling("check-gates", "--root", ci_copy)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert [line for line in done.stdout.splitlines() if line.startswith(".ci/run")], done.stdout
+    assert expected in done.stdout, done.stdout
+
+
 HARMLESS_STEPS = [
     ("force-color", _step(f"FORCE_COLOR=1 {NOX} -t quality")),
     ("if-then-fi", _step(f'if [ -n "${{GITHUB_ACTIONS:-}}" ]; then\n  {NOX} -t quality\nfi')),

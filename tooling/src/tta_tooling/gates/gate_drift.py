@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tta_tooling.gates.ci_entry import check_ci_entry
 from tta_tooling.gates.nox_pins import check_text_pins, locked_nox_version
 from tta_tooling.gates.nox_sessions import SessionCatalog
 from tta_tooling.gates.script_rules import Rules
@@ -28,6 +29,7 @@ def check_gates(root: Path, catalog: SessionCatalog) -> list[Finding]:
     tasks = check_vscode_tasks(root, rules)
     findings.extend(tasks.findings)
     findings.extend(check_text_pins(root, version))
+    findings.extend(check_ci_entry(root))
     for session in catalog.sessions:
         if session.default and session.name not in workflows.gating:
             findings.append(
