@@ -77,7 +77,7 @@ def _check_task(task: dict[str, Any], at: Finding, rules: Rules, check: TaskChec
             _at(at, "") if not platform else Finding(at.file, "", at.line, f"{at.where}.{platform}")
         )
         kind = variant.get("type", "process" if "command" in variant else None)
-        if kind not in _TASK_TYPES and ("command" in variant or not variant.get("dependsOn")):
+        if str(kind) not in _TASK_TYPES and ("command" in variant or not variant.get("dependsOn")):
             check.findings.append(_at(where, "a task must be of type shell or process"))
             continue
         check.findings.extend(_check_options(variant, where))
@@ -111,7 +111,7 @@ def _check_options(block: object, at: Finding) -> Iterator[Finding]:
         yield _at(at, "field 'options.env' must be a mapping")
     yield from denied_variables(env, at)
     cwd = options.get("cwd")
-    if cwd is not None and cwd not in _WORKSPACE:
+    if cwd is not None and str(cwd) not in _WORKSPACE:
         yield _at(at, f"`options.cwd: {cwd}`: nox would read another noxfile")
     if options.get("shell") is not None:
         yield _at(at, "`options.shell` sets a custom shell: use the default")

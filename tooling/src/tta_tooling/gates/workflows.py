@@ -243,7 +243,7 @@ class _Walker:
             script = ""
         shell = step.get("shell", job.shell)
         self.check_defaults(at, shell, step.get("working-directory"))
-        posix = shell in {"bash", "sh"} or (shell is None and not job.windows)
+        posix = shell in ("bash", "sh") or (shell is None and not job.windows)
         env = {**job.env, **_env(step.get("env"))}
         return check_script(
             script, at, self.rules, env=env, resolve=lambda e: _resolve(e, job), posix=posix
@@ -348,7 +348,7 @@ class _Walker:
         self.findings.extend(denied_variables(env, at))
 
     def check_defaults(self, at: Finding, shell: object, workdir: object) -> None:
-        if shell is not None and shell not in SHELLS:
+        if shell is not None and not (isinstance(shell, str) and shell in SHELLS):
             self.finding(at, f"`shell: {shell}` is a custom shell: use bash, sh, pwsh or cmd")
         if workdir not in (None, ".", "./"):
             self.finding(at, f"`working-directory: {workdir}`: nox would read another noxfile")
@@ -410,11 +410,15 @@ def _unfiltered(trigger: object) -> bool:
     if not isinstance(trigger, dict) or "paths" in trigger or "paths-ignore" in trigger:
         return False
     branches, ignored, types = (trigger.get(k) for k in ("branches", "branches-ignore", "types"))
-    if branches is not None and not (isinstance(branches, list) and _MAIN & set(branches)):
+    if branches is not None and not (
+        isinstance(branches, list) and _MAIN & set(map(str, branches))
+    ):
         return False
-    if isinstance(ignored, list) and _MAIN & set(ignored):
+    if isinstance(ignored, list) and _MAIN & set(map(str, ignored)):
         return False
-    return types is None or (isinstance(types, list) and {"opened", "synchronize"} <= set(types))
+    return types is None or (
+        isinstance(types, list) and {"opened", "synchronize"} <= set(map(str, types))
+    )
 
 
 def _env(env: object) -> dict[str, str]:
