@@ -24,7 +24,6 @@ DENIED_VARIABLE = re.compile(
     r"^(NOX|PYTEST_|COVERAGE_|RUFF_|MYPY|PYTHON(?!_VERSION$)|UV_|PIP_|VIRTUAL_ENV|LD_|"
     r"BASH_ENV$|ENV$|PATH$|SHELLOPTS$|BASHOPTS$|CI$)"
 )
-_PLUMBING_FILES = frozenset({"GITHUB_OUTPUT", "GITHUB_ENV", "GITHUB_STEP_SUMMARY"})
 _VARIABLE = re.compile(r"^\$(?:\{(\w+)\}|(\w+))$")
 _OUTPUT_LINE = re.compile(r"^(?P<name>[\w-]+)=(?P<value>.*)$", re.DOTALL)
 _SUBSTITUTION = re.compile(r"^\$\((?P<command>.*)\)$", re.DOTALL)
