@@ -11,7 +11,9 @@ nothing else (``nox -s ci-config`` checks that they do).
 from __future__ import annotations
 
 import os
+import re
 import signal
+from collections.abc import Callable
 from pathlib import Path
 
 import nox
@@ -19,7 +21,8 @@ import nox
 nox.needs_version = ">=2025.2.9"
 nox.options.default_venv_backend = "uv|virtualenv"
 nox.options.reuse_venv = "yes"
-nox.options.error_on_missing_interpreters = os.environ.get("CI", "").lower() in {"1", "true"}
+ON_CI = os.environ.get("CI", "").lower() in {"1", "true"}
+nox.options.error_on_missing_interpreters = ON_CI
 
 ROOT = Path(__file__).parent
 PYPROJECT = nox.project.load_toml(ROOT / "pyproject.toml")
@@ -56,14 +59,31 @@ def install(session: nox.Session, *groups: str) -> None:
     )
 
 
+SessionFunction = Callable[[nox.Session], None]
+
+
+def ci_posargs(*allowed: str) -> Callable[[SessionFunction], SessionFunction]:
+    """Declare the posargs a workflow or VS Code task may pass: each must fully match a regex.
+
+    `tta-tooling check-gates` reads these literal patterns from this file; a
+    session without the decorator accepts no posargs from CI. The patterns are
+    compiled here so that a malformed one fails `nox --list`.
+    """
+    for pattern in allowed:
+        re.compile(pattern)
+    return lambda function: function
+
+
 @nox.session(python=DEFAULT_PYTHON, tags=["quality", "portable"])
+@ci_posargs(r"--statistics", r"--show-fixes")
 def lint(session: nox.Session) -> None:
     """Lint every Python file with ruff."""
     install(session, "lint")
-    session.run("ruff", "check", *(session.posargs or ["."]))
+    session.run("ruff", "check", "--output-format=concise", *(session.posargs or ["."]))
 
 
 @nox.session(python=DEFAULT_PYTHON, tags=["quality", "portable"])
+@ci_posargs()
 def format(session: nox.Session) -> None:
     """Check formatting with ruff format (`nox -s format -- .` rewrites the files)."""
     install(session, "lint")
@@ -78,6 +98,7 @@ def typecheck(session: nox.Session) -> None:
 
 
 @nox.session(python=PYTHON_VERSIONS, tags=["tests", "portable"])
+@ci_posargs(r"-x", r"-q", r"-v", r"-ra")
 def tests(session: nox.Session) -> None:
     """Run the unit tests on one Python under coverage (data kept per run)."""
     install(session, "test")
@@ -94,11 +115,16 @@ def tests(session: nox.Session) -> None:
     )
 
 
-@nox.session(
-    python=DEFAULT_PYTHON, requires=[f"tests-{v}" for v in PYTHON_VERSIONS], tags=["tests", "linux"]
-)
+@nox.session(python=DEFAULT_PYTHON, tags=["tests"])
 def coverage(session: nox.Session) -> None:
-    """Combine the tests sessions' coverage; each package must meet its stage threshold."""
+    """Combine the tests sessions' coverage data; each package must meet its stage threshold."""
+    expected = [f"tests-{version}" for version in PYTHON_VERSIONS]
+    missing = [name for name in expected if not any(COVERAGE_DIR.glob(f".coverage.{name}.*"))]
+    if missing and (ON_CI or len(missing) == len(expected)):
+        session.error(
+            f"no coverage data from {', '.join(missing)} in {COVERAGE_DIR}: "
+            "run `nox -s tests` first (plain `nox` runs it before coverage)"
+        )
     install(session, "test")
     data = str(COVERAGE_DIR / ".coverage")
     env = {"COVERAGE_FILE": data}
@@ -109,7 +135,7 @@ def coverage(session: nox.Session) -> None:
     session.run("tta-tooling", "coverage-gate", "--coverage-json", report, *session.posargs)
 
 
-@nox.session(python=DEFAULT_PYTHON, tags=["services", "linux"])
+@nox.session(python=DEFAULT_PYTHON, tags=["services", "linux", "redis"])
 def integration(session: nox.Session) -> None:
     """Run tests/integration against real Redis (REDIS_URL, or a redis-server it starts)."""
     install(session, "integration")
@@ -156,9 +182,7 @@ def benchmarks(session: nox.Session) -> None:
     )
 
 
-@nox.session(
-    name="perf-regression", python=DEFAULT_PYTHON, default=False, tags=["performance", "linux"]
-)
+@nox.session(name="perf-regression", python=DEFAULT_PYTHON, default=False, tags=["performance"])
 def perf_regression(session: nox.Session) -> None:
     """Benchmark the baseline commit and this tree in alternating rounds; fail on a slowdown."""
     install(session, "bench")
@@ -167,9 +191,7 @@ def perf_regression(session: nox.Session) -> None:
     )
 
 
-@nox.session(
-    name="perf-baseline", python=DEFAULT_PYTHON, default=False, tags=["performance", "linux"]
-)
+@nox.session(name="perf-baseline", python=DEFAULT_PYTHON, default=False, tags=["performance"])
 def perf_baseline(session: nox.Session) -> None:
     """Measure HEAD's benchmarks and rewrite .github/benchmarks/baseline.json (trend reading)."""
     install(session, "bench")

@@ -34,7 +34,9 @@ def test_the_suite_is_one_recording_of_the_traffic_script_in_order() -> None:
         (c.request.method, urlsplit(c.request.url).path, c.response.status_code) for c in cases
     ]
     scripted = [(call.method, call.path, call.status) for call in traffic.TRAFFIC]
-    assert recorded == scripted, "tests/api is stale: re-record it with `uvx nox -s api-record`"
+    assert recorded == scripted, (
+        "tests/api is stale: re-record it with `uvx nox@2026.10.20 -s api-record`"
+    )
 
 
 def test_the_suite_covers_every_operation_of_the_openapi_schema() -> None:

@@ -1,7 +1,8 @@
-"""The README's session table is exactly what `nox --list` reports."""
+"""The README's session table is exactly what `nox --list --json` reports."""
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -24,17 +25,17 @@ def _readme_rows() -> set[tuple[str, str, str]]:
 
 
 def _nox_rows() -> set[tuple[str, str, str]]:
+    # `-k True` selects every session, default or not.
+    noxfile = str(REPO_ROOT / "noxfile.py")
     listing = subprocess.run(
-        [sys.executable, "-m", "nox", "--noxfile", str(REPO_ROOT / "noxfile.py"), "--list"],
+        [sys.executable, "-m", "nox", "--noxfile", noxfile, "--list", "--json", "-k", "True"],
         capture_output=True,
         text=True,
         check=True,
     ).stdout
-    line = re.compile(r"^[*-] (?P<name>\S+)(?: \[(?P<tags>[^\]]*)\])? -> (?P<description>.*)$")
     return {
-        (m["name"], ", ".join((m["tags"] or "").split(",")), m["description"])
-        for m in map(line.match, listing.splitlines())
-        if m
+        (entry["session"], ", ".join(entry["tags"]), entry["description"])
+        for entry in json.loads(listing)
     }
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from ..conftest import RunTooling
+from .pinned import NOX
 
 
 def _replace(path: Path, old: str, new: str) -> None:
@@ -26,7 +27,7 @@ def test_repository_passes(ci_copy: Path, run_tooling: RunTooling) -> None:
 def test_step_running_pytest_directly(ci_copy: Path, run_tooling: RunTooling) -> None:
     _replace(
         ci_copy / ".github/workflows/quality-check.yml",
-        "run: uvx nox -t quality",
+        f"run: {NOX} -t quality",
         "run: pytest tests",
     )
     done = run_tooling("ci-config", "--root", ci_copy)
@@ -37,7 +38,7 @@ def test_step_running_pytest_directly(ci_copy: Path, run_tooling: RunTooling) ->
 
 
 def test_vscode_task_naming_missing_session(ci_copy: Path, run_tooling: RunTooling) -> None:
-    _replace(ci_copy / ".vscode/tasks.json", "uvx nox -s format", "uvx nox -s nosuchsession")
+    _replace(ci_copy / ".vscode/tasks.json", f"{NOX} -s format", "uvx nox -s nosuchsession")
     done = run_tooling("ci-config", "--root", ci_copy)
     assert done.returncode == 1
     assert ".vscode/tasks.json:" in done.stdout
@@ -46,7 +47,7 @@ def test_vscode_task_naming_missing_session(ci_copy: Path, run_tooling: RunTooli
 
 
 def test_vscode_task_running_other_tool(ci_copy: Path, run_tooling: RunTooling) -> None:
-    _replace(ci_copy / ".vscode/tasks.json", "uvx nox -s format", "uv run ruff format .")
+    _replace(ci_copy / ".vscode/tasks.json", f"{NOX} -s format", "uv run ruff format .")
     done = run_tooling("check-gates", "--root", ci_copy)
     assert done.returncode == 1
     assert "task 'nox: format'" in done.stdout
@@ -56,8 +57,8 @@ def test_vscode_task_running_other_tool(ci_copy: Path, run_tooling: RunTooling) 
 def test_workflow_naming_missing_session(ci_copy: Path, run_tooling: RunTooling) -> None:
     _replace(
         ci_copy / ".github/workflows/quality-check.yml",
-        "run: uvx nox -t quality",
-        "run: uvx nox -s nosuchsession",
+        f"run: {NOX} -t quality",
+        f"run: {NOX} -s nosuchsession",
     )
     done = run_tooling("ci-config", "--root", ci_copy)
     assert done.returncode == 1
@@ -84,7 +85,10 @@ def test_default_session_run_by_no_workflow(ci_copy: Path, run_tooling: RunTooli
     )
     done = run_tooling("check-gates", "--root", ci_copy)
     assert done.returncode == 1
-    assert ".github/workflows: default session 'orphan' is run by no workflow" in done.stdout
+    assert (
+        ".github/workflows: default session 'orphan' is run by no workflow on every pull request"
+        in done.stdout
+    )
     assert ".vscode/tasks.json: default session 'orphan' has no VS Code task" in done.stdout
 
 
@@ -119,7 +123,7 @@ def test_invalid_key(ci_copy: Path, run_tooling: RunTooling, file: str, old: str
     ("file", "old", "new", "line"),
     [
         (".vscode/tasks.json", '"version": "2.0.0",', '"version" "2.0.0",', 4),
-        (".github/workflows/ci.yml", "timeout-minutes: 5\n", "timeout-minutes: 5: 6\n", 22),
+        (".github/workflows/ci.yml", "timeout-minutes: 5\n", "timeout-minutes: 5: 6\n", 24),
     ],
 )
 def test_malformed_file_is_a_usage_error(
@@ -142,7 +146,7 @@ def test_missing_noxfile_is_a_usage_error(tmp_path: Path, run_tooling: RunToolin
 
 def test_json_and_github_formats(ci_copy: Path, run_tooling: RunTooling) -> None:
     _replace(
-        ci_copy / ".github/workflows/quality-check.yml", "run: uvx nox -t quality", "run: pytest"
+        ci_copy / ".github/workflows/quality-check.yml", f"run: {NOX} -t quality", "run: pytest"
     )
     as_json = run_tooling("check-gates", "--root", ci_copy, "--format", "json")
     findings = json.loads(as_json.stdout)

@@ -10,6 +10,8 @@ from typing import Any
 from tta_tooling.errors import InputError, read_input
 from tta_tooling.gates.packages_config import WorkspacePackage, workspace_packages
 
+_COUNTS = ("covered_lines", "num_statements", "covered_branches", "num_branches")
+
 
 @dataclass(frozen=True, slots=True)
 class PackageCoverage:
@@ -74,6 +76,14 @@ def _load_report(path: Path) -> dict[str, Any]:
         raise InputError(path, "field 'files' is missing: not a `coverage json` report")
     for name, data in files.items():
         summary = data.get("summary") if isinstance(data, dict) else None
-        if not isinstance(summary, dict) or "num_statements" not in summary:
+        if (
+            not isinstance(summary, dict)
+            or not all(_is_count(summary.get(key, 0)) for key in _COUNTS)
+            or not {"num_statements", "covered_lines"} <= summary.keys()
+        ):
             raise InputError(path, f"field 'files.{name}.summary' is missing or incomplete")
     return files
+
+
+def _is_count(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0

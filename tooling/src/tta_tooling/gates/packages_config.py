@@ -38,10 +38,13 @@ def _read_package(path: Path) -> WorkspacePackage:
         data = tomllib.loads(read_input(path))
     except tomllib.TOMLDecodeError as error:
         raise InputError(path, f"invalid TOML: {error}") from error
-    name = data.get("project", {}).get("name")
+    project = data.get("project")
+    name = project.get("name") if isinstance(project, dict) else None
     if not isinstance(name, str):
         raise InputError(path, "field [project] name is missing")
-    stage = data.get("tool", {}).get("tta", {}).get("stage")
+    tool = data.get("tool")
+    tta = tool.get("tta") if isinstance(tool, dict) else None
+    stage = tta.get("stage") if isinstance(tta, dict) else None
     if stage not in STAGE_THRESHOLDS:
         allowed = ", ".join(STAGE_THRESHOLDS)
         raise InputError(path, f"field [tool.tta] stage is {stage!r}; expected one of {allowed}")

@@ -1,0 +1,300 @@
+"""The rules for one script (a ``run:`` step or a VS Code task): what it may do and what it runs.
+
+A script may only set up the environment (install a tool, set a variable,
+write to ``$GITHUB_OUTPUT`` / ``$GITHUB_ENV`` / ``$GITHUB_STEP_SUMMARY``) and
+run nox, pinned to the locked version, selecting sessions that exist, with
+posargs the session allows, where a failure fails the step.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+
+from tta_tooling.gates.gh_expressions import MaskedScript, mask_expressions, whole_expression
+from tta_tooling.gates.nox_invocations import NoxCall, parse_nox
+from tta_tooling.gates.nox_sessions import Session, SessionCatalog
+from tta_tooling.gates.shell_script import ParsedScript, ShellCommand, parse_script
+from tta_tooling.reporting import Finding
+
+# Variables the gates' tools read: setting one from CI can change what a gate checks.
+DENIED_VARIABLE = re.compile(
+    r"^(NOX|PYTEST_|COVERAGE_|RUFF_|MYPY|PYTHON(?!_VERSION$)|UV_|PIP_|VIRTUAL_ENV|LD_|"
+    r"BASH_ENV$|ENV$|PATH$|SHELLOPTS$|BASHOPTS$|CI$)"
+)
+_VARIABLE = re.compile(r"^\$(?:\{(\w+)\}|(\w+))$")
+_OUTPUT_LINE = re.compile(r"^(?P<name>[\w-]+)=(?P<value>.*)$", re.DOTALL)
+_SUBSTITUTION = re.compile(r"^\$\((?P<command>.*)\)$", re.DOTALL)
+_SETUP_PREFIXES: tuple[tuple[str, ...], ...] = (
+    ("true",),
+    (":",),
+    ("[",),
+    ("test",),
+    ("apt-get",),
+    ("brew", "install"),
+    ("pip", "install"),
+    ("pipx", "install"),
+    ("python", "-m", "pip", "install"),
+    ("python3", "-m", "pip", "install"),
+    ("uv", "python", "install"),
+    ("uv", "--version"),
+    ("pyenv",),
+)
+
+Resolver = Callable[[str], list[object] | None]
+Listing = list[dict[str, object]]
+
+
+@dataclass(frozen=True, slots=True)
+class Rules:
+    """What every script is checked against: the catalog, posargs allow-lists, the nox pin."""
+
+    catalog: SessionCatalog
+    posargs: Mapping[str, tuple[re.Pattern[str], ...]]
+    nox_version: str
+
+
+@dataclass(slots=True)
+class ScriptResult:
+    """Findings of one script, the sessions it runs and the outputs it writes."""
+
+    findings: list[Finding] = field(default_factory=list)
+    runs: set[str] = field(default_factory=set)
+    outputs: dict[str, Listing | str] = field(default_factory=dict)
+    nox_calls: int = 0
+
+
+def check_script(
+    script: str,
+    at: Finding,
+    rules: Rules,
+    *,
+    env: Mapping[str, str],
+    resolve: Resolver,
+    posix: bool = True,
+) -> ScriptResult:
+    """Check ``script`` (bash/sh when ``posix``, else one plain pwsh/cmd command line)."""
+    result = ScriptResult()
+    masked = mask_expressions(script)
+    parsed = parse_script(masked.text) if posix else _single_command(masked.text)
+    for problem in parsed.problems:
+        result.findings.append(_at(at, problem))
+    checker = _Checker(at, rules, env, resolve, masked, result)
+    for command in parsed.commands:
+        checker.command(command)
+    return result
+
+
+def denied_variables(names: object, at: Finding) -> Iterator[Finding]:
+    """A finding for each variable name the gates' tools read."""
+    for name in names if isinstance(names, list | tuple | dict) else []:
+        if DENIED_VARIABLE.match(str(name)):
+            yield _at(
+                at, f"sets {name}, which the gates' tools read: it can change what a gate checks"
+            )
+
+
+@dataclass(slots=True)
+class _Checker:
+    at: Finding
+    rules: Rules
+    env: Mapping[str, str]
+    resolve: Resolver
+    masked: MaskedScript
+    result: ScriptResult
+
+    def finding(self, message: str) -> None:
+        self.result.findings.append(_at(self.at, message))
+
+    def command(self, command: ShellCommand) -> None:
+        names = [a.partition("=")[0] for a in command.assignments]
+        self.result.findings.extend(denied_variables(names, self.at))
+        for operator, target in command.redirects:
+            self.redirect(command, operator, target)
+        if not command.argv:
+            return
+        call = parse_nox(command.argv)
+        if call is not None:
+            self.nox(command, call)
+        else:
+            self.setup(command)
+
+    def redirect(self, command: ShellCommand, operator: str, target: str) -> None:
+        variable = _variable(target)
+        if variable == "GITHUB_PATH":
+            self.finding(f"`{command}` adds to $GITHUB_PATH: later steps could run another nox")
+        elif operator in {">", ">>"} and variable is None and target != "/dev/null":
+            self.finding(f"`{command}` writes to {target}: only $GITHUB_* files and /dev/null")
+
+    def nox(self, command: ShellCommand, call: NoxCall) -> None:
+        self.result.nox_calls += 1
+        text = self.masked_text(command)
+        for problem in call.problems:
+            self.finding(f"`{text}` {problem}")
+        if not call.locked and call.pin != self.rules.nox_version:
+            pinned = f"pins nox {call.pin}" if call.pin else "runs an unpinned nox"
+            self.finding(
+                f"`{text}` {pinned}; uv.lock has {self.rules.nox_version}: "
+                f"use `uvx nox@{self.rules.nox_version}`"
+            )
+        if command.exposure and not call.lists:
+            self.finding(f"`{text}` {command.exposure}")
+        selected = self.selection(text, call)
+        if selected is None:
+            return
+        if not call.lists:
+            self.result.runs.update(s.name for s in selected)
+            self.check_posargs(text, call, selected)
+
+    def selection(self, text: str, call: NoxCall) -> list[Session] | None:
+        if call.sessions is not None and call.tags is not None:
+            self.finding(f"`{text}` gives both -s and -t: nox ignores -s when -t is given")
+        known_names, names = self.values(text, call.sessions, "session")
+        known_tags, tags = self.values(text, call.tags, "tag")
+        if not (known_names and known_tags):
+            return None
+        catalog = self.rules.catalog
+        for name in names or []:
+            if not catalog.has_session(name):
+                self.finding(f"`{text}` names session {name!r}, which noxfile.py does not define")
+        for tag in tags or []:
+            if tag not in catalog.tags:
+                self.finding(f"`{text}` names tag {tag!r}, which no session in noxfile.py has")
+        selected = catalog.select(names, tags)
+        if not selected:
+            self.finding(f"`{text}` selects no session")
+            return None
+        return selected
+
+    def values(
+        self, text: str, words: list[str] | None, kind: str
+    ) -> tuple[bool, list[str] | None]:
+        """Whether the names ``words`` stand for are known, and those names."""
+        if words is None:
+            return True, None
+        values: list[str] = []
+        for word in words:
+            resolved = self.word(word)
+            if resolved is None:
+                shown = self.masked.expressions.get(word, word)
+                self.finding(
+                    f"`{text}`: cannot tell which {kind} {shown!r} names; use a literal, "
+                    "or a matrix from a literal list or `nox --list --json`"
+                )
+                return False, None
+            values.extend(resolved)
+        if not values:
+            self.finding(f"`{text}` selects no session: -{kind[0]} is given no {kind}")
+            return False, None
+        return True, values
+
+    def word(self, word: str) -> list[str] | None:
+        expression = self.masked.expression_in(word)
+        match = _VARIABLE.match(word)
+        if expression is None and match:
+            value = self.env.get(match[1] or match[2])
+            if value is None:
+                return None
+            expression = whole_expression(value)
+            if expression is None:
+                return [value] if "$" not in value else None
+        if expression is not None:
+            values = self.resolve(expression)
+            if values is None or not all(isinstance(v, str) for v in values):
+                return None
+            return [str(v) for v in values]
+        return None if "$" in word or "__gh_expression_" in word else [word]
+
+    def check_posargs(self, text: str, call: NoxCall, selected: list[Session]) -> None:
+        for base in sorted({s.base_name for s in selected}):
+            allowed = self.rules.posargs.get(base, ())
+            for arg in call.posargs:
+                if not any(pattern.fullmatch(arg) for pattern in allowed):
+                    self.finding(
+                        f"`{text}` passes {arg!r} to session {base!r}, which does not allow it "
+                        "(see its @ci_posargs in noxfile.py)"
+                    )
+
+    def setup(self, command: ShellCommand) -> None:
+        argv = command.argv[1:] if command.argv[0] == "sudo" else command.argv
+        program = argv[0] if argv else ""
+        text = self.masked_text(command)
+        if program in {"echo", "printf"}:
+            self.plumbing(command, argv)
+        elif program == "set":
+            if any(a.startswith("+") and ("e" in a or "o" in a) for a in argv[1:]):
+                self.finding(f"`{text}` turns off exit-on-error: a failing gate would not fail")
+        elif program == "export":
+            names = [a.partition("=")[0] for a in argv[1:] if not a.startswith("-")]
+            self.result.findings.extend(denied_variables(names, self.at))
+        elif program in {"cd", "pushd"}:
+            self.finding(f"`{text}` changes directory: nox would read another noxfile")
+        elif not any(tuple(argv[: len(p)]) == p for p in _SETUP_PREFIXES):
+            self.finding(
+                f"runs `{text}` directly: only environment setup and "
+                "`nox -s <session>` / `nox -t <tag>` are allowed (define the gate in noxfile.py)"
+            )
+
+    def plumbing(self, command: ShellCommand, argv: tuple[str, ...]) -> None:
+        targets = {_variable(t) for _, t in command.redirects}
+        words = [a for a in argv[1:] if not a.startswith("-")]
+        if "GITHUB_ENV" in targets:
+            names = [m["name"] for m in map(_OUTPUT_LINE.match, words) if m]
+            self.result.findings.extend(denied_variables(names, self.at))
+        if "GITHUB_OUTPUT" not in targets:
+            return
+        for word in words:
+            match = _OUTPUT_LINE.match(word)
+            if match is None:
+                continue
+            substitution = _SUBSTITUTION.match(match["value"])
+            if substitution:
+                listing = self.listing(substitution["command"])
+                if listing is not None:
+                    self.result.outputs[match["name"]] = listing
+            elif "$" not in match["value"] and "__gh_expression_" not in match["value"]:
+                self.result.outputs[match["name"]] = match["value"]
+
+    def listing(self, command_text: str) -> Listing | None:
+        """The sessions a ``nox --list --json ...`` substitution prints."""
+        try:
+            call = parse_nox(shlex.split(command_text))
+        except ValueError:
+            return None
+        if call is None or not call.lists or call.problems:
+            return None
+        known_names, names = self.values(command_text, call.sessions, "session")
+        known_tags, tags = self.values(command_text, call.tags, "tag")
+        if not (known_names and known_tags):
+            return None
+        return [s.as_listed() for s in self.rules.catalog.select(names, tags)]
+
+    def masked_text(self, command: ShellCommand) -> str:
+        text = str(command)
+        for key, expression in self.masked.expressions.items():
+            text = text.replace(key, "${{ " + expression + " }}")
+        return text
+
+
+def _single_command(text: str) -> ParsedScript:
+    parsed = ParsedScript()
+    lines = [line for line in text.strip().splitlines() if line.strip()]
+    if len(lines) > 1 or any(c in text for c in ";|&`<>"):
+        parsed.problems.append(
+            "a pwsh/cmd step may hold one plain command only (its exit status is the step's)"
+        )
+        return parsed
+    if lines:
+        parsed.commands.append(ShellCommand(tuple(shlex.split(lines[0], posix=False))))
+    return parsed
+
+
+def _variable(target: str) -> str | None:
+    match = _VARIABLE.match(target)
+    return (match[1] or match[2]) if match else None
+
+
+def _at(template: Finding, message: str) -> Finding:
+    return Finding(template.file, message, template.line, template.where)

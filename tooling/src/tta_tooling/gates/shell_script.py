@@ -1,0 +1,169 @@
+"""Parse a ``run:`` script or a VS Code task command as shell, with bashlex.
+
+The supported subset is what a thin CI step needs: simple commands with
+assignments and redirections, ``;`` / ``&&`` / ``||`` lists, pipelines,
+``if ...; then ...; fi``, ``{ ...; }`` and ``( ... )`` groups, and ``$(...)``
+substitutions. Loops, functions, ``case``, here-documents, arithmetic and
+process substitution are outside it: :func:`parse_script` reports them as
+problems instead of guessing what they run.
+
+Each command carries ``exposure``: why its failure would not fail the script
+(``None`` when a failure does fail it, under ``bash -e``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import bashlex  # type: ignore[import-untyped]
+import bashlex.errors  # type: ignore[import-untyped]
+
+_GROUPS = frozenset({"{", "}", "(", ")"})
+
+
+@dataclass(frozen=True, slots=True)
+class ShellCommand:
+    """One simple command: its words, ``NAME=value`` prefixes and redirection targets."""
+
+    argv: tuple[str, ...]
+    assignments: tuple[str, ...] = ()
+    redirects: tuple[tuple[str, str], ...] = ()
+    exposure: str | None = None
+    in_substitution: bool = False
+
+    def __str__(self) -> str:
+        return " ".join([*self.assignments, *self.argv])
+
+
+@dataclass(slots=True)
+class ParsedScript:
+    """The commands of a script, and what in it lies outside the supported subset."""
+
+    commands: list[ShellCommand] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+def parse_script(script: str) -> ParsedScript:
+    """Every simple command of ``script`` in order, including those in substitutions."""
+    parsed = ParsedScript()
+    if not script.strip():
+        return parsed
+    try:
+        trees = bashlex.parse(script)
+    except (bashlex.errors.ParsingError, NotImplementedError, IndexError, ValueError) as error:
+        parsed.problems.append(f"cannot parse the script as shell: {_first_line(error)}")
+        return parsed
+    for tree in trees:
+        _walk(tree, None, parsed)
+    return parsed
+
+
+def _walk(node: Any, exposure: str | None, parsed: ParsedScript) -> None:
+    kind = node.kind
+    if kind == "command":
+        _command(node, exposure, parsed)
+    elif kind == "list":
+        _list(node.parts, exposure, parsed)
+    elif kind == "pipeline":
+        _pipeline(node.parts, exposure, parsed)
+    elif kind == "compound":
+        _compound(node, exposure, parsed)
+    elif kind == "if":
+        _if(node.parts, exposure, parsed)
+    elif kind in {"operator", "reservedword", "pipe"}:
+        return
+    else:
+        parsed.problems.append(f"`{kind}` is outside the supported shell subset")
+
+
+def _list(parts: list[Any], exposure: str | None, parsed: ParsedScript) -> None:
+    operators = [p.op for p in parts if p.kind == "operator"]
+    items = [p for p in parts if p.kind != "operator"]
+    for index, item in enumerate(items):
+        after = operators[index] if index < len(operators) else None
+        before = operators[index - 1] if index > 0 else None
+        reason = exposure
+        if after == "||":
+            reason = reason or "is followed by `||`, which swallows its failure"
+        elif after == "&&":
+            reason = reason or "is followed by `&&`: bash -e ignores a failure there"
+        elif after == "&":
+            reason = reason or "runs in the background (`&`): nothing waits for its exit status"
+        elif before == "||":
+            reason = reason or "runs only when the command before `||` fails"
+        _walk(item, reason, parsed)
+
+
+def _pipeline(parts: list[Any], exposure: str | None, parsed: ParsedScript) -> None:
+    negated = any(p.kind == "reservedword" and p.word == "!" for p in parts)
+    reason = exposure or (
+        "is negated with `!`" if negated else "is part of a pipeline, which can hide its status"
+    )
+    for part in parts:
+        _walk(part, reason, parsed)
+
+
+def _compound(node: Any, exposure: str | None, parsed: ParsedScript) -> None:
+    words = [p.word for p in node.list if p.kind == "reservedword"]
+    if any(word not in _GROUPS for word in words):
+        construct = next(word for word in words if word not in _GROUPS)
+        parsed.problems.append(f"`{construct}` is outside the supported shell subset")
+        return
+    for part in node.list:
+        _walk(part, exposure, parsed)
+    for redirect in getattr(node, "redirects", []):
+        _walk(redirect, exposure, parsed)
+
+
+def _if(parts: list[Any], exposure: str | None, parsed: ParsedScript) -> None:
+    in_condition = False
+    for part in parts:
+        if part.kind == "reservedword":
+            in_condition = part.word in {"if", "elif"}
+            continue
+        reason = exposure or ("is an `if` condition: its failure only picks a branch")
+        _walk(part, reason if in_condition else exposure, parsed)
+
+
+def _command(node: Any, exposure: str | None, parsed: ParsedScript) -> None:
+    argv: list[str] = []
+    assignments: list[str] = []
+    redirects: list[tuple[str, str]] = []
+    for part in node.parts:
+        if part.kind == "word":
+            argv.append(part.word)
+        elif part.kind == "assignment":
+            (argv if argv else assignments).append(part.word)
+        elif part.kind == "redirect":
+            target = part.output
+            if not isinstance(target, int) and target.kind == "word":
+                redirects.append((part.type, target.word))
+                _substitutions(target, parsed)
+            if part.type in {"<<", "<<-", "<<<"}:
+                parsed.problems.append("here-documents are outside the supported shell subset")
+        _substitutions(part, parsed)
+    parsed.commands.append(
+        ShellCommand(tuple(argv), tuple(assignments), tuple(redirects), exposure)
+    )
+
+
+def _substitutions(node: Any, parsed: ParsedScript) -> None:
+    for part in getattr(node, "parts", []):
+        if part.kind == "commandsubstitution":
+            inner = ParsedScript()
+            _walk(part.command, "runs inside `$(...)`, whose status is discarded", inner)
+            parsed.commands.extend(
+                ShellCommand(c.argv, c.assignments, c.redirects, c.exposure, in_substitution=True)
+                for c in inner.commands
+            )
+            parsed.problems.extend(inner.problems)
+        elif part.kind == "processsubstitution":
+            parsed.problems.append("process substitution is outside the supported shell subset")
+        else:
+            _substitutions(part, parsed)
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip() or type(error).__name__
+    return text.splitlines()[0]
