@@ -52,6 +52,16 @@ def test_redis_and_prometheus_answer(redis_url):
         Path(marker).write_text("running")
         time.sleep(300)
 '''
+_CYCLE_E2E_SUITE = '''"""The e2e suite of this copy: the tta-api the e2e session serves answers."""
+
+import os
+import urllib.request
+
+
+def test_tta_api_answers():
+    with urllib.request.urlopen(os.environ["TTA_API_URL"] + "/health", timeout=5) as r:
+        assert r.status == 200
+'''
 
 
 def _copy(destination: Path) -> Path:
@@ -124,12 +134,12 @@ def test_integration_session_passes_on_embedded_redis(tmp_path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def cycle_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A copy whose integration suite is one short test of the stack's services."""
+    """A copy whose integration and e2e suites are one short test each."""
     repo = _copy(tmp_path_factory.mktemp("cycle") / "repo")
-    suite = repo / "tests" / "integration"
-    for test in suite.glob("test_*.py"):
-        test.unlink()
-    (suite / "test_stack_cycle.py").write_text(_CYCLE_SUITE, encoding="utf-8")
+    for suite, text in (("integration", _CYCLE_SUITE), ("e2e", _CYCLE_E2E_SUITE)):
+        for test in (repo / "tests" / suite).glob("test_*.py"):
+            test.unlink()
+        (repo / "tests" / suite / "test_stack_cycle.py").write_text(text, encoding="utf-8")
     return repo
 
 
