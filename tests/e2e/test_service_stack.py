@@ -56,12 +56,18 @@ def test_redis_and_prometheus_answer(redis_url):
 _CYCLE_E2E_SUITE = '''"""The e2e suite of this copy: the tta-api the e2e session serves answers."""
 
 import os
+import time
 import urllib.request
+from pathlib import Path
 
 
 def test_tta_api_answers():
     with urllib.request.urlopen(os.environ["TTA_API_URL"] + "/health", timeout=5) as r:
         assert r.status == 200
+    marker = os.environ.get("E2E_TEST_MARKER")
+    if marker:
+        Path(marker).write_text(os.environ["TTA_API_URL"])
+        time.sleep(300)
 '''
 
 
@@ -328,3 +334,41 @@ def test_a_second_stack_up_is_refused_until_down(tmp_path: Path) -> None:
         down = stack("down")
     assert down.returncode == 0, down.stderr
     assert _leftovers(tmp_path / "tmp", first.stdout) == []
+
+
+@pytest.mark.parametrize(
+    "interrupt",
+    [
+        lambda pid: os.killpg(pid, signal.SIGINT),  # Ctrl-C in a terminal
+        lambda pid: os.kill(pid, signal.SIGTERM),  # a CI runner cancelling the job
+    ],
+    ids=["ctrl-c", "sigterm"],
+)
+def test_e2e_session_stops_tta_api_and_the_stack_when_interrupted(
+    cycle_repo: Path, tmp_path: Path, interrupt: Callable[[int], None]
+) -> None:
+    tmp = tmp_path / "tmp"
+    marker = tmp_path / "running"
+    run = subprocess.Popen(
+        [*_NOX, str(cycle_repo / "noxfile.py"), "-s", "e2e"],
+        cwd=cycle_repo,
+        env=_env(tmp, E2E_TEST_MARKER=str(marker)),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        _wait_for(marker, run)
+        interrupt(run.pid)
+        output, _ = _finish(run, 120)
+    finally:
+        if run.poll() is None:
+            os.killpg(run.pid, signal.SIGKILL)
+            run.communicate()
+    assert run.returncode != 0, output
+    assert "tta-tooling stack down" in output, output
+    assert _leftovers(tmp, output) == [], output
+    api_port = int(marker.read_text().rsplit(":", 1)[1])
+    with socket.socket() as sock:
+        assert sock.connect_ex(("127.0.0.1", api_port)) != 0, f"tta-api still answers:\n{output}"
