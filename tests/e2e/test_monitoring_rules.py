@@ -1,4 +1,4 @@
-"""monitoring/ passes ``promtool check config`` and ``promtool test rules``, and the rule
+"""monitoring/ passes ``promtool check config``, ``check rules`` and ``test rules``, and the rule
 tests catch a wrong expression. Needs promtool (it has no embedded form): without it
 the tests fail and say how to install it."""
 
@@ -33,6 +33,14 @@ def test_the_prometheus_config_and_its_rule_files_are_valid() -> None:
     done = _promtool("check", "config", "prometheus.yml")
     assert done.returncode == 0, done.stdout + done.stderr
     assert "SUCCESS: 1 rule files found" in done.stdout
+
+
+def test_the_rule_files_are_valid() -> None:
+    rule_files = sorted(Path("rules") / p.name for p in (MONITORING / "rules").glob("*.yml"))
+    assert rule_files
+    done = _promtool("check", "rules", *rule_files)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.count("SUCCESS: ") == len(rule_files), done.stdout
 
 
 def test_every_rule_file_has_unit_tests_and_they_pass() -> None:

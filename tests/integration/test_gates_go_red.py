@@ -356,3 +356,32 @@ def test_perf_baseline_goes_red_on_a_failing_benchmark(repo_copy: Path) -> None:
         done, "FAILED tests/performance/test_primitives_benchmarks.py::test_benchmark[timeout]"
     )
     assert baseline.read_bytes() == before
+
+
+def test_e2e_goes_red_on_a_recording_rule_over_a_misspelt_metric(repo_copy: Path) -> None:
+    _plant(
+        repo_copy / "monitoring/rules/primitives.yml",
+        "rate(tta_primitive_duration_seconds_bucket[5m])",
+        "rate(tta_primitive_duration_second_bucket[5m])",
+    )
+    done = _nox(repo_copy, "-s", "e2e", "--", "-k", "rule_file_has_unit_tests")
+    _assert_red(
+        done,
+        'expr: "tta:primitive_duration_seconds:p95_5m", time: 10m',
+        "alertname: PrimitiveLatencyP95AboveSLO",
+        "FAILED tests/e2e/test_monitoring_rules.py::test_every_rule_file_has_unit_tests",
+    )
+
+
+def test_e2e_goes_red_when_prometheus_scrapes_a_dead_port(repo_copy: Path) -> None:
+    _plant(
+        repo_copy / "tooling/src/tta_tooling/stack/prometheus_config.py",
+        "APP_JOB: app_port}",
+        "APP_JOB: 1}",
+    )
+    done = _nox(repo_copy, "-s", "e2e", "--", "-k", "prometheus_scrapes_tta_api")
+    _assert_red(
+        done,
+        "tta-api target 127.0.0.1:1 (http://127.0.0.1:1/metrics) is down",
+        "FAILED tests/e2e/test_served_stack.py::test_prometheus_scrapes_tta_api",
+    )

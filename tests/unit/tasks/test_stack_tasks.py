@@ -71,7 +71,7 @@ def test_integration_runs_nox_with_the_urls_then_stops_the_stack(tasks: ModuleTy
     tasks.integration(context, backend="compose")
     assert _commands(context) == [
         f"{tasks.STACK} up --root {tasks.ROOT} --backend compose",
-        f"{tasks.NOX} -s integration",
+        f"{tasks.NOX} -s integration e2e",
         f"{tasks.STACK} down --root {tasks.ROOT}",
     ]
     nox_call = context.run.call_args_list[1]  # type: ignore[attr-defined]
