@@ -9,7 +9,17 @@ import pytest
 
 from ..conftest import REPO_ROOT
 
-_FILES = ("PAFCORE.md", ".importlinter", "pyproject.toml", "noxfile.py", ".github", ".vscode")
+_FILES = (
+    "PAFCORE.md",
+    ".importlinter",
+    "pyproject.toml",
+    "uv.lock",
+    "README.md",
+    "noxfile.py",
+    ".ci",
+    ".github",
+    ".vscode",
+)
 _IGNORED = shutil.ignore_patterns("__pycache__", "*.egg-info", "README.md")
 
 

@@ -108,8 +108,8 @@ def test_a_workflow_calling_a_missing_session_breaks_the_gate_fact(
 ) -> None:
     replace(
         paf_copy / ".github/workflows/quality-check.yml",
-        "run: uvx nox -t quality",
-        "run: uvx nox -s nosuchsession",
+        "run: uvx nox@2026.10.20 -t quality",
+        "run: uvx nox@2026.10.20 -s nosuchsession",
     )
     _red(run_tooling("paf", "--root", paf_copy), "[GATE-001]", "nosuchsession")
 
@@ -147,12 +147,23 @@ def test_python_versions_that_disagree_are_located(
 
 
 def test_a_supported_version_no_workflow_installs(paf_copy: Path, run_tooling: RunTooling) -> None:
+    ci = paf_copy / ".github/workflows/ci.yml"
+    text = ci.read_text(encoding="utf-8")
+    assert "${{ matrix.session.python }}" in text
+    ci.write_text(text.replace("${{ matrix.session.python }}", "3.11"), encoding="utf-8")
+    _red(run_tooling("paf", "--root", paf_copy), "no workflow installs Python 3.12, 3.13")
+
+
+def test_a_nox_matrix_installs_every_catalog_version(
+    paf_copy: Path, run_tooling: RunTooling
+) -> None:
     replace(
         paf_copy / "pyproject.toml",
         '"Programming Language :: Python :: 3.13",',
         '"Programming Language :: Python :: 3.13",\n    "Programming Language :: Python :: 3.14",',
     )
-    _red(run_tooling("paf", "--root", paf_copy), "no workflow installs Python 3.14")
+    done = run_tooling("paf", "--root", paf_copy)
+    assert done.returncode == 0, done.stdout + done.stderr
 
 
 def test_a_package_without_a_stage(paf_copy: Path, run_tooling: RunTooling) -> None:
