@@ -38,9 +38,9 @@ def repo_copy(tmp_path: Path) -> Path:
     return copy
 
 
-def _nox(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def _nox(root: Path, *args: str, unset: tuple[str, ...] = ()) -> subprocess.CompletedProcess[str]:
     # Coverage's subprocess measurement must not follow into the copy's sessions.
-    env = {k: v for k, v in os.environ.items() if not k.startswith("COVERAGE_")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("COVERAGE_") and k not in unset}
     return subprocess.run(
         [sys.executable, "-m", "nox", "--noxfile", str(root / "noxfile.py"), *args],
         cwd=root,
@@ -87,6 +87,18 @@ def test_tests_go_red_on_a_failing_test(repo_copy: Path) -> None:
     python = f"{sys.version_info.major}.{sys.version_info.minor}"
     done = _nox(repo_copy, "-s", f"tests-{python}", "--", str(planted))
     _assert_red(done, "1 failed")
+
+
+def test_coverage_goes_red_when_a_package_loses_its_tests(repo_copy: Path) -> None:
+    # Coverage data from one Python whose run kept only the context tests: every
+    # other module of the primitives, and every other package, is barely measured.
+    python = f"{sys.version_info.major}.{sys.version_info.minor}"
+    kept = "tests/unit/tta_dev_primitives/test_context.py"
+    tested = _nox(repo_copy, "-s", f"tests-{python}", "--", kept)
+    assert tested.returncode == 0, tested.stdout + tested.stderr
+    # Outside CI, coverage accepts the data of any one tests session.
+    done = _nox(repo_copy, "-s", "coverage", unset=("CI",))
+    _assert_red(done, "FAIL tta-dev-primitives:", "is below the production threshold of 80%")
 
 
 def test_ci_config_goes_red_on_a_masked_gate(repo_copy: Path) -> None:
