@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 from tta_tooling.errors import InputError
-from tta_tooling.mcp import check_agent_files
-from tta_tooling.mcp.agent_files import glob_regex, split_globs
+from tta_tooling.mcp.agent_files import check_agent_files, glob_regex, split_globs
 
 from ..conftest import REPO_ROOT, RunTooling
 

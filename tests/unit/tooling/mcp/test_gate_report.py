@@ -6,7 +6,7 @@ import json
 import os
 from pathlib import Path
 
-from tta_tooling.mcp import gate_report
+from tta_tooling.mcp.gate_report import gate_report
 
 
 def _write(root: Path, relative: str, text: str) -> None:

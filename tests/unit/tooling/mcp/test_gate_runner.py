@@ -8,8 +8,13 @@ import sys
 from pathlib import Path
 
 import pytest
-from tta_tooling.mcp import RefusedRequest, run_gate, validate_request
-from tta_tooling.mcp.gate_runner import MAX_ARGS, TAIL_LINES
+from tta_tooling.mcp.gate_runner import (
+    MAX_ARGS,
+    TAIL_LINES,
+    RefusedRequest,
+    run_gate,
+    validate_request,
+)
 
 KNOWN = {"hello", "touch", "sleepy"}
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import jsonschema
 from mcp import Client
-from tta_tooling.mcp import build_server
 from tta_tooling.mcp.live_check import _check_tools
+from tta_tooling.mcp.server import build_server
 
 
 def _names(folder: Path) -> list[str]:

@@ -7,9 +7,9 @@ import sys
 from pathlib import Path
 
 from tta_tooling.mcp.agent_files import check_agent_files
-from tta_tooling.mcp.live_check import check_live_server
-from tta_tooling.mcp.server import serve
 from tta_tooling.reporting import on_github_actions, render
+
+# The MCP SDK takes seconds to import: only the two commands that use it load it.
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -24,6 +24,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def _serve(args: argparse.Namespace) -> int:
+    from tta_tooling.mcp.server import serve  # noqa: PLC0415 - the SDK, see above
+
     serve(args.root.resolve())
     return 0
 
@@ -32,6 +34,8 @@ def _check(args: argparse.Namespace) -> int:
     root = args.root.resolve()
     findings = check_agent_files(root)
     print(f"agent files: {len(findings)} problem(s)", file=sys.stderr)
+    from tta_tooling.mcp.live_check import check_live_server  # noqa: PLC0415 - the SDK
+
     live = check_live_server(root)
     print(f"live server: {len(live)} problem(s)", file=sys.stderr)
     findings += live
