@@ -330,7 +330,7 @@ def test_non_default_session_that_no_workflow_runs(ci_copy: Path, run_tooling: R
             "README.md",
             f"uvx nox@{NOX_VERSION} -s tests`",
             "uvx nox -s tests`",
-            "README.md:35: `uvx nox` runs an unpinned nox",
+            "README.md:45: `uvx nox` runs an unpinned nox",
             id="readme-pin",
         ),
         pytest.param(
