@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 import uvicorn
@@ -249,20 +250,20 @@ def mark_denoised(case: TestCase, again: HttpResponse) -> None:
             case.noise.setdefault(f"header.{canonical_header_key(name)}", [])
     if first.body == again.body or not isinstance(first.body, str):
         return
+    # The path only: the query string may hold secrets, and redaction happens later.
+    request = f"{case.request.method} {urlsplit(case.request.url).path}"
     try:
         expected = json.loads(first.body)
         actual = json.loads(again.body)
     except ValueError:
-        print(f"denoise: {case.request.url} body is not JSON; left as recorded", file=sys.stderr)
+        print(f"denoise: {request} body is not JSON; left as recorded", file=sys.stderr)
         return
     paths, refusals = body_noise_from_diff(expected, actual)
     for path in paths:
         case.noise.setdefault(f"body.{path}", [])
     for refusal in refusals:
         where = f"body.{refusal.path}" if refusal.path else "body"
-        print(
-            f"denoise: {case.request.url}: not noising {where} ({refusal.reason})", file=sys.stderr
-        )
+        print(f"denoise: {request}: not noising {where} ({refusal.reason})", file=sys.stderr)
 
 
 @dataclass(frozen=True)

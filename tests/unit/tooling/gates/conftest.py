@@ -17,6 +17,7 @@ GATE_FILES = (
     "uv.lock",
     "README.md",
     "docker-compose.test.yml",
+    "codecov.yml",
     ".ci",
     ".github",
     ".vscode",

@@ -110,6 +110,8 @@ def test_action_pinned_by_tag(ci_copy: Path, run_tooling: RunTooling) -> None:
     [
         ("docker-compose.test.yml", "    ports:\n", "    portz:\n"),
         (".github/dependabot.yml", "    schedule:\n", "    shedule:\n"),
+        ("codecov.yml", "  round: down\n", "  round: sideways\n"),
+        ("codecov.yml", "  require_ci_to_pass: true\n", "  require_ci_to_pass: maybe\n"),
     ],
 )
 def test_invalid_key(ci_copy: Path, run_tooling: RunTooling, file: str, old: str, new: str) -> None:

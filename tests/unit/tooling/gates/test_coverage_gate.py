@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -79,6 +80,24 @@ def test_all_packages_meeting_thresholds_pass(tmp_path: Path, run_tooling: RunTo
     done = run_tooling("coverage-gate", "--root", tmp_path, "--coverage-json", report)
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[1].split() == ["good", "staging", "70%", "100.0%", "ok"]
+
+
+def test_table_is_appended_to_the_step_summary(tmp_path: Path, run_tooling: RunTooling) -> None:
+    _package(tmp_path, "ghost", "production")
+    report = tmp_path / "coverage.json"
+    report.write_text(json.dumps({"files": {}}), encoding="utf-8")
+    summary = tmp_path / "summary.md"
+    summary.write_text("## earlier step\n", encoding="utf-8")
+    env = {**os.environ, "GITHUB_STEP_SUMMARY": str(summary)}
+    done = run_tooling("coverage-gate", "--root", tmp_path, "--coverage-json", report, env=env)
+    assert done.returncode == 1
+    assert summary.read_text(encoding="utf-8") == (
+        "## earlier step\n"
+        "### Coverage by package\n\n"
+        "| package | stage | threshold | measured | result |\n"
+        "| --- | --- | --- | --- | --- |\n"
+        "| ghost | production | 80% | no data | FAIL |\n\n"
+    )
 
 
 def test_package_without_data_fails(tmp_path: Path, run_tooling: RunTooling) -> None:

@@ -115,6 +115,27 @@ STEP_BYPASSES = [
         "uses someone/run-tests@",
     ),
     ("open-quote", _step(f"{NOX} -t 'quality"), "cannot parse the script as shell"),
+    (
+        "uv-sync-unlocked",
+        _step(f"uv sync --all-groups\n{NOX} -t quality"),
+        "`uv sync --all-groups` installs without the lock: `uv sync` needs `--locked`",
+    ),
+    (
+        "pip-requirements",
+        _step(f"pip install -r requirements.txt\n{NOX} -t quality"),
+        "`pip install -r requirements.txt` installs without the lock",
+    ),
+    (
+        "pip-editable",
+        _step(f"python -m pip install -e .\n{NOX} -t quality"),
+        "`python -m pip install -e .` installs without the lock",
+    ),
+    (
+        "pip-uv-and-more",
+        _step(f"pip install uv==0.8.0 httpx\n{NOX} -t quality"),
+        "`pip install uv==0.8.0 httpx` installs without the lock",
+    ),
+    ("uv-pip-sync", _step(f"uv pip sync req.txt\n{NOX} -t quality"), "instead of `uv pip sync`"),
 ]
 
 
@@ -309,7 +330,7 @@ def test_non_default_session_that_no_workflow_runs(ci_copy: Path, run_tooling: R
             "README.md",
             f"uvx nox@{NOX_VERSION} -s tests`",
             "uvx nox -s tests`",
-            "README.md:35: `uvx nox` runs an unpinned nox",
+            "README.md:45: `uvx nox` runs an unpinned nox",
             id="readme-pin",
         ),
         pytest.param(
@@ -363,6 +384,13 @@ def test_non_default_session_that_no_workflow_runs(ci_copy: Path, run_tooling: R
             '      "options": {"env": {"NOX_DEFAULT_SESSIONS": "x"}},',
             "sets NOX_DEFAULT_SESSIONS",
             id="task-env",
+        ),
+        pytest.param(
+            ".vscode/tasks.json",
+            f'"command": "{NOX} -s format",',
+            f'"command": "uv sync && {NOX} -s format",',
+            "[task 'nox: format'] `uv sync` installs without the lock",
+            id="task-uv-sync-unlocked",
         ),
     ],
 )
@@ -443,6 +471,9 @@ HARMLESS_STEPS = [
         ),
     ),
     ("apt-get", _step(f"sudo apt-get install -y redis-server\n{NOX} -t quality")),
+    ("uv-sync-locked", _step(f"uv sync --locked --all-groups\n{NOX} -t quality")),
+    ("uv-sync-frozen", _step(f"uv sync --frozen\n{NOX} -t quality")),
+    ("pip-install-uv", _step(f"pip install --upgrade uv==0.8.0\n{NOX} -t quality")),
     (
         "literal-env-session",
         _step(

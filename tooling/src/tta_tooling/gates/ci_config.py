@@ -18,8 +18,9 @@ SCHEMA_CHECKS: tuple[tuple[str, str], ...] = (
     ("vendor.github-workflows", ".github/workflows/*.y*ml"),
     ("vendor.dependabot", ".github/dependabot.yml"),
     ("vendor.compose-spec", "docker-compose.test.yml"),
+    ("vendor.codecov", "codecov.yml"),
 )
-REQUIRED_FILES = (".github/dependabot.yml", "docker-compose.test.yml")
+REQUIRED_FILES = (".github/dependabot.yml", "docker-compose.test.yml", "codecov.yml")
 ZIZMOR_CONFIG = ".github/zizmor.yml"
 
 

@@ -7,10 +7,10 @@ import sys
 from pathlib import Path
 
 from tta_tooling.gates.ci_config import check_ci_config
-from tta_tooling.gates.coverage_gate import measure, render_table
+from tta_tooling.gates.coverage_gate import markdown_summary, measure, render_table
 from tta_tooling.gates.gate_drift import check_gates
 from tta_tooling.gates.nox_sessions import load_catalog
-from tta_tooling.reporting import Finding, on_github_actions, render
+from tta_tooling.reporting import Finding, append_step_summary, on_github_actions, render
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -52,6 +52,7 @@ def _ci_config(args: argparse.Namespace) -> int:
 def _coverage(args: argparse.Namespace) -> int:
     results = measure(args.root.resolve(), args.coverage_json)
     print(render_table(results))
+    append_step_summary(markdown_summary(results))
     failed = [r for r in results if not r.passed]
     for r in failed:
         print(

@@ -9,6 +9,7 @@ from typing import Any
 
 from tta_tooling.errors import InputError, read_input
 from tta_tooling.gates.packages_config import WorkspacePackage, workspace_packages
+from tta_tooling.reporting import markdown_table
 
 _COUNTS = ("covered_lines", "num_statements", "covered_branches", "num_branches")
 
@@ -50,20 +51,29 @@ def measure(root: Path, coverage_json: Path) -> list[PackageCoverage]:
     return results
 
 
+_HEADER = ("package", "stage", "threshold", "measured", "result")
+
+
 def render_table(results: list[PackageCoverage]) -> str:
     """A package / stage / threshold / measured table."""
-    rows = [("package", "stage", "threshold", "measured", "result")]
-    for r in results:
-        measured = f"{r.percent:.1f}%" if r.total else "no data"
-        verdict = "ok" if r.passed else "FAIL"
-        rows.append(
-            (r.package.name, r.package.stage, f"{r.package.threshold:.0f}%", measured, verdict)
-        )
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    rows = [_HEADER, *map(_row, results)]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(_HEADER))]
     return "\n".join(
         "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
         for row in rows
     )
+
+
+def markdown_summary(results: list[PackageCoverage]) -> str:
+    """The same table as markdown, for the GitHub Actions step summary."""
+    return "### Coverage by package\n\n" + markdown_table(_HEADER, [_row(r) for r in results])
+
+
+def _row(result: PackageCoverage) -> tuple[str, str, str, str, str]:
+    package = result.package
+    measured = f"{result.percent:.1f}%" if result.total else "no data"
+    verdict = "ok" if result.passed else "FAIL"
+    return (package.name, package.stage, f"{package.threshold:.0f}%", measured, verdict)
 
 
 def _load_report(path: Path) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from tta_tooling.gates.gh_expressions import MaskedScript, mask_expressions, whole_expression
+from tta_tooling.gates.lock_installs import unlocked_install
 from tta_tooling.gates.nox_invocations import NoxCall, parse_nox
 from tta_tooling.gates.nox_sessions import Session, SessionCatalog
 from tta_tooling.gates.shell_script import ParsedScript, ShellCommand, parse_script
@@ -39,6 +40,9 @@ _SETUP_PREFIXES: tuple[tuple[str, ...], ...] = (
     ("python", "-m", "pip", "install"),
     ("python3", "-m", "pip", "install"),
     ("uv", "python", "install"),
+    ("uv", "sync"),
+    ("uv", "pip", "install"),
+    ("uv", "pip", "sync"),
     ("uv", "--version"),
     ("pyenv",),
 )
@@ -221,7 +225,10 @@ class _Checker:
         argv = command.argv[1:] if command.argv[0] == "sudo" else command.argv
         program = argv[0] if argv else ""
         text = self.masked_text(command)
-        if program in {"echo", "printf"}:
+        unlocked = unlocked_install(argv)
+        if unlocked is not None:
+            self.finding(f"`{text}` {unlocked}")
+        elif program in {"echo", "printf"}:
             self.plumbing(command, argv)
         elif program == "set":
             if any(a.startswith("+") and ("e" in a or "o" in a) for a in argv[1:]):
