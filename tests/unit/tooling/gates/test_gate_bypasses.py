@@ -323,14 +323,14 @@ def test_non_default_session_that_no_workflow_runs(ci_copy: Path, run_tooling: R
             ".ci/run",
             f"nox@{NOX_VERSION} -s tests",
             "nox@2025.2.9 -s tests",
-            ".ci/run:29: `uv tool run nox@2025.2.9` runs nox 2025.2.9",
+            ".ci/run:{line}: `uv tool run nox@2025.2.9` runs nox 2025.2.9",
             id="ci-run-pin",
         ),
         pytest.param(
             "README.md",
             f"uvx nox@{NOX_VERSION} -s tests`",
             "uvx nox -s tests`",
-            "README.md:45: `uvx nox` runs an unpinned nox",
+            "README.md:{line}: `uvx nox` runs an unpinned nox",
             id="readme-pin",
         ),
         pytest.param(
@@ -398,9 +398,11 @@ def test_pin_and_task_bypasses(
     ci_copy: Path, run_tooling: RunTooling, file: str, old: str, new: str, expected: str
 ) -> None:
     _replace(ci_copy / file, old, new)
+    lines = (ci_copy / file).read_text(encoding="utf-8").splitlines()
+    line = next(n for n, text in enumerate(lines, start=1) if new.splitlines()[0] in text)
     done = run_tooling("check-gates", "--root", ci_copy)
     assert done.returncode == 1, done.stdout + done.stderr
-    assert expected in done.stdout, done.stdout
+    assert expected.replace("{line}", str(line)) in done.stdout, done.stdout
 
 
 @pytest.mark.parametrize(
