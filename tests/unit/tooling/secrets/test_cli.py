@@ -4,6 +4,7 @@ file and line, and the output never contains the canary."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import subprocess
 from pathlib import Path
@@ -201,3 +202,22 @@ def test_excluded_paths_are_not_read(
         pyproject.read_text(encoding="utf-8") + 'exclude = ["vendor/*"]\n', encoding="utf-8"
     )
     assert run_tooling("secrets", "--root", secrets_repo).returncode == 0
+
+
+def test_git_commit_ids_in_benchmark_and_perf_results_are_not_secrets(
+    secrets_repo: Path, run_tooling: RunTooling
+) -> None:
+    commit = hashlib.sha1(b"a commit", usedforsecurity=False).hexdigest()
+    reports = secrets_repo / ".nox/reports"
+    reports.mkdir(parents=True)
+    # pytest-benchmark's commit_info and perf-regression's baseline, as they are written.
+    latest = {"commit_info": {"id": commit, "dirty": False}, "benchmarks": []}
+    (reports / "latest.json").write_text(json.dumps(latest, indent=4), encoding="utf-8")
+    perf = {"baseline": {"commit": commit, "source": "merge-base with main"}}
+    (reports / "perf-regression.json").write_text(json.dumps(perf, indent=2), encoding="utf-8")
+    assert run_tooling("secrets", "--root", secrets_repo).returncode == 0
+    # The same value under any other key is still a finding.
+    (reports / "other.json").write_text(json.dumps({"digest": commit}, indent=2), "utf-8")
+    done = run_tooling("secrets", "--root", secrets_repo)
+    assert done.returncode == 1, done.stdout
+    assert ".nox/reports/other.json:2: Hex High Entropy String" in done.stdout
