@@ -187,7 +187,11 @@ def _stack(session: nox.Session, *args: str) -> Iterator[dict[str, str]]:
     says which backend serves it.
     """
     stack = ("tta-tooling", "stack")
-    state_file = Path(session.create_tmp()) / "stack.json"
+    # Not session.create_tmp(): it points TMPDIR into .nox, where the gate self-test's
+    # repository copies would then live, and ruff excludes every path under `.nox`.
+    state_dir = Path(session.virtualenv.location) / "stack"
+    state_dir.mkdir(exist_ok=True)
+    state_file = state_dir / "stack.json"
     state = f"--state={state_file}"
     previous = signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
