@@ -10,7 +10,7 @@ triggers) are known; any other context or function is unknown. An ``if:`` is
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 _EXPRESSION = re.compile(r"\$\{\{(.*?)\}\}", re.DOTALL)
@@ -113,25 +113,25 @@ class _Parser:
         return token
 
     def _or(self) -> object:
-        value = self._and()
-        while self._peek() == "||":
-            self._take()
-            right = self._and()
-            left_truth = _truth(value)
-            if left_truth is True:
-                continue
-            value = right if left_truth is False or _truth(right) is True else UNKNOWN
-        return value
+        return self._short_circuit("||", self._and, stops_at=True)
 
     def _and(self) -> object:
-        value = self._comparison()
-        while self._peek() == "&&":
+        return self._short_circuit("&&", self._comparison, stops_at=False)
+
+    def _short_circuit(
+        self, operator: str, operand: Callable[[], object], *, stops_at: bool
+    ) -> object:
+        """``a op b op ...`` with GitHub's short-circuit rule: once the left side's truth is
+        ``stops_at`` the result is that side; an unknown side makes the result unknown
+        unless the other side decides it."""
+        value = operand()
+        while self._peek() == operator:
             self._take()
-            right = self._comparison()
+            right = operand()
             left_truth = _truth(value)
-            if left_truth is False:
+            if left_truth is stops_at:
                 continue
-            value = right if left_truth is True or _truth(right) is False else UNKNOWN
+            value = right if left_truth is (not stops_at) or _truth(right) is stops_at else UNKNOWN
         return value
 
     def _comparison(self) -> object:
