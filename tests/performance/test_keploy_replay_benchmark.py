@@ -10,8 +10,9 @@
   (c) through the recording proxy writing every case. The recorder's added latency
   p50 is reported as the median of the per-request differences (c) - (a), in
   milliseconds (the "<= 1 ms" objective); it is reported, never asserted as an
-  absolute time. What is asserted is a ratio: the median latency of (c) is at
-  most 2x that of (b), i.e. recording adds little on top of forwarding.
+  absolute time. What is asserted is a ratio of the same statistic: the latency
+  the recording proxy adds is at most 2x what forwarding alone adds, i.e.
+  recording adds little on top of forwarding.
 """
 
 from __future__ import annotations
@@ -38,7 +39,9 @@ from keploy_framework.testcase import TestCase
 SAMPLE_APP = Path(__file__).parents[1] / "unit" / "keploy_framework" / "sample_app.py"
 THROUGHPUT_TARGET = 0.7
 # A guard on the recorder's own work on top of forwarding; the <= 1 ms objective is
-# reported above, not asserted. 1.25 flipped on a 2-core machine (1.10-1.41 measured).
+# reported above, not asserted. On a 2-core machine: 1.18-1.27 idle, 1.07-1.33 with two
+# busy processes, up to 1.84 with three; writing each case on the event loop measures
+# 2.2 idle and 3.4 loaded.
 LATENCY_RATIO_TARGET = 2.0
 ROUNDS = 21
 LATENCY_REQUESTS = 400
@@ -236,22 +239,24 @@ def test_recorder_added_latency(benchmark: Any, app_port: int, proxies: dict[str
     forwarding = statistics.median(
         [f - d for f, d in zip(latencies["forward_only"], latencies["direct"], strict=True)]
     )
-    ratio = medians["recording"] / medians["forward_only"]
+    assert forwarding > 0, "forwarding through the proxy measured no slower than direct"
+    ratio = added / forwarding
     benchmark.extra_info.update(
         {
             "recorder_added_p50_ms": round(added * 1000, 3),
             "forwarding_added_p50_ms": round(forwarding * 1000, 3),
             "direct_p50_ms": round(medians["direct"] * 1000, 3),
-            "recording_over_forwarding_ratio": round(ratio, 3),
+            "recording_added_over_forwarding_added": round(ratio, 3),
             "target_ratio": LATENCY_RATIO_TARGET,
         }
     )
     print(
         f"\nrecorder added latency p50 {added * 1000:.3f} ms (objective <= 1 ms, reported), "
         f"forwarding alone {forwarding * 1000:.3f} ms, direct p50 {medians['direct'] * 1000:.3f} "
-        f"ms; recording/forwarding ratio {ratio:.2f} (target <= {LATENCY_RATIO_TARGET})"
+        f"ms; recording/forwarding added-latency ratio {ratio:.2f} "
+        f"(target <= {LATENCY_RATIO_TARGET})"
     )
     assert ratio <= LATENCY_RATIO_TARGET, (
-        f"recording makes a proxied request {ratio:.2f}x as slow as forwarding alone; "
+        f"the recording proxy adds {ratio:.2f}x the latency forwarding alone adds; "
         f"the target is <= {LATENCY_RATIO_TARGET}x"
     )

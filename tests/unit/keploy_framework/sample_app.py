@@ -97,6 +97,7 @@ class Handler(BaseHTTPRequestHandler):
             "/grow": self._grow,
             "/echo": self._echo,
             "/host": self._host,
+            "/headers": self._headers,
             "/openapi.json": self._openapi,
         }.get(parts.path)
         if route is None:
@@ -146,6 +147,9 @@ class Handler(BaseHTTPRequestHandler):
 
     def _host(self, query: dict[str, list[str]]) -> None:
         self._json(200, {"host": self.headers.get("Host")})
+
+    def _headers(self, query: dict[str, list[str]]) -> None:
+        self._json(200, {"headers": [[k.lower(), v] for k, v in self.headers.items()]})
 
     def _openapi(self, query: dict[str, list[str]]) -> None:
         self._json(200, OPENAPI)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import http.client
 import json
 import signal
 import threading
@@ -322,6 +323,20 @@ def test_denoise_marks_drifting_fields_and_refuses_array_growth(
     assert "body.values" not in str(cases["GET grow"]["spec"]["assertions"]["noise"])
     assert "not noising body.values (ARRAY_LENGTH)" in err
     assert "body.id" in cases["POST items"]["spec"]["assertions"]["noise"]
+
+
+def test_the_app_sees_the_headers_the_client_sent_and_no_others(
+    start_recorder: StartRecorder,
+) -> None:
+    recorder = start_recorder()
+    connection = http.client.HTTPConnection(recorder.proxy_url.removeprefix("http://"))
+    connection.putrequest("GET", "/headers", skip_accept_encoding=True)
+    connection.putheader("X-Probe", "1")
+    connection.endheaders()
+    seen = json.loads(connection.getresponse().read())["headers"]
+    connection.close()
+    recorder.stop()
+    assert sorted(name for name, _ in seen) == ["host", "x-probe"]
 
 
 def test_an_app_that_never_gets_healthy_fails_with_exit_1(tmp_path: Path) -> None:

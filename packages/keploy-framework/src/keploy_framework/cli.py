@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from keploy_framework.app_process import AppError, running_app, wait_healthy
+from keploy_framework.case_writer import CaseWriterError
 from keploy_framework.config import Config, load_config
 from keploy_framework.coverage import endpoint_coverage, load_openapi
 from keploy_framework.engine import EngineUnavailable, resolve_engine, run_keploy
@@ -184,7 +185,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (InputError, EngineUnavailable) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    except AppError as error:
+    except (AppError, CaseWriterError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
 

@@ -1,15 +1,15 @@
 """The recording reverse proxy: forward each request to the app, write one case per exchange.
 
-Cases are named in arrival order on the event loop and written by one background
-thread, each atomically, so a crash or a signal never leaves a half-written file
-and a clean stop (Ctrl-C, SIGTERM, ``--duration``) flushes every recorded case.
+Cases are named in arrival order on the event loop and written by a child process
+(:mod:`keploy_framework.case_writer`), each atomically, so a crash or a signal never
+leaves a half-written file, a clean stop (Ctrl-C, SIGTERM, ``--duration``) flushes
+every recorded case, and YAML output never competes with forwarding for the GIL.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
-import queue
 import signal
 import sys
 import threading
@@ -21,8 +21,9 @@ from types import FrameType
 from typing import Any
 from urllib.parse import urlsplit
 
-import httpx
+import aiohttp
 import uvicorn
+import yarl
 
 from keploy_framework.app_process import running_app
 from keploy_framework.capture import (
@@ -32,15 +33,15 @@ from keploy_framework.capture import (
     make_response,
     rfc3339nano,
 )
+from keploy_framework.case_writer import CaseWriter
 from keploy_framework.config import Config
-from keploy_framework.dedup import case_signature
 from keploy_framework.headers import canonical_header_key
 from keploy_framework.noise import body_noise_from_diff, detect_noise
 from keploy_framework.redaction import Redactor
-from keploy_framework.storage import new_test_set_dir, write_test_case
+from keploy_framework.storage import new_test_set_dir
 from keploy_framework.testcase import HttpResponse, TestCase
 
-__all__ = ["CaseWriter", "RecordSummary", "RecordingProxy", "record"]
+__all__ = ["RecordSummary", "RecordingProxy", "record"]
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -58,46 +59,12 @@ _HOP_BY_HOP = frozenset(
         "upgrade",
     }
 )
-_NOT_FORWARDED = _HOP_BY_HOP | {"content-length"}  # httpx sets it from the body
+_NOT_FORWARDED = _HOP_BY_HOP | {"content-length"}  # aiohttp sets it from the body
+# Headers aiohttp adds on its own; skipped unless the client sent them, so the app
+# sees the request the client made.
+_AUTO_HEADERS = frozenset({"accept", "accept-encoding", "user-agent", "content-type"})
+_UPSTREAM_ERRORS = (aiohttp.ClientError, asyncio.TimeoutError)
 _IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS"})
-
-
-class CaseWriter:
-    """Names cases ``test-1``, ``test-2``... and writes them from one thread."""
-
-    def __init__(self, set_dir: Path, *, dedup: bool = False) -> None:
-        self.set_dir = set_dir
-        self.dedup = dedup
-        self.written = 0
-        self.skipped = 0
-        self._next = 0
-        self._seen: set[tuple[Any, ...]] = set()
-        self._queue: queue.Queue[TestCase | None] = queue.Queue()
-        self._thread = threading.Thread(target=self._run, name="keploy-case-writer", daemon=True)
-        self._thread.start()
-
-    def submit(self, case: TestCase) -> bool:
-        """Queue ``case`` (named here); ``False`` when ``--dedup`` already has its kind."""
-        if self.dedup:
-            signature = case_signature(case)
-            if signature in self._seen:
-                self.skipped += 1
-                return False
-            self._seen.add(signature)
-        self._next += 1
-        case.name = f"test-{self._next}"
-        self._queue.put(case)
-        return True
-
-    def _run(self) -> None:
-        while (case := self._queue.get()) is not None:
-            write_test_case(self.set_dir, case)
-            self.written += 1
-
-    def close(self) -> None:
-        """Write everything queued, then stop the thread."""
-        self._queue.put(None)
-        self._thread.join()
 
 
 class RecordingProxy:
@@ -116,16 +83,17 @@ class RecordingProxy:
         self.config = config
         self.redactor = Redactor.from_config(config)
         self.denoise = denoise
-        self._client: httpx.AsyncClient | None = None
+        self._client: aiohttp.ClientSession | None = None
         self._pending: set[asyncio.Task[None]] = set()
 
-    def _http(self) -> httpx.AsyncClient:
+    def _http(self) -> aiohttp.ClientSession:
         if self._client is None:
-            self._client = httpx.AsyncClient(
-                timeout=self.config.timeout,
-                follow_redirects=False,
+            self._client = aiohttp.ClientSession(
+                timeout=aiohttp.ClientTimeout(total=self.config.timeout),
+                connector=aiohttp.TCPConnector(limit=256),
+                auto_decompress=False,
                 trust_env=False,
-                limits=httpx.Limits(max_connections=256, max_keepalive_connections=64),
+                cookie_jar=aiohttp.DummyCookieJar(),
             )
         return self._client
 
@@ -134,7 +102,7 @@ class RecordingProxy:
         if self._pending:
             await asyncio.gather(*self._pending, return_exceptions=True)
         if self._client is not None:
-            await self._client.aclose()
+            await self._client.close()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -157,7 +125,7 @@ class RecordingProxy:
             status, response_headers, response_body = await self._forward(
                 method, path_qs, headers, body
             )
-        except httpx.HTTPError as error:
+        except _UPSTREAM_ERRORS as error:
             message_text = f"upstream error: {type(error).__name__}".encode()
             await send({"type": "http.response.start", "status": 502, "headers": []})
             await send({"type": "http.response.body", "body": message_text})
@@ -200,23 +168,25 @@ class RecordingProxy:
         self, method: str, path_qs: str, headers: list[tuple[str, str]], body: bytes
     ) -> tuple[int, list[tuple[str, str]], bytes]:
         forwarded = [(k, v) for k, v in headers if k.lower() not in _NOT_FORWARDED]
-        client = self._http()
-        request = client.build_request(
-            method, self.upstream + path_qs, headers=forwarded, content=body
-        )
-        response = await client.send(request, stream=True)
-        try:
-            raw = b"".join([chunk async for chunk in response.aiter_raw()])
-        finally:
-            await response.aclose()
-        response_headers = [
-            (k.decode("latin-1"), v.decode("latin-1"))
-            for k, v in response.headers.raw
-            if k.decode("latin-1").lower() not in _HOP_BY_HOP
-        ]
+        skipped = _AUTO_HEADERS - {k.lower() for k, _ in forwarded}
+        async with self._http().request(
+            method,
+            yarl.URL(self.upstream + path_qs, encoded=True),
+            headers=forwarded,
+            data=body or None,
+            allow_redirects=False,
+            skip_auto_headers=skipped,
+        ) as response:
+            raw = await response.read()
+            status = response.status
+            response_headers = [
+                (k.decode("latin-1"), v.decode("latin-1"))
+                for k, v in response.raw_headers
+                if k.decode("latin-1").lower() not in _HOP_BY_HOP
+            ]
         if method != "HEAD" and "content-length" not in {k.lower() for k, _ in response_headers}:
             response_headers.append(("content-length", str(len(raw))))  # was chunked
-        return response.status_code, response_headers, raw
+        return status, response_headers, raw
 
     async def _denoise_and_submit(
         self,
@@ -228,7 +198,7 @@ class RecordingProxy:
     ) -> None:
         try:
             status, again_headers, again_body = await self._forward(method, path_qs, headers, body)
-        except httpx.HTTPError:
+        except _UPSTREAM_ERRORS:
             self._submit(case)
             return
         again = make_response(status, again_headers, again_body, case.response.timestamp)
@@ -334,10 +304,12 @@ def record(
             if not stop_requested.is_set():
                 asyncio.run(_serve(server, proxy, duration))
     finally:
-        writer.close()
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
-        if not any((set_dir / "tests").iterdir()):  # nothing recorded: no empty test set
-            (set_dir / "tests").rmdir()
-            set_dir.rmdir()
+        try:
+            writer.close()
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+            if not any((set_dir / "tests").iterdir()):  # nothing recorded: no empty test set
+                (set_dir / "tests").rmdir()
+                set_dir.rmdir()
     return RecordSummary(set_dir, writer.written, writer.skipped)
