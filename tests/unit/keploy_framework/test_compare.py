@@ -97,6 +97,14 @@ def test_global_noise_from_the_config_applies_to_every_case() -> None:
     assert compare(case, replayed, global_noise={"body.version": []}).passed
 
 
+def test_a_case_noise_entry_replaces_the_global_one_for_that_key_as_keploy_does() -> None:
+    narrowed = _case({"version": "1.0"}, {"body.version": ["^1\\."]})
+    assert compare(narrowed, _response({"version": "1.1"}), global_noise={"body.version": []}).passed
+    result = compare(narrowed, _response({"version": "2.0"}), global_noise={"body.version": []})
+    assert not result.passed
+    assert "body.version" in result.diffs[0]
+
+
 def test_non_json_bodies_compare_exactly_unless_noised() -> None:
     assert compare(_case("hello"), _response("hello")).passed
     result = compare(_case("hello"), _response("hullo"))
