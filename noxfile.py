@@ -230,9 +230,13 @@ def observability(session: nox.Session) -> None:
 def benchmarks(session: nox.Session) -> None:
     """Run pytest-benchmark suites; each asserts its ratio to a floor measured in the same run."""
     install(session, "bench")
-    session.run(
-        "pytest", "tests/performance", f"--benchmark-json={LATEST_BENCHMARKS}", *session.posargs
-    )
+    results = Path(LATEST_BENCHMARKS)
+    results.unlink(missing_ok=True)  # the table must never show an earlier run
+    try:
+        session.run("pytest", "tests/performance", f"--benchmark-json={results}", *session.posargs)
+    finally:
+        if results.exists():  # also after a failed benchmark: its figures explain the failure
+            session.run("tta-tooling", "benchmark-summary", str(results))
 
 
 @nox.session(name="perf-regression", python=DEFAULT_PYTHON, default=False, tags=["performance"])

@@ -13,7 +13,8 @@ recorder with SIGTERM and swaps the new test set in for the old ones.
 ``python tests/api/traffic.py gate --reports-dir DIR`` (``nox -s api``) serves a
 fresh tta-api on a free port, replays the suite against it, then judges the pass
 rate and the endpoint coverage of the app's ``/openapi.json``; the YAML reports,
-``junit.xml``, ``keploy-coverage.json`` and ``keploy-coverage.html`` land in DIR.
+``junit.xml``, ``keploy-coverage.json`` and ``keploy-coverage.html`` land in DIR,
+and the same verdict goes to the GitHub step summary when there is one.
 
 Both start the app with the same environment (:func:`app_environment`), so a
 developer's ``REDIS_URL`` or ``TTA_*`` settings never leak into the recordings.
@@ -22,6 +23,7 @@ developer's ``REDIS_URL`` or ``TTA_*`` settings never leak into the recordings.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shlex
 import shutil
@@ -39,11 +41,13 @@ from urllib.parse import urlsplit
 
 import httpx
 from keploy_framework import read_test_set, write_test_case
+from tta_tooling.reporting import append_step_summary, markdown_table
 
 __all__ = [
     "CANARY",
     "TRAFFIC",
     "Call",
+    "api_step_summary",
     "app_environment",
     "free_port",
     "main",
@@ -267,7 +271,38 @@ def run_gate(test_dir: Path, config: Path, reports_dir: Path, timeout: float = 6
         ).returncode
     finally:
         _stop(app)
+    coverage = reports_dir / "keploy-coverage.json"
+    if coverage.exists():  # also after a failed replay: the table says which cases failed
+        append_step_summary(api_step_summary(json.loads(coverage.read_text(encoding="utf-8"))))
     return replayed or judged
+
+
+def api_step_summary(summary: Mapping[str, Any]) -> str:
+    """Markdown for ``keploy-coverage.json``: the verdicts, each case, uncovered endpoints."""
+    endpoints = summary.get("endpoint_coverage") or {}
+    lines = [
+        "### API replay",
+        "",
+        f"{summary['success']} of {summary['total']} cases passed ({summary['pass_rate']}%); "
+        f"endpoint coverage {endpoints.get('percent', 'not measured')}%.",
+        "",
+        markdown_table(
+            ("test set", "case", "request", "status"),
+            [
+                (
+                    t["test_set"],
+                    t["test_case_id"],
+                    f"{t['method']} {urlsplit(t['url']).path}",
+                    t["status"],
+                )
+                for t in summary["tests"]
+            ],
+        ),
+    ]
+    uncovered = endpoints.get("uncovered") or []
+    if uncovered:
+        lines += ["", "Uncovered endpoints: " + ", ".join(f"`{e}`" for e in uncovered)]
+    return "\n".join(lines)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

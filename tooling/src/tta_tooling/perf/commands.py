@@ -1,4 +1,5 @@
-"""The perf family's commands: perf-regression, perf-baseline, perf-error-rates."""
+"""The perf family's commands: perf-regression, perf-baseline, perf-error-rates and
+benchmark-summary."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from tta_tooling.errors import InputError
+from tta_tooling.perf import benchmark_summary
 from tta_tooling.perf.baseline_file import BASELINE_PATH, baseline_document, recorded_commit
 from tta_tooling.perf.baseline_ref import resolve_baseline
 from tta_tooling.perf.error_rates import Plant, collect_pool, error_rates
@@ -58,6 +60,14 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     rates.add_argument("--output", type=Path, default=None, help="JSON summary written here")
     _decision_arguments(rates)
     rates.set_defaults(handler=_error_rates)
+
+    summary = commands.add_parser(
+        "benchmark-summary",
+        help="tabulate a pytest-benchmark JSON file (console and step summary)",
+        description="tabulate a pytest-benchmark JSON file (console and step summary)",
+    )
+    summary.add_argument("results", type=Path, help="the --benchmark-json file")
+    summary.set_defaults(handler=_benchmark_summary)
 
 
 def _add(
@@ -136,6 +146,13 @@ def _regression(args: argparse.Namespace) -> int:
         )
     print(f"{heading} ({run.seconds:.0f} s)", file=sys.stderr)
     return 1 if regressions else 0
+
+
+def _benchmark_summary(args: argparse.Namespace) -> int:
+    rows = benchmark_summary.read_benchmarks(args.results)
+    print(benchmark_summary.render_text(rows))
+    append_step_summary(benchmark_summary.render_markdown(rows, args.results))
+    return 0
 
 
 def _head(root: Path) -> str:

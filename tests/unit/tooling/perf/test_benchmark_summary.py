@@ -1,0 +1,114 @@
+"""benchmark-summary: a real pytest-benchmark file tabulated; bad files exit 2 naming the field."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ..conftest import RunTooling
+
+BENCHMARK = """
+def test_sum(benchmark):
+    benchmark.extra_info["ratio_to_floor"] = 0.5
+    benchmark.extra_info["target_ratio"] = 0.7
+    benchmark(sum, range(100))
+"""
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A file written by the real pytest-benchmark plugin."""
+    root = tmp_path_factory.mktemp("bench")
+    (root / "test_sum.py").write_text(BENCHMARK)
+    output = root / "results.json"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "--rootdir",
+            str(root),
+            "-c",
+            os.devnull,
+            f"--benchmark-json={output}",
+            str(root / "test_sum.py"),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    return output
+
+
+def test_a_real_results_file_is_tabulated(results: Path, run_tooling: RunTooling) -> None:
+    done = run_tooling("benchmark-summary", results, env={**os.environ, "GITHUB_STEP_SUMMARY": ""})
+    assert done.returncode == 0, done.stderr
+    line = done.stdout.strip()
+    assert line.startswith("test_sum []: median ")  # no group
+    assert "ratio_to_floor=0.5, target_ratio=0.7" in line
+
+
+def test_the_step_summary_gets_the_table_only_on_github(
+    results: Path, run_tooling: RunTooling, tmp_path: Path
+) -> None:
+    summary = tmp_path / "summary.md"
+    done = run_tooling(
+        "benchmark-summary", results, env={**os.environ, "GITHUB_STEP_SUMMARY": str(summary)}
+    )
+    assert done.returncode == 0, done.stderr
+    text = summary.read_text()
+    assert text.startswith("### Benchmarks\n\n| benchmark | group | median | measured |")
+    assert "| test_sum |" in text
+    assert "ratio_to_floor=0.5" in text
+
+
+@pytest.mark.parametrize(
+    ("document", "field"),
+    [
+        ("[]", "field 'benchmarks' must be a list"),
+        ('{"benchmarks": [1]}', "field 'benchmarks[0]' must be an object"),
+        ('{"benchmarks": [{"stats": {"median": 1}}]}', "'benchmarks[0].name'"),
+        (
+            '{"benchmarks": [{"name": "a", "stats": {"median": "1"}}]}',
+            "'benchmarks[0].stats.median'",
+        ),
+        ('{"benchmarks": [{"name": "a", "stats": {"median": -1}}]}', "must not be negative"),
+        ('{"benchmarks": [{"name": "a", "stats": {"median": 1}, "extra_info": []}]}', "extra_info"),
+        ("{", "not JSON"),
+    ],
+)
+def test_a_malformed_file_exits_2_naming_the_field(
+    tmp_path: Path, run_tooling: RunTooling, document: str, field: str
+) -> None:
+    path = tmp_path / "results.json"
+    path.write_text(document)
+    done = run_tooling("benchmark-summary", path)
+    assert done.returncode == 2
+    assert done.stderr.startswith(f"error: {path}")
+    assert field in done.stderr
+    assert len(done.stderr.splitlines()) == 1
+    assert "Traceback" not in done.stderr
+
+
+def test_a_missing_file_exits_2(tmp_path: Path, run_tooling: RunTooling) -> None:
+    done = run_tooling("benchmark-summary", tmp_path / "absent.json")
+    assert done.returncode == 2
+    assert (
+        done.stderr
+        == f"error: {tmp_path / 'absent.json'}: cannot read: No such file or directory\n"
+    )
+
+
+def test_infinite_medians_are_refused(tmp_path: Path, run_tooling: RunTooling) -> None:
+    path = tmp_path / "results.json"
+    path.write_text(json.dumps({"benchmarks": [{"name": "a", "stats": {"median": float("inf")}}]}))
+    done = run_tooling("benchmark-summary", path)
+    assert done.returncode == 2
+    assert "must be a finite number" in done.stderr

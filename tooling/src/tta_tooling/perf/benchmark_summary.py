@@ -1,0 +1,96 @@
+"""The benchmarks session's table: each benchmark's median and the figures it reports.
+
+Reads a pytest-benchmark JSON file (``--benchmark-json``). Each benchmark asserts
+its own ratio against a floor measured in the same run; this only lays out what
+they measured (their ``extra_info``: ratios, targets, rates) for people and for
+the GitHub step summary.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from tta_tooling.errors import InputError, read_input
+from tta_tooling.reporting import markdown_table
+
+__all__ = ["BenchmarkRow", "read_benchmarks", "render_markdown", "render_text"]
+
+_HEADER = ("benchmark", "group", "median", "measured")
+
+
+@dataclass(frozen=True)
+class BenchmarkRow:
+    """One benchmark: its name, group, median seconds and reported figures."""
+
+    name: str
+    group: str
+    median_seconds: float
+    figures: tuple[tuple[str, object], ...]
+
+    def cells(self) -> tuple[str, str, str, str]:
+        """The row as table cells."""
+        figures = ", ".join(f"{key}={value}" for key, value in self.figures)
+        return (self.name, self.group, _duration(self.median_seconds), figures)
+
+
+def read_benchmarks(path: Path) -> list[BenchmarkRow]:
+    """The benchmarks of a pytest-benchmark JSON file, in file order."""
+    try:
+        document = json.loads(read_input(path))
+    except json.JSONDecodeError as error:
+        raise InputError(path, f"not JSON: {error.msg}", line=error.lineno) from None
+    benchmarks = document.get("benchmarks") if isinstance(document, dict) else None
+    if not isinstance(benchmarks, list):
+        raise InputError(path, "field 'benchmarks' must be a list")
+    return [_row(path, index, entry) for index, entry in enumerate(benchmarks)]
+
+
+def _row(path: Path, index: int, entry: Any) -> BenchmarkRow:
+    where = f"benchmarks[{index}]"
+    if not isinstance(entry, dict):
+        raise InputError(path, f"field '{where}' must be an object")
+    name = entry.get("name")
+    if not isinstance(name, str) or not name:
+        raise InputError(path, f"field '{where}.name' must be a non-empty string")
+    stats = entry.get("stats")
+    median = stats.get("median") if isinstance(stats, dict) else None
+    if isinstance(median, bool) or not isinstance(median, int | float) or not math.isfinite(median):
+        raise InputError(path, f"field '{where}.stats.median' must be a finite number")
+    if median < 0:
+        raise InputError(path, f"field '{where}.stats.median' must not be negative")
+    extra = entry.get("extra_info", {})
+    if not isinstance(extra, dict):
+        raise InputError(path, f"field '{where}.extra_info' must be an object")
+    group = entry.get("group")
+    return BenchmarkRow(
+        name=name,
+        group=group if isinstance(group, str) else "",
+        median_seconds=float(median),
+        figures=tuple((str(key), value) for key, value in extra.items()),
+    )
+
+
+def _duration(seconds: float) -> str:
+    if seconds >= 1:
+        return f"{seconds:.3f} s"
+    if seconds >= 1e-3:
+        return f"{seconds * 1e3:.3f} ms"
+    return f"{seconds * 1e6:.1f} µs"
+
+
+def render_text(rows: list[BenchmarkRow]) -> str:
+    """One line per benchmark, for the console."""
+    return "\n".join(
+        f"{name} [{group}]: median {median}; {figures}"
+        for name, group, median, figures in (row.cells() for row in rows)
+    )
+
+
+def render_markdown(rows: list[BenchmarkRow], source: Path) -> str:
+    """The step-summary section: a heading, the table and where it came from."""
+    table = markdown_table(_HEADER, [row.cells() for row in rows])
+    return f"### Benchmarks\n\n{table}\n\nFrom `{source}`; each benchmark asserts its ratio."
