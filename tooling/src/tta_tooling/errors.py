@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
 
 
 class InputError(Exception):
@@ -24,3 +26,11 @@ def read_input(path: Path) -> str:
         raise InputError(path, f"cannot read: {error.strerror}") from error
     except UnicodeDecodeError as error:
         raise InputError(path, f"not UTF-8 text: {error.reason}") from error
+
+
+def read_json(path: Path) -> Any:
+    """The JSON document in ``path``; unreadable or invalid JSON becomes :class:`InputError`."""
+    try:
+        return json.loads(read_input(path))
+    except json.JSONDecodeError as error:
+        raise InputError(path, f"invalid JSON: {error.msg}", line=error.lineno) from error

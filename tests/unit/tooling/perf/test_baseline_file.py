@@ -17,7 +17,7 @@ def test_missing_file_records_no_commit(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("{", "not JSON"),
+        ("{", "invalid JSON"),
         ("[]", "'commit'"),
         ('{"commit": 3}', "'commit'"),
         ('{"commit": ""}', "'commit'"),

@@ -81,7 +81,7 @@ def test_the_step_summary_gets_the_table_only_on_github(
         ),
         ('{"benchmarks": [{"name": "a", "stats": {"median": -1}}]}', "must not be negative"),
         ('{"benchmarks": [{"name": "a", "stats": {"median": 1}, "extra_info": []}]}', "extra_info"),
-        ("{", "not JSON"),
+        ("{", "invalid JSON"),
     ],
 )
 def test_a_malformed_file_exits_2_naming_the_field(

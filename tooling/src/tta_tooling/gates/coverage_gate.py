@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tta_tooling.errors import InputError, read_input
+from tta_tooling.errors import InputError, read_json
 from tta_tooling.gates.packages_config import WorkspacePackage, workspace_packages
 from tta_tooling.reporting import markdown_table
 
@@ -77,10 +76,7 @@ def _row(result: PackageCoverage) -> tuple[str, str, str, str, str]:
 
 
 def _load_report(path: Path) -> dict[str, Any]:
-    try:
-        report = json.loads(read_input(path))
-    except json.JSONDecodeError as error:
-        raise InputError(path, f"invalid JSON: {error.msg}", line=error.lineno) from error
+    report = read_json(path)
     files = report.get("files") if isinstance(report, dict) else None
     if not isinstance(files, dict):
         raise InputError(path, "field 'files' is missing: not a `coverage json` report")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import platform
 import statistics
@@ -11,7 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from tta_tooling.errors import InputError, read_input
+from tta_tooling.errors import InputError, read_json
 from tta_tooling.perf.suite import Measurement
 
 __all__ = ["BASELINE_PATH", "baseline_document", "recorded_commit"]
@@ -23,10 +22,7 @@ def recorded_commit(path: Path) -> str | None:
     """The commit ``path`` was measured on; None when the file does not exist."""
     if not path.exists():
         return None
-    try:
-        document = json.loads(read_input(path))
-    except ValueError as error:
-        raise InputError(path, f"not JSON: {error}") from error
+    document = read_json(path)
     commit = document.get("commit") if isinstance(document, dict) else None
     if not isinstance(commit, str) or not commit:
         raise InputError(path, "field 'commit' is missing or not a string")

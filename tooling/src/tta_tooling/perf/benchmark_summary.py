@@ -8,13 +8,12 @@ the GitHub step summary.
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tta_tooling.errors import InputError, read_input
+from tta_tooling.errors import InputError, read_json
 from tta_tooling.reporting import markdown_table
 
 __all__ = ["BenchmarkRow", "read_benchmarks", "render_markdown", "render_text"]
@@ -39,10 +38,7 @@ class BenchmarkRow:
 
 def read_benchmarks(path: Path) -> list[BenchmarkRow]:
     """The benchmarks of a pytest-benchmark JSON file, in file order."""
-    try:
-        document = json.loads(read_input(path))
-    except json.JSONDecodeError as error:
-        raise InputError(path, f"not JSON: {error.msg}", line=error.lineno) from None
+    document = read_json(path)
     benchmarks = document.get("benchmarks") if isinstance(document, dict) else None
     if not isinstance(benchmarks, list):
         raise InputError(path, "field 'benchmarks' must be a list")

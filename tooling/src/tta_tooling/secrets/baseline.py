@@ -3,12 +3,11 @@ false positives (entries with ``"is_secret": false``) that the gate accepts."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tta_tooling.errors import InputError, read_input
+from tta_tooling.errors import InputError, read_json
 
 __all__ = ["Baseline", "load_baseline"]
 
@@ -26,10 +25,7 @@ def load_baseline(path: Path) -> Baseline:
 
     An entry that is not audited, or audited as a real secret, accepts nothing.
     """
-    try:
-        document = json.loads(read_input(path))
-    except json.JSONDecodeError as error:
-        raise InputError(path, f"invalid JSON: {error.msg}", line=error.lineno) from error
+    document = read_json(path)
     if not isinstance(document, dict):
         raise InputError(path, "expected a detect-secrets baseline object")
     for field in ("plugins_used", "filters_used"):

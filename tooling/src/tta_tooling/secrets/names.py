@@ -6,11 +6,10 @@ the gate reads the same file by path so the two can never disagree.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from tta_tooling.errors import InputError, read_input
+from tta_tooling.errors import InputError, read_json
 
 __all__ = ["SensitiveNames", "load_names"]
 
@@ -28,10 +27,7 @@ class SensitiveNames:
 
 def load_names(path: Path) -> SensitiveNames:
     """Read ``path``; a missing file or a malformed field is an :class:`InputError`."""
-    try:
-        document = json.loads(read_input(path))
-    except json.JSONDecodeError as error:
-        raise InputError(path, f"invalid JSON: {error.msg}", line=error.lineno) from error
+    document = read_json(path)
     if not isinstance(document, dict):
         raise InputError(path, "expected an object with marker, headers, json_keys, query_params")
     marker = document.get("marker")
