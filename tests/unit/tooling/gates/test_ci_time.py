@@ -164,30 +164,30 @@ def _bad(tmp_path: Path) -> dict[str, tuple[list[str], str]]:
     not_json = tmp_path / "not.json"
     not_json.write_text("{", encoding="utf-8")
     no_sessions = tmp_path / "none.json"
-    no_sessions.write_text('{"result": 1}', encoding="utf-8")
-    cases = {
-        "nan-duration": _session("lint", float("nan")),
-        "inf-duration": _session("lint", float("inf")),
-        "negative-duration": _session("lint", -1),
-        "text-duration": _session("lint", "12"),
-        "bool-duration": _session("lint", True),
-        "no-duration": {k: v for k, v in _session("lint", 1).items() if k != "duration"},
-        "no-name": {k: v for k, v in _session("lint", 1).items() if k != "name"},
-        "no-result": {k: v for k, v in _session("lint", 1).items() if k != "result"},
+    no_sessions.write_text('{"result": 1, "sessions": {"lint": 1}}', encoding="utf-8")
+    lint = _session("lint", 1)
+    cases: dict[str, tuple[object, str]] = {
+        "nan-duration": (_session("lint", float("nan")), "sessions[0].duration"),
+        "inf-duration": (_session("lint", float("inf")), "sessions[0].duration"),
+        "negative-duration": (_session("lint", -1), "sessions[0].duration"),
+        "text-duration": (_session("lint", "12"), "sessions[0].duration"),
+        "bool-duration": (_session("lint", True), "sessions[0].duration"),
+        "no-duration": ({k: v for k, v in lint.items() if k != "duration"}, "sessions[0].duration"),
+        "no-name": ({k: v for k, v in lint.items() if k != "name"}, "sessions[0].name"),
+        "no-result": ({k: v for k, v in lint.items() if k != "result"}, "sessions[0].result"),
+        "not-an-object": ("lint", "sessions[0]"),
     }
     good = _report(tmp_path / "good.json", _session("lint", 1.0))
-    field = {"name": "name", "result": "result"}
     args: dict[str, tuple[list[str], str]] = {
         "missing-file": ([str(missing)], f"error: {missing}: cannot read:"),
         "not-json": ([str(not_json)], f"error: {not_json}:1: invalid JSON:"),
         "no-sessions": ([str(no_sessions)], f"error: {no_sessions}: field 'sessions' is missing"),
         "nothing": ([], "error: ci-time: nothing to time"),
     }
-    for case, entry in cases.items():
+    for case, (entry, field) in cases.items():
         path = tmp_path / f"{case}.json"
         path.write_text(json.dumps({"sessions": [entry]}), encoding="utf-8")
-        key = next((f for k, f in field.items() if case == f"no-{k}"), "duration")
-        args[case] = ([str(path)], f"error: {path}: field 'sessions[0].{key}' is missing")
+        args[case] = ([str(path)], f"error: {path}: field '{field}' is ")
     for value in ("nan", "-1", "inf", "soon"):
         args[f"total-{value}"] = (
             [str(good), "--total-seconds", value],
