@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import json
 import re
-import subprocess
-import sys
 
 from .conftest import REPO_ROOT
+from .nox_listing import nox_list
 
 _ROW = re.compile(r"^\| `(?P<name>[^`]+)` \| (?P<tags>[^|]*) \| (?P<description>.*) \|$")
 
@@ -26,16 +24,9 @@ def _readme_rows() -> set[tuple[str, str, str]]:
 
 def _nox_rows() -> set[tuple[str, str, str]]:
     # `-k True` selects every session, default or not.
-    noxfile = str(REPO_ROOT / "noxfile.py")
-    listing = subprocess.run(
-        [sys.executable, "-m", "nox", "--noxfile", noxfile, "--list", "--json", "-k", "True"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
     return {
         (entry["session"], ", ".join(entry["tags"]), entry["description"])
-        for entry in json.loads(listing)
+        for entry in nox_list("-k", "True")
     }
 
 

@@ -1,4 +1,4 @@
-"""The gates family's commands: check-gates, ci-config, coverage-gate."""
+"""The gates family's commands: check-gates, ci-config, coverage-gate, ci-time."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from tta_tooling.gates import ci_time
 from tta_tooling.gates.ci_config import check_ci_config
 from tta_tooling.gates.coverage_gate import markdown_summary, measure, render_table
 from tta_tooling.gates.gate_drift import check_gates
@@ -26,6 +27,25 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     _add(
         commands, "coverage-gate", "each package meets its stage's coverage threshold", _coverage
     ).add_argument("--coverage-json", type=Path, required=True, help="a `coverage json` report")
+    _register_ci_time(commands)
+
+
+def _register_ci_time(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    help_text = "wall time of each nox session (from `nox --report` files) against a budget"
+    command = commands.add_parser("ci-time", help=help_text, description=help_text)
+    command.add_argument("reports", nargs="*", type=Path, help="files written by `nox --report`")
+    command.add_argument(
+        "--step",
+        action="append",
+        default=[],
+        metavar="NAME=SECONDS",
+        help="a step timed outside nox's reports (repeatable)",
+    )
+    command.add_argument("--total-seconds", metavar="S", help="measured wall time of the whole run")
+    command.add_argument(
+        "--budget-minutes", metavar="M", help="exit 1 when the wall time exceeds M minutes"
+    )
+    command.set_defaults(handler=_ci_time)
 
 
 def _add(
@@ -61,6 +81,13 @@ def _coverage(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     return 1 if failed else 0
+
+
+def _ci_time(args: argparse.Namespace) -> int:
+    run = ci_time.measure_run(args.reports, args.step, args.total_seconds, args.budget_minutes)
+    print(ci_time.render_table(run))
+    append_step_summary(ci_time.markdown_summary(run))
+    return 1 if run.over_budget else 0
 
 
 def _report(findings: list[Finding], args: argparse.Namespace, subject: str) -> int:
