@@ -8,13 +8,12 @@ session. Only the budget is a verdict of this module.
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from tta_tooling.errors import InputError, read_input
+from tta_tooling.errors import InputError, read_json
 from tta_tooling.reporting import markdown_table
 
 __all__ = [
@@ -86,10 +85,7 @@ def measure_run(
 
 def load_report(path: Path) -> list[Timing]:
     """The sessions of one ``nox --report`` file, in the order nox ran them."""
-    try:
-        report = json.loads(read_input(path))
-    except json.JSONDecodeError as error:
-        raise InputError(path, f"invalid JSON: {error.msg}", line=error.lineno) from error
+    report = read_json(path)
     sessions = report.get("sessions") if isinstance(report, dict) else None
     if not isinstance(sessions, list):
         raise InputError(path, "field 'sessions' is missing: not a `nox --report` file")
