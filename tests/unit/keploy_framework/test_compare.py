@@ -99,7 +99,7 @@ def test_global_noise_from_the_config_applies_to_every_case() -> None:
 
 def test_a_case_noise_entry_replaces_the_global_one_for_that_key_as_keploy_does() -> None:
     narrowed = _case({"version": "1.0"}, {"body.version": ["^1\\."]})
-    everything = {"body.version": []}
+    everything: dict[str, list[str]] = {"body.version": []}
     assert compare(narrowed, _response({"version": "1.1"}), global_noise=everything).passed
     result = compare(narrowed, _response({"version": "2.0"}), global_noise=everything)
     assert not result.passed
