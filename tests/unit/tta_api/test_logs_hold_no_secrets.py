@@ -7,10 +7,12 @@ it, so uvicorn's access and error logs are captured along with the app's own.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 import httpx
 import pytest
@@ -18,6 +20,17 @@ import uvicorn
 from fastapi import FastAPI
 
 _FORMAT = logging.Formatter("%(name)s %(levelname)s %(message)s")
+_CLIENT_LOGGERS = ("httpx", "httpcore")  # this test's own client logs the URLs it sends
+_SHARED_NAMES = (
+    Path(__file__).parents[3]
+    / "packages/keploy-framework/src/keploy_framework/sensitive_names.json"
+)
+
+
+def _shared_query_params() -> list[str]:
+    """The query parameters record/replay redacts and the secrets gate checks."""
+    names: list[str] = json.loads(_SHARED_NAMES.read_text())["query_params"]
+    return names
 
 
 def _canary(name: str) -> str:
@@ -54,6 +67,7 @@ async def test_sensitive_values_never_reach_the_logs(
         "X-Api-Key": secrets["x-api-key"],
     }
     password = _canary("password")
+    query_secrets = {name: _canary(f"query-{name}") for name in _shared_query_params()}
     caplog.set_level(logging.DEBUG)
     async with _uvicorn(make_app()) as client:
         ok = await client.post("/api/v1/route", json={"prompt": "hi"}, headers=headers)
@@ -69,13 +83,17 @@ async def test_sensitive_values_never_reach_the_logs(
             headers={**headers, "content-type": "application/json"},
         )
         missing = await client.get("/api/v1/workflows/nope", headers=headers)
+        queried = await client.get("/health", params={**query_secrets, "verbose": "1"})
     assert ok.status_code == 200
     assert rejected.status_code == 422
     assert password in rejected.text  # the response echoes it back: the logs must not
     assert broken.status_code == 422
     assert missing.status_code == 404
+    assert queried.status_code == 200
     loggers = {record.name for record in caplog.records}
     assert "uvicorn.access" in loggers, loggers  # the server's logs were captured
-    logged = "\n".join(_FORMAT.format(record) for record in caplog.records)
-    for name, secret in [*secrets.items(), ("password", password)]:
+    server_side = [r for r in caplog.records if not r.name.startswith(_CLIENT_LOGGERS)]
+    logged = "\n".join(_FORMAT.format(record) for record in server_side)
+    for name, secret in [*secrets.items(), ("password", password), *query_secrets.items()]:
         assert secret not in logged, f"the {name} canary is in the logs"
+    assert "verbose=1" in logged  # other parameters are logged as sent

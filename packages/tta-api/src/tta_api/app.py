@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 import observability_integration
 from fastapi import FastAPI
 
+from tta_api.access_log import redact_access_log
 from tta_api.cache_backend import build_cache_backend
 from tta_api.catalog import ModelCatalog, load_catalog
 from tta_api.errors import UnexpectedErrorMiddleware, install_error_handlers
@@ -29,12 +30,14 @@ def create_app(settings: Settings | None = None, *, catalog: ModelCatalog | None
 
     Raises :class:`~tta_api.settings.ConfigError` or
     :class:`~tta_api.catalog.CatalogError` (one line each) on bad input.
-    The lifespan starts observability (``TTA_OBSERVABILITY=on``) unless
-    something else already did, and on shutdown closes the Redis pool and
-    the observability pipeline it started.
+    uvicorn's access log gets the values of sensitive query parameters
+    redacted (:mod:`tta_api.access_log`). The lifespan starts observability
+    (``TTA_OBSERVABILITY=on``) unless something else already did, and on
+    shutdown closes the Redis pool and the observability pipeline it started.
     """
     settings = settings if settings is not None else load_settings()
     catalog = catalog if catalog is not None else load_catalog(settings.models_file)
+    redact_access_log()
     metrics = ServiceMetrics(include_primitives=settings.observability_enabled)
     backend = build_cache_backend(
         None if settings.redis_url is None else str(settings.redis_url),
