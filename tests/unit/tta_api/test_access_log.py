@@ -40,5 +40,5 @@ def test_the_filter_rewrites_uvicorns_access_record_once_installed_twice() -> No
         ("127.0.0.1:5000", "GET", "/h?apikey=secret-value", "1.1", 200),
         None,
     )
-    assert logger.filters[0].filter(record)
+    assert logger.filter(record)
     assert record.getMessage() == f'127.0.0.1:5000 - "GET /h?apikey={MARKER} HTTP/1.1" 200'
