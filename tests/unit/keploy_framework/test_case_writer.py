@@ -6,12 +6,19 @@ import io
 import os
 import pickle
 import signal
+import site
 import time
 from pathlib import Path
 
+import keploy_framework
 import pytest
 from keploy_framework.capture import make_case, make_request, make_response
-from keploy_framework.case_writer import CaseWriter, CaseWriterError, write_cases
+from keploy_framework.case_writer import (
+    CaseWriter,
+    CaseWriterError,
+    _env_finding_this_package,
+    write_cases,
+)
 from keploy_framework.storage import read_test_set
 from keploy_framework.testcase import TestCase
 
@@ -73,3 +80,14 @@ def test_a_frame_cut_short_by_a_killed_proxy_is_not_written(tmp_path: Path) -> N
     stream = io.BytesIO(_frame(first) + _frame(second)[:-5])
     assert write_cases(tmp_path, stream) == 1
     assert [p.name for p in (tmp_path / "tests").iterdir()] == ["test-1.yaml"]
+
+
+def test_only_a_source_checkout_goes_on_the_writers_pythonpath(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    root = Path(keploy_framework.__file__).resolve().parents[1]
+    monkeypatch.setenv("PYTHONPATH", "/elsewhere")
+    monkeypatch.setattr(site, "getsitepackages", lambda: ["/nowhere"])
+    assert _env_finding_this_package()["PYTHONPATH"] == f"{root}{os.pathsep}/elsewhere"
+    monkeypatch.setattr(site, "getsitepackages", lambda: [str(root)])
+    assert _env_finding_this_package()["PYTHONPATH"] == "/elsewhere"  # installed: untouched

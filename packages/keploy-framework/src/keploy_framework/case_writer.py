@@ -16,6 +16,7 @@ import os
 import pickle
 import queue
 import signal
+import site
 import subprocess
 import sys
 import threading
@@ -99,10 +100,19 @@ class CaseWriter:
 
 
 def _env_finding_this_package() -> dict[str, str]:
-    """The environment, with this package's import root first on ``PYTHONPATH``."""
-    root = str(Path(keploy_framework.__file__).resolve().parents[1])
+    """The environment; a source checkout's import root goes first on ``PYTHONPATH``.
+
+    An installed package needs nothing (and a site-packages folder on
+    ``PYTHONPATH`` would shadow the standard library), so only a root outside the
+    interpreter's site folders is added.
+    """
+    root = Path(keploy_framework.__file__).resolve().parents[1]
+    site_dirs = {Path(p).resolve() for p in [*site.getsitepackages(), site.getusersitepackages()]}
+    if root in site_dirs:
+        return dict(os.environ)
     current = os.environ.get("PYTHONPATH")
-    return {**os.environ, "PYTHONPATH": root if not current else f"{root}{os.pathsep}{current}"}
+    path = str(root) if not current else f"{root}{os.pathsep}{current}"
+    return {**os.environ, "PYTHONPATH": path}
 
 
 def _read_exactly(stream: IO[bytes], size: int) -> bytes | None:
