@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
+from functools import partial
 from pathlib import Path
 
 from tta_tooling.errors import InputError
@@ -24,12 +26,29 @@ REQUIRED_FILES = (".github/dependabot.yml", "docker-compose.test.yml", "codecov.
 ZIZMOR_CONFIG = ".github/zizmor.yml"
 
 
+Report = Callable[[str], Iterable[Finding]]
+"""Turns a failed checker's output into findings."""
+
+
 def check_ci_config(root: Path) -> list[Finding]:
-    """Every problem in the CI configuration under ``root``."""
-    findings = check_gates(root, load_catalog(root / "noxfile.py"))
-    findings.extend(_missing_files(root))
-    findings.extend(_schema_findings(root))
-    findings.extend(_zizmor_findings(root))
+    """Every problem in the CI configuration under ``root``.
+
+    The external checkers (check-jsonschema per schema, zizmor) start first and
+    run beside the gate-drift check, which waits on nox's own listings.
+    """
+    checkers = list(_start_checkers(root))
+    try:
+        findings = check_gates(root, load_catalog(root / "noxfile.py"))
+        findings.extend(_missing_files(root))
+        for report, process in checkers:
+            output = _finish(process)
+            if output is not None:
+                findings.extend(report(output))
+    finally:
+        for _, process in checkers:
+            if process.poll() is None:
+                process.kill()
+                process.communicate()
     return findings
 
 
@@ -39,32 +58,60 @@ def _missing_files(root: Path) -> Iterator[Finding]:
             yield Finding(name, "required CI file is missing")
 
 
-def _schema_findings(root: Path) -> Iterator[Finding]:
-    check_jsonschema = _tool("check-jsonschema")
+def _start_checkers(root: Path) -> Iterator[tuple[Report, subprocess.Popen[str]]]:
+    """One check-jsonschema run per schema (JSON output), then zizmor over the workflows."""
+    check_jsonschema, zizmor = _tool("check-jsonschema"), _tool("zizmor")  # before any start
     for schema, pattern in SCHEMA_CHECKS:
-        for path in sorted(root.glob(pattern)):
-            output = _run([check_jsonschema, "--builtin-schema", schema, str(path)], root)
-            if output is not None:
-                name = path.relative_to(root).as_posix()
-                yield Finding(name, f"does not match the {schema} schema:\n{_indent(output)}")
-
-
-def _zizmor_findings(root: Path) -> Iterator[Finding]:
-    workflows = root / ".github" / "workflows"
-    command = [_tool("zizmor"), "--offline", "--no-progress", "--format", "plain"]
+        paths = [p.relative_to(root).as_posix() for p in sorted(root.glob(pattern))]
+        if paths:
+            command = [check_jsonschema, "--output-format", "json", "--builtin-schema", schema]
+            yield partial(_schema_findings, schema, pattern), _start([*command, *paths], root)
+    command = [zizmor, "--offline", "--no-progress", "--format", "plain"]
     if (root / ZIZMOR_CONFIG).is_file():
         command += ["--config", str(root / ZIZMOR_CONFIG)]
-    output = _run([*command, str(workflows)], root)
-    if output is not None:
-        yield Finding(".github/workflows", f"zizmor found problems:\n{_indent(output)}")
+    yield _zizmor_findings, _start([*command, str(root / ".github" / "workflows")], root)
 
 
-def _run(command: list[str], root: Path) -> str | None:
-    """Run a checker; ``None`` when it passes, its output when it fails."""
-    done = subprocess.run(command, cwd=root, capture_output=True, text=True, check=False)
-    if done.returncode == 0:
+def _schema_findings(schema: str, pattern: str, output: str) -> Iterator[Finding]:
+    for name, problems in _schema_problems(output, pattern).items():
+        text = _indent("\n".join(problems))
+        yield Finding(name, f"does not match the {schema} schema:\n{text}")
+
+
+def _schema_problems(output: str, pattern: str) -> dict[str, list[str]]:
+    """check-jsonschema's JSON report as problem lines per file (raw output if not JSON)."""
+    try:
+        report = json.loads(output)
+        problems: dict[str, list[str]] = {}
+        for error in report.get("parse_errors", []):
+            problems.setdefault(error["filename"], []).append(error["message"])
+        for error in report.get("errors", []):
+            line = f"{error['path']}: {error['message']}"
+            deepest = error.get("best_deep_match")
+            if deepest:
+                line += f" (most specific: {deepest['path']}: {deepest['message']})"
+            problems.setdefault(error["filename"], []).append(line)
+    except (ValueError, AttributeError, KeyError, TypeError):
+        return {pattern: [output]}
+    return problems or {pattern: [output]}
+
+
+def _zizmor_findings(output: str) -> Iterator[Finding]:
+    yield Finding(".github/workflows", f"zizmor found problems:\n{_indent(output)}")
+
+
+def _start(command: list[str], root: Path) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        command, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+
+
+def _finish(process: subprocess.Popen[str]) -> str | None:
+    """Wait for a checker; ``None`` when it passed, its output when it failed."""
+    stdout, stderr = process.communicate()
+    if process.returncode == 0:
         return None
-    return (done.stdout + done.stderr).strip() or f"exit code {done.returncode}"
+    return (stdout + stderr).strip() or f"exit code {process.returncode}"
 
 
 def _tool(name: str) -> str:
