@@ -4,51 +4,20 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from ..conftest import RunTooling
 
-BENCHMARK = """
-def test_sum(benchmark):
-    benchmark.extra_info["ratio_to_floor"] = 0.5
-    benchmark.extra_info["target_ratio"] = 0.7
-    benchmark(sum, range(100))
-"""
+RESULTS = Path(__file__).parent / "fixtures" / "pytest-benchmark.json"
+"""Written by pytest-benchmark 5 (``--benchmark-json``) for one benchmark that reports
+``ratio_to_floor`` and ``target_ratio``; the benchmarks session also tabulates the
+file it writes on every run."""
 
 
-@pytest.fixture(scope="module")
-def results(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A file written by the real pytest-benchmark plugin."""
-    root = tmp_path_factory.mktemp("bench")
-    (root / "test_sum.py").write_text(BENCHMARK)
-    output = root / "results.json"
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "-q",
-            "-p",
-            "no:cacheprovider",
-            "--rootdir",
-            str(root),
-            "-c",
-            os.devnull,
-            f"--benchmark-json={output}",
-            str(root / "test_sum.py"),
-        ],
-        check=True,
-        capture_output=True,
-    )
-    return output
-
-
-def test_a_real_results_file_is_tabulated(results: Path, run_tooling: RunTooling) -> None:
-    done = run_tooling("benchmark-summary", results, env={**os.environ, "GITHUB_STEP_SUMMARY": ""})
+def test_a_real_results_file_is_tabulated(run_tooling: RunTooling) -> None:
+    done = run_tooling("benchmark-summary", RESULTS, env={**os.environ, "GITHUB_STEP_SUMMARY": ""})
     assert done.returncode == 0, done.stderr
     line = done.stdout.strip()
     assert line.startswith("test_sum []: median ")  # no group
@@ -56,11 +25,11 @@ def test_a_real_results_file_is_tabulated(results: Path, run_tooling: RunTooling
 
 
 def test_the_step_summary_gets_the_table_only_on_github(
-    results: Path, run_tooling: RunTooling, tmp_path: Path
+    run_tooling: RunTooling, tmp_path: Path
 ) -> None:
     summary = tmp_path / "summary.md"
     done = run_tooling(
-        "benchmark-summary", results, env={**os.environ, "GITHUB_STEP_SUMMARY": str(summary)}
+        "benchmark-summary", RESULTS, env={**os.environ, "GITHUB_STEP_SUMMARY": str(summary)}
     )
     assert done.returncode == 0, done.stderr
     text = summary.read_text()
