@@ -250,3 +250,55 @@ def test_exported_key_hash_is_keyed_per_process():
     ).stdout.strip()
     assert len(other_process) == 16
     assert other_process != key_hash(key)
+
+
+NAN_BITS = {
+    "quiet nan": "7ff8000000000000",
+    "negative nan": "fff8000000000000",
+    "quiet nan with a payload": "7ff8000000000001",
+    "signalling nan": "7ff4000000000001",
+    "negative signalling nan": "fff0000000000001",
+}
+
+
+def _float(bits: str) -> float:
+    value: float = struct.unpack(">d", bytes.fromhex(bits))[0]
+    return value
+
+
+@pytest.mark.parametrize("bits", NAN_BITS.values(), ids=NAN_BITS.keys())
+def test_a_nan_keeps_its_bits_through_the_codec_and_keys_by_them(bits):
+    nan = _float(bits)
+    back = JsonCodec().decode(JsonCodec().encode({"x": [nan, (nan,)]}))
+    assert struct.pack(">d", back["x"][0]).hex() == bits
+    assert struct.pack(">d", back["x"][1][0]).hex() == bits
+    assert identity(nan) == identity(_float(bits))
+    others = [other for other in NAN_BITS.values() if other != bits]
+    assert all(identity(nan) != identity(_float(other)) for other in others)
+
+
+@pytest.mark.parametrize("remote", [False, True], ids=["in-memory", "codec"])
+@pytest.mark.parametrize(
+    "value",
+    [*map(_float, NAN_BITS.values()), 0.0, -0.0, math.inf, -math.inf],
+    ids=[*NAN_BITS.keys(), "zero", "negative zero", "inf", "-inf"],
+)
+def test_a_hit_on_a_special_float_gives_back_its_exact_bits(value, remote):
+    async def run() -> list[Any]:
+        cache: CachePrimitive[Any, Any] = CachePrimitive(
+            LambdaPrimitive(lambda v: [v]),
+            backend=CodecBackend() if remote else None,
+            namespace="floats",
+        )
+        context = WorkflowContext()
+        return [await cache.execute(value, context) for _ in range(2)]
+
+    first, second = asyncio.run(run())
+    bits = struct.pack(">d", value)
+    assert struct.pack(">d", first[0]) == struct.pack(">d", second[0]) == bits
+
+
+def test_zero_and_negative_zero_are_two_keys_and_two_stored_values():
+    assert identity(0.0) != identity(-0.0)
+    back = JsonCodec().decode(JsonCodec().encode([0.0, -0.0]))
+    assert [math.copysign(1, x) for x in back] == [1, -1]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import base64
 import json
+import math
+import struct
 from typing import Any, Final, Protocol
 
 __all__ = ["Codec", "JsonCodec", "UncacheableValueError"]
@@ -11,7 +13,9 @@ __all__ = ["Codec", "JsonCodec", "UncacheableValueError"]
 _TUPLE: Final = "__tuple__"
 _PAIRS: Final = "__dict_pairs__"
 _BYTES: Final = "__bytes__"
-_TAGS: Final = frozenset({_TUPLE, _PAIRS, _BYTES})
+_NAN: Final = "__nan__"
+_TAGS: Final = frozenset({_TUPLE, _PAIRS, _BYTES, _NAN})
+_FLOAT_BITS: Final = struct.Struct(">d")
 
 
 class UncacheableValueError(TypeError):
@@ -36,11 +40,13 @@ class Codec(Protocol):
 class JsonCodec:
     """UTF-8 JSON that gives back exactly what it was given, or refuses it.
 
-    Accepts ``None``, ``bool``, ``int``, ``float`` (including ``nan`` and the
-    infinities), ``str``, ``bytes``, ``list``, ``tuple`` and ``dict`` with keys of
+    Accepts ``None``, ``bool``, ``int``, ``float`` (including the infinities and
+    every ``nan``), ``str``, ``bytes``, ``list``, ``tuple`` and ``dict`` with keys of
     those hashable types, nested freely; only those exact types (no subclasses).
-    Tuples, bytes and dicts whose keys are not all strings are stored as tagged
-    JSON objects, so a tuple comes back a tuple and ``{1: "a"}`` keeps its int key.
+    Tuples, bytes, NaNs and dicts whose keys are not all strings are stored as tagged
+    JSON objects, so a tuple comes back a tuple, ``{1: "a"}`` keeps its int key and
+    a NaN keeps its sign and payload bits (cache keys tell NaNs apart by those bits,
+    so a hit must give back the same bits as the value that was stored).
     Anything else raises :class:`UncacheableValueError` at encode time.
     """
 
@@ -63,8 +69,10 @@ class JsonCodec:
 
 def _to_json(value: Any, path: str) -> Any:
     kind = type(value)
+    if kind is float and math.isnan(value):
+        return {_NAN: _FLOAT_BITS.pack(value).hex()}  # json's NaN would lose sign and payload
     if value is None or kind is bool or kind is str or kind is int or kind is float:
-        return value  # json writes nan and the infinities as NaN/Infinity and reads them back
+        return value  # json writes the infinities as Infinity/-Infinity and reads them back
     if kind is bytes:
         return {_BYTES: base64.b64encode(value).decode("ascii")}
     if kind is list:
@@ -96,4 +104,6 @@ def _from_json(obj: dict[str, Any]) -> Any:
             return base64.b64decode(payload)
         if tag == _PAIRS:
             return dict(payload)
+        if tag == _NAN:
+            return _FLOAT_BITS.unpack(bytes.fromhex(payload))[0]
     return obj

@@ -4,8 +4,10 @@ Two inputs get the same key exactly when they are equal under this rule:
 
 * ``None``, ``bool``, ``int``, ``float``, ``str`` and ``bytes`` are equal when
   they have the same type and value (``1``, ``1.0`` and ``True`` are three
-  different keys; floats compare by their exact bits, so ``0.0`` and ``-0.0``
-  differ and ``nan`` equals ``nan``);
+  different keys; floats compare by their exact IEEE 754 bits, so ``0.0`` and
+  ``-0.0`` differ, a NaN equals a NaN with the same bits, and NaNs of another
+  sign or payload (``-nan``, a signalling NaN) are other keys; :class:`JsonCodec`
+  gives back those same bits, so a remote hit equals what was stored);
 * ``list`` and ``tuple`` (two different kinds) are equal item by item, in order;
   a named tuple is also keyed by its class;
 * ``dict``, ``set`` and ``frozenset`` are equal when they hold equal entries,
