@@ -41,10 +41,12 @@ COST_REPORT = ROOT / ".nox" / "reports" / "cost.json"
 AUDIT_REQUIREMENTS = ROOT / ".nox" / "audit" / "requirements.txt"
 FLAKINESS_JSON = ROOT / ".nox" / "reports" / "flakiness.json"
 # The gate self-test re-runs whole nox sessions; repeating it N times measures the machine.
+# Property tests draw new examples here (the tests sessions' profile is deterministic).
 FLAKINESS_SUITES = [
     "tests/unit",
     "tests/integration",
     "--ignore=tests/integration/test_gates_go_red.py",
+    "--hypothesis-profile=random",
 ]
 LATEST_BENCHMARKS = ROOT / ".github" / "benchmarks" / "latest.json"
 PERF_REGRESSION_RESULT = ROOT / ".nox" / "perf" / "perf-regression.json"
