@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 from pathlib import Path
 
 from tta_tooling.errors import InputError
+from tta_tooling.uv_binary import find_uv
 
 __all__ = ["locked_environment"]
 
 
 def locked_environment(tree: Path, venv: Path, *, python: str, group: str) -> Path:
     """``uv sync --locked`` ``tree`` with dependency group ``group`` into ``venv``; its python."""
-    uv = shutil.which("uv")
-    if uv is None:
-        raise InputError("uv", "not found on PATH; install uv (https://docs.astral.sh/uv/)")
+    uv = find_uv(Path.cwd())
     env = {**os.environ, "UV_PROJECT_ENVIRONMENT": str(venv)}
     env.pop("VIRTUAL_ENV", None)
     done = subprocess.run(
