@@ -98,9 +98,10 @@ def record_command(*, app_port: int, port: int, duration: int, test_dir: str, co
         raise ValueError(f"ports must be two different TCP ports, got {app_port} and {port}")
     if duration < 0:
         raise ValueError(f"duration must be 0 (until Ctrl-C) or positive, got {duration}")
-    app_cmd = shlex.join(["uv", "run", "--locked", "python", "-m", "tta_api", f"--port={app_port}"])
+    # This interpreter (the locked workspace's, under `uv run`): no uv needed on PATH.
+    app_cmd = shlex.join([sys.executable, "-m", "tta_api", f"--port={app_port}"])
     argv = [
-        *("uv", "run", "--locked", "python", "-m", "keploy_framework.cli", "record"),
+        *(sys.executable, "-m", "keploy_framework.cli", "record"),
         f"--app-cmd={app_cmd}",
         f"--app-port={app_port}",
         f"--port={port}",

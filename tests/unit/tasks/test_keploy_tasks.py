@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import shlex
+import sys
 from pathlib import Path
 from types import ModuleType
 from typing import cast
@@ -69,6 +70,7 @@ def test_record_runs_the_recording_proxy_in_front_of_tta_api() -> None:
     assert _option(argv, "test-dir") == "tests/api"
     assert _option(argv, "config") == "tests/keploy-config.yml"
     assert not any(arg.startswith("--duration") for arg in argv)
+    assert argv[0] == sys.executable  # the workspace interpreter, no uv on PATH needed
     app = shlex.split(_option(argv, "app-cmd"))
     assert app[app.index("-m") + 1] == "tta_api"
     assert _option(app, "port") == "9001"
