@@ -69,9 +69,9 @@ class JsonCodec:
 
 def _to_json(value: Any, path: str) -> Any:
     kind = type(value)
-    if kind is float and math.isnan(value):
-        return {_NAN: _FLOAT_BITS.pack(value).hex()}  # json's NaN would lose sign and payload
     if value is None or kind is bool or kind is str or kind is int or kind is float:
+        if kind is float and math.isnan(value):  # json's NaN would lose sign and payload
+            return {_NAN: _FLOAT_BITS.pack(value).hex()}
         return value  # json writes the infinities as Infinity/-Infinity and reads them back
     if kind is bytes:
         return {_BYTES: base64.b64encode(value).decode("ascii")}
