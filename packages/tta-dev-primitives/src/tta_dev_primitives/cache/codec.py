@@ -67,7 +67,7 @@ class JsonCodec:
         return json.loads(data.decode("utf-8", "surrogatepass"), object_hook=_from_json)
 
 
-def _to_json(value: Any, path: str) -> Any:
+def _to_json(value: Any, path: str) -> Any:  # noqa: PLR0911 - one case per stored type
     kind = type(value)
     if value is None or kind is bool or kind is str or kind is int or kind is float:
         if kind is float and math.isnan(value):  # json's NaN would lose sign and payload
