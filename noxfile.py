@@ -10,12 +10,15 @@ nothing else (``nox -s ci-config`` checks that they do).
 
 from __future__ import annotations
 
+import atexit
 import json
+import logging
 import os
 import re
 import signal
 import socket
 import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -50,6 +53,39 @@ FLAKINESS_SUITES = [
 ]
 LATEST_BENCHMARKS = ROOT / ".github" / "benchmarks" / "latest.json"
 PERF_REGRESSION_RESULT = ROOT / ".nox" / "perf" / "perf-regression.json"
+
+
+class MissingInterpreters(logging.Handler):
+    """Hears nox skip (or, on CI, fail) a session for a missing Python; says how to get it.
+
+    nox's summary only says "skipped"; :meth:`report` runs after it (atexit) and
+    prints one line per Python that did not run, with the ways to install it.
+    """
+
+    _NOT_FOUND = re.compile(r"Python interpreter (\S+) not found")
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.missing: set[str] = set()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        found = self._NOT_FOUND.search(record.getMessage())
+        if found:
+            self.missing.add(found[1])
+
+    def report(self) -> None:
+        for version in sorted(self.missing):
+            print(
+                f"nox > Python {version} did not run (interpreter not found): install it with "
+                f"`uv python install {version}`, `pyenv install {version}` (then "
+                f"`pyenv global` listing it) or your system's python{version} package",
+                file=sys.stderr,
+            )
+
+
+_missing_interpreters = MissingInterpreters()
+logging.getLogger("nox").addHandler(_missing_interpreters)
+atexit.register(_missing_interpreters.report)
 
 
 def install(session: nox.Session, *groups: str) -> None:
@@ -213,6 +249,18 @@ def _free_port() -> int:
         sock.bind(("127.0.0.1", 0))
         port: int = sock.getsockname()[1]
         return port
+
+
+@nox.session(
+    name="selftest-opt-in",
+    python=DEFAULT_PYTHON,
+    default=False,
+    tags=["services", "linux", "redis", "prometheus"],
+)
+def selftest_opt_in(session: nox.Session) -> None:
+    """Prove every opt-in gate red on a planted defect (Prometheus, git history, uv)."""
+    install(session, "integration")
+    session.run("pytest", "tests/selftest", *session.posargs)
 
 
 @nox.session(python=DEFAULT_PYTHON, tags=["services", "linux"])

@@ -1,4 +1,4 @@
-"""Hypothesis profiles shared by every test tier.
+"""Shared by every test tier: the Hypothesis profiles and the gate self-test's repository copy.
 
 ``deterministic`` (the default, used by the ``tests-*`` and ``integration``
 sessions) derives each property test's examples from the test itself and keeps
@@ -11,8 +11,19 @@ has a deadline: a timing assertion belongs in the benchmarks, not here.
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
 from hypothesis import settings
+
+from .gate_selftest import copy_repository
 
 settings.register_profile("deterministic", derandomize=True, database=None, deadline=None)
 settings.register_profile("random", derandomize=False, database=None, deadline=None)
 settings.load_profile("deterministic")
+
+
+@pytest.fixture
+def repo_copy(tmp_path: Path) -> Path:
+    """A copy of the repository for one gate self-test row (see ``gate_selftest``)."""
+    return copy_repository(tmp_path / "repo")

@@ -1,92 +1,49 @@
-"""Every nox gate goes red (exit 1) on a defect planted in a copy of the repository.
+"""Every default nox gate goes red (exit 1) on a defect planted in a copy of the repository.
 
-Each test copies the repository, plants one defect, and runs the real session
+Each row copies the repository, plants one defect, and runs the real session
 with nox, as a developer or CI would (`nox -s <session>`). They live with the
 integration tests because the integration and benchmarks sessions they run
-need a real redis-server and a quiet machine.
+need a real redis-server and a quiet machine. Rows of opt-in gates are in
+tests/selftest/ (see tests/gate_selftest.py).
 """
 
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import socket
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from tta_tooling.perf.plant import plant_slowdown
+
+from ..gate_selftest import OBSERVABILITY, PRIMITIVES, TTA_API, assert_red, plant, run_nox
 
 pytestmark = pytest.mark.integration
-
-REPO_ROOT = Path(__file__).resolve().parents[2]
-PRIMITIVES = Path("packages/tta-dev-primitives/src/tta_dev_primitives")
-OBSERVABILITY = Path("packages/tta-observability-integration/src/observability_integration")
-TTA_API = Path("packages/tta-api/src/tta_api")
-_NOT_COPIED = shutil.ignore_patterns(
-    ".git", ".nox", ".venv", "*_cache", "__pycache__", ".benchmarks", ".coverage*"
-)
-
-
-@pytest.fixture
-def repo_copy(tmp_path: Path) -> Path:
-    """A copy of the repository (sources, tests, configuration, lock file)."""
-    copy = tmp_path / "repo"
-    shutil.copytree(REPO_ROOT, copy, ignore=_NOT_COPIED)
-    return copy
-
-
-def _nox(root: Path, *args: str, unset: tuple[str, ...] = ()) -> subprocess.CompletedProcess[str]:
-    # Coverage's subprocess measurement must not follow into the copy's sessions.
-    env = {k: v for k, v in os.environ.items() if not k.startswith("COVERAGE_") and k not in unset}
-    return subprocess.run(
-        [sys.executable, "-m", "nox", "--noxfile", str(root / "noxfile.py"), *args],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        check=False,
-        env=env,
-    )
-
-
-def _plant(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {path}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
-def _assert_red(done: subprocess.CompletedProcess[str], *expected: str) -> None:
-    output = done.stdout + done.stderr
-    assert done.returncode == 1, output
-    for text in expected:
-        assert text in output, output
 
 
 def test_lint_goes_red_on_an_unused_import(repo_copy: Path) -> None:
     (repo_copy / PRIMITIVES / "planted.py").write_text('"""Planted."""\n\nimport os\n')
-    _assert_red(_nox(repo_copy, "-s", "lint"), "planted.py", "F401")
+    assert_red(run_nox(repo_copy, "-s", "lint"), "planted.py", "F401")
 
 
 def test_format_goes_red_on_unformatted_code(repo_copy: Path) -> None:
     (repo_copy / PRIMITIVES / "planted.py").write_text('"""Planted."""\n\nx = {  "a":1 }\n')
-    _assert_red(_nox(repo_copy, "-s", "format"), "planted.py", "Session format failed")
+    assert_red(run_nox(repo_copy, "-s", "format"), "planted.py", "Session format failed")
 
 
 def test_typecheck_goes_red_on_a_type_error(repo_copy: Path) -> None:
     (repo_copy / PRIMITIVES / "planted.py").write_text(
         '"""Planted."""\n\n\ndef answer() -> int:\n    return "42"\n'
     )
-    _assert_red(_nox(repo_copy, "-s", "typecheck"), "planted.py:5: error", "[return-value]")
+    assert_red(run_nox(repo_copy, "-s", "typecheck"), "planted.py:5: error", "[return-value]")
 
 
 def test_tests_go_red_on_a_failing_test(repo_copy: Path) -> None:
     planted = repo_copy / "tests/unit/tooling/test_planted.py"
     planted.write_text('"""Planted."""\n\n\ndef test_planted() -> None:\n    assert 1 + 1 == 3\n')
     python = f"{sys.version_info.major}.{sys.version_info.minor}"
-    done = _nox(repo_copy, "-s", f"tests-{python}", "--", str(planted))
-    _assert_red(done, "1 failed")
+    done = run_nox(repo_copy, "-s", f"tests-{python}", "--", str(planted))
+    assert_red(done, "1 failed")
 
 
 def test_coverage_goes_red_when_a_package_loses_its_tests(repo_copy: Path) -> None:
@@ -94,35 +51,35 @@ def test_coverage_goes_red_when_a_package_loses_its_tests(repo_copy: Path) -> No
     # other module of the primitives, and every other package, is barely measured.
     python = f"{sys.version_info.major}.{sys.version_info.minor}"
     kept = "tests/unit/tta_dev_primitives/test_context.py"
-    tested = _nox(repo_copy, "-s", f"tests-{python}", "--", kept)
+    tested = run_nox(repo_copy, "-s", f"tests-{python}", "--", kept)
     assert tested.returncode == 0, tested.stdout + tested.stderr
     # Outside CI, coverage accepts the data of any one tests session.
-    done = _nox(repo_copy, "-s", "coverage", unset=("CI",))
-    _assert_red(done, "FAIL tta-dev-primitives:", "is below the production threshold of 80%")
+    done = run_nox(repo_copy, "-s", "coverage", unset=("CI",))
+    assert_red(done, "FAIL tta-dev-primitives:", "is below the production threshold of 80%")
 
 
 def test_ci_config_goes_red_on_a_masked_gate(repo_copy: Path) -> None:
     workflow = repo_copy / ".github/workflows/quality-check.yml"
     text = workflow.read_text(encoding="utf-8")
     pinned = text.split("run: uvx nox@", 1)[1].split()[0]
-    _plant(
+    plant(
         workflow, f"run: uvx nox@{pinned} -t quality", f"run: uvx nox@{pinned} -t quality || true"
     )
-    _assert_red(
-        _nox(repo_copy, "-s", "ci-config"),
+    assert_red(
+        run_nox(repo_copy, "-s", "ci-config"),
         "quality-check.yml:",
         "is followed by `||`, which swallows its failure",
     )
 
 
 def test_integration_goes_red_when_redis_ttl_is_dropped(repo_copy: Path) -> None:
-    _plant(
+    plant(
         repo_copy / PRIMITIVES / "cache/redis_backend.py",
         "px=max(1, math.ceil(ttl_seconds * 1000))",
         "keepttl=False",
     )
-    done = _nox(repo_copy, "-s", "integration", "--", "-k", "test_ttl_is_set_and_honoured")
-    _assert_red(done, "FAILED tests/integration/test_redis_cache_backend.py::test_ttl_is_set")
+    done = run_nox(repo_copy, "-s", "integration", "--", "-k", "test_ttl_is_set_and_honoured")
+    assert_red(done, "FAILED tests/integration/test_redis_cache_backend.py::test_ttl_is_set")
 
 
 def test_observability_goes_red_on_an_uninstrumented_primitive(repo_copy: Path) -> None:
@@ -135,32 +92,32 @@ def test_observability_goes_red_on_an_uninstrumented_primitive(repo_copy: Path) 
         '__all__ += ["PlantedPrimitive"]\n',
         encoding="utf-8",
     )
-    _assert_red(_nox(repo_copy, "-s", "observability"), "PlantedPrimitive: no span observed")
+    assert_red(run_nox(repo_copy, "-s", "observability"), "PlantedPrimitive: no span observed")
 
 
 def test_observability_goes_red_when_the_process_wide_provider_is_not_set(
     repo_copy: Path,
 ) -> None:
-    _plant(
+    plant(
         repo_copy / OBSERVABILITY / "process_wide.py",
         "        trace.set_tracer_provider(TRACER_PROVIDER)\n",
         "        pass  # planted: the process-wide tracer provider is never set\n",
     )
-    _assert_red(
-        _nox(repo_copy, "-s", "observability"),
+    assert_red(
+        run_nox(repo_copy, "-s", "observability"),
         "opentelemetry.trace.get_tracer_provider() is ProxyTracerProvider",
     )
 
 
 def test_benchmarks_go_red_on_a_slow_sequential_primitive(repo_copy: Path) -> None:
-    _plant(
+    plant(
         repo_copy / PRIMITIVES / "composition/sequential.py",
         "            value = await step.execute(value, context)\n",
         "            value = await step.execute(value, context)\n"
         "            sum(range(2_000))  # planted: wasted work per step\n",
     )
-    done = _nox(repo_copy, "-s", "benchmarks", "--", "-k", "sequential")
-    _assert_red(done, "SequentialPrimitive of 3 async steps", "the target is <= 5.0x")
+    done = run_nox(repo_copy, "-s", "benchmarks", "--", "-k", "sequential")
+    assert_red(done, "SequentialPrimitive of 3 async steps", "the target is <= 5.0x")
 
 
 def test_efficiency_goes_red_on_an_llm_call_in_a_loop(repo_copy: Path) -> None:
@@ -170,16 +127,16 @@ def test_efficiency_goes_red_on_an_llm_call_in_a_loop(repo_copy: Path) -> None:
         '    return [litellm.completion(model="m", messages=[q], max_tokens=9) for q in questions]'
         "\n"
     )
-    done = _nox(repo_copy, "-s", "efficiency")
-    _assert_red(done, f"{PRIMITIVES.as_posix()}/planted.py:7:13: EFF001 LLM call inside a loop")
+    done = run_nox(repo_copy, "-s", "efficiency")
+    assert_red(done, f"{PRIMITIVES.as_posix()}/planted.py:7:13: EFF001 LLM call inside a loop")
 
 
 def test_paf_goes_red_when_primitives_import_opentelemetry(repo_copy: Path) -> None:
     (repo_copy / PRIMITIVES / "planted.py").write_text(
         '"""Planted."""\n\nfrom opentelemetry import trace\n', encoding="utf-8"
     )
-    _assert_red(
-        _nox(repo_copy, "-s", "paf"),
+    assert_red(
+        run_nox(repo_copy, "-s", "paf"),
         f"{PRIMITIVES.as_posix()}/planted.py:3: [ARCH-002]",
         "tta_dev_primitives.planted imports opentelemetry",
     )
@@ -189,64 +146,52 @@ def test_mcp_goes_red_on_instructions_that_apply_to_nothing(repo_copy: Path) -> 
     (repo_copy / ".github/instructions/planted.instructions.md").write_text(
         '---\napplyTo: "src/**/*.rb"\n---\nPlanted.\n', encoding="utf-8"
     )
-    _assert_red(
-        _nox(repo_copy, "-s", "mcp"),
+    assert_red(
+        run_nox(repo_copy, "-s", "mcp"),
         ".github/instructions/planted.instructions.md:2:",
         "applyTo glob 'src/**/*.rb' matches no file",
     )
 
 
 def test_mcp_goes_red_on_a_tool_with_an_invalid_input_schema(repo_copy: Path) -> None:
-    _plant(
+    plant(
         repo_copy / "tooling/src/tta_tooling/mcp/schemas/tools/run_gate.json",
         '"type": "array",',
         '"type": "list",',
     )
-    _assert_red(
-        _nox(repo_copy, "-s", "mcp"),
+    assert_red(
+        run_nox(repo_copy, "-s", "mcp"),
         "tool run_gate: invalid input schema at properties.args.type",
     )
 
 
 def test_api_goes_red_on_a_renamed_response_field(repo_copy: Path) -> None:
-    _plant(
+    plant(
         repo_copy / TTA_API / "schemas.py",
         "    hit_ratio: float\n",
         '    hit_ratio: float = Field(serialization_alias="hit_rate")\n',
     )
-    done = _nox(repo_copy, "-s", "api")
-    _assert_red(done, "body.hit_ratio: expected", "body.hit_rate: unexpected field", "FAILED")
-
-
-def test_api_record_goes_red_and_keeps_the_suite_when_the_service_misbehaves(
-    repo_copy: Path,
-) -> None:
-    suite = repo_copy / "tests" / "api"
-    before = {p.relative_to(suite): p.read_bytes() for p in suite.rglob("*") if p.is_file()}
-    _plant(repo_copy / TTA_API / "service.py", "                404,\n", "                400,\n")
-    done = _nox(repo_copy, "-s", "api-record")
-    _assert_red(done, "/api/v1/workflows/no-such-workflow/run: expected 404, got 400")
-    after = {p.relative_to(suite): p.read_bytes() for p in suite.rglob("*") if p.is_file()}
-    assert after == before, "a failed recording changed tests/api"
+    done = run_nox(repo_copy, "-s", "api")
+    assert_red(done, "body.hit_ratio: expected", "body.hit_rate: unexpected field", "FAILED")
 
 
 def test_cost_goes_red_when_the_router_sends_everything_to_premium(repo_copy: Path) -> None:
     routing = repo_copy / "packages/tta-api/src/tta_api/routing.py"
-    _plant(routing, "_CHEAP_BELOW = 32", "_CHEAP_BELOW = 0")
-    _plant(routing, "_BALANCED_BELOW = 256", "_BALANCED_BELOW = 0")
-    done = _nox(repo_copy, "-s", "cost")
-    _assert_red(done, "cost: FAIL: savings ", "are below the 40.0% threshold")
+    plant(routing, "_CHEAP_BELOW = 32", "_CHEAP_BELOW = 0")
+    plant(routing, "_BALANCED_BELOW = 256", "_BALANCED_BELOW = 0")
+    done = run_nox(repo_copy, "-s", "cost")
+    assert_red(done, "cost: FAIL: savings ", "are below the 40.0% threshold")
     assert "quality guard:" not in done.stderr, done.stderr
 
 
 def test_cost_goes_red_when_the_router_sends_everything_to_cheap(repo_copy: Path) -> None:
-    _plant(
+    plant(
         repo_copy / "packages/tta-api/src/tta_api/routing.py",
         "_CHEAP_BELOW = 32",
         "_CHEAP_BELOW = 10**9",
     )
-    done = _nox(repo_copy, "-s", "cost")
-    _assert_red(done, "cost: FAIL: quality guard: 0.0% of complex requests")
+    done = run_nox(repo_copy, "-s", "cost")
+    assert_red(done, "cost: FAIL: quality guard: 0.0% of complex requests")
 
 
 def _canaries() -> dict[str, str]:
@@ -284,9 +229,9 @@ def test_secrets_goes_red_on_canaries_in_source_recording_and_report(repo_copy: 
     report.write_text(json.dumps({"cases": cases}, indent=1), encoding="utf-8")
     subprocess.run(["git", "init", "-q"], cwd=repo_copy, check=True)
     subprocess.run(["git", "add", "-A"], cwd=repo_copy, check=True)
-    done = _nox(repo_copy, "-s", "secrets")
+    done = run_nox(repo_copy, "-s", "secrets")
     planted = f"{PRIMITIVES.as_posix()}/planted.py"
-    _assert_red(
+    assert_red(
         done,
         f"{planted}:3: AWS Access Key",
         f"{planted}:4: GitHub Token",
@@ -304,96 +249,3 @@ def test_secrets_goes_red_on_canaries_in_source_recording_and_report(repo_copy: 
     )
     output = done.stdout + done.stderr
     assert not [name for name, value in canary.items() if value in output]
-
-
-def test_audit_goes_red_when_the_vulnerability_service_is_unreachable(repo_copy: Path) -> None:
-    with socket.socket() as probe:  # a port nothing listens on
-        probe.bind(("127.0.0.1", 0))
-        url = f"http://127.0.0.1:{probe.getsockname()[1]}/v1/query"
-    done = _nox(repo_copy, "-s", "audit", "--", f"--osv-url={url}", "--timeout=3")
-    _assert_red(done, f"audit: the vulnerability service {url} is unreachable")
-    lines = (done.stdout + done.stderr).splitlines()
-    assert sum("unreachable" in line for line in lines) == 1
-    assert "Traceback" not in done.stdout + done.stderr
-
-
-def test_flakiness_goes_red_on_an_order_dependent_test(repo_copy: Path) -> None:
-    planted = repo_copy / "tests/unit/tooling/test_order_planted.py"
-    planted.write_text(
-        '"""Planted: passes only when the other test ran first."""\n\nSTATE: list[int] = []\n\n\n'
-        "def test_sets_state() -> None:\n    STATE.append(1)\n\n\n"
-        "def test_needs_state_set_first() -> None:\n    assert STATE\n"
-    )
-    # 12 random orders of two tests are all alike with probability 2**-11.
-    done = _nox(repo_copy, "-s", "flakiness", "--", "--runs=12", str(planted))
-    _assert_red(done, "flaky: ", "test_needs_state_set_first", "flake rate 50.00 %")
-
-
-def _commit_copy(root: Path) -> None:
-    """Make the copy a git repository whose HEAD is the unmodified copy."""
-    for args in (("init", "-q", "-b", "main"), ("add", "-A"), ("commit", "-q", "-m", "copy")):
-        subprocess.run(
-            ["git", "-c", "user.name=gate", "-c", "user.email=gate@example.com", *args],
-            cwd=root,
-            check=True,
-            capture_output=True,
-        )
-
-
-def test_perf_regression_goes_red_on_a_planted_20_percent_slowdown(repo_copy: Path) -> None:
-    _commit_copy(repo_copy)
-    plant_slowdown(
-        repo_copy / PRIMITIVES / "composition/parallel.py", "ParallelPrimitive._execute", 0.2
-    )
-    done = _nox(repo_copy, "-s", "perf-regression", "--", "--against", "HEAD")
-    _assert_red(
-        done,
-        "REGRESSION tests/performance/test_primitives_benchmarks.py::test_benchmark[parallel]",
-    )
-    result = json.loads((repo_copy / ".nox/perf/perf-regression.json").read_text("utf-8"))
-    assert result["passed"] is False
-
-
-def test_perf_baseline_goes_red_on_a_failing_benchmark(repo_copy: Path) -> None:
-    _plant(
-        repo_copy / PRIMITIVES / "recovery/timeout.py",
-        "        deadline = asyncio.timeout(self._timeout)\n",
-        '        raise RuntimeError("planted")\n',
-    )
-    _commit_copy(repo_copy)
-    baseline = repo_copy / ".github/benchmarks/baseline.json"
-    before = baseline.read_bytes()
-    done = _nox(repo_copy, "-s", "perf-baseline", "--", "--runs", "1")
-    _assert_red(
-        done, "FAILED tests/performance/test_primitives_benchmarks.py::test_benchmark[timeout]"
-    )
-    assert baseline.read_bytes() == before
-
-
-def test_e2e_goes_red_on_a_recording_rule_over_a_misspelt_metric(repo_copy: Path) -> None:
-    _plant(
-        repo_copy / "monitoring/rules/primitives.yml",
-        "rate(tta_primitive_duration_seconds_bucket[5m])",
-        "rate(tta_primitive_duration_second_bucket[5m])",
-    )
-    done = _nox(repo_copy, "-s", "e2e", "--", "-k", "rule_file_has_unit_tests")
-    _assert_red(
-        done,
-        'expr: "tta:primitive_duration_seconds:p95_5m", time: 10m',
-        "alertname: PrimitiveLatencyP95AboveSLO",
-        "FAILED tests/e2e/test_monitoring_rules.py::test_every_rule_file_has_unit_tests",
-    )
-
-
-def test_e2e_goes_red_when_prometheus_scrapes_a_dead_port(repo_copy: Path) -> None:
-    _plant(
-        repo_copy / "tooling/src/tta_tooling/stack/prometheus_config.py",
-        "APP_JOB: app_port}",
-        "APP_JOB: 1}",
-    )
-    done = _nox(repo_copy, "-s", "e2e", "--", "-k", "prometheus_scrapes_tta_api")
-    _assert_red(
-        done,
-        "tta-api target 127.0.0.1:1 (http://127.0.0.1:1/metrics) is down",
-        "FAILED tests/e2e/test_served_stack.py::test_prometheus_scrapes_tta_api",
-    )

@@ -21,6 +21,8 @@ GATE_FILES = (
     ".ci",
     ".github",
     ".vscode",
+    "tests/integration/test_gates_go_red.py",
+    "tests/selftest/test_opt_in_gates_go_red.py",
 )
 
 
@@ -31,6 +33,7 @@ def copy_gate_files(target: Path) -> Path:
         if source.is_dir():
             shutil.copytree(source, target / name)
         else:
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, target / name)
     return target
 

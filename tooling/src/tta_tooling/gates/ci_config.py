@@ -13,6 +13,7 @@ from pathlib import Path
 from tta_tooling.errors import InputError
 from tta_tooling.gates.gate_drift import check_gates
 from tta_tooling.gates.nox_sessions import load_catalog
+from tta_tooling.gates.selftest_rows import check_selftest_rows
 from tta_tooling.reporting import Finding
 
 # (check-jsonschema builtin schema, files it validates) relative to the repository root.
@@ -38,7 +39,9 @@ def check_ci_config(root: Path) -> list[Finding]:
     """
     checkers = list(_start_checkers(root))
     try:
-        findings = check_gates(root, load_catalog(root / "noxfile.py"))
+        catalog = load_catalog(root / "noxfile.py")
+        findings = check_gates(root, catalog)
+        findings.extend(check_selftest_rows(root, catalog))
         findings.extend(_missing_files(root))
         for report, process in checkers:
             output = _finish(process)

@@ -1,0 +1,75 @@
+"""The gate self-test's tools: copy the repository, plant a defect, run the real nox session.
+
+Every gate is proven red by a row: a test that plants one defect in a copy of
+the repository and runs ``nox -s <gate>`` there, expecting exit 1 and a message
+naming the cause. A row runs where its gate runs: rows of default gates in
+``tests/integration/test_gates_go_red.py`` (the default ``integration``
+session, so Python and pip suffice), rows of opt-in gates (``default=False``:
+they need Prometheus, a git history, the network or a long time) in
+``tests/selftest/test_opt_in_gates_go_red.py`` (the opt-in ``selftest-opt-in``
+session, run by ``.ci/run`` and CI). ``ci-config`` keeps each row in its file.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+PRIMITIVES = Path("packages/tta-dev-primitives/src/tta_dev_primitives")
+OBSERVABILITY = Path("packages/tta-observability-integration/src/observability_integration")
+TTA_API = Path("packages/tta-api/src/tta_api")
+_NOT_COPIED = shutil.ignore_patterns(
+    ".git", ".nox", ".venv", "*_cache", "__pycache__", ".benchmarks", ".coverage*"
+)
+
+
+def copy_repository(destination: Path) -> Path:
+    """A copy of the repository (sources, tests, configuration, lock file) at ``destination``."""
+    shutil.copytree(REPO_ROOT, destination, ignore=_NOT_COPIED)
+    return destination
+
+
+def run_nox(
+    root: Path, *args: str, unset: tuple[str, ...] = ()
+) -> subprocess.CompletedProcess[str]:
+    """``nox --noxfile root/noxfile.py args`` in ``root``, output captured."""
+    # Coverage's subprocess measurement must not follow into the copy's sessions.
+    env = {k: v for k, v in os.environ.items() if not k.startswith("COVERAGE_") and k not in unset}
+    return subprocess.run(
+        [sys.executable, "-m", "nox", "--noxfile", str(root / "noxfile.py"), *args],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+        env=env,
+    )
+
+
+def plant(path: Path, old: str, new: str) -> None:
+    """Replace the first ``old`` in ``path`` with ``new``; ``old`` must be there."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def assert_red(done: subprocess.CompletedProcess[str], *expected: str) -> None:
+    """The session exited 1 and its output names every ``expected`` text."""
+    output = done.stdout + done.stderr
+    assert done.returncode == 1, output
+    for text in expected:
+        assert text in output, output
+
+
+def commit_copy(root: Path) -> None:
+    """Make the copy a git repository whose HEAD is the unmodified copy."""
+    for args in (("init", "-q", "-b", "main"), ("add", "-A"), ("commit", "-q", "-m", "copy")):
+        subprocess.run(
+            ["git", "-c", "user.name=gate", "-c", "user.email=gate@example.com", *args],
+            cwd=root,
+            check=True,
+            capture_output=True,
+        )
