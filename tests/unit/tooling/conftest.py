@@ -1,14 +1,18 @@
-"""Fixtures: a temporary copy of the repository's CI configuration to plant defects in."""
+"""Fixtures: a temporary copy of the repository's CI configuration to plant defects in,
+and ``tta-tooling`` run in-process as a user runs it."""
 
 from __future__ import annotations
 
+import io
+import os
 import shutil
 import subprocess
-import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from pathlib import Path
 
 import pytest
+from tta_tooling.cli import main
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 CI_FILES = ("noxfile.py", "pyproject.toml", "docker-compose.test.yml", ".github", ".vscode")
@@ -28,19 +32,41 @@ def ci_copy(tmp_path: Path) -> Path:
     return tmp_path
 
 
+def run_in_process(
+    *args: str | Path, env: Mapping[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """``tta-tooling <args>`` in this process: its exit code and what it printed.
+
+    ``main`` is what the console script and ``python -m tta_tooling`` call; an
+    argparse error's ``SystemExit`` is the exit code a user sees. ``env``, when
+    given, replaces the environment for the call, as a child's would be.
+    """
+    argv = [str(arg) for arg in args]
+    out, err = io.StringIO(), io.StringIO()
+    with _environment(env), redirect_stdout(out), redirect_stderr(err):
+        try:
+            code = main(argv)
+        except SystemExit as exit_:
+            code = exit_.code if isinstance(exit_.code, int) else int(exit_.code is not None)
+    return subprocess.CompletedProcess(["tta-tooling", *argv], code, out.getvalue(), err.getvalue())
+
+
+@contextmanager
+def _environment(env: Mapping[str, str] | None) -> Iterator[None]:
+    if env is None:
+        yield
+        return
+    saved = dict(os.environ)
+    os.environ.clear()
+    os.environ.update(env)
+    try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
 @pytest.fixture
 def run_tooling() -> RunTooling:
-    """Run ``python -m tta_tooling <args>`` as a user would; returns the finished process."""
-
-    def run(
-        *args: str | Path, env: dict[str, str] | None = None
-    ) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "tta_tooling", *map(str, args)],
-            capture_output=True,
-            text=True,
-            check=False,
-            env=env,
-        )
-
-    return run
+    """Run ``tta-tooling <args>`` in-process (see :func:`run_in_process`)."""
+    return run_in_process

@@ -47,11 +47,11 @@ def check_ci_config(root: Path) -> list[Finding]:
             output = _finish(process)
             if output is not None:
                 findings.extend(report(output))
-    finally:
+    finally:  # also after bad input: no checker outlives the call, no pipe stays open
         for _, process in checkers:
             if process.poll() is None:
                 process.kill()
-                process.communicate()
+            process.communicate()
     return findings
 
 

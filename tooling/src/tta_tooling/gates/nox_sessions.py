@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from tta_tooling.errors import InputError
+from tta_tooling.nox_listing import nox_listings
 
 # `--list --json` lists the selected sessions; with no selection, the default ones.
 # A keyword expression that is true for every session lists them all.
@@ -71,20 +68,8 @@ class SessionCatalog:
 
 
 def load_catalog(noxfile: Path) -> SessionCatalog:
-    """List the sessions of ``noxfile`` by asking nox (``nox --list --json``)."""
-    if not noxfile.is_file():
-        raise InputError(noxfile, "noxfile not found")
-    # The two listings run side by side: each is a nox start-up and noxfile import.
-    listings: list[subprocess.Popen[str]] = []
-    try:
-        listings.append(_start_listing(noxfile))
-        listings.append(_start_listing(noxfile, *_EVERY_SESSION))
-        defaults, every = (_finish_listing(noxfile, process) for process in listings)
-    finally:
-        for process in listings:
-            if process.poll() is None:
-                process.kill()
-                process.communicate()
+    """List the sessions of ``noxfile`` by asking nox (``nox --list --json``, cached)."""
+    defaults, every = nox_listings(noxfile, (), _EVERY_SESSION)
     default_names = {entry["session"] for entry in defaults}
     sessions = tuple(
         Session(
@@ -92,41 +77,10 @@ def load_catalog(noxfile: Path) -> SessionCatalog:
             base_name=entry["name"],
             tags=frozenset(entry["tags"]),
             default=entry["session"] in default_names,
-            python=entry["python"] if isinstance(entry["python"], str) else None,
+            python=entry.get("python") if isinstance(entry.get("python"), str) else None,
         )
         for entry in every
     )
     if not sessions:
         raise InputError(noxfile, "nox --list --json reported no sessions")
     return SessionCatalog(sessions)
-
-
-def _start_listing(noxfile: Path, *args: str) -> subprocess.Popen[str]:
-    command = [sys.executable, "-m", "nox", "--noxfile", str(noxfile), "--list", "--json", *args]
-    try:
-        return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    except OSError as error:
-        raise InputError(noxfile, f"cannot run nox: {error}") from error
-
-
-def _finish_listing(noxfile: Path, process: subprocess.Popen[str]) -> list[dict[str, Any]]:
-    stdout, stderr = process.communicate()
-    if process.returncode != 0:
-        last = (stderr.strip().splitlines() or ["(no output)"])[-1]
-        raise InputError(noxfile, f"nox --list --json failed: {last}")
-    try:
-        entries = json.loads(stdout)
-    except json.JSONDecodeError as error:
-        raise InputError(noxfile, f"nox --list --json printed invalid JSON: {error.msg}") from error
-    if not isinstance(entries, list) or not all(_is_entry(e) for e in entries):
-        raise InputError(noxfile, "nox --list --json: field 'session', 'name' or 'tags' missing")
-    return entries
-
-
-def _is_entry(entry: object) -> bool:
-    return (
-        isinstance(entry, dict)
-        and isinstance(entry.get("session"), str)
-        and isinstance(entry.get("name"), str)
-        and isinstance(entry.get("tags"), list)
-    )

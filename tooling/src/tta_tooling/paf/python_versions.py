@@ -8,15 +8,13 @@ versions of the nox catalog, which this check lists with nox itself.
 
 from __future__ import annotations
 
-import json
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
 from tta_tooling.errors import InputError
+from tta_tooling.nox_listing import nox_listings
 from tta_tooling.paf.package_stages import load_toml, package_manifests
 from tta_tooling.reporting import Finding
 
@@ -107,19 +105,8 @@ def _check_workflows(root: Path, supported: list[str]) -> list[Finding]:
 
 def _catalog_versions(root: Path) -> list[str]:
     """The Python versions of the sessions ``nox --list --json`` lists for ``root``."""
-    noxfile = root / "noxfile.py"
-    command = [sys.executable, "-m", "nox", "--list", "--json", "--noxfile", str(noxfile)]
-    done = subprocess.run(command, capture_output=True, text=True, check=False, cwd=root)
-    try:
-        sessions = json.loads(done.stdout) if done.returncode == 0 else None
-    except ValueError:
-        sessions = None
-    if not isinstance(sessions, list):
-        last = (done.stderr.strip().splitlines() or ["no output"])[-1]
-        raise InputError(noxfile, f"`nox --list --json` failed: {last}")
-    return sorted(
-        {s["python"] for s in sessions if isinstance(s, dict) and isinstance(s.get("python"), str)}
-    )
+    (sessions,) = nox_listings(root / "noxfile.py", ())
+    return sorted({s["python"] for s in sessions if isinstance(s.get("python"), str)})
 
 
 def _minor(version: str) -> int:
