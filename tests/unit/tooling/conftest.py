@@ -7,6 +7,7 @@ import io
 import os
 import shutil
 import subprocess
+import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from pathlib import Path
@@ -56,14 +57,16 @@ def _environment(env: Mapping[str, str] | None) -> Iterator[None]:
     if env is None:
         yield
         return
-    saved = dict(os.environ)
+    saved, saved_tempdir = dict(os.environ), tempfile.tempdir
     os.environ.clear()
     os.environ.update(env)
+    tempfile.tempdir = None  # a child would read TMPDIR afresh; so does this call
     try:
         yield
     finally:
         os.environ.clear()
         os.environ.update(saved)
+        tempfile.tempdir = saved_tempdir
 
 
 @pytest.fixture

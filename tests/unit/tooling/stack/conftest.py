@@ -1,4 +1,4 @@
-"""Fixtures: a PATH of fake executables, a private temp dir, and the CLI run in a subprocess."""
+"""Fixtures: a PATH of fake executables, a private temp dir, and the stack CLI run in-process."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+
+from ..conftest import run_in_process
 
 FakeExecutable = Callable[[str, str], Path]
 
@@ -50,23 +52,9 @@ def stack_env(tmp_path: Path, fake_bin: Path) -> dict[str, str]:
 def stack_cli(
     tmp_path: Path, stack_env: dict[str, str]
 ) -> Callable[..., subprocess.CompletedProcess[str]]:
-    """Run ``python -m tta_tooling stack <args> --state <tmp>/state.json``."""
+    """Run ``tta-tooling stack <args> --state <tmp>/state.json`` in-process, in ``stack_env``."""
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "tta_tooling",
-                "stack",
-                *args,
-                f"--state={tmp_path / 'state.json'}",
-            ],
-            capture_output=True,
-            text=True,
-            check=False,
-            env=stack_env,
-            timeout=120,
-        )
+        return run_in_process("stack", *args, f"--state={tmp_path / 'state.json'}", env=stack_env)
 
     return run
