@@ -191,6 +191,7 @@ raise SystemExit(main())
 """
 
 
+@pytest.mark.smoke
 def test_cli_module_runs_in_a_subprocess() -> None:
     done = subprocess.run(
         [sys.executable, "-m", "observability_integration.health_check"],
@@ -203,6 +204,7 @@ def test_cli_module_runs_in_a_subprocess() -> None:
     assert done.stdout.rstrip().endswith("PASS")
 
 
+@pytest.mark.smoke
 def test_cli_subprocess_with_planted_uninstrumented_primitive_exits_1() -> None:
     done = subprocess.run(
         [sys.executable, "-c", _PLANT_UNINSTRUMENTED],

@@ -13,6 +13,8 @@ import pytest
 
 from .conftest import CONFIG_VARIABLES
 
+pytestmark = pytest.mark.smoke  # starts real processes
+
 UVICORN = ("-m", "uvicorn", "tta_api.main:app")
 SUPERVISED = ("-m", "tta_api")
 

@@ -238,6 +238,7 @@ def test_remote_keys_are_fixed_size_hashes_of_the_encoding():
     assert digest(["a"]) == hashlib.blake2b(canonical_bytes(["a"]), digest_size=16).hexdigest()
 
 
+@pytest.mark.smoke
 def test_exported_key_hash_is_keyed_per_process():
     """Regression: the exported hash was an unkeyed hash, so a low-entropy input
     (a yes/no answer, a user id) could be recovered by hashing candidates."""

@@ -22,6 +22,8 @@ def test_needs_state_set_first():
 STABLE = """
 import pytest
 
+pytestmark = pytest.mark.smoke  # starts real processes
+
 
 @pytest.mark.parametrize("n", [1, 2])
 def test_stable(n):

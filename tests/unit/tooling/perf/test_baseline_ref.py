@@ -9,6 +9,8 @@ import pytest
 from tta_tooling.errors import InputError
 from tta_tooling.perf.baseline_ref import baseline_worktree, resolve_baseline
 
+pytestmark = pytest.mark.smoke  # starts real processes
+
 
 def _git(root: Path, *args: str) -> str:
     return subprocess.run(

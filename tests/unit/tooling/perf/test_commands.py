@@ -9,6 +9,8 @@ import pytest
 
 from ..conftest import RunTooling
 
+pytestmark = pytest.mark.smoke  # starts real processes
+
 
 def _repo(tmp_path: Path) -> Path:
     root = tmp_path / "repo"

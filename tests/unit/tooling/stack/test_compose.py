@@ -13,6 +13,8 @@ from subprocess import CompletedProcess
 
 import pytest
 
+pytestmark = pytest.mark.smoke  # starts real processes
+
 StackCli = Callable[..., CompletedProcess[str]]
 FAKE = Path(__file__).with_name("fake_docker.py")
 REPO_ROOT = Path(__file__).resolve().parents[4]

@@ -15,6 +15,8 @@ StackCli = Callable[..., CompletedProcess[str]]
 
 NEVER_HEALTHY = """
 import os, pathlib, sys, time
+
+pytestmark = pytest.mark.smoke  # starts real processes
 pathlib.Path(os.environ["TMPDIR"], "fake.pid").write_text(str(os.getpid()))
 for number in range(25):
     print(f"fake log line {number}", flush=True)
