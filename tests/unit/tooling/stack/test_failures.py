@@ -11,12 +11,12 @@ from subprocess import CompletedProcess
 import psutil
 import pytest
 
+pytestmark = pytest.mark.smoke  # starts real processes (fake redis-server executables)
+
 StackCli = Callable[..., CompletedProcess[str]]
 
 NEVER_HEALTHY = """
 import os, pathlib, sys, time
-
-pytestmark = pytest.mark.smoke  # starts real processes
 pathlib.Path(os.environ["TMPDIR"], "fake.pid").write_text(str(os.getpid()))
 for number in range(25):
     print(f"fake log line {number}", flush=True)
