@@ -11,6 +11,7 @@ import httpx
 from keploy_framework.capture import make_response, rfc3339nano
 from keploy_framework.compare import Comparison, compare
 from keploy_framework.config import Config
+from keploy_framework.noise_match import NoiseSections
 from keploy_framework.redaction import MARKER, Redactor
 from keploy_framework.storage import TestSet
 from keploy_framework.testcase import HttpResponse, TestCase
@@ -22,7 +23,10 @@ _NOT_SENT = frozenset({"content-length", "transfer-encoding", "connection", "kee
 
 @dataclass
 class CaseResult:
-    """One replayed case: its verdict, Keploy's result block and the differences."""
+    """One replayed case, as written: the case, the live response and the verdict, redacted.
+
+    The verdict was reached on the live response as received; only these copies are redacted.
+    """
 
     case: TestCase
     actual: HttpResponse
@@ -59,7 +63,12 @@ def _request_target(case: TestCase) -> str:
 
 
 def replay_case(
-    client: httpx.Client, base_url: str, case: TestCase, config: Config, redactor: Redactor
+    client: httpx.Client,
+    base_url: str,
+    case: TestCase,
+    config: Config,
+    redactor: Redactor,
+    noise: NoiseSections,
 ) -> CaseResult:
     """Send ``case``'s request (recorded Host kept, redirects not followed) and compare."""
     request = case.request
@@ -86,13 +95,19 @@ def replay_case(
         response.content,
         rfc3339nano(),
     )
-    # httpx has already removed any content-encoding, so the body is compared decoded;
-    # secrets in the live response are redacted before anything can be written.
-    redactor.redact_response(actual)
-    comparison = compare(
-        case, actual, global_noise=config.global_noise, ignore_ordering=config.ignore_ordering
+    # httpx has already removed any content-encoding, so the body is compared decoded.
+    # The live response is compared as received (pkg/service/replay/replay.go redacts
+    # nothing); only the copies kept for reports and logs are redacted.
+    comparison = compare(case, actual, noise, config.match_options())
+    written_case, written_actual, written = redactor.for_writing(case, actual, comparison)
+    return CaseResult(
+        written_case,
+        written_actual,
+        written,
+        int(started),
+        int(time.time()),
+        f"{elapsed:.6f}s",
     )
-    return CaseResult(case, actual, comparison, int(started), int(time.time()), f"{elapsed:.6f}s")
 
 
 def _unanswered(case: TestCase, started: float, reason: str) -> CaseResult:
@@ -117,7 +132,8 @@ def replay_set(test_set: TestSet, base_url: str, config: Config) -> SetResult:
         timeout=config.timeout, follow_redirects=False, trust_env=False, http2=False
     ) as client:
         redactor = Redactor.from_config(config)
+        noise = config.noise_for(test_set.name)
         for case in test_set.cases:
-            result.cases.append(replay_case(client, base_url, case, config, redactor))
+            result.cases.append(replay_case(client, base_url, case, config, redactor, noise))
     result.time_taken = f"{time.monotonic() - started:.6f}s"
     return result
