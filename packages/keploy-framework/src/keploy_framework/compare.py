@@ -176,13 +176,15 @@ def _failure_info(
     if not body_ok:
         if go_json_valid(expected) and go_json_valid(actual):
             assert isinstance(expected, str) and isinstance(actual, str)
-            assessment = assess_json(expected, actual, body_noise)
+            try:
+                assessment = assess_json(expected, actual, body_noise)
+            except GoJSONError:
+                risk, categories = "HIGH", [*categories, "INTERNAL_FAILURE"]  # "couldn't classify"
+        else:
+            risk, categories = "HIGH", [*categories, "SCHEMA_BROKEN"]  # non-JSON body mismatch
         if assessment is not None:
             risk = max_risk(risk, assessment["risk"])
             categories += assessment["category"]
-        else:
-            risk = "HIGH"
-            categories.append("SCHEMA_BROKEN")
     info: dict[str, Any] = {"risk": risk, "category": list(dict.fromkeys(categories))}
     if assessment is not None:
         info["assessment"] = assessment

@@ -97,6 +97,8 @@ def format_json_number(value: float | Decimal) -> str:
     then ``'e'`` with a one-digit exponent kept short (``1e-7``, ``1e+21``).
     """
     number = float(value)
+    if math.isinf(number):  # only an exact (strict mode) Decimal gets here
+        return str(value)
     if number == 0:
         return "-0" if math.copysign(1.0, number) < 0 else "0"
     magnitude = abs(number)
