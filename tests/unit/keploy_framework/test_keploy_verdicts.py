@@ -11,7 +11,6 @@ from typing import Any
 
 import pytest
 import yaml
-
 from keploy_framework.compare import compare
 from keploy_framework.config import load_config
 from keploy_framework.testcase import HttpRequest, HttpResponse, TestCase
@@ -48,8 +47,10 @@ def failed_fields(scenario: dict[str, Any], mode: str, tmp_path: Path) -> list[s
     result = comparison.result
     fields = [] if result["status_code"]["normal"] else ["status_code"]
     fields += [] if all(b["normal"] for b in result["body_result"]) else ["body"]
-    fields += [f"header.{h['expected']['key']}" for h in result["headers_result"] if not h["normal"]]
-    assert comparison.passed is not fields, (comparison.passed, fields)
+    fields += [
+        f"header.{h['expected']['key']}" for h in result["headers_result"] if not h["normal"]
+    ]
+    assert comparison.passed == (not fields), (comparison.passed, fields)
     return fields
 
 

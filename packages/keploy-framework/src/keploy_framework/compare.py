@@ -134,7 +134,8 @@ def _body_diffs(
     """Match's body decision: JSON when the live body is JSON; other bodies per compareAll."""
     live_json = go_json_valid(actual)
     if not skip and live_json and go_json_valid(expected):
-        assert isinstance(expected, str) and isinstance(actual, str)
+        assert isinstance(expected, str)
+        assert isinstance(actual, str)
         exp_doc = go_json_loads(expected, exact_numbers=options.strict)
         act_doc = go_json_loads(actual, exact_numbers=options.strict)
         if go_kind(exp_doc) != go_kind(act_doc):
@@ -151,6 +152,7 @@ def _text(body: str | bytes) -> str:
 
 
 def _failure_info(
+    *,
     status_ok: bool,
     headers: list[dict[str, Any]],
     body_ok: bool,
@@ -175,7 +177,8 @@ def _failure_info(
         risk = max_risk(risk, header_risk)
     if not body_ok:
         if go_json_valid(expected) and go_json_valid(actual):
-            assert isinstance(expected, str) and isinstance(actual, str)
+            assert isinstance(expected, str)
+            assert isinstance(actual, str)
             try:
                 assessment = assess_json(expected, actual, body_noise)
             except GoJSONError:
@@ -229,28 +232,50 @@ def compare(
         body_diffs = _body_diffs(expected.body, actual.body, body_noise, skip or wildcard, options)
     except GoJSONError as error:
         # Match returns early when ValidateAndMarshalJSON fails: nothing else is judged.
-        result = _result(expected, actual, False, [], False, body_type)
+        result = _result(
+            expected, actual, status_ok=False, headers=[], body_ok=False, body_type=body_type
+        )
         return Comparison(False, result, [f"body: {error}"])
     headers = _compare_headers(expected.header, actual.header, header_noise)
     _forgive_headers(headers, header_noise, not body_diffs, options)
-    diffs = [] if status_ok else [f"status_code: expected {expected.status_code}, got {actual.status_code}"]
+    diffs = (
+        []
+        if status_ok
+        else [f"status_code: expected {expected.status_code}, got {actual.status_code}"]
+    )
     diffs += body_diffs
     for header in headers:
         if not header["normal"]:
             exp_value = (header["expected"]["value"] or ["<missing>"])[0]
             act_value = (header["actual"]["value"] or ["<missing>"])[0]
-            diffs.append(f"header.{header['expected']['key']}: expected {exp_value!r}, got {act_value!r}")
-    result = _result(expected, actual, status_ok, headers, not body_diffs, body_type)
+            diffs.append(
+                f"header.{header['expected']['key']}: expected {exp_value!r}, got {act_value!r}"
+            )
+    result = _result(
+        expected,
+        actual,
+        status_ok=status_ok,
+        headers=headers,
+        body_ok=not body_diffs,
+        body_type=body_type,
+    )
     if not diffs:
         return Comparison(True, result)
     info = _failure_info(
-        status_ok, headers, not body_diffs, expected.body, actual.body, body_noise
+        status_ok=status_ok,
+        headers=headers,
+        body_ok=not body_diffs,
+        expected=expected.body,
+        actual=actual.body,
+        body_noise=body_noise,
     )
     if not options.strict and _additive_only(info, headers):
         # normalizePassingHTTPResult: every part of the result reads normal.
         for header in headers:
             header["normal"] = True
-        result = _result(expected, actual, True, headers, True, body_type)
+        result = _result(
+            expected, actual, status_ok=True, headers=headers, body_ok=True, body_type=body_type
+        )
         return Comparison(True, result)
     return Comparison(False, result, diffs, info)
 
@@ -258,6 +283,7 @@ def compare(
 def _result(
     expected: HttpResponse,
     actual: HttpResponse,
+    *,
     status_ok: bool,
     headers: list[dict[str, Any]],
     body_ok: bool,

@@ -143,7 +143,7 @@ class Config:
         return _left_join(self.global_noise, self.test_set_noise.get(test_set, {}))
 
     def match_options(self) -> MatchOptions:
-        """The matcher settings; ``ignoreOrdering`` defaults to true in keploy mode (config/default.go)."""
+        """The matcher settings; ``ignoreOrdering`` is true unless set (config/default.go)."""
         strict = self.mode == "strict"
         ordering = not strict if self.ignore_ordering is None else self.ignore_ordering
         return MatchOptions(
@@ -232,7 +232,9 @@ def _left_join(base: NoiseSections, override: NoiseSections) -> NoiseSections:
     return joined
 
 
-def _test_set_noise(noise: dict[str, Any], keploy_noise: dict[str, Any]) -> dict[str, NoiseSections]:
+def _test_set_noise(
+    noise: dict[str, Any], keploy_noise: dict[str, Any]
+) -> dict[str, NoiseSections]:
     merged: dict[str, NoiseSections] = {}
     for source in (noise.get("test_sets"), noise.get("test-sets"), keploy_noise.get("test-sets")):
         for name, sets in (source or {}).items():

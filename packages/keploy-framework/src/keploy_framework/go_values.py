@@ -107,9 +107,7 @@ def format_json_number(value: float | Decimal) -> str:
     if magnitude < 1e-6 or magnitude >= 1e21:
         mantissa = digits[0] + ("." + digits[1:] if len(digits) > 1 else "")
         power = exponent + len(digits) - 1
-        return f"{sign}{mantissa}e{'-' if power < 0 else '+'}{abs(power):02d}".replace(
-            "e-0", "e-"
-        )
+        return f"{sign}{mantissa}e{'-' if power < 0 else '+'}{abs(power):02d}".replace("e-0", "e-")
     point = len(digits) + exponent  # digits * 10**exponent
     if point <= 0:
         return f"{sign}0.{'0' * -point}{digits}"
@@ -120,7 +118,7 @@ def format_json_number(value: float | Decimal) -> str:
 
 def _shortest(number: float) -> tuple[str, int]:
     """The shortest decimal digits that round-trip (``repr``) and their exponent."""
-    sign, digits, exponent = Decimal(repr(abs(number))).as_tuple()
+    _, digits, exponent = Decimal(repr(abs(number))).as_tuple()
     text = "".join(str(d) for d in digits).rstrip("0") or "0"
     trailing = len(digits) - len(text)
     return text, int(exponent) + trailing

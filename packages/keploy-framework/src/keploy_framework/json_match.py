@@ -51,7 +51,9 @@ class JsonMatcher:
     @classmethod
     def build(cls, body_noise: dict[str, list[str]], ignore_ordering: bool) -> JsonMatcher:
         paths = {k: v for k, v in body_noise.items() if "." in k}
-        global_keys = {k.lower(): compile_patterns(v) for k, v in body_noise.items() if "." not in k}
+        global_keys = {
+            k.lower(): compile_patterns(v) for k, v in body_noise.items() if "." not in k
+        }
         return cls(NoiseIndex.build(paths), global_keys, ignore_ordering)
 
     def diffs(self, expected: Any, actual: Any) -> list[str]:
@@ -138,7 +140,7 @@ class JsonMatcher:
             return out
         used = [False] * len(act)
         out = []
-        for left in exp:
+        for position, left in enumerate(exp):
             claimed = _claim_primitive_equal(left, act, used)
             if claimed is None:
                 claimed = next(
@@ -150,7 +152,11 @@ class JsonMatcher:
                     None,
                 )
             if claimed is None:
-                out.append(f"{where}: no element matches {_render(left)}")
+                # No element matches: explain against the element at the same position.
+                here = f"{where}[{position}]"
+                out += self._walk(key, here, left, act[position], ancestor) or [
+                    f"{here}: no unclaimed element matches {_render(left)}"
+                ]
                 return out
             used[claimed] = True
         return out

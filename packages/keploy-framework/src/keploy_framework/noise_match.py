@@ -112,5 +112,5 @@ def substring_key_match(name: str, noise: dict[str, list[str]]) -> tuple[list[st
 
 
 def matches_any_regex(text: str, patterns: list[str]) -> bool:
-    """``MatchesAnyRegex``: every pattern compiled as written (``"*"`` is invalid, never matches)."""
+    """``MatchesAnyRegex``: patterns compiled as written (``"*"`` is invalid: never matches)."""
     return any(compile_go_regex(p).search(text) is not None for p in patterns)

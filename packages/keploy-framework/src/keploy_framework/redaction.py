@@ -6,6 +6,7 @@ only the copies that are written go through ``Redactor.for_writing``.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
 from dataclasses import dataclass
@@ -127,10 +128,8 @@ class Redactor:
                 found.add(value)
                 found.update(part.partition("=")[2].strip() for part in value.split(";"))
         if isinstance(response.body, str):
-            try:
+            with contextlib.suppress(ValueError):
                 found.update(self._secret_values(json.loads(response.body)))
-            except ValueError:
-                pass
         return frozenset(v for v in found if v and v != MARKER)
 
     def _request_secrets(self, request: HttpRequest) -> frozenset[str]:

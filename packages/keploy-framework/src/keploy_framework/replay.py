@@ -68,6 +68,7 @@ def replay_case(
     case: TestCase,
     config: Config,
     redactor: Redactor,
+    *,
     noise: NoiseSections,
 ) -> CaseResult:
     """Send ``case``'s request (recorded Host kept, redirects not followed) and compare."""
@@ -134,6 +135,6 @@ def replay_set(test_set: TestSet, base_url: str, config: Config) -> SetResult:
         redactor = Redactor.from_config(config)
         noise = config.noise_for(test_set.name)
         for case in test_set.cases:
-            result.cases.append(replay_case(client, base_url, case, config, redactor, noise))
+            result.cases.append(replay_case(client, base_url, case, config, redactor, noise=noise))
     result.time_taken = f"{time.monotonic() - started:.6f}s"
     return result

@@ -22,7 +22,9 @@ def max_risk(left: str, right: str) -> str:
     return right if RISK_RANK[right] > RISK_RANK[left] else left
 
 
-def _collect(value: Any, path: str, index: NoiseIndex, types: dict[str, str], values: dict[str, str]) -> None:
+def _collect(
+    value: Any, path: str, index: NoiseIndex, types: dict[str, str], values: dict[str, str]
+) -> None:
     regexes, noisy = index.match(path)
     if noisy:
         if not regexes:
