@@ -92,7 +92,13 @@ def replay_case(
     elapsed = time.time() - started
     actual = make_response(
         response.status_code,
-        [(k.decode("latin-1"), v.decode("latin-1")) for k, v in response.headers.raw],
+        # Go's client moves Transfer-Encoding out of resp.Header (net/http transfer.go),
+        # so Keploy never sees it among the live headers.
+        [
+            (k.decode("latin-1"), v.decode("latin-1"))
+            for k, v in response.headers.raw
+            if k.lower() != b"transfer-encoding"
+        ],
         response.content,
         rfc3339nano(),
     )
