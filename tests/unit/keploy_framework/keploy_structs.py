@@ -52,10 +52,19 @@ def load_structs() -> dict[str, dict[str, GoField]]:
 STRUCTS = load_structs()
 
 
+def _scalar_ok(value: Any, go_type: str) -> bool:
+    if go_type in _STRING_TYPES:
+        return isinstance(value, str | bytes)
+    if go_type in _INT_TYPES:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if go_type == "bool":
+        return isinstance(value, bool)
+    return True  # interface{} and types outside the vendored set accept anything
+
+
 def _type_errors(value: Any, go_type: str, where: str) -> list[str]:
     go_type = go_type.removeprefix("*").removeprefix("models.")
-    if go_type == "yamlLib.Node":
-        go_type = "HTTPSchema"
+    go_type = "HTTPSchema" if go_type == "yamlLib.Node" else go_type
     if go_type.startswith("[]"):
         if not isinstance(value, list):
             return [f"{where}: expected a list, got {value!r}"]
@@ -66,16 +75,7 @@ def _type_errors(value: Any, go_type: str, where: str) -> list[str]:
         return [] if isinstance(value, dict) else [f"{where}: expected a map, got {value!r}"]
     if go_type in STRUCTS:
         return struct_errors(value, go_type, where)
-    if go_type in _STRING_TYPES:
-        return (
-            [] if isinstance(value, str | bytes) else [f"{where}: expected a string, got {value!r}"]
-        )
-    if go_type in _INT_TYPES:
-        ok = isinstance(value, int) and not isinstance(value, bool)
-        return [] if ok else [f"{where}: expected an integer, got {value!r}"]
-    if go_type == "bool":
-        return [] if isinstance(value, bool) else [f"{where}: expected a bool, got {value!r}"]
-    return []  # interface{} and types outside the vendored set accept anything
+    return [] if _scalar_ok(value, go_type) else [f"{where}: expected {go_type}, got {value!r}"]
 
 
 def struct_errors(document: Any, struct: str, where: str = "") -> list[str]:
