@@ -1,14 +1,14 @@
 """The Keploy-written cases of keploy/samples-python replay green in keploy mode.
 
 The stand-in app answers each request as the recorded app did, with what a rerun
-changes: a fresh ``Date`` (where the app sends one), JSON re-serialized compactly (so ``Content-Length`` moves).
+changes: a fresh ``Date`` (where the app sends one), JSON re-serialized compactly
+(so ``Content-Length`` moves).
 """
 
 from __future__ import annotations
 
 import json
 from email.utils import formatdate
-from pathlib import Path
 
 import httpx
 import pytest
