@@ -70,6 +70,7 @@ def _go_float(text: str) -> float:
     return value
 
 
+@lru_cache(maxsize=256)  # the matcher asks about the same two bodies several times
 def go_json_valid(body: str | bytes) -> bool:
     """``json.Valid``: any JSON value, scalars included; ``NaN``/``Infinity`` are not JSON."""
     if not isinstance(body, str):

@@ -70,10 +70,17 @@ class JsonMatcher:
             return self._mapping(key, where, exp, act, ancestor)
         if kind == "slice":
             return self._array(key, where, exp, act, ancestor)
-        text = json_scalar_text(act)[0]
-        if exp == act or ancestor or self.index.noisy_for_value(key, text):
+        if exp == act or ancestor or self._noisy_leaf(key, act):
             return []
         return [f"{where}: expected {_render(exp)}, got {_render(act)}"]
+
+    def _noisy_leaf(self, key: str, value: Any) -> bool:
+        """``noisyForValue`` on a scalar, rendering it only when a pattern needs the text."""
+        regexes, noisy = self.index.match(key)
+        if not noisy or not regexes:
+            return noisy
+        text = json_scalar_text(value)[0]
+        return any(regex.search(text) is not None for regex in regexes)
 
     def _null(self, key: str, where: str, act: Any, ancestor: bool) -> list[str]:
         if act is None:
