@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 import yaml
 from keploy_framework.cli import main
+from keploy_framework.config import load_config
 from keploy_framework.storage import write_test_case
 from keploy_framework.testcase import HttpRequest, HttpResponse, TestCase
 
@@ -136,3 +137,41 @@ def test_a_malformed_new_config_key_exits_2_naming_file_and_key(
     assert str(config) in lines[0]
     assert key in lines[0]
     assert "Traceback" not in captured.err
+
+
+def test_keploy_yml_test_section_is_read(tmp_path: Path) -> None:
+    config_file = tmp_path / "keploy.yml"
+    config_file.write_text(
+        "test:\n"
+        "  selectedTests: {}\n"  # a binary-only setting: accepted, ignored
+        "  globalNoise:\n"
+        "    global: {body: {ts: []}, header: {X-Build: []}}\n"
+        "    test-sets: {test-set-1: {body: {id: ['^\\d+$']}}}\n"
+        "  ignoreOrdering: false\n"
+        "  compareAll: true\n"
+        "  disableAutoHeaderNoise: true\n",
+        encoding="utf-8",
+    )
+    config = load_config(config_file)
+    options = config.match_options()
+    assert (options.ignore_ordering, options.compare_all, options.auto_header_noise) == (
+        False,
+        True,
+        False,
+    )
+    assert config.noise_for("test-set-0") == {"body": {"ts": []}, "header": {"X-Build": []}}
+    assert config.noise_for("test-set-1")["body"] == {"ts": [], "id": ["^\\d+$"]}
+
+
+def test_a_malformed_keploy_yml_setting_exits_2_naming_file_and_key(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "api/test-set-0/tests").mkdir(parents=True)
+    config = tmp_path / "keploy.yml"
+    config.write_text("test:\n  compareAll: 'no'\n", encoding="utf-8")
+    argv = ["test", "--replay", "--test-dir", str(tmp_path / "api"), "--config", str(config)]
+    assert main([*argv, "--base-url", "http://127.0.0.1:9"]) == 2
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 1
+    assert str(config) in lines[0]
+    assert "test.compareAll" in lines[0]

@@ -42,6 +42,17 @@ _KEPLOY_GLOBAL_NOISE = {
     "properties": {"global": _GLOBAL_NOISE, "test-sets": _TEST_SET_NOISE},
 }
 _BOOLEAN = {"type": "boolean"}
+# keploy.yml's `test` section, pasted as is: the matcher settings are read and
+# validated; its other settings concern the Keploy binary and are ignored.
+_KEPLOY_TEST = {
+    "type": "object",
+    "properties": {
+        "globalNoise": _KEPLOY_GLOBAL_NOISE,
+        "ignoreOrdering": _BOOLEAN,
+        "compareAll": _BOOLEAN,
+        "disableAutoHeaderNoise": _BOOLEAN,
+    },
+}
 
 SCHEMA: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -51,6 +62,7 @@ SCHEMA: dict[str, Any] = {
         "version": {"type": ["integer", "string"]},
         "name": {"type": "string"},
         "test_mode": {"enum": ["record", "replay"]},
+        "test": _KEPLOY_TEST,
         "config": {
             "type": "object",
             "additionalProperties": False,
@@ -175,7 +187,8 @@ def load_config(path: Path | None) -> Config:
     noise = section.get("noise") or {}
     redaction = section.get("redaction") or {}
     thresholds = section.get("thresholds") or {}
-    keploy_noise = section.get("globalNoise") or {}
+    keploy_test: dict[str, Any] = document.get("test") or {}
+    keploy_noise = section.get("globalNoise") or keploy_test.get("globalNoise") or {}
     return Config(
         name=str(document.get("name", "")),
         timeout=float(section.get("timeout", 30.0)),
@@ -189,10 +202,10 @@ def load_config(path: Path | None) -> Config:
             _sections(noise.get("global") or {}), _sections(keploy_noise.get("global") or {})
         ),
         test_set_noise=_test_set_noise(noise, keploy_noise),
-        ignore_ordering=_first(noise, section, "ignore_ordering", "ignoreOrdering"),
-        compare_all=bool(_first(section, section, "compare_all", "compareAll")),
+        ignore_ordering=_first("ignore_ordering", "ignoreOrdering", noise, section, keploy_test),
+        compare_all=bool(_first("compare_all", "compareAll", section, keploy_test)),
         disable_auto_header_noise=bool(
-            _first(section, section, "disable_auto_header_noise", "disableAutoHeaderNoise")
+            _first("disable_auto_header_noise", "disableAutoHeaderNoise", section, keploy_test)
         ),
         redact_headers=tuple(redaction.get("headers", ())),
         redact_json_keys=tuple(redaction.get("json_keys", ())),
@@ -202,9 +215,9 @@ def load_config(path: Path | None) -> Config:
     )
 
 
-def _first(primary: dict[str, Any], secondary: dict[str, Any], name: str, keploy_name: str) -> Any:
-    """A setting under this project's name, else under keploy.yml's (camelCase) name."""
-    for mapping in (primary, secondary):
+def _first(name: str, keploy_name: str, *mappings: dict[str, Any]) -> Any:
+    """A setting under this project's name or keploy.yml's, from the first mapping that has it."""
+    for mapping in mappings:
         for key in (name, keploy_name):
             if key in mapping:
                 return mapping[key]
