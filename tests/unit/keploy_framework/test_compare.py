@@ -171,5 +171,14 @@ def test_a_request_that_gets_no_response_is_a_failed_case() -> None:
             client, "http://app", _case({}), Config(), Redactor.from_config(Config()), noise={}
         )
     assert not result.passed
-    assert result.comparison.diffs == ["request failed: ConnectError: connection refused"]
+    assert result.comparison.diffs == [
+        "request failed: ConnectError: connection refused",
+        "status_code: expected 200, got 0",
+    ]
     assert result.actual.status_code == 0
+    # replay.go CreateFailedTestResult: status 0 judged by Match, then the transport label.
+    assert result.comparison.failure_info == {
+        "risk": "HIGH",
+        "category": ["STATUS_CODE_CHANGED", "APP_CONNECTION_ERROR"],
+    }
+    assert result.comparison.result["status_code"]["normal"] is False

@@ -18,6 +18,14 @@ from keploy_framework.testcase import HttpResponse, TestCase
 
 __all__ = ["CaseResult", "SetResult", "replay_case", "replay_set"]
 
+# replay.go isAppConnectionErrorMsg: transport failures, not content regressions.
+_CONNECTION_ERRORS = (
+    "connection refused",
+    "connection reset by peer",
+    "broken pipe",
+    "no such host",
+    ": eof",
+)
 _NOT_SENT = frozenset({"content-length", "transfer-encoding", "connection", "keep-alive"})
 
 
@@ -88,7 +96,8 @@ def replay_case(
             content=body,
         )
     except httpx.HTTPError as error:
-        return _unanswered(case, started, f"{type(error).__name__}: {error}")
+        reason = f"{type(error).__name__}: {error}"
+        return _unanswered(case, started, reason, noise=noise, config=config, redactor=redactor)
     elapsed = time.time() - started
     actual = make_response(
         response.status_code,
@@ -117,18 +126,37 @@ def replay_case(
     )
 
 
-def _unanswered(case: TestCase, started: float, reason: str) -> CaseResult:
-    """A case whose request got no response: failed, with the reason as its difference."""
-    actual = HttpResponse(status_code=0, header={}, body="", timestamp=rfc3339nano())
-    result = {
-        "status_code": {"normal": False, "expected": case.response.status_code, "actual": 0},
-        "headers_result": [],
-        "body_result": [],
-        "dep_result": [],
-    }
-    comparison = Comparison(passed=False, result=result, diffs=[f"request failed: {reason}"])
+def _unanswered(
+    case: TestCase,
+    started: float,
+    reason: str,
+    *,
+    noise: NoiseSections,
+    config: Config,
+    redactor: Redactor,
+) -> CaseResult:
+    """A case whose request got no response, judged as Keploy's CreateFailedTestResult does.
+
+    The live side is status 0, no headers and the error as its body; a transport
+    failure adds the APP_CONNECTION_ERROR category (isAppConnectionErrorMsg).
+    """
+    actual = HttpResponse(status_code=0, header={}, body=reason, timestamp=rfc3339nano())
+    comparison = compare(case, actual, noise, config.match_options())
+    comparison.diffs.insert(0, f"request failed: {reason}")
+    if any(text in reason.lower() for text in _CONNECTION_ERRORS):
+        categories = comparison.failure_info.setdefault("category", [])
+        if "APP_CONNECTION_ERROR" not in categories:
+            categories.append("APP_CONNECTION_ERROR")
+    written_case, written_actual, written = redactor.for_writing(case, actual, comparison)
     elapsed = time.time() - started
-    return CaseResult(case, actual, comparison, int(started), int(time.time()), f"{elapsed:.6f}s")
+    return CaseResult(
+        written_case,
+        written_actual,
+        written,
+        int(started),
+        int(time.time()),
+        f"{elapsed:.6f}s",
+    )
 
 
 def replay_set(test_set: TestSet, base_url: str, config: Config) -> SetResult:
