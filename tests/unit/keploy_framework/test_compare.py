@@ -7,9 +7,9 @@ from typing import Any
 
 import httpx
 import pytest
-from keploy_framework.compare import compare
+from keploy_framework.compare import MatchOptions, compare
 from keploy_framework.config import Config
-from keploy_framework.noise import NoiseIndex, split_noise, substring_key_match
+from keploy_framework.noise_match import NoiseIndex, split_noise, substring_key_match
 from keploy_framework.redaction import Redactor
 from keploy_framework.replay import replay_case
 from keploy_framework.testcase import HttpRequest, HttpResponse, TestCase
@@ -80,13 +80,13 @@ def test_noise_does_not_excuse_a_dropped_field_unless_unconditional() -> None:
     assert compare(_case({"a": 1, "b": 2}, {"body.b": []}), _response({"a": 1})).passed
 
 
-def test_array_order_is_ignored_only_when_configured() -> None:
+def test_array_order_is_ignored_unless_configured() -> None:
     case = _case({"v": [{"k": 1}, {"k": 2}]})
     swapped = _response({"v": [{"k": 2}, {"k": 1}]})
-    assert not compare(case, swapped).passed
-    assert compare(case, swapped, ignore_ordering=True).passed
-    result = compare(case, _response({"v": [{"k": 2}, {"k": 3}]}), ignore_ordering=True)
-    assert result.diffs == ['body.v: no element matches {"k": 1}']
+    assert compare(case, swapped).passed  # config/default.go: ignoreOrdering true
+    assert not compare(case, swapped, options=MatchOptions(ignore_ordering=False)).passed
+    result = compare(case, _response({"v": [{"k": 2}, {"k": 3}]}))
+    assert result.diffs == ["body.v[0].k: expected 1, got 2"]
     assert "array length" in compare(case, _response({"v": []})).diffs[0]
 
 
@@ -94,24 +94,25 @@ def test_global_noise_from_the_config_applies_to_every_case() -> None:
     case = _case({"version": "1.0"})
     replayed = _response({"version": "1.1"})
     assert not compare(case, replayed).passed
-    assert compare(case, replayed, global_noise={"body.version": []}).passed
+    assert compare(case, replayed, {"body": {"version": []}}).passed
 
 
 def test_a_case_noise_entry_replaces_the_global_one_for_that_key_as_keploy_does() -> None:
-    narrowed = _case({"version": "1.0"}, {"body.version": ["^1\\."]})
-    everything: dict[str, list[str]] = {"body.version": []}
-    assert compare(narrowed, _response({"version": "1.1"}), global_noise=everything).passed
-    result = compare(narrowed, _response({"version": "2.0"}), global_noise=everything)
+    narrowed = _case({"version": "1.0"}, {"body.version": ["^1\\.1$"]})
+    everything: dict[str, dict[str, list[str]]] = {"body": {"version": []}}
+    assert compare(narrowed, _response({"version": "1.1"}), everything).passed
+    result = compare(narrowed, _response({"version": "2.0"}), everything)
     assert not result.passed
     assert "body.version" in result.diffs[0]
 
 
-def test_non_json_bodies_compare_exactly_unless_noised() -> None:
-    assert compare(_case("hello"), _response("hello")).passed
-    result = compare(_case("hello"), _response("hullo"))
-    assert result.diffs == ['body: expected "hello", got "hullo"']
-    assert compare(_case("hello", {"body": []}), _response("hullo")).passed
-    assert not compare(_case(b"\x00\xff"), _response(b"\x00\xfe")).passed
+def test_non_json_bodies_are_compared_only_with_compare_all_or_strict() -> None:
+    assert compare(_case("hello"), _response("hullo")).passed
+    for options in (MatchOptions(compare_all=True), MatchOptions(strict=True)):
+        result = compare(_case("hello"), _response("hullo"), options=options)
+        assert result.diffs == ["body: expected 'hello', got 'hullo'"]
+        assert compare(_case("hello", {"body": []}), _response("hullo"), options=options).passed
+        assert not compare(_case(b"\x00\xff"), _response(b"\x00\xfe"), options=options).passed
 
 
 def test_headers_volatile_ones_forgiven_others_compared() -> None:
@@ -121,9 +122,10 @@ def test_headers_volatile_ones_forgiven_others_compared() -> None:
     changed = compare(
         _case({}, header=header), _response({}, header={**replay, "Content-Type": "text/html"})
     )
-    assert changed.diffs == ['header.Content-Type: expected "application/json", got "text/html"']
+    assert changed.diffs == ["header.Content-Type: expected 'application/json', got 'text/html'"]
+    assert changed.failure_info == {"risk": "HIGH", "category": ["HEADER_CHANGED"]}
     extra = compare(_case({}, header=header), _response({}, header={**replay, "X-New": "1"}))
-    assert extra.diffs == ['header.X-New: expected null, got "1"']
+    assert extra.diffs == ["header.X-New: expected '<missing>', got '1'"]
     missing = compare(_case({}, header=header), _response({}, header={"Date": "x"}))
     assert not missing.passed
     noised = _case({}, {"header.Content-Type": []}, header=header)
@@ -135,7 +137,7 @@ def test_content_length_is_forgiven_only_when_the_body_matches() -> None:
     case = _case({"a": 1}, header={"Content-Length": "8"})
     assert compare(case, _response({"a": 1}, header={"Content-Length": "9"})).passed
     failed = compare(case, _response({"a": 2}, header={"Content-Length": "9"}))
-    assert 'header.Content-Length: expected "8", got "9"' in failed.diffs
+    assert "header.Content-Length: expected '8', got '9'" in failed.diffs
 
 
 def test_split_noise_and_index_pick_the_longest_entry() -> None:
@@ -157,7 +159,7 @@ def test_a_redacted_field_passes_with_any_value_but_must_still_be_there() -> Non
     dropped = compare(case, _response({"n": 1}, header={"Set-Cookie": "s=abc"}))
     assert dropped.diffs == ['body.token: expected "[REDACTED]", got <missing>']
     no_cookie = compare(case, _response({"token": "t", "n": 1}))
-    assert no_cookie.diffs == ['header.Set-Cookie: expected "[REDACTED]", got null']
+    assert no_cookie.diffs == ["header.Set-Cookie: expected '[REDACTED]', got '<missing>'"]
 
 
 def test_a_request_that_gets_no_response_is_a_failed_case() -> None:
@@ -166,8 +168,17 @@ def test_a_request_that_gets_no_response_is_a_failed_case() -> None:
 
     with httpx.Client(transport=httpx.MockTransport(refuse)) as client:
         result = replay_case(
-            client, "http://app", _case({}), Config(), Redactor.from_config(Config())
+            client, "http://app", _case({}), Config(), Redactor.from_config(Config()), noise={}
         )
     assert not result.passed
-    assert result.comparison.diffs == ["request failed: ConnectError: connection refused"]
+    assert result.comparison.diffs == [
+        "request failed: ConnectError: connection refused",
+        "status_code: expected 200, got 0",
+    ]
     assert result.actual.status_code == 0
+    # replay.go CreateFailedTestResult: status 0 judged by Match, then the transport label.
+    assert result.comparison.failure_info == {
+        "risk": "HIGH",
+        "category": ["STATUS_CODE_CHANGED", "APP_CONNECTION_ERROR"],
+    }
+    assert result.comparison.result["status_code"]["normal"] is False

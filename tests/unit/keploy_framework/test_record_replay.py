@@ -12,12 +12,14 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 from keploy_framework.testcase import parse_test_case
 from keploy_framework.yamlio import load
 
 from .conftest import Recorder, app_command, cli, free_port
+from .keploy_structs import struct_errors
 
 CANARIES = ("CANARY-AUTH-7f3a", "CANARY-COOKIE-9b1c", "CANARY-PASSWORD-2e4d", "CANARY-FORM-5a6b")
 StartRecorder = Callable[..., Recorder]
@@ -94,6 +96,13 @@ def test_record_then_replay_passes_twice_and_a_renamed_field_fails(
         "body.request",
     }
     assert cases["GET items?limit=5"]["spec"]["req"]["url_params"] == {"limit": "5"}
+    # What `keploy test` reads: Keploy's struct fields, and the app's port to send to.
+    proxy_port = int(recorder.proxy_url.rsplit(":", 1)[1])
+    for name, document in cases.items():
+        assert struct_errors(document, "NetworkTrafficDoc") == [], name
+        spec = document["spec"]
+        assert urlsplit(spec["req"]["url"]).port == spec["app_port"], name
+        assert spec["app_port"] != proxy_port
 
     port = free_port()
     config = tmp_path / "keploy-config.yml"
@@ -121,6 +130,7 @@ def test_record_then_replay_passes_twice_and_a_renamed_field_fails(
         0,
         12,
     )
+    assert struct_errors(report, "TestReport") == []
     assert report["tests"][0]["result"]["status_code"] == {
         "normal": True,
         "expected": 200,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from keploy_framework.compare import Comparison, compare
+from keploy_framework.compare import Comparison, MatchOptions, compare
 from keploy_framework.config import Config, load_config
 from keploy_framework.errors import InputError
 from keploy_framework.recorder import RecordingProxy, record
@@ -16,6 +16,7 @@ __all__ = [
     "HttpRequest",
     "HttpResponse",
     "InputError",
+    "MatchOptions",
     "RecordingProxy",
     "TestCase",
     "TestSet",

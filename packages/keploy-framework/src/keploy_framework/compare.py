@@ -1,259 +1,295 @@
-"""Judge a replayed response against a recorded case with Keploy's noise semantics."""
+"""Judge a replayed response against a recorded case: Keploy's verdict, or the strict one.
+
+Pinned to keploy/keploy v3.6.23 (commit b171291bf7f8580de9b6ae25583b6d171d75663f).
+``mode: keploy`` reproduces ``pkg/matcher/http/match.go`` (Match) followed by
+``pkg/service/replay/replay.go`` (compareHTTPRespForReplay: the additive-schema pass).
+``mode: strict`` is the same walk with four deliberate deviations (``MatchOptions.strict``):
+text bodies are compared exactly, arrays keep their order unless configured, numbers
+are compared as exact decimals, and an added field fails.
+"""
 
 from __future__ import annotations
 
-import json
-import re
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any
 
-from keploy_framework.noise import NoiseIndex, json_scalar_text, split_noise, substring_key_match
-from keploy_framework.redaction import MARKER
+from keploy_framework.go_values import GoJSONError, go_json_loads, go_json_valid
+from keploy_framework.json_match import JsonMatcher, go_kind
+from keploy_framework.noise_match import (
+    NoiseSections,
+    matches_any_regex,
+    split_noise,
+    substring_key_match,
+)
+from keploy_framework.risk import assess_json, max_risk
 from keploy_framework.testcase import HttpResponse, TestCase
 
-__all__ = ["FLAKY_HEADERS", "Comparison", "compare"]
+__all__ = ["VOLATILE_RESPONSE_HEADERS", "Comparison", "MatchOptions", "compare"]
 
-# Headers whose value changes on every response (Keploy's auto header noise).
-FLAKY_HEADERS = frozenset(
+# pkg/models/flaky_headers.go: volatileResponseHeaders (IsVolatileResponseHeader).
+VOLATILE_RESPONSE_HEADERS = frozenset(
     {
         "date",
+        "x-request-id",
+        "request-id",
+        "x-correlation-id",
+        "x-runtime",
         "traceparent",
         "tracestate",
-        "x-request-id",
-        "x-correlation-id",
-        "request-id",
+        "b3",
+        "x-b3-traceid",
+        "x-b3-spanid",
+        "x-b3-parentspanid",
+        "x-datadog-trace-id",
+        "x-datadog-parent-id",
         "x-amzn-trace-id",
-        "baggage",
+        "x-cloud-trace-context",
         "sentry-trace",
     }
 )
-_MISSING = object()
+
+
+@dataclass(frozen=True)
+class MatchOptions:
+    """Keploy's ``test`` settings (config/default.go defaults) and the mode."""
+
+    strict: bool = False
+    ignore_ordering: bool = True
+    compare_all: bool = False
+    auto_header_noise: bool = True
 
 
 @dataclass
 class Comparison:
-    """Keploy's ``result`` block plus a human-readable list of differences."""
+    """Keploy's ``result`` block and ``failure_info``, plus readable differences."""
 
     passed: bool
     result: dict[str, Any]
     diffs: list[str] = field(default_factory=list)
-
-
-def _is_json(body: str | bytes) -> bool:
-    return isinstance(body, str) and body.strip()[:1] in {"{", "["}
-
-
-def _render(value: Any) -> str:
-    if value is _MISSING:
-        return "<missing>"
-    return json.dumps(value, ensure_ascii=False)[:200]
-
-
-class _JsonWalk:
-    """Keploy's matchJSONWithNoiseHandling, collecting every difference with its path."""
-
-    def __init__(self, index: NoiseIndex, ignore_ordering: bool) -> None:
-        self.index = index
-        self.ignore_ordering = ignore_ordering
-
-    def diffs(self, key: str, where: str, exp: Any, act: Any, ancestor: bool) -> list[str]:
-        """Differences under walker key ``key``, reported at display path ``where``."""
-        if exp == MARKER and not isinstance(act, dict | list):
-            return []  # a redacted value: any replayed value passes
-        if exp is None or not isinstance(exp, dict | list):
-            return self._scalar(key, where, exp, act, ancestor)
-        patterns, noisy = self.index.match(key)
-        if noisy and not patterns:
-            return []
-        if type(act) is not type(exp):
-            return [f"{where}: type changed, expected {_render(exp)}, got {_render(act)}"]
-        if isinstance(exp, dict):
-            return self._mapping(key, where, exp, cast(dict[str, Any], act), ancestor or noisy)
-        return self._array(
-            key, where, exp, cast(list[Any], act), ancestor or (noisy and not _scalars(exp))
-        )
-
-    def _array(
-        self, key: str, where: str, exp: list[Any], act: list[Any], ancestor: bool
-    ) -> list[str]:
-        if len(exp) != len(act):
-            return [f"{where}: array length {len(exp)} expected, got {len(act)}"]
-        if self.ignore_ordering:
-            return self._unordered(key, where, exp, act, ancestor)
-        out: list[str] = []
-        for index, (left, right) in enumerate(zip(exp, act, strict=True)):
-            out += self.diffs(key, f"{where}[{index}]", left, right, ancestor)
-        return out
-
-    def _scalar(self, key: str, where: str, exp: Any, act: Any, ancestor: bool) -> list[str]:
-        if isinstance(act, dict | list):
-            patterns, noisy = self.index.match(key)
-            if exp is None and (ancestor or (noisy and not patterns)):
-                return []
-            return [f"{where}: type changed, expected {_render(exp)}, got {_render(act)}"]
-        if exp is not None and not _same_type(exp, act):
-            return [f"{where}: type changed, expected {_render(exp)}, got {_render(act)}"]
-        if (exp == act and type(exp) is type(act)) or _numbers_equal(exp, act):
-            return []
-        if ancestor or self.index.noisy_for_value(key, json_scalar_text(act)):
-            return []
-        return [f"{where}: expected {_render(exp)}, got {_render(act)}"]
-
-    def _global(self, name: str, value: Any, containers: bool) -> bool:
-        patterns = self.index.globals.get(name.lower())
-        if patterns is None:
-            return False
-        if not patterns:
-            return True
-        if isinstance(value, dict | list):
-            return containers
-        return any(p.search(json_scalar_text(value)) for p in patterns)
-
-    def _mapping(
-        self, key: str, where: str, exp: dict[str, Any], act: dict[str, Any], ancestor: bool
-    ) -> list[str]:
-        prefix = f"{key}." if key else ""
-        out: list[str] = []
-        for name, value in exp.items():
-            child = prefix + name
-            patterns, noisy = self.index.match(child)
-            unconditional = (noisy and not patterns) or self.index.globals.get(name.lower()) == ()
-            if name not in act:
-                if not unconditional:
-                    out.append(f"{where}.{name}: expected {_render(value)}, got <missing>")
-                continue
-            if unconditional or self._global(name, act[name], True):
-                continue
-            out += self.diffs(child, f"{where}.{name}", value, act[name], ancestor)
-        for name, value in act.items():
-            if name in exp or self._global(name, value, False):
-                continue
-            patterns, noisy = self.index.match(prefix + name)
-            if noisy and (
-                not patterns
-                or (
-                    not isinstance(value, dict | list)
-                    and any(p.search(json_scalar_text(value)) for p in patterns)
-                )
-            ):
-                continue
-            out.append(f"{where}.{name}: unexpected field, got {_render(value)}")
-        return out
-
-    def _unordered(
-        self, key: str, where: str, exp: list[Any], act: list[Any], ancestor: bool
-    ) -> list[str]:
-        used = [False] * len(act)
-        out: list[str] = []
-        for left in exp:
-            for index, right in enumerate(act):
-                if not used[index] and not self.diffs(key, where, left, right, ancestor):
-                    used[index] = True
-                    break
-            else:
-                out.append(f"{where}: no element matches {_render(left)}")
-        return out
-
-
-def _scalars(values: list[Any]) -> bool:
-    return all(not isinstance(v, dict | list) for v in values)
-
-
-def _same_type(exp: Any, act: Any) -> bool:
-    if isinstance(exp, bool) or isinstance(act, bool):
-        return type(exp) is type(act)
-    if isinstance(exp, int | float):
-        return isinstance(act, int | float)
-    return type(exp) is type(act)
-
-
-def _numbers_equal(exp: Any, act: Any) -> bool:
-    return (
-        isinstance(exp, int | float)
-        and isinstance(act, int | float)
-        and not isinstance(exp, bool)
-        and not isinstance(act, bool)
-        and exp == act
-    )
+    failure_info: dict[str, Any] = field(default_factory=dict)
 
 
 def _header_result(key: str, expected: str | None, actual: str | None, normal: bool) -> Any:
+    # A nil Go slice is written by yaml.v3 as [] (models.Header.Value has no omitempty).
     return {
         "normal": normal,
-        "expected": {"key": key, "value": None if expected is None else [expected]},
-        "actual": {"key": key, "value": None if actual is None else [actual]},
+        "expected": {"key": key, "value": [] if expected is None else [expected]},
+        "actual": {"key": key, "value": [] if actual is None else [actual]},
     }
 
 
 def _compare_headers(
     expected: dict[str, str], actual: dict[str, str], noise: dict[str, list[str]]
 ) -> list[dict[str, Any]]:
-    whole = any(key.lower() == "header" for key in noise)
+    """``CompareHeaders`` (pkg/matcher/utils.go): exact keys, substring noise, live value regex."""
+    lowered: dict[str, list[str]] = {}
+    for key, values in noise.items():
+        lowered.setdefault(key.lower(), []).extend(values)
+    whole = "header" in lowered
     results: list[dict[str, Any]] = []
-    lowered_actual = {k.lower(): (k, v) for k, v in actual.items()}
-    lowered_expected = {k.lower(): (k, v) for k, v in expected.items()}
-    for lowered, (key, value) in lowered_expected.items():
-        got = lowered_actual.get(lowered, (key, None))[1]
-        noisy = whole or (value == MARKER and got is not None)
-        patterns, matched = substring_key_match(key, noise)
-        if matched:
-            noisy = noisy or (not patterns or (got is not None and _search(patterns, got)))
-        if lowered in FLAKY_HEADERS and got is not None:
-            noisy = True
+    for key, value in expected.items():
+        got = actual.get(key)
+        patterns, noisy = substring_key_match(key, lowered)
+        if noisy and patterns:
+            noisy = got is not None and matches_any_regex(got, patterns)
+        noisy = noisy or whole
         results.append(_header_result(key, value, got, noisy or got == value))
-    for lowered, (key, got) in lowered_actual.items():
-        if lowered in lowered_expected:
+    for key, got in actual.items():
+        if key in expected:
             continue
-        patterns, matched = substring_key_match(key, noise)
-        noisy = whole or (matched and (not patterns or _search(patterns, got)))
-        results.append(_header_result(key, None, got, noisy))
+        patterns, noisy = substring_key_match(key, lowered)
+        if noisy and patterns:
+            noisy = matches_any_regex(got, patterns)
+        results.append(_header_result(key, None, got, noisy or whole))
     return results
 
 
-def _search(patterns: list[str], value: str) -> bool:
-    for pattern in patterns:
-        try:
-            if re.search(pattern, value):
-                return True
-        except re.error:
+def _forgive_headers(
+    headers: list[dict[str, Any]],
+    noise: dict[str, list[str]],
+    body_normal: bool,
+    options: MatchOptions,
+) -> None:
+    """Match's auto header noise (both sides present, no user pattern) and Content-Length."""
+    for header in headers:
+        if header["normal"]:
             continue
-    return False
+        key = header["expected"]["key"]
+        both = bool(header["expected"]["value"]) and bool(header["actual"]["value"])
+        if options.auto_header_noise and both:
+            patterns, constrained = substring_key_match(key, noise)
+            if not (constrained and patterns) and key.lower() in VOLATILE_RESPONSE_HEADERS:
+                header["normal"] = True
+        if body_normal and key.lower() == "content-length":
+            header["normal"] = True
+
+
+def _body_diffs(
+    expected: str | bytes,
+    actual: str | bytes,
+    body_noise: dict[str, list[str]],
+    skip: bool,
+    options: MatchOptions,
+) -> list[str]:
+    """Match's body decision: JSON when the live body is JSON; other bodies per compareAll."""
+    live_json = go_json_valid(actual)
+    if not skip and live_json and go_json_valid(expected):
+        assert isinstance(expected, str)
+        assert isinstance(actual, str)
+        exp_doc = go_json_loads(expected, exact_numbers=options.strict)
+        act_doc = go_json_loads(actual, exact_numbers=options.strict)
+        if go_kind(exp_doc) != go_kind(act_doc):
+            return [f"body: expected a JSON {go_kind(exp_doc)}, got a JSON {go_kind(act_doc)}"]
+        return JsonMatcher.build(body_noise, options.ignore_ordering).diffs(exp_doc, act_doc)
+    compare_all = options.compare_all or options.strict
+    if (not compare_all and not live_json) or skip or expected == actual:
+        return []
+    return [f"body: expected {_text(expected)}, got {_text(actual)}"]
+
+
+def _text(body: str | bytes) -> str:
+    return repr(body[:200]) if isinstance(body, str) else f"<{len(body)} bytes>"
+
+
+def _failure_info(
+    *,
+    status_ok: bool,
+    headers: list[dict[str, Any]],
+    body_ok: bool,
+    expected: str | bytes,
+    actual: str | bytes,
+    body_noise: dict[str, list[str]],
+) -> dict[str, Any]:
+    """Match's risk and categories for a failed case (pkg/matcher/http/match.go)."""
+    risk, categories = "NONE", []
+    assessment = None
+    if not status_ok:
+        risk, categories = "HIGH", ["STATUS_CODE_CHANGED"]
+    changed = [h for h in headers if not h["normal"]]
+    if changed:
+        categories.append("HEADER_CHANGED")
+        header_risk = "MEDIUM"
+        for header in changed:
+            if header["expected"]["key"] == "Content-Type" and sorted(
+                header["expected"]["value"]
+            ) != sorted(header["actual"]["value"]):
+                header_risk = "HIGH"
+        risk = max_risk(risk, header_risk)
+    if not body_ok:
+        if go_json_valid(expected) and go_json_valid(actual):
+            assert isinstance(expected, str)
+            assert isinstance(actual, str)
+            try:
+                assessment = assess_json(expected, actual, body_noise)
+            except GoJSONError:
+                risk, categories = "HIGH", [*categories, "INTERNAL_FAILURE"]  # "couldn't classify"
+        else:
+            risk, categories = "HIGH", [*categories, "SCHEMA_BROKEN"]  # non-JSON body mismatch
+        if assessment is not None:
+            risk = max_risk(risk, assessment["risk"])
+            categories += assessment["category"]
+    info: dict[str, Any] = {"risk": risk, "category": list(dict.fromkeys(categories))}
+    if assessment is not None:
+        info["assessment"] = assessment
+    return info
+
+
+def _additive_only(info: dict[str, Any], headers: list[dict[str, Any]]) -> bool:
+    """``qualifiesForHTTPResponseSchemaAdditionPass`` (pkg/service/replay/replay.go)."""
+    categories = set(info.get("category", []))
+    if info.get("risk") == "LOW" and categories == {"SCHEMA_ADDED"}:
+        return True
+    if categories != {"SCHEMA_ADDED", "HEADER_CHANGED"}:
+        return False
+    changed = [h for h in headers if not h["normal"]]
+    return bool(changed) and all(
+        h["expected"]["key"].lower() == "content-length"
+        and h["expected"]["value"]
+        and h["actual"]["value"]
+        for h in changed
+    )
 
 
 def compare(
     case: TestCase,
     actual: HttpResponse,
-    *,
-    global_noise: dict[str, list[str]] | None = None,
-    ignore_ordering: bool = False,
+    noise: NoiseSections | None = None,
+    options: MatchOptions | None = None,
 ) -> Comparison:
-    """Compare status, headers and body; the result block is Keploy's report shape."""
-    merged = {**(global_noise or {}), **case.noise}
-    body_noise, header_noise, skip_body = split_noise(merged)
+    """Status, headers and body of ``actual`` against ``case``, with the run's noise."""
+    options = options or MatchOptions()
+    sections = noise or {}
+    body_noise = {k: list(v) for k, v in sections.get("body", {}).items()}
+    header_noise = {k: list(v) for k, v in sections.get("header", {}).items()}
+    wildcard = body_noise.get("*", [""])[:1] == ["*"]
+    case_body, case_header, skip = split_noise(case.noise)
+    body_noise |= case_body
+    header_noise |= case_header
     expected = case.response
-    diffs: list[str] = []
     status_ok = expected.status_code == actual.status_code
-    if not status_ok:
-        diffs.append(f"status_code: expected {expected.status_code}, got {actual.status_code}")
-
-    body_type = "JSON" if _is_json(expected.body) else "PLAIN"
-    body_diffs: list[str] = []
-    if not skip_body:
-        body_diffs = _compare_body(expected.body, actual.body, body_noise, ignore_ordering)
-    diffs += body_diffs
-
+    body_type = "JSON" if go_json_valid(actual.body) else "PLAIN"
+    try:
+        body_diffs = _body_diffs(expected.body, actual.body, body_noise, skip or wildcard, options)
+    except GoJSONError as error:
+        # Match returns early when ValidateAndMarshalJSON fails: nothing else is judged.
+        result = _result(
+            expected, actual, status_ok=False, headers=[], body_ok=False, body_type=body_type
+        )
+        return Comparison(False, result, [f"body: {error}"])
     headers = _compare_headers(expected.header, actual.header, header_noise)
+    _forgive_headers(headers, header_noise, not body_diffs, options)
+    diffs = (
+        []
+        if status_ok
+        else [f"status_code: expected {expected.status_code}, got {actual.status_code}"]
+    )
+    diffs += body_diffs
     for header in headers:
-        if header["expected"]["key"].lower() == "content-length" and not body_diffs:
-            header["normal"] = True
         if not header["normal"]:
-            exp_value = (header["expected"]["value"] or [None])[0]
-            act_value = (header["actual"]["value"] or [None])[0]
+            exp_value = (header["expected"]["value"] or ["<missing>"])[0]
+            act_value = (header["actual"]["value"] or ["<missing>"])[0]
             diffs.append(
-                f"header.{header['expected']['key']}: expected {_render(exp_value)}, "
-                f"got {_render(act_value)}"
+                f"header.{header['expected']['key']}: expected {exp_value!r}, got {act_value!r}"
             )
-    result = {
+    result = _result(
+        expected,
+        actual,
+        status_ok=status_ok,
+        headers=headers,
+        body_ok=not body_diffs,
+        body_type=body_type,
+    )
+    if not diffs:
+        return Comparison(True, result)
+    info = _failure_info(
+        status_ok=status_ok,
+        headers=headers,
+        body_ok=not body_diffs,
+        expected=expected.body,
+        actual=actual.body,
+        body_noise=body_noise,
+    )
+    if not options.strict and _additive_only(info, headers):
+        # normalizePassingHTTPResult: every part of the result reads normal.
+        for header in headers:
+            header["normal"] = True
+        result = _result(
+            expected, actual, status_ok=True, headers=headers, body_ok=True, body_type=body_type
+        )
+        return Comparison(True, result)
+    return Comparison(False, result, diffs, info)
+
+
+def _result(
+    expected: HttpResponse,
+    actual: HttpResponse,
+    *,
+    status_ok: bool,
+    headers: list[dict[str, Any]],
+    body_ok: bool,
+    body_type: str,
+) -> dict[str, Any]:
+    return {
         "status_code": {
             "normal": status_ok,
             "expected": expected.status_code,
@@ -261,36 +297,7 @@ def compare(
         },
         "headers_result": headers,
         "body_result": [
-            {
-                "normal": not body_diffs,
-                "type": body_type,
-                "expected": expected.body,
-                "actual": actual.body,
-            }
+            {"normal": body_ok, "type": body_type, "expected": expected.body, "actual": actual.body}
         ],
         "dep_result": [],
     }
-    return Comparison(passed=not diffs, result=result, diffs=diffs)
-
-
-def _compare_body(
-    expected: str | bytes, actual: str | bytes, noise: dict[str, list[str]], ordering: bool
-) -> list[str]:
-    if expected == actual:
-        return []
-    if _is_json(expected) and isinstance(actual, str):
-        try:
-            exp_doc, act_doc = json.loads(expected), json.loads(actual)
-        except ValueError:
-            pass
-        else:
-            return _JsonWalk(NoiseIndex.build(noise), ordering).diffs(
-                "", "body", exp_doc, act_doc, False
-            )
-    if expected == MARKER:
-        return []
-    return [f"body: expected {_render(_text(expected))}, got {_render(_text(actual))}"]
-
-
-def _text(body: str | bytes) -> str:
-    return body if isinstance(body, str) else f"<{len(body)} bytes>"

@@ -11,7 +11,9 @@ from typing import Any
 import jsonschema
 
 from keploy_framework import yamlio
+from keploy_framework.compare import MatchOptions
 from keploy_framework.errors import InputError
+from keploy_framework.noise_match import NoiseSections, split_noise
 
 __all__ = ["SCHEMA", "Config", "Filter", "load_config"]
 
@@ -26,6 +28,31 @@ _NOISE_MAP = {
     "type": "object",
     "additionalProperties": {"type": "array", "items": {"type": "string"}},
 }
+# Either the flat case form ({"body.id": [regex]}) or keploy.yml's sectioned form
+# ({"body": {"id": [regex]}, "header": {"Date": []}}).
+_GLOBAL_NOISE = {
+    "type": "object",
+    "additionalProperties": {"anyOf": [_STRINGS, _NOISE_MAP]},
+}
+_TEST_SET_NOISE = {"type": "object", "additionalProperties": _GLOBAL_NOISE}
+# keploy.yml's test.globalNoise: {global: {...}, test-sets: {<set>: {...}}}.
+_KEPLOY_GLOBAL_NOISE = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {"global": _GLOBAL_NOISE, "test-sets": _TEST_SET_NOISE},
+}
+_BOOLEAN = {"type": "boolean"}
+# keploy.yml's `test` section, pasted as is: the matcher settings are read and
+# validated; its other settings concern the Keploy binary and are ignored.
+_KEPLOY_TEST = {
+    "type": "object",
+    "properties": {
+        "globalNoise": _KEPLOY_GLOBAL_NOISE,
+        "ignoreOrdering": _BOOLEAN,
+        "compareAll": _BOOLEAN,
+        "disableAutoHeaderNoise": _BOOLEAN,
+    },
+}
 
 SCHEMA: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -35,6 +62,7 @@ SCHEMA: dict[str, Any] = {
         "version": {"type": ["integer", "string"]},
         "name": {"type": "string"},
         "test_mode": {"enum": ["record", "replay"]},
+        "test": _KEPLOY_TEST,
         "config": {
             "type": "object",
             "additionalProperties": False,
@@ -43,14 +71,24 @@ SCHEMA: dict[str, Any] = {
                 "delay": {"type": "number", "minimum": 0},
                 "ports": {"type": "array", "items": {"type": "integer"}},
                 "health_path": {"type": "string"},
+                "mode": {"enum": ["keploy", "strict"]},
+                "compare_all": _BOOLEAN,
+                "compareAll": _BOOLEAN,
+                "disable_auto_header_noise": _BOOLEAN,
+                "disableAutoHeaderNoise": _BOOLEAN,
+                "ignoreOrdering": _BOOLEAN,
+                "globalNoise": _KEPLOY_GLOBAL_NOISE,
                 "filters": {"type": "array", "items": _FILTER},
                 "exclude": {"type": "array", "items": _FILTER},
                 "noise": {
                     "type": "object",
                     "additionalProperties": False,
                     "properties": {
-                        "global": _NOISE_MAP,
-                        "ignore_ordering": {"type": "boolean"},
+                        "global": _GLOBAL_NOISE,
+                        "test_sets": _TEST_SET_NOISE,
+                        "test-sets": _TEST_SET_NOISE,
+                        "ignore_ordering": _BOOLEAN,
+                        "ignoreOrdering": _BOOLEAN,
                     },
                 },
                 "redaction": {
@@ -100,13 +138,32 @@ class Config:
     ports: tuple[int, ...] = ()
     include: tuple[Filter, ...] = ()
     exclude: tuple[Filter, ...] = ()
-    global_noise: dict[str, list[str]] = field(default_factory=dict)
-    ignore_ordering: bool = False
+    mode: str = "keploy"
+    global_noise: NoiseSections = field(default_factory=dict)
+    test_set_noise: dict[str, NoiseSections] = field(default_factory=dict)
+    ignore_ordering: bool | None = None
+    compare_all: bool = False
+    disable_auto_header_noise: bool = False
     redact_headers: tuple[str, ...] = ()
     redact_json_keys: tuple[str, ...] = ()
     redact_query_params: tuple[str, ...] = ()
     pass_rate: float = 95.0
     endpoint_coverage: float = 100.0
+
+    def noise_for(self, test_set: str) -> NoiseSections:
+        """``httpNoiseConfig`` (pkg/service/replay/replay.go): global noise, the set's on top."""
+        return _left_join(self.global_noise, self.test_set_noise.get(test_set, {}))
+
+    def match_options(self) -> MatchOptions:
+        """The matcher settings; ``ignoreOrdering`` is true unless set (config/default.go)."""
+        strict = self.mode == "strict"
+        ordering = not strict if self.ignore_ordering is None else self.ignore_ordering
+        return MatchOptions(
+            strict=strict,
+            ignore_ordering=ordering,
+            compare_all=self.compare_all,
+            auto_header_noise=not self.disable_auto_header_noise,
+        )
 
     def records(self, method: str, path: str) -> bool:
         """Whether a request passes the include and exclude filters."""
@@ -130,6 +187,8 @@ def load_config(path: Path | None) -> Config:
     noise = section.get("noise") or {}
     redaction = section.get("redaction") or {}
     thresholds = section.get("thresholds") or {}
+    keploy_test: dict[str, Any] = document.get("test") or {}
+    keploy_noise = section.get("globalNoise") or keploy_test.get("globalNoise") or {}
     return Config(
         name=str(document.get("name", "")),
         timeout=float(section.get("timeout", 30.0)),
@@ -138,14 +197,62 @@ def load_config(path: Path | None) -> Config:
         ports=tuple(section.get("ports", ())),
         include=tuple(Filter(f["path"], f.get("method")) for f in section.get("filters", [])),
         exclude=tuple(Filter(f["path"], f.get("method")) for f in section.get("exclude", [])),
-        global_noise={k: list(v) for k, v in (noise.get("global") or {}).items()},
-        ignore_ordering=bool(noise.get("ignore_ordering", False)),
+        mode=str(section.get("mode", "keploy")),
+        global_noise=_left_join(
+            _sections(noise.get("global") or {}), _sections(keploy_noise.get("global") or {})
+        ),
+        test_set_noise=_test_set_noise(noise, keploy_noise),
+        ignore_ordering=_first("ignore_ordering", "ignoreOrdering", noise, section, keploy_test),
+        compare_all=bool(_first("compare_all", "compareAll", section, keploy_test)),
+        disable_auto_header_noise=bool(
+            _first("disable_auto_header_noise", "disableAutoHeaderNoise", section, keploy_test)
+        ),
         redact_headers=tuple(redaction.get("headers", ())),
         redact_json_keys=tuple(redaction.get("json_keys", ())),
         redact_query_params=tuple(redaction.get("query_params", ())),
         pass_rate=float(thresholds.get("pass_rate", 95.0)),
         endpoint_coverage=float(thresholds.get("endpoint_coverage", 100.0)),
     )
+
+
+def _first(name: str, keploy_name: str, *mappings: dict[str, Any]) -> Any:
+    """A setting under this project's name or keploy.yml's, from the first mapping that has it."""
+    for mapping in mappings:
+        for key in (name, keploy_name):
+            if key in mapping:
+                return mapping[key]
+    return None
+
+
+def _sections(noise: dict[str, Any]) -> NoiseSections:
+    """Either noise form as keploy.yml's sections; the flat form goes through SplitNoise."""
+    flat = {k: v for k, v in noise.items() if isinstance(v, list)}
+    body, header, skip_body = split_noise(flat)
+    sections: NoiseSections = {"body": body, "header": header}
+    if skip_body:
+        body["*"] = ["*"]
+    for name, fields in noise.items():
+        if isinstance(fields, dict):
+            sections.setdefault(name.lower(), {}).update({k: list(v) for k, v in fields.items()})
+    return sections
+
+
+def _left_join(base: NoiseSections, override: NoiseSections) -> NoiseSections:
+    """``LeftJoinNoise`` (pkg/service/replay/utils.go): override's fields replace base's."""
+    joined = {section: dict(fields) for section, fields in base.items()}
+    for section, fields in override.items():
+        joined.setdefault(section, {}).update(fields)
+    return joined
+
+
+def _test_set_noise(
+    noise: dict[str, Any], keploy_noise: dict[str, Any]
+) -> dict[str, NoiseSections]:
+    merged: dict[str, NoiseSections] = {}
+    for source in (noise.get("test_sets"), noise.get("test-sets"), keploy_noise.get("test-sets")):
+        for name, sets in (source or {}).items():
+            merged[name] = _left_join(merged.get(name, {}), _sections(sets))
+    return merged
 
 
 def _describe(error: jsonschema.ValidationError) -> str:

@@ -24,14 +24,10 @@ from keploy_framework.testcase import TestCase
 
 __all__ = [
     "REQUEST_ID_HEADERS",
-    "NoiseIndex",
     "Refusal",
     "body_noise_from_diff",
     "detect_noise",
     "is_volatile",
-    "json_scalar_text",
-    "split_noise",
-    "substring_key_match",
 ]
 
 REQUEST_ID_HEADERS = frozenset(
@@ -57,7 +53,6 @@ _HTTP_DATE = re.compile(
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 _FRACTION = re.compile(r"\.\d+")
 _EPOCH_WINDOW_S = 2 * 24 * 3600
-_NEVER = re.compile(r"(?!)")
 
 
 def is_volatile(value: Any, now: float | None = None) -> bool:
@@ -93,89 +88,6 @@ def _parse_time(value: str) -> float | None:
     except ValueError:
         return None
     return None
-
-
-def json_scalar_text(value: Any) -> str:
-    """A JSON scalar as Go's matcher formats it for a regex (``1.0`` -> ``1``)."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return "" if value is None else str(value)
-
-
-def split_noise(
-    noise: dict[str, list[str]],
-) -> tuple[dict[str, list[str]], dict[str, list[str]], bool]:
-    """Keploy's SplitNoise: (body paths, header names, whole body skipped), all lowercased."""
-    body: dict[str, list[str]] = {}
-    header: dict[str, list[str]] = {}
-    skip_body = False
-    for key, values in noise.items():
-        section = key.lower()
-        wildcard = not values or any(v.strip() == "*" for v in values)
-        if section == "body":
-            if wildcard:
-                skip_body = True
-            else:
-                body.update({v.lower(): [] for v in values})
-        elif section == "header":
-            header.update({"header": []} if wildcard else {v.lower(): [] for v in values})
-    for key, values in noise.items():
-        parts = key.split(".")
-        if len(parts) < 2:
-            continue
-        if parts[0].lower() == "body":
-            body[".".join(parts[1:]).lower()] = list(values)
-        elif parts[0].lower() == "header":
-            header[parts[-1].lower()] = list(values)
-    return body, header, skip_body
-
-
-def _compile(patterns: list[str]) -> list[re.Pattern[str]]:
-    compiled = []
-    for pattern in patterns:
-        try:
-            compiled.append(re.compile(pattern))
-        except re.error:
-            compiled.append(_NEVER)  # an invalid pattern matches nothing, as in Keploy
-    return compiled
-
-
-@dataclass(frozen=True)
-class NoiseIndex:
-    """Body noise split into path entries (longest first) and global keys."""
-
-    paths: tuple[tuple[str, tuple[re.Pattern[str], ...]], ...]
-    globals: dict[str, tuple[re.Pattern[str], ...]]
-
-    @classmethod
-    def build(cls, body_noise: dict[str, list[str]]) -> NoiseIndex:
-        paths = [(k.lower(), tuple(_compile(v))) for k, v in body_noise.items() if "." in k]
-        paths.sort(key=lambda entry: (-len(entry[0]), entry[0]))
-        globals_ = {k.lower(): tuple(_compile(v)) for k, v in body_noise.items() if "." not in k}
-        return cls(tuple(paths), globals_)
-
-    def match(self, key: str) -> tuple[tuple[re.Pattern[str], ...], bool]:
-        lowered = key.lower()
-        for entry, patterns in self.paths:
-            if entry in lowered:
-                return patterns, True
-        return (), False
-
-    def noisy_for_value(self, key: str, value: str) -> bool:
-        patterns, noisy = self.match(key)
-        return noisy and (not patterns or any(p.search(value) for p in patterns))
-
-
-def substring_key_match(name: str, noise: dict[str, list[str]]) -> tuple[list[str], bool]:
-    """Keploy's SubstringKeyMatch: the longest noise key contained in ``name``."""
-    lowered = name.lower()
-    found = [key for key in noise if key.lower() in lowered]
-    if not found:
-        return [], False
-    best = min(found, key=lambda key: (-len(key), key))
-    return noise[best], True
 
 
 def _walk_keys(node: Any, prefix: str = "") -> Iterator[tuple[str, Any]]:

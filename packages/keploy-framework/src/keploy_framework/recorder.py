@@ -79,6 +79,9 @@ class RecordingProxy:
         denoise: bool = False,
     ) -> None:
         self.upstream = upstream.rstrip("/")
+        # The app's port, as `keploy test` needs it: ResolveTestTarget (pkg/util.go)
+        # sends each case to req.url with its port replaced by the case's app_port.
+        self.app_port = urlsplit(self.upstream).port or 80
         self.writer = writer
         self.config = config
         self.redactor = Redactor.from_config(config)
@@ -144,9 +147,11 @@ class RecordingProxy:
         if not self.config.records(method, scope["path"]):
             return
         host = next((v for k, v in headers if k.lower() == "host"), "localhost")
+        hostname = urlsplit(f"http://{host}").hostname or "localhost"
+        hostname = f"[{hostname}]" if ":" in hostname else hostname
         request = make_request(
             method,
-            f"http://{host}{path_qs}",
+            f"http://{hostname}:{self.app_port}{path_qs}",
             headers,
             body,
             timestamp=started,
@@ -155,6 +160,7 @@ class RecordingProxy:
         case = make_case(
             "", request, make_response(status, response_headers, response_body, finished)
         )
+        case.spec_extra["app_port"] = self.app_port  # HTTPSchema.AppPort (pkg/models/http.go)
         if self.denoise and method in _IDEMPOTENT:
             task = asyncio.create_task(
                 self._denoise_and_submit(case, method, path_qs, headers, body)

@@ -1,13 +1,20 @@
-"""Secrets are replaced by a fixed marker before a case is written; replay treats it as noise."""
+"""Secrets are replaced by a fixed marker in everything written: cases, reports and logs.
+
+Replay compares the live response as received (Keploy redacts nothing at replay);
+only the copies that are written go through ``Redactor.for_writing``.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import copy
 import json
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from keploy_framework.compare import Comparison
 from keploy_framework.config import Config
 from keploy_framework.headers import canonical_header_key
 from keploy_framework.testcase import HttpRequest, HttpResponse, TestCase
@@ -89,6 +96,41 @@ class Redactor:
         paths: list[str] = []
         response.body = self._redact_body(response.body, response.header, paths, secrets)
         return names, paths
+
+    def for_writing(
+        self, case: TestCase, actual: HttpResponse, comparison: Comparison
+    ) -> tuple[TestCase, HttpResponse, Comparison]:
+        """Redacted copies of a replayed exchange and its verdict, for reports and logs."""
+        secrets = self._request_secrets(case.request)
+        hidden = secrets | self._response_secrets(case.response) | self._response_secrets(actual)
+        written_case = copy.deepcopy(case)
+        self.redact(written_case)
+        written_case.noise = copy.deepcopy(case.noise)
+        written_actual = copy.deepcopy(actual)
+        self.redact_response(written_actual, secrets)
+        result = copy.deepcopy(comparison.result)
+        for body in result.get("body_result", []):
+            body["expected"] = written_case.response.body
+            body["actual"] = written_actual.body
+        for header in result.get("headers_result", []):
+            secret = header["expected"]["key"].lower() in self.headers
+            for side in (header["expected"], header["actual"]):
+                side["value"] = [MARKER if secret else _scrub(v, hidden) for v in side["value"]]
+        diffs = [_scrub(diff, hidden) for diff in comparison.diffs]
+        written = Comparison(comparison.passed, result, diffs, comparison.failure_info)
+        return written_case, written_actual, written
+
+    def _response_secrets(self, response: HttpResponse) -> frozenset[str]:
+        """Secret values a response carries: secret headers (cookie values too) and JSON keys."""
+        found: set[str] = set()
+        for name, value in response.header.items():
+            if name.lower() in self.headers:
+                found.add(value)
+                found.update(part.partition("=")[2].strip() for part in value.split(";"))
+        if isinstance(response.body, str):
+            with contextlib.suppress(ValueError):
+                found.update(self._secret_values(json.loads(response.body)))
+        return frozenset(v for v in found if v and v != MARKER)
 
     def _request_secrets(self, request: HttpRequest) -> frozenset[str]:
         """The secret values a request carries: header credentials, query and body fields."""

@@ -11,18 +11,30 @@ import httpx
 from keploy_framework.capture import make_response, rfc3339nano
 from keploy_framework.compare import Comparison, compare
 from keploy_framework.config import Config
+from keploy_framework.noise_match import NoiseSections
 from keploy_framework.redaction import MARKER, Redactor
 from keploy_framework.storage import TestSet
 from keploy_framework.testcase import HttpResponse, TestCase
 
 __all__ = ["CaseResult", "SetResult", "replay_case", "replay_set"]
 
+# replay.go isAppConnectionErrorMsg: transport failures, not content regressions.
+_CONNECTION_ERRORS = (
+    "connection refused",
+    "connection reset by peer",
+    "broken pipe",
+    "no such host",
+    ": eof",
+)
 _NOT_SENT = frozenset({"content-length", "transfer-encoding", "connection", "keep-alive"})
 
 
 @dataclass
 class CaseResult:
-    """One replayed case: its verdict, Keploy's result block and the differences."""
+    """One replayed case, as written: the case, the live response and the verdict, redacted.
+
+    The verdict was reached on the live response as received; only these copies are redacted.
+    """
 
     case: TestCase
     actual: HttpResponse
@@ -59,7 +71,13 @@ def _request_target(case: TestCase) -> str:
 
 
 def replay_case(
-    client: httpx.Client, base_url: str, case: TestCase, config: Config, redactor: Redactor
+    client: httpx.Client,
+    base_url: str,
+    case: TestCase,
+    config: Config,
+    redactor: Redactor,
+    *,
+    noise: NoiseSections,
 ) -> CaseResult:
     """Send ``case``'s request (recorded Host kept, redirects not followed) and compare."""
     request = case.request
@@ -78,35 +96,67 @@ def replay_case(
             content=body,
         )
     except httpx.HTTPError as error:
-        return _unanswered(case, started, f"{type(error).__name__}: {error}")
+        reason = f"{type(error).__name__}: {error}"
+        return _unanswered(case, started, reason, noise=noise, config=config, redactor=redactor)
     elapsed = time.time() - started
     actual = make_response(
         response.status_code,
-        [(k.decode("latin-1"), v.decode("latin-1")) for k, v in response.headers.raw],
+        # Go's client moves Transfer-Encoding out of resp.Header (net/http transfer.go),
+        # so Keploy never sees it among the live headers.
+        [
+            (k.decode("latin-1"), v.decode("latin-1"))
+            for k, v in response.headers.raw
+            if k.lower() != b"transfer-encoding"
+        ],
         response.content,
         rfc3339nano(),
     )
-    # httpx has already removed any content-encoding, so the body is compared decoded;
-    # secrets in the live response are redacted before anything can be written.
-    redactor.redact_response(actual)
-    comparison = compare(
-        case, actual, global_noise=config.global_noise, ignore_ordering=config.ignore_ordering
+    # httpx has already removed any content-encoding, so the body is compared decoded.
+    # The live response is compared as received (pkg/service/replay/replay.go redacts
+    # nothing); only the copies kept for reports and logs are redacted.
+    comparison = compare(case, actual, noise, config.match_options())
+    written_case, written_actual, written = redactor.for_writing(case, actual, comparison)
+    return CaseResult(
+        written_case,
+        written_actual,
+        written,
+        int(started),
+        int(time.time()),
+        f"{elapsed:.6f}s",
     )
-    return CaseResult(case, actual, comparison, int(started), int(time.time()), f"{elapsed:.6f}s")
 
 
-def _unanswered(case: TestCase, started: float, reason: str) -> CaseResult:
-    """A case whose request got no response: failed, with the reason as its difference."""
-    actual = HttpResponse(status_code=0, header={}, body="", timestamp=rfc3339nano())
-    result = {
-        "status_code": {"normal": False, "expected": case.response.status_code, "actual": 0},
-        "headers_result": [],
-        "body_result": [],
-        "dep_result": [],
-    }
-    comparison = Comparison(passed=False, result=result, diffs=[f"request failed: {reason}"])
+def _unanswered(
+    case: TestCase,
+    started: float,
+    reason: str,
+    *,
+    noise: NoiseSections,
+    config: Config,
+    redactor: Redactor,
+) -> CaseResult:
+    """A case whose request got no response, judged as Keploy's CreateFailedTestResult does.
+
+    The live side is status 0, no headers and the error as its body; a transport
+    failure adds the APP_CONNECTION_ERROR category (isAppConnectionErrorMsg).
+    """
+    actual = HttpResponse(status_code=0, header={}, body=reason, timestamp=rfc3339nano())
+    comparison = compare(case, actual, noise, config.match_options())
+    comparison.diffs.insert(0, f"request failed: {reason}")
+    if any(text in reason.lower() for text in _CONNECTION_ERRORS):
+        categories = comparison.failure_info.setdefault("category", [])
+        if "APP_CONNECTION_ERROR" not in categories:
+            categories.append("APP_CONNECTION_ERROR")
+    written_case, written_actual, written = redactor.for_writing(case, actual, comparison)
     elapsed = time.time() - started
-    return CaseResult(case, actual, comparison, int(started), int(time.time()), f"{elapsed:.6f}s")
+    return CaseResult(
+        written_case,
+        written_actual,
+        written,
+        int(started),
+        int(time.time()),
+        f"{elapsed:.6f}s",
+    )
 
 
 def replay_set(test_set: TestSet, base_url: str, config: Config) -> SetResult:
@@ -117,7 +167,8 @@ def replay_set(test_set: TestSet, base_url: str, config: Config) -> SetResult:
         timeout=config.timeout, follow_redirects=False, trust_env=False, http2=False
     ) as client:
         redactor = Redactor.from_config(config)
+        noise = config.noise_for(test_set.name)
         for case in test_set.cases:
-            result.cases.append(replay_case(client, base_url, case, config, redactor))
+            result.cases.append(replay_case(client, base_url, case, config, redactor, noise=noise))
     result.time_taken = f"{time.monotonic() - started:.6f}s"
     return result

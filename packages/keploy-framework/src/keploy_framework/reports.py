@@ -21,14 +21,15 @@ def _test_entry(set_result: SetResult, index: int) -> dict[str, Any]:
     set_path = set_result.test_set.path.resolve()
     request = result.case.request.to_document()
     actual = result.actual.to_document()
-    return {
+    entry = {
         "kind": "Http",
         "name": set_result.test_set.name,
         "status": "PASSED" if result.passed else "FAILED",
         "started": result.started,
         "completed": result.completed,
         "test_case_path": str(set_path),
-        "mock_path": str(set_path / "mocks"),
+        # replay.go: MockPath is filepath.Join(r.config.Path, testSetID, "mocks.yaml").
+        "mock_path": str(set_path / "mocks.yaml"),
         "test_case_id": result.case.name,
         "req": request,
         "resp": actual,
@@ -36,6 +37,19 @@ def _test_entry(set_result: SetResult, index: int) -> dict[str, Any]:
         "result": result.comparison.result,
         "time_taken": result.time_taken,
     }
+    if result.comparison.failure_info:  # TestResult.FailureInfo is omitempty
+        entry["failure_info"] = result.comparison.failure_info
+    return entry
+
+
+def _risk_counts(set_result: SetResult) -> dict[str, int]:
+    """TestReport's high-risk / medium-risk / low-risk counts (omitempty when zero)."""
+    counts: dict[str, int] = {}
+    for result in set_result.cases:
+        risk = str(result.comparison.failure_info.get("risk", "")).lower()
+        if not result.passed and risk in ("high", "medium", "low"):
+            counts[f"{risk}-risk"] = counts.get(f"{risk}-risk", 0) + 1
+    return counts
 
 
 def write_set_report(run_dir: Path, set_result: SetResult) -> Path:
@@ -47,6 +61,7 @@ def write_set_report(run_dir: Path, set_result: SetResult) -> Path:
         "status": "PASSED" if set_result.failed == 0 else "FAILED",
         "success": set_result.passed,
         "failure": set_result.failed,
+        **_risk_counts(set_result),
         "ignored": 0,
         "total": len(set_result.cases),
         "tests": [_test_entry(set_result, i) for i in range(len(set_result.cases))],
