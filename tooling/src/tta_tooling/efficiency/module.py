@@ -11,12 +11,15 @@ import ast
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Protocol
 
 from tta_tooling.efficiency.patterns import CallPattern
 
-__all__ = ["LlmCall", "Receiver", "Scope", "SourceModule", "walk_scope"]
+__all__ = ["Function", "LlmCall", "Receiver", "Scope", "SourceModule", "walk_scope"]
 
 Scope = ast.Module | ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda
+Function = ast.FunctionDef | ast.AsyncFunctionDef
+_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 _SCOPE_TYPES = (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
 _NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 # LangChain runnable methods that return a runnable wrapping the model.
@@ -60,6 +63,14 @@ class LlmCall:
     receiver: Receiver | None
 
 
+class Definitions(Protocol):
+    """The functions of every scanned module, by qualified name (:mod:`.project`)."""
+
+    def function(self, qualified: str) -> tuple[SourceModule, Function] | None:
+        """The module defining ``qualified`` (``pkg.mod.f``, ``pkg.mod.Class.m``) and its def."""
+        ...
+
+
 def walk_scope(node: ast.AST) -> Iterator[ast.AST]:
     """Every node under ``node`` outside nested functions, lambdas and classes."""
     stack = list(ast.iter_child_nodes(node))
@@ -98,8 +109,28 @@ class SourceModule:
             for node in tree.body
             if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
         }
+        self.functions: dict[str, Function] = {}
+        """Module-level functions and class methods by local name (``f``, ``Class.m``)."""
+        self.redefined: set[str] = set()
+        """Local names defined more than once (which one runs depends on the order)."""
+        for statement in tree.body:
+            members: list[tuple[str, Function]] = []
+            if isinstance(statement, _FUNCTIONS):
+                members = [(statement.name, statement)]
+            elif isinstance(statement, ast.ClassDef):
+                members = [
+                    (f"{statement.name}.{item.name}", item)
+                    for item in statement.body
+                    if isinstance(item, _FUNCTIONS)
+                ]
+            for local, function in members:
+                if local in self.functions:
+                    self.redefined.add(local)
+                self.functions[local] = function
+        self.project: Definitions | None = None
         self._bindings: dict[ast.AST, dict[str, list[ast.expr]]] = {}
         self._annotations: dict[ast.AST, dict[str, list[ast.expr]]] = {}
+        self._attributes: dict[tuple[ast.AST, str], tuple[list[ast.expr], list[ast.expr]]] = {}
 
     def _index(self, tree: ast.Module) -> list[ast.Import | ast.ImportFrom]:
         """Fill ``parents`` and ``calls`` in one pass; return the import statements.
@@ -201,6 +232,52 @@ class SourceModule:
                     break
         return found
 
+    def local_name(self, function: Function) -> str:
+        """``f`` or ``Class.m``: the key of ``function`` in :attr:`functions`."""
+        parent = self.parents.get(function)
+        return (
+            f"{parent.name}.{function.name}" if isinstance(parent, ast.ClassDef) else function.name
+        )
+
+    def resolve_function(self, func: ast.expr, at: ast.AST) -> tuple[SourceModule, Function] | None:
+        """The function or method a call of ``func`` (seen at ``at``) runs, when it is
+        defined in a scanned module: ``f``, ``module.f``, ``self.m``, ``obj.m`` with
+        ``obj`` bound to ``Class(...)``."""
+        if isinstance(func, ast.Name) and func.id in self.functions:
+            _, _, scope = self.name_values(func.id, at)
+            if isinstance(scope, ast.Module) and func.id not in self.redefined:
+                return self, self.functions[func.id]
+            return None
+        if isinstance(func, ast.Attribute):
+            if self.is_self(func.value, at):
+                cls = self.parents[self.scope_of(at)]
+                assert isinstance(cls, ast.ClassDef)
+                local = f"{cls.name}.{func.attr}"
+                method = self.functions.get(local)
+                return (self, method) if method and local not in self.redefined else None
+            if isinstance(func.value, ast.Name):
+                values, _, _ = self.name_values(func.value.id, at)
+                for value in values:
+                    if isinstance(value, ast.Call):
+                        found = self._lookup(self.qualify(value.func), func.attr)
+                        if found is not None:
+                            return found
+        return self._lookup(self.qualify(func))
+
+    def _lookup(
+        self, qualified: str | None, method: str = ""
+    ) -> tuple[SourceModule, Function] | None:
+        if qualified is None:
+            return None
+        if method:
+            qualified = f"{qualified}.{method}"
+        if (
+            qualified.startswith(f"{self.name}.")
+            and qualified[len(self.name) + 1 :] in self.functions
+        ):
+            return self, self.functions[qualified[len(self.name) + 1 :]]
+        return self.project.function(qualified) if self.project is not None else None
+
     # -- scopes and bindings ----------------------------------------------
 
     def scope_of(self, node: ast.AST) -> Scope:
@@ -299,7 +376,7 @@ class SourceModule:
             return _combined([self.instance_of(e, pattern, at, depth + 1) for e in alternatives])
         if isinstance(expr, ast.Name):
             values, notes, _ = self.name_values(expr.id, at)
-        elif isinstance(expr, ast.Attribute) and self._is_self(expr.value, at):
+        elif isinstance(expr, ast.Attribute) and self.is_self(expr.value, at):
             values, notes = self._attribute_values(expr.attr, at)
         else:
             return None
@@ -318,9 +395,28 @@ class SourceModule:
         if isinstance(call.func, ast.Attribute) and call.func.attr in _WRAPPERS:
             inner = self.instance_of(call.func.value, pattern, at, depth + 1)
             return inner | Receiver((call,)) if inner else None
-        return None
+        return self._made_by_factory(call, pattern, at, depth)
 
-    def _is_self(self, expr: ast.expr, at: ast.AST) -> bool:
+    def _made_by_factory(
+        self, call: ast.Call, pattern: CallPattern, at: ast.AST, depth: int
+    ) -> Receiver | None:
+        """``call`` runs a scanned function annotated to return the class, or returning
+        an object made by it (``def make_client() -> OpenAI``)."""
+        found = self.resolve_function(call.func, at)
+        if found is None:
+            return None
+        owner, function = found
+        if function.returns is not None and owner._annotation_is(function.returns, pattern):
+            return Receiver(annotated=True)
+        returned = [
+            node.value
+            for node in walk_scope(function)
+            if isinstance(node, ast.Return) and node.value is not None
+        ]
+        return _combined([owner.instance_of(v, pattern, v, depth + 1) for v in returned])
+
+    def is_self(self, expr: ast.expr, at: ast.AST) -> bool:
+        """``expr`` is the first parameter of the method holding ``at``."""
         method = self.scope_of(at)
         return (
             isinstance(expr, ast.Name)
@@ -332,6 +428,11 @@ class SourceModule:
 
     def _attribute_values(self, attr: str, at: ast.AST) -> tuple[list[ast.expr], list[ast.expr]]:
         cls = self.parents[self.scope_of(at)]
+        if (cls, attr) not in self._attributes:
+            self._attributes[cls, attr] = self._index_attribute(cls, attr)
+        return self._attributes[cls, attr]
+
+    def _index_attribute(self, cls: ast.AST, attr: str) -> tuple[list[ast.expr], list[ast.expr]]:
         values: list[ast.expr] = []
         notes: list[ast.expr] = []
         for node in walk_scope(cls):
@@ -432,7 +533,10 @@ def _bind_other(node: ast.AST, values: dict[str, list[ast.expr]]) -> None:
     if isinstance(node, ast.For | ast.AsyncFor | ast.comprehension | ast.AugAssign):
         _bind_unknown(node.target, values)
     elif isinstance(node, ast.withitem):
-        _bind_unknown(node.optional_vars, values)
+        if isinstance(node.optional_vars, ast.Name):  # ``with OpenAI() as client``
+            values.setdefault(node.optional_vars.id, []).append(node.context_expr)
+        else:
+            _bind_unknown(node.optional_vars, values)
     elif isinstance(node, ast.ExceptHandler) and node.name:
         values.setdefault(node.name, [])
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable, Collection, Iterator
 
-from tta_tooling.efficiency.module import Scope, SourceModule, walk_scope
+from tta_tooling.efficiency.module import Function, Scope, SourceModule, walk_scope
 from tta_tooling.efficiency.registry import Violation
 from tta_tooling.efficiency.rules.flow import LOOPS, call_inputs, names_in, reaching, receiver_name
 from tta_tooling.efficiency.rules.scan import FileScan
@@ -26,46 +26,115 @@ _GROW = frozenset({"append", "extend", "insert", "appendleft", "extendleft"})
 _SHRINK = frozenset({"pop", "popleft", "popitem", "clear", "remove"})
 _WHOLE_READS = frozenset({"read_text", "read_bytes", "readlines"})
 _MAX_ALIAS_ROUNDS = 4
+_WRAPPING = frozenset({"enumerate", "zip", "sorted", "reversed", "list", "tuple", "set"})
+# Keywords that cap how many results a retrieval call returns (Chroma ``n_results``,
+# Pinecone and LlamaIndex ``top_k``, LangChain ``k``, mem0 ``limit``).
+_COUNT_KEYWORDS = frozenset(
+    {
+        "limit",
+        "k",
+        "top_k",
+        "n",
+        "n_results",
+        "top_n",
+        "max_results",
+        "num_results",
+        "size",
+        "similarity_top_k",
+        "fetch_k",
+        "max_docs",
+        "count",
+    }
+)
+_RETRIEVAL_WORDS = ("search", "query", "retrieve", "similar", "top")
 
 Loop = ast.For | ast.AsyncFor | ast.While
 
 
 def check_accumulation(scan: FileScan) -> Iterator[Violation]:
-    """EFF004: context accumulated without bound reaches an LLM call."""
+    """EFF004: context accumulated without bound reaches an LLM call (or a scanned
+    function passing it whole to one)."""
     module = scan.module
-    grown_by_scope: dict[int, dict[str, Loop]] = {}
-    for llm in scan.llm_calls:
-        scope = module.scope_of(llm.node)
+    grown_by_scope: dict[int, tuple[dict[str, Loop], dict[str, str]]] = {}
+    for call, inputs, reaches in _sites(scan):
+        scope = module.scope_of(call)
         if id(scope) not in grown_by_scope:
-            grown_by_scope[id(scope)] = _unbounded_growth(module, scope)
-        grown = grown_by_scope[id(scope)]
+            grown = _unbounded_growth(module, scope)
+            origin = _aliases(module, scope, {name: name for name in grown}) if grown else {}
+            grown_by_scope[id(scope)] = grown, origin
+        grown, origin = grown_by_scope[id(scope)]
         if not grown:
             continue
-        origin = _aliases(module, scope, {name: name for name in grown})
-        source = _first_reaching(module, llm.node, _named(origin))
+        source = _first_reaching(module, inputs, _named(origin))
         if isinstance(source, ast.Name):
             name = origin[source.id]
             loop = grown[name]
-            if llm.node.lineno >= loop.lineno:
-                yield scan.violation(
-                    "EFF004", llm.node, f"{name!r} grows in the loop at line {loop.lineno}"
-                )
+            if call.lineno >= loop.lineno:
+                detail = f"{name!r} grows in the loop at line {loop.lineno}"
+                yield scan.violation("EFF004", call, f"{detail}{reaches}")
 
 
 def check_whole_documents(scan: FileScan) -> Iterator[Violation]:
-    """EFF005: a whole file or document reaches an LLM call."""
+    """EFF005: a whole file or document reaches an LLM call (or a scanned function
+    passing it whole to one)."""
     module = scan.module
-    for llm in scan.llm_calls:
-        scope = module.scope_of(llm.node)
-        holders = _aliases(module, scope, {}, seed=_is_whole_read)
-        source = _first_reaching(module, llm.node, _named(holders, also=_is_whole_read))
+    holders_by_scope: dict[int, dict[str, str]] = {}
+    for call, inputs, reaches in _sites(scan):
+        scope = module.scope_of(call)
+        if id(scope) not in holders_by_scope:
+            holders_by_scope[id(scope)] = _aliases(module, scope, {}, seed=_is_whole_read)
+        holders = holders_by_scope[id(scope)]
+        source = _first_reaching(module, inputs, _named(holders, also=_is_whole_read))
         if source is None:
             continue
         if isinstance(source, ast.Name):
             detail = f"{source.id!r} holds a whole document"
         else:
             detail = f"whole document read at line {source.lineno}"
-        yield scan.violation("EFF005", llm.node, detail)
+        yield scan.violation("EFF005", call, f"{detail}{reaches}")
+
+
+def _sites(scan: FileScan) -> Iterator[tuple[ast.Call, list[ast.expr], str]]:
+    """Each LLM call with its inputs, and each call of a scanned function with the
+    arguments it passes whole to the model call inside."""
+    for llm in scan.llm_calls:
+        yield llm.node, list(call_inputs(llm.node)), ""
+    carried: dict[int, set[str]] = {}
+    for helper in scan.helper_calls:
+        function = helper.function
+        if id(function) not in carried:
+            carried[id(function)] = _parameters_sent(scan, helper.owner, function)
+        if carried[id(function)]:
+            inputs = _arguments_for(helper.node, function, carried[id(function)])
+            if inputs:
+                where = f"{helper.reach.file}:{helper.reach.line}"
+                yield helper.node, inputs, f"; {helper.name}() sends it to the model at {where}"
+
+
+def _parameters_sent(scan: FileScan, owner: SourceModule, function: Function) -> set[str]:
+    """The parameters of ``function`` that one of its own LLM calls receives whole."""
+    parameters = {
+        arg.arg
+        for arg in (*function.args.posonlyargs, *function.args.args, *function.args.kwonlyargs)
+    }
+    origin = _aliases(owner, function, {name: name for name in parameters})
+    sent: set[str] = set()
+    for llm in scan.project.llm_calls[owner.relpath]:
+        if owner.scope_of(llm.node) is function:
+            source = _first_reaching(owner, list(call_inputs(llm.node)), _named(origin))
+            if isinstance(source, ast.Name):
+                sent.add(origin[source.id])
+    return sent
+
+
+def _arguments_for(call: ast.Call, function: Function, names: set[str]) -> list[ast.expr]:
+    """The arguments of ``call`` bound to the parameters ``names`` of ``function``."""
+    positional = [arg.arg for arg in (*function.args.posonlyargs, *function.args.args)]
+    if positional and positional[0] in {"self", "cls"} and isinstance(call.func, ast.Attribute):
+        positional = positional[1:]
+    found = [arg for arg, name in zip(call.args, positional, strict=False) if name in names]
+    found += [k.value for k in call.keywords if k.arg in names]
+    return found
 
 
 def _named(
@@ -75,9 +144,9 @@ def _named(
 
 
 def _first_reaching(
-    module: SourceModule, call: ast.Call, is_source: Callable[[ast.expr], bool]
+    module: SourceModule, inputs: list[ast.expr], is_source: Callable[[ast.expr], bool]
 ) -> ast.expr | None:
-    for value in call_inputs(call):
+    for value in inputs:
         found = reaching(module, value, is_source)
         if found is not None:
             return found
@@ -202,18 +271,62 @@ def _trimmed_names(module: SourceModule, scope: Scope) -> set[str]:
 
 
 def _bounded_iteration(module: SourceModule, loop: Loop) -> bool:
-    """A ``for`` over a literal, or over ``range``/``enumerate`` of constants or literals."""
-    if not isinstance(loop, ast.For | ast.AsyncFor):
-        return False
-    return _bounded_iterable(module, loop.iter)
+    """A loop with a visible bound: over a bounded iterable, under an ordering test
+    (``while turn < max_turns``), or broken out of by one (``if calls >= cap: break``)."""
+    if isinstance(loop, ast.For | ast.AsyncFor) and _bounded_iterable(module, loop.iter, 0):
+        return True
+    if isinstance(loop, ast.While) and _is_cap(loop.test):
+        return True
+    return any(
+        isinstance(node, ast.If)
+        and _is_cap(node.test)
+        and any(isinstance(n, ast.Break | ast.Return) for n in node.body)
+        for node in walk_scope(loop)
+    )
 
 
-def _bounded_iterable(module: SourceModule, expr: ast.expr) -> bool:
+def _is_cap(test: ast.expr) -> bool:
+    return any(
+        isinstance(node, ast.Compare)
+        and any(isinstance(op, ast.Lt | ast.LtE | ast.Gt | ast.GtE) for op in node.ops)
+        for node in ast.walk(test)
+    )
+
+
+def _bounded_iterable(module: SourceModule, expr: ast.expr, depth: int) -> bool:
+    """Literals, constant-sized collections, slices, ``range``, retrieval calls given a
+    count (``search(q, limit=5)``, ``vectordb.search(x, 5)``), and what is read from or
+    bound to one of those."""
     if isinstance(expr, ast.List | ast.Tuple | ast.Set | ast.Dict | ast.Constant):
         return True
-    if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name):
-        if expr.func.id == "range":
-            return all(module.constant(arg, expr) is not None for arg in expr.args)
-        if expr.func.id == "enumerate" and expr.args:
-            return _bounded_iterable(module, expr.args[0])
-    return False
+    if depth > _MAX_ALIAS_ROUNDS:
+        return False
+    if isinstance(expr, ast.Subscript) and isinstance(expr.slice, ast.Slice):
+        return True
+    if isinstance(expr, ast.Subscript | ast.Attribute | ast.Await):
+        return _bounded_iterable(module, expr.value, depth + 1)
+    if isinstance(expr, ast.Name):
+        values, _, _ = module.name_values(expr.id, expr)
+        return bool(values) and all(_bounded_iterable(module, v, depth + 1) for v in values)
+    return isinstance(expr, ast.Call) and _bounded_call(module, expr, depth)
+
+
+def _bounded_call(module: SourceModule, call: ast.Call, depth: int) -> bool:
+    name = module.final_name(call)
+    if name == "range":
+        counted = [
+            a.args[0]
+            for a in call.args
+            if isinstance(a, ast.Call) and module.final_name(a) == "len" and a.args
+        ]
+        return all(_bounded_iterable(module, c, depth + 1) for c in counted)
+    if name in _WRAPPING and call.args:
+        bounded = [_bounded_iterable(module, a, depth + 1) for a in call.args]
+        return any(bounded) if name == "zip" else all(bounded)
+    if any(k.arg in _COUNT_KEYWORDS for k in call.keywords):
+        return True
+    return bool(
+        name
+        and any(word in name.lower() for word in _RETRIEVAL_WORDS)
+        and any(isinstance(a, ast.Constant) and isinstance(a.value, int) for a in call.args)
+    )

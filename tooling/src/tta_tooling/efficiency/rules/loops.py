@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from tta_tooling.efficiency.defaults import BATCHING_NAMES
 from tta_tooling.efficiency.module import SourceModule, walk_scope
+from tta_tooling.efficiency.project import Reach
 from tta_tooling.efficiency.registry import Violation
 from tta_tooling.efficiency.rules.flow import (
     call_inputs,
@@ -21,25 +22,50 @@ __all__ = ["check"]
 _COLLECTING = frozenset({"append", "add", "extend", "insert", "appendleft"})
 _GROWING = frozenset({"append", "add", "extend", "insert", "appendleft", "update", "setdefault"})
 _MAX_TAINT_ROUNDS = 4
+# Calls that wait for a person: a loop around one is a conversation, not a batch.
+_INTERACTIVE = frozenset({"input", "chat_input", "readline", "receive_text", "receive_json"})
 
 
 def check(scan: FileScan) -> Iterator[Violation]:
-    """Report LLM calls a loop repeats sequentially."""
+    """Report LLM calls, and calls of functions reaching one, that a loop repeats
+    sequentially."""
     module = scan.module
     concurrent = {id(call) for call in module.matching(scan.config.concurrency)}
-    for llm in scan.llm_calls:
-        if llm.pattern.final_name in BATCHING_NAMES:
-            continue
-        found = enclosing_loop(module, llm.node)
+    sites = [
+        (llm.node, "") for llm in scan.llm_calls if llm.pattern.final_name not in BATCHING_NAMES
+    ]
+    sites += [
+        (helper.node, f"{helper.name}() makes the model call at {_where(scan, helper.reach)}")
+        for helper in scan.helper_calls
+    ]
+    for call, reaches in sites:
+        found = enclosing_loop(module, call)
         if found is None:
             continue
         loop, path = found
-        if _runs_concurrently(module, path, concurrent) or _depends_on_answer(
-            module, llm.node, loop, path
+        if (
+            _runs_concurrently(module, path, concurrent)
+            or _depends_on_answer(module, call, loop, path)
+            or _interactive(module, loop)
         ):
             continue
         kind = "loop" if isinstance(loop, ast.stmt) else "comprehension"
-        yield scan.violation("EFF001", llm.node, f"the {kind} at line {loop.lineno}")
+        detail = f"the {kind} at line {loop.lineno}"
+        yield scan.violation("EFF001", call, f"{detail}; {reaches}" if reaches else detail)
+
+
+def _where(scan: FileScan, reach: Reach) -> str:
+    return (
+        f"line {reach.line}" if reach.file == scan.module.relpath else f"{reach.file}:{reach.line}"
+    )
+
+
+def _interactive(module: SourceModule, loop: ast.stmt | ast.expr) -> bool:
+    """The loop waits for a person each turn (``input()``, ``st.chat_input()``)."""
+    return any(
+        isinstance(node, ast.Call) and module.final_name(node) in _INTERACTIVE
+        for node in walk_scope(loop)
+    )
 
 
 def _runs_concurrently(module: SourceModule, path: list[ast.AST], concurrent: set[int]) -> bool:
