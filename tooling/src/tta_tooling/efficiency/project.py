@@ -80,18 +80,18 @@ class Project:
         """Which functions reach a model call, and every call of such a function."""
         reach = self._direct_reach()
         edges = self._edges()
-        callers_of: dict[int, list[ast.AST]] = {}
+        callers_of: dict[int, list[int]] = {}
         for module, call, _, callee in edges:
-            caller = module.scope_of(call)
-            if isinstance(caller, ast.FunctionDef | ast.AsyncFunctionDef):
-                callers_of.setdefault(id(callee), []).append(caller)
+            scope = module.scope_of(call)
+            if isinstance(scope, ast.FunctionDef | ast.AsyncFunctionDef):
+                callers_of.setdefault(id(callee), []).append(id(scope))
         pending = list(reach)
         while pending:  # each function is reached once: linear in the call edges
             reached = pending.pop()
             for caller in callers_of.get(reached, []):
-                if id(caller) not in reach:
-                    reach[id(caller)] = reach[reached]
-                    pending.append(id(caller))
+                if caller not in reach:
+                    reach[caller] = reach[reached]
+                    pending.append(caller)
         self._reach = reach
         self._callers = {}
         self._helpers = {module.relpath: [] for module in self.modules}
