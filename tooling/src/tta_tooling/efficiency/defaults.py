@@ -114,6 +114,9 @@ LLM_CALLS: tuple[tuple[str, tuple[str, ...]], ...] = (
         (f"anthropic.{client}().completions.create", ("max_tokens_to_sample",))
         for client in _ANTHROPIC_CLIENTS
     ),
+    # anthropic-sdk-python before 0.3: ``anthropic.Client(key).completion(...)``
+    ("anthropic.Client().completion", ("max_tokens_to_sample",)),
+    ("anthropic.Client().acompletion", ("max_tokens_to_sample",)),
     # OpenAI (and OpenAI-compatible clients such as Azure, vLLM, Groq, Ollama's /v1)
     ("*.chat.completions.create", _OPENAI_LIMITS),
     ("*.chat.completions.parse", _OPENAI_LIMITS),

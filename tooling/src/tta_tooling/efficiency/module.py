@@ -15,7 +15,15 @@ from typing import Protocol
 
 from tta_tooling.efficiency.patterns import CallPattern
 
-__all__ = ["Function", "LlmCall", "Receiver", "Scope", "SourceModule", "walk_scope"]
+__all__ = [
+    "Function",
+    "LlmCall",
+    "Receiver",
+    "Scope",
+    "SourceModule",
+    "arguments_for",
+    "walk_scope",
+]
 
 Scope = ast.Module | ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda
 Function = ast.FunctionDef | ast.AsyncFunctionDef
@@ -68,6 +76,10 @@ class Definitions(Protocol):
 
     def function(self, qualified: str) -> tuple[SourceModule, Function] | None:
         """The module defining ``qualified`` (``pkg.mod.f``, ``pkg.mod.Class.m``) and its def."""
+        ...
+
+    def callers(self, function: Function) -> list[tuple[SourceModule, ast.Call]]:
+        """Every call of ``function`` (that reaches a model call) with its module."""
         ...
 
 
@@ -131,6 +143,7 @@ class SourceModule:
         self._bindings: dict[ast.AST, dict[str, list[ast.expr]]] = {}
         self._annotations: dict[ast.AST, dict[str, list[ast.expr]]] = {}
         self._attributes: dict[tuple[ast.AST, str], tuple[list[ast.expr], list[ast.expr]]] = {}
+        self._local_callers: dict[int, list[ast.Call]] | None = None
 
     def _index(self, tree: ast.Module) -> list[ast.Import | ast.ImportFrom]:
         """Fill ``parents`` and ``calls`` in one pass; return the import statements.
@@ -375,15 +388,51 @@ class SourceModule:
         if alternatives:  # an LCEL pipe, ``client or OpenAI()``, ``a if c else b``
             return _combined([self.instance_of(e, pattern, at, depth + 1) for e in alternatives])
         if isinstance(expr, ast.Name):
-            values, notes, _ = self.name_values(expr.id, at)
+            values, notes, scope = self.name_values(expr.id, at)
+            if not values and not notes and isinstance(scope, _FUNCTIONS):
+                return self._passed_by_callers(expr.id, scope, pattern, depth)
         elif isinstance(expr, ast.Attribute) and self.is_self(expr.value, at):
             values, notes = self._attribute_values(expr.attr, at)
         else:
             return None
+        return self._bound_to(values, notes, pattern, depth)
+
+    def _bound_to(
+        self, values: list[ast.expr], notes: list[ast.expr], pattern: CallPattern, depth: int
+    ) -> Receiver | None:
+        """Evidence from what a name was bound to, else from its annotations."""
         found = _combined([self.instance_of(v, pattern, v, depth + 1) for v in values])
         if found is None and any(self._annotation_is(note, pattern) for note in notes):
             return Receiver(annotated=True)
         return found
+
+    def _passed_by_callers(
+        self, name: str, function: Function, pattern: CallPattern, depth: int
+    ) -> Receiver | None:
+        """A parameter that every call of ``function`` in this file fills with an object
+        made by ``pattern.target`` (``def ask(client, q)`` ... ``ask(Anthropic(), q)``)."""
+        evidence: list[Receiver | None] = []
+        for call in self.local_callers(function):
+            arguments = arguments_for(call, function, {name})
+            if not arguments:
+                return None
+            evidence += [self.instance_of(a, pattern, call, depth + 1) for a in arguments]
+        return None if None in evidence else _combined(evidence)
+
+    def local_callers(self, function: Function) -> list[ast.Call]:
+        """The calls in this file of ``function``, a module-level function or method here."""
+        if self._local_callers is None:
+            self._local_callers = {}
+            names = {local.rpartition(".")[2] for local in self.functions}
+            for call in self.calls:
+                spelled = call.func.attr if isinstance(call.func, ast.Attribute) else None
+                if isinstance(call.func, ast.Name):
+                    spelled = call.func.id
+                if spelled in names:
+                    found = self.resolve_function(call.func, call)
+                    if found is not None and found[0] is self:
+                        self._local_callers.setdefault(id(found[1]), []).append(call)
+        return self._local_callers.get(id(function), [])
 
     def _constructed(
         self, call: ast.Call, pattern: CallPattern, at: ast.AST, depth: int
@@ -483,6 +532,16 @@ class SourceModule:
         """1-based column of ``node`` in characters (the AST counts UTF-8 bytes)."""
         line = self._lines[node.lineno - 1] if node.lineno <= len(self._lines) else ""
         return len(line.encode()[: node.col_offset].decode(errors="ignore")) + 1
+
+
+def arguments_for(call: ast.Call, function: Function, names: set[str]) -> list[ast.expr]:
+    """The arguments of ``call`` bound to the parameters ``names`` of ``function``."""
+    positional = [arg.arg for arg in (*function.args.posonlyargs, *function.args.args)]
+    if positional and positional[0] in {"self", "cls"} and isinstance(call.func, ast.Attribute):
+        positional = positional[1:]
+    found = [arg for arg, name in zip(call.args, positional, strict=False) if name in names]
+    found += [k.value for k in call.keywords if k.arg in names]
+    return found
 
 
 def _is_attr(target: ast.expr, attr: str) -> bool:

@@ -52,7 +52,7 @@ class Project:
         self.llm_calls: dict[str, list[LlmCall]] = {}
         self._by_name: dict[str, SourceModule | None] = {}
         self._reach: dict[int, Reach] = {}
-        self._callers: dict[int, list[ast.Call]] = {}
+        self._callers: dict[int, list[tuple[SourceModule, ast.Call]]] = {}
         self._helpers: dict[str, list[HelperCall]] = {}
 
     def add(self, module: SourceModule) -> None:
@@ -97,7 +97,7 @@ class Project:
         self._helpers = {module.relpath: [] for module in self.modules}
         for module, call, owner, callee in edges:
             if id(callee) in reach:
-                self._callers.setdefault(id(callee), []).append(call)
+                self._callers.setdefault(id(callee), []).append((module, call))
                 self._helpers[module.relpath].append(
                     HelperCall(call, owner, callee, reach[id(callee)])
                 )
@@ -133,8 +133,8 @@ class Project:
         """The calls in ``module`` of scanned functions that reach a model call."""
         return self._helpers.get(module.relpath, [])
 
-    def callers(self, function: Function) -> list[ast.Call]:
-        """Every call of ``function`` in the scanned files."""
+    def callers(self, function: Function) -> list[tuple[SourceModule, ast.Call]]:
+        """Every call of ``function`` in the scanned files, with its module."""
         return self._callers.get(id(function), [])
 
     def reaching_names(self) -> set[str]:

@@ -147,16 +147,9 @@ def _repeats(scan: FileScan, call: ast.Call) -> str | None:
     callers = scan.project.callers(scope)
     if len(callers) > 1:
         return f"{scope.name}() is called at {len(callers)} places"
-    if any(enclosing_loop(_owner(scan, caller), caller) for caller in callers):
+    if any(enclosing_loop(owner, caller) for owner, caller in callers):
         return f"{scope.name}() is called in a loop"
     return None
-
-
-def _owner(scan: FileScan, call: ast.Call) -> SourceModule:
-    for module in scan.project.modules:
-        if module.parents.get(call) is not None:
-            return module
-    return scan.module
 
 
 def _is_handler(module: SourceModule, decorator: ast.expr) -> bool:

@@ -13,9 +13,16 @@ or any other call (a truncation or chunking helper) stops it.
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Callable, Collection, Iterator
 
-from tta_tooling.efficiency.module import Function, Scope, SourceModule, walk_scope
+from tta_tooling.efficiency.module import (
+    Function,
+    Scope,
+    SourceModule,
+    arguments_for,
+    walk_scope,
+)
 from tta_tooling.efficiency.registry import Violation
 from tta_tooling.efficiency.rules.flow import LOOPS, call_inputs, names_in, reaching, receiver_name
 from tta_tooling.efficiency.rules.scan import FileScan
@@ -47,6 +54,7 @@ _COUNT_KEYWORDS = frozenset(
     }
 )
 _RETRIEVAL_WORDS = ("search", "query", "retrieve", "similar", "top")
+_CAP_WORD = re.compile(r"max|limit|budget|cap", re.IGNORECASE)
 
 Loop = ast.For | ast.AsyncFor | ast.While
 
@@ -105,7 +113,7 @@ def _sites(scan: FileScan) -> Iterator[tuple[ast.Call, list[ast.expr], str]]:
         if id(function) not in carried:
             carried[id(function)] = _parameters_sent(scan, helper.owner, function)
         if carried[id(function)]:
-            inputs = _arguments_for(helper.node, function, carried[id(function)])
+            inputs = arguments_for(helper.node, function, carried[id(function)])
             if inputs:
                 where = f"{helper.reach.file}:{helper.reach.line}"
                 yield helper.node, inputs, f"; {helper.name}() sends it to the model at {where}"
@@ -125,16 +133,6 @@ def _parameters_sent(scan: FileScan, owner: SourceModule, function: Function) ->
             if isinstance(source, ast.Name):
                 sent.add(origin[source.id])
     return sent
-
-
-def _arguments_for(call: ast.Call, function: Function, names: set[str]) -> list[ast.expr]:
-    """The arguments of ``call`` bound to the parameters ``names`` of ``function``."""
-    positional = [arg.arg for arg in (*function.args.posonlyargs, *function.args.args)]
-    if positional and positional[0] in {"self", "cls"} and isinstance(call.func, ast.Attribute):
-        positional = positional[1:]
-    found = [arg for arg, name in zip(call.args, positional, strict=False) if name in names]
-    found += [k.value for k in call.keywords if k.arg in names]
-    return found
 
 
 def _named(
@@ -272,7 +270,8 @@ def _trimmed_names(module: SourceModule, scope: Scope) -> set[str]:
 
 def _bounded_iteration(module: SourceModule, loop: Loop) -> bool:
     """A loop with a visible bound: over a bounded iterable, under an ordering test
-    (``while turn < max_turns``), or broken out of by one (``if calls >= cap: break``)."""
+    (``while turn < max_turns``), broken out of by one (``if calls >= n: break``), or
+    testing a named cap (``if requested_calls < max_tool_calls``)."""
     if isinstance(loop, ast.For | ast.AsyncFor) and _bounded_iterable(module, loop.iter, 0):
         return True
     if isinstance(loop, ast.While) and _is_cap(loop.test):
@@ -280,17 +279,28 @@ def _bounded_iteration(module: SourceModule, loop: Loop) -> bool:
     return any(
         isinstance(node, ast.If)
         and _is_cap(node.test)
-        and any(isinstance(n, ast.Break | ast.Return) for n in node.body)
+        and (
+            any(isinstance(n, ast.Break | ast.Return) for n in node.body)
+            or _is_cap(node.test, named=True)
+        )
         for node in walk_scope(loop)
     )
 
 
-def _is_cap(test: ast.expr) -> bool:
+def _is_cap(test: ast.expr, *, named: bool = False) -> bool:
+    """An ordering comparison (with ``named``: against a name like ``max_steps``)."""
     return any(
         isinstance(node, ast.Compare)
         and any(isinstance(op, ast.Lt | ast.LtE | ast.Gt | ast.GtE) for op in node.ops)
+        and (not named or any(_CAP_WORD.search(name) for name in _spelled(node)))
         for node in ast.walk(test)
     )
+
+
+def _spelled(node: ast.AST) -> set[str]:
+    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)} | {
+        n.attr for n in ast.walk(node) if isinstance(n, ast.Attribute)
+    }
 
 
 def _bounded_iterable(module: SourceModule, expr: ast.expr, depth: int) -> bool:
@@ -306,9 +316,28 @@ def _bounded_iterable(module: SourceModule, expr: ast.expr, depth: int) -> bool:
     if isinstance(expr, ast.Subscript | ast.Attribute | ast.Await):
         return _bounded_iterable(module, expr.value, depth + 1)
     if isinstance(expr, ast.Name):
-        values, _, _ = module.name_values(expr.id, expr)
-        return bool(values) and all(_bounded_iterable(module, v, depth + 1) for v in values)
+        return _bounded_name(module, expr, depth)
     return isinstance(expr, ast.Call) and _bounded_call(module, expr, depth)
+
+
+def _bounded_name(module: SourceModule, name: ast.Name, depth: int) -> bool:
+    values, _, scope = module.name_values(name.id, name)
+    if not values:
+        return _bounded_by_callers(module, name.id, scope, depth)
+    return all(_bounded_iterable(module, v, depth + 1) for v in values)
+
+
+def _bounded_by_callers(module: SourceModule, name: str, scope: Scope, depth: int) -> bool:
+    """``name`` is a parameter that every scanned caller fills with a bounded value
+    (``_rerank(query, db.search(query, k=20))``)."""
+    if not isinstance(scope, ast.FunctionDef | ast.AsyncFunctionDef) or module.project is None:
+        return False
+    callers = module.project.callers(scope)
+    return bool(callers) and all(
+        (arguments := arguments_for(call, scope, {name}))
+        and all(_bounded_iterable(owner, argument, depth + 1) for argument in arguments)
+        for owner, call in callers
+    )
 
 
 def _bounded_call(module: SourceModule, call: ast.Call, depth: int) -> bool:

@@ -88,6 +88,17 @@ def _local_dict_without(
             and isinstance(node.func, ast.Attribute)
             and isinstance(node.func.value, ast.Name)
             and node.func.value.id == value.id
+            and not _adds_only_other_keys(node, limits)
         ):
-            return False  # request.update(...), request.setdefault(...)
+            return False  # request.update(other), request.setdefault("max_tokens", ...)
     return True
+
+
+def _adds_only_other_keys(call: ast.Call, limits: frozenset[str]) -> bool:
+    """``request.update(tools=...)``: keywords only, none of them a limit."""
+    return (
+        isinstance(call.func, ast.Attribute)
+        and call.func.attr == "update"
+        and not call.args
+        and all(k.arg is not None and k.arg not in limits for k in call.keywords)
+    )
