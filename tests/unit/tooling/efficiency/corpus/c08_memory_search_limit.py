@@ -1,4 +1,4 @@
-# Source: mem0ai/mem0, examples/misc/personal_assistant_agno.py (Apache-2.0).
+# Source: mem0ai/mem0, examples/misc/personalized_search.py (Apache-2.0).
 # Rewritten to the same shape: a top-5 memory search bounds the context.
 from mem0 import MemoryClient
 from openai import OpenAI

@@ -1,4 +1,4 @@
-# Source: Shubhamsaboo/awesome-llm-apps, rag_tutorials/local_rag_agent/local_rag_agent.py
+# Source: Shubhamsaboo/awesome-llm-apps, rag_tutorials/qwen_local_rag/qwen_local_rag_agent.py
 # (Apache-2.0). Rewritten to the same shape with LangChain's ChatOllama.
 from langchain_ollama import ChatOllama
 

@@ -1,5 +1,5 @@
-# Source: TwilioDevEd/api-snippets, messaging/services/service-send-message/example-1.6.x.py
-# (MIT). Rewritten to the same shape: Twilio's messages.create is an SMS, not a model call.
+# Source: TwilioDevEd/api-snippets, rest/messages/send-message/example-1.6.x.py (MIT).
+# Rewritten to the same shape: Twilio's messages.create is an SMS, not a model call.
 import os
 
 from twilio.rest import Client

@@ -1,5 +1,5 @@
-# Source: openai/openai-cookbook, examples/How_to_count_tokens_with_tiktoken.ipynb (MIT).
-# Rewritten to the same shape: the chat keeps only the last turns.
+# Source: openai/openai-cookbook, examples/How_to_format_inputs_to_ChatGPT_models.ipynb
+# (MIT). Rewritten to the same shape: a multi-turn chat that keeps only the last turns.
 from openai import OpenAI
 
 client = OpenAI()

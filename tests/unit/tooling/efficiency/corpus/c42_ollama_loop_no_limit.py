@@ -1,4 +1,5 @@
-# Source: Shubhamsaboo/awesome-llm-apps, rag_tutorials/local_rag_agent (Apache-2.0).
+# Source: Shubhamsaboo/awesome-llm-apps, rag_tutorials/local_rag_agent/local_rag_agent.py
+# (Apache-2.0).
 # Rewritten to the same shape: one local-model request per document, no output limit.
 import ollama
 

@@ -1,4 +1,5 @@
-# Source: Shubhamsaboo/awesome-llm-apps, rag_tutorials/rag_agent_cohere (Apache-2.0).
+# Source: Shubhamsaboo/awesome-llm-apps, rag_tutorials/rag_agent_cohere/rag_agent_cohere.py
+# (Apache-2.0).
 # Rewritten to the same shape with LangChain's ChatGroq: one request per review.
 from langchain_groq import ChatGroq
 

@@ -1,33 +1,30 @@
-# Source: DeepLearning.AI "ChatGPT Prompt Engineering for Developers" notebooks, as
-# converted to .py in ralphcajipe/chatgpt-prompt-engineering, l2-guidelines.py.
-# Rewritten to the same shape: the helper is redefined cell by cell, prompts vary.
-import openai
+# Source: mubashirsidiki/chatgpt-prompt-engineering-for-developers, src/01.py.
+# Excerpt, shortened: notebook cells converted to .py, the client re-made per cell and
+# one helper called with a different prompt each time.
+from openai import OpenAI
+
+client = OpenAI()
 
 
-def get_completion(prompt, model="gpt-3.5-turbo"):
-    messages = [{"role": "user", "content": prompt}]
-    response = openai.ChatCompletion.create(  # expect: EFF006
-        model=model,
-        messages=messages,
+def get_response(prompt):
+    response = client.chat.completions.create(  # expect: EFF006
+        model="gpt-3.5-turbo",
+        messages=[{"role": "user", "content": prompt}],
         temperature=0,
     )
-    return response.choices[0].message["content"]
+    return response.choices[0].message.content
 
 
-text = "You should express what you want a model to do by providing instructions."
-response = get_completion(f"Summarize the text delimited by triple backticks: ```{text}```")
+response = get_response("Write a poem about ChatGPT")
 print(response)
 
+client = OpenAI()
+prompt = "Write a poem about ChatGPT. Use basic English that a child can understand."
+response = get_response(prompt)
+print(response)
 
-def get_completion(prompt, model="gpt-3.5-turbo", temperature=0):
-    messages = [{"role": "user", "content": prompt}]
-    response = openai.ChatCompletion.create(  # expect: EFF006
-        model=model,
-        messages=messages,
-        temperature=temperature,
-    )
-    return response.choices[0].message["content"]
-
-
-response = get_completion("Generate a list of three made-up book titles in JSON.")
+client = OpenAI()
+story = "In a distant galaxy, there was a brave space explorer named Alex."
+prompt = f"""Complete the story delimited by triple backticks. ```{story}```"""
+response = get_response(prompt)
 print(response)
