@@ -8,8 +8,9 @@ grammar, the newest it knows.
 from __future__ import annotations
 
 import ast
-import importlib.util
+import io
 import sys
+import tokenize
 from pathlib import Path
 
 __all__ = ["Unanalysable", "parse_source", "read_source"]
@@ -33,7 +34,13 @@ def read_source(path: Path) -> str:
     except OSError as error:
         raise Unanalysable(f"cannot read: {error.strerror}") from error
     try:
-        return importlib.util.decode_source(data).removeprefix("\ufeff")
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    except SyntaxError as error:  # an unknown coding declared, or none and not UTF-8
+        if "unknown encoding" in str(error):
+            raise Unanalysable(f"cannot decode: {error}") from error
+        encoding = "utf-8"
+    try:
+        return data.decode(encoding).removeprefix("\ufeff")
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
         raise Unanalysable(
@@ -41,8 +48,6 @@ def read_source(path: Path) -> str:
             "declare its encoding with a coding comment or save it as UTF-8",
             line,
         ) from error
-    except (SyntaxError, LookupError) as error:  # an unknown coding declared
-        raise Unanalysable(f"cannot decode: {error}") from error
 
 
 def parse_source(relpath: str, source: str) -> ast.Module:
