@@ -115,9 +115,9 @@ def test_sarif_output_validates_against_the_sarif_2_1_0_schema(
     jsonschema.validate(log, schema, cls=jsonschema.Draft4Validator)
     assert json.loads(report.read_text(encoding="utf-8")) == log
     assert [p.name for p in report.parent.iterdir()] == ["efficiency.sarif"]
-    run = log["runs"][0]
-    assert [r["id"] for r in run["tool"]["driver"]["rules"]] == list(RULES)
-    (result,) = run["results"]
+    sarif_run = log["runs"][0]
+    assert [r["id"] for r in sarif_run["tool"]["driver"]["rules"]] == list(RULES)
+    (result,) = sarif_run["results"]
     assert result["ruleId"] == "EFF001"
     assert result["locations"][0]["physicalLocation"]["region"] == {
         "startLine": 8,
