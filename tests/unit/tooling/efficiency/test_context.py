@@ -45,7 +45,69 @@ ACCUMULATION_POSITIVE = {
     """,
 }
 
+ACCUMULATION_MORE = {
+    "every stored memory, and history handed to a helper that sends it whole": """
+        from mem0 import Memory
+        from openai import OpenAI
+
+        client = OpenAI()
+        memory = Memory()
+
+        def reply(messages):
+            return client.chat.completions.create(model="m", messages=messages, max_tokens=9)
+
+        def chat(user_id, read_line):
+            context = ""
+            for item in memory.get_all(user_id=user_id)["results"]:
+                context += item["memory"]
+            history = [{"role": "system", "content": context}]
+            while True:
+                history.append({"role": "user", "content": read_line()})
+                answer = reply(history)  # expect
+                history.append(answer.choices[0].message)
+    """,
+}
+
 ACCUMULATION_NEGATIVE = {
+    "top-k retrieval, a fixed list, a loop capped by max_tool_calls": """
+        import anthropic
+
+        client = anthropic.Anthropic()
+        SECTIONS = ("overview", "pricing")
+
+        def answer(q, memory, vectordb, docs, max_tool_calls):
+            context = ""
+            for m in memory.search(q, limit=5):
+                context += m["memory"]
+            for hit in vectordb.search(q, 5):
+                context += hit["text"]
+            for name in SECTIONS:
+                context += docs[name]
+            messages = [{"role": "user", "content": context}]
+            calls = 0
+            while True:
+                reply = client.messages.create(model="m", max_tokens=9, messages=messages)
+                messages.append({"role": "assistant", "content": reply.content})
+                calls += 1
+                if calls >= max_tool_calls:
+                    break
+            return reply
+    """,
+    "a parameter every caller fills with the top 20 results": """
+        import anthropic
+
+        client = anthropic.Anthropic()
+
+        def rerank(query, results):
+            summaries = []
+            for result in results:
+                summaries.append(result["text"])
+            prompt = query + "\n".join(summaries)
+            return client.messages.create(model="m", max_tokens=9, messages=[prompt])
+
+        def retrieve(query, db):
+            return rerank(query, db.search(query, k=20))
+    """,
     "only the last messages are sent": """
         from openai import OpenAI
 
@@ -190,6 +252,11 @@ WHOLE_DOCUMENT_NEGATIVE = {
 
 @pytest.mark.parametrize("source", ACCUMULATION_POSITIVE.values(), ids=ACCUMULATION_POSITIVE.keys())
 def test_reports_unbounded_accumulation(check: Check, source: str) -> None:
+    assert check(source, "EFF004") == expected_lines(source)
+
+
+@pytest.mark.parametrize("source", ACCUMULATION_MORE.values(), ids=ACCUMULATION_MORE.keys())
+def test_reports_unbounded_sources_and_context_passed_to_helpers(check: Check, source: str) -> None:
     assert check(source, "EFF004") == expected_lines(source)
 
 

@@ -137,6 +137,11 @@ LLM_CALLS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("ollama.generate", ("num_predict",)),
     ("ollama.Client().chat", ("num_predict",)),
     ("ollama.AsyncClient().chat", ("num_predict",)),
+    # Google: google-genai ``models.generate_content(config=GenerateContentConfig(
+    # max_output_tokens=...))``, google-generativeai ``GenerativeModel.generate_content(
+    # generation_config={"max_output_tokens": ...})``
+    ("google.genai.Client().models.generate_content", ("max_output_tokens",)),
+    ("google.generativeai.GenerativeModel().generate_content", ("max_output_tokens",)),
     # LiteLLM
     *(
         (f"litellm.{name}", _OPENAI_LIMITS)
