@@ -10,7 +10,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Protocol
 
 from tta_tooling.efficiency.patterns import CallPattern
@@ -22,6 +22,7 @@ __all__ = [
     "Scope",
     "SourceModule",
     "arguments_for",
+    "walk",
     "walk_scope",
 ]
 
@@ -30,6 +31,7 @@ Function = ast.FunctionDef | ast.AsyncFunctionDef
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 _SCOPE_TYPES = (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
 _NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+_NESTED_TYPES = frozenset(_NESTED)
 # LangChain runnable methods that return a runnable wrapping the model.
 _WRAPPERS = frozenset(
     {
@@ -44,6 +46,70 @@ _WRAPPERS = frozenset(
     }
 )
 _MAX_DEPTH = 6
+# Nodes whose subtree the index delimits (what ``walk_scope`` is asked to walk or skip).
+_BLOCKS = frozenset(
+    {
+        ast.Module,
+        ast.FunctionDef,
+        ast.AsyncFunctionDef,
+        ast.Lambda,
+        ast.ClassDef,
+        ast.For,
+        ast.AsyncFor,
+        ast.While,
+        ast.If,
+        ast.ListComp,
+        ast.SetComp,
+        ast.DictComp,
+        ast.GeneratorExp,
+    }
+)
+# Fields that never hold a child worth indexing: names, numbers, and the shared
+# context and operator singletons.
+_LEAF_FIELDS = frozenset(
+    {
+        "ctx",
+        "op",
+        "ops",
+        "id",
+        "arg",
+        "attr",
+        "name",
+        "asname",
+        "module",
+        "level",
+        "kind",
+        "type_comment",
+        "conversion",
+        "simple",
+        "is_async",
+        "lineno",
+        "col_offset",
+    }
+)
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+# Statements and expressions that bind a name in their scope.
+_BINDERS = frozenset(
+    {
+        ast.Assign,
+        ast.AnnAssign,
+        ast.NamedExpr,
+        ast.AugAssign,
+        ast.For,
+        ast.AsyncFor,
+        ast.comprehension,
+        ast.withitem,
+        ast.ExceptHandler,
+    }
+)
+
+
+def _child_fields(kind: type) -> tuple[str, ...]:
+    fields = _CHILD_FIELDS.get(kind)
+    if fields is None:
+        fields = tuple(f for f in kind._fields if f not in _LEAF_FIELDS)  # type: ignore[attr-defined]
+        _CHILD_FIELDS[kind] = fields
+    return fields
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +149,21 @@ class Definitions(Protocol):
         ...
 
 
+def walk(node: ast.AST) -> Iterator[ast.AST]:
+    """``node`` and every node under it (``ast.walk`` without its generator per node, and
+    without the shared context and operator singletons)."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        for field in _child_fields(type(current)):
+            value = getattr(current, field, None)
+            if type(value) is list:
+                stack.extend(item for item in value if isinstance(item, ast.AST))
+            elif isinstance(value, ast.AST):
+                stack.append(value)
+
+
 def walk_scope(node: ast.AST) -> Iterator[ast.AST]:
     """Every node under ``node`` outside nested functions, lambdas and classes."""
     stack = list(ast.iter_child_nodes(node))
@@ -103,6 +184,10 @@ class SourceModule:
         self.name = name
         self.parents: dict[ast.AST, ast.AST] = {}
         self.calls: list[ast.Call] = []
+        # every node in pre-order, and where each node's subtree starts and ends in it
+        self._order: list[ast.AST] = []
+        self._starts: dict[int, int] = {}
+        self._ends: dict[int, int] = {}
         self._imports: dict[str, str] = {}
         for node in self._index(tree):
             if isinstance(node, ast.Import):
@@ -152,27 +237,55 @@ class SourceModule:
         """
         parents = self.parents
         calls = self.calls
+        order = self._order
+        starts, ends = self._starts, self._ends
         imports: list[ast.Import | ast.ImportFrom] = []
-        stack: list[ast.AST] = [tree]
+        stack: list[ast.AST | None] = [tree]
+        opened: list[ast.AST] = []
         while stack:
             node = stack.pop()
-            if isinstance(node, ast.Call):
-                calls.append(node)
-            elif isinstance(node, ast.Import | ast.ImportFrom):
-                imports.append(node)
-            for field in node._fields:
+            if node is None:  # every node under the last opened block has been visited
+                ends[id(opened.pop())] = len(order)
+                continue
+            kind = type(node)
+            if kind in _BLOCKS:
+                starts[id(node)] = len(order)
+                opened.append(node)
+                stack.append(None)
+            order.append(node)
+            if kind is ast.Call:
+                calls.append(node)  # type: ignore[arg-type]
+            elif kind is ast.Import or kind is ast.ImportFrom:
+                imports.append(node)  # type: ignore[arg-type]
+            children: list[ast.AST] = []
+            for field in _child_fields(kind):
                 value = getattr(node, field, None)
-                if isinstance(value, list):
+                if type(value) is list:
                     for item in value:
                         if isinstance(item, ast.AST):
                             parents[item] = node
-                            stack.append(item)
+                            children.append(item)
                 elif isinstance(value, ast.AST):
                     parents[value] = node
-                    stack.append(value)
+                    children.append(value)
+            stack.extend(reversed(children))  # source order: pre-order of the tree
         calls.sort(key=lambda call: (call.lineno, call.col_offset))
         imports.sort(key=lambda statement: statement.lineno)
         return imports
+
+    def walk_scope(self, node: ast.AST) -> Iterator[ast.AST]:
+        """Every node under ``node`` outside nested functions, lambdas and classes, in
+        source order, read from the index built once (``node`` of this module)."""
+        start = self._starts.get(id(node))
+        if start is None:
+            yield from walk_scope(node)
+            return
+        order, ends = self._order, self._ends
+        index, end = start + 1, ends[id(node)]
+        while index < end:
+            child = order[index]
+            yield child
+            index = ends[id(child)] if type(child) in _NESTED_TYPES else index + 1
 
     # -- names -------------------------------------------------------------
 
@@ -224,18 +337,15 @@ class SourceModule:
 
     def matching(self, patterns: tuple[CallPattern, ...]) -> Iterator[ast.Call]:
         """Every call in the file matching one of ``patterns``."""
-        finals = {p.final_name for p in patterns}
+        by_final = _by_final_name(patterns)
         for call in self.calls:
-            if self.final_name(call) in finals and any(
-                self.matches(call, p) is not None for p in patterns
-            ):
+            candidates = by_final.get(self.final_name(call) or "")
+            if candidates and any(self.matches(call, p) is not None for p in candidates):
                 yield call
 
     def llm_calls(self, patterns: tuple[CallPattern, ...]) -> list[LlmCall]:
         """The LLM call sites of the file; the first matching pattern wins."""
-        by_final: dict[str, list[CallPattern]] = {}
-        for pattern in patterns:
-            by_final.setdefault(pattern.final_name, []).append(pattern)
+        by_final = _by_final_name(patterns)
         found: list[LlmCall] = []
         for call in self.calls:
             for pattern in by_final.get(self.final_name(call) or "", ()):
@@ -334,7 +444,9 @@ class SourceModule:
         notes: dict[str, list[ast.expr]] = {}
         if isinstance(scope, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
             _bind_parameters(scope.args, values, notes)
-        for node in walk_scope(scope):
+        for node in self.walk_scope(scope):
+            if type(node) not in _BINDERS:
+                continue
             if isinstance(node, ast.Assign):
                 for target in node.targets:
                     if isinstance(target, ast.Name):
@@ -459,7 +571,7 @@ class SourceModule:
             return Receiver(annotated=True)
         returned = [
             node.value
-            for node in walk_scope(function)
+            for node in owner.walk_scope(function)
             if isinstance(node, ast.Return) and node.value is not None
         ]
         return _combined([owner.instance_of(v, pattern, v, depth + 1) for v in returned])
@@ -484,7 +596,7 @@ class SourceModule:
     def _index_attribute(self, cls: ast.AST, attr: str) -> tuple[list[ast.expr], list[ast.expr]]:
         values: list[ast.expr] = []
         notes: list[ast.expr] = []
-        for node in walk_scope(cls):
+        for node in self.walk_scope(cls):
             if (
                 isinstance(node, ast.AnnAssign)
                 and isinstance(node.target, ast.Name)
@@ -494,7 +606,7 @@ class SourceModule:
         for method in ast.iter_child_nodes(cls):
             if not isinstance(method, ast.FunctionDef | ast.AsyncFunctionDef):
                 continue
-            for node in walk_scope(method):
+            for node in self.walk_scope(method):
                 targets: list[ast.expr] = []
                 if isinstance(node, ast.Assign):
                     targets = node.targets
@@ -532,6 +644,16 @@ class SourceModule:
         """1-based column of ``node`` in characters (the AST counts UTF-8 bytes)."""
         line = self._lines[node.lineno - 1] if node.lineno <= len(self._lines) else ""
         return len(line.encode()[: node.col_offset].decode(errors="ignore")) + 1
+
+
+@lru_cache(maxsize=32)
+def _by_final_name(patterns: tuple[CallPattern, ...]) -> dict[str, list[CallPattern]]:
+    """``patterns`` by the name a matching call spells last, in their order (built once
+    per pattern list)."""
+    by_final: dict[str, list[CallPattern]] = {}
+    for pattern in patterns:
+        by_final.setdefault(pattern.final_name, []).append(pattern)
+    return by_final
 
 
 def arguments_for(call: ast.Call, function: Function, names: set[str]) -> list[ast.expr]:
@@ -603,6 +725,6 @@ def _bind_other(node: ast.AST, values: dict[str, list[ast.expr]]) -> None:
 def _bind_unknown(target: ast.expr | None, values: dict[str, list[ast.expr]]) -> None:
     if target is None:
         return
-    for node in ast.walk(target):
+    for node in walk(target):
         if isinstance(node, ast.Name):
             values.setdefault(node.id, [])

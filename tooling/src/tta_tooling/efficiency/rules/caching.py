@@ -6,7 +6,7 @@ import ast
 from collections.abc import Iterator
 
 from tta_tooling.efficiency.defaults import GLOBAL_CACHES
-from tta_tooling.efficiency.module import Function, SourceModule, walk_scope
+from tta_tooling.efficiency.module import Function, SourceModule, walk
 from tta_tooling.efficiency.patterns import parse_pattern
 from tta_tooling.efficiency.registry import Violation
 from tta_tooling.efficiency.rules.flow import call_inputs, enclosing_loop, names_in
@@ -52,7 +52,7 @@ def cached_names(module: SourceModule, caches: list[ast.Call]) -> set[str]:
     pending: list[tuple[ast.AST, int]] = [(arg, 0) for call in caches for arg in call_inputs(call)]
     while pending:
         node, depth = pending.pop()
-        for child in ast.walk(node):
+        for child in walk(node):
             if isinstance(child, ast.Attribute) and module.is_self(child.value, child):
                 found.add(f"{module.name}.{_class_of(module, child)}.{child.attr}")
             elif isinstance(child, ast.Name) and child.id not in seen:
@@ -119,7 +119,7 @@ def _memoises(scan: FileScan, owner: SourceModule, decorator: Function) -> bool:
     """A decorator defined in the scanned files that keeps answers: it uses a cache, or
     stores results in a table it also tests membership of (``if key in memo``)."""
     stores = tests = False
-    for node in ast.walk(decorator):
+    for node in walk(decorator):
         if isinstance(node, ast.Call) and any(
             owner.matches(node, p) is not None for p in scan.config.caches
         ):
@@ -209,7 +209,7 @@ def _repeated_helper_calls(scan: FileScan, caches: set[int]) -> Iterator[Violati
         if id(function) in reported or _cached(scan, helper.owner, function, caches):
             continue
         if id(site) in caches or any(
-            isinstance(n, ast.Call | ast.Await) for a in call_inputs(site) for n in ast.walk(a)
+            isinstance(n, ast.Call | ast.Await) for a in call_inputs(site) for n in walk(a)
         ):
             continue
         scope = module.scope_of(site)
@@ -273,7 +273,7 @@ def _rebound_between(
     names: set[str] = set()
     for value in call_inputs(first):
         names |= names_in(value)
-    for node in walk_scope(scope):
+    for node in module.walk_scope(scope):
         if not first.lineno <= getattr(node, "lineno", 0) <= second.lineno:
             continue
         if isinstance(node, ast.Assign):

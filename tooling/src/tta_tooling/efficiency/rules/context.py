@@ -21,7 +21,7 @@ from tta_tooling.efficiency.module import (
     Scope,
     SourceModule,
     arguments_for,
-    walk_scope,
+    walk,
 )
 from tta_tooling.efficiency.registry import Violation
 from tta_tooling.efficiency.rules.flow import LOOPS, call_inputs, names_in, reaching, receiver_name
@@ -86,6 +86,8 @@ def check_whole_documents(scan: FileScan) -> Iterator[Violation]:
     """EFF005: a whole file or document reaches an LLM call (or a scanned function
     passing it whole to one)."""
     module = scan.module
+    if not any(_is_whole_read(call) for call in module.calls):
+        return
     holders_by_scope: dict[int, dict[str, str]] = {}
     for call, inputs, reaches in _sites(scan):
         scope = module.scope_of(call)
@@ -196,17 +198,23 @@ def _unbounded_growth(module: SourceModule, scope: Scope) -> dict[str, Loop]:
     """Names grown in an unbounded loop of ``scope`` that nothing in ``scope`` trims."""
     grown: dict[str, Loop] = {}
     resets: set[str] = set()
-    for loop in walk_scope(scope):
-        if not isinstance(loop, LOOPS) or _bounded_iteration(module, loop):
+    for loop in module.walk_scope(scope):
+        if not isinstance(loop, LOOPS):
             continue
-        for node in walk_scope(loop):
+        names: list[str] = []
+        for node in module.walk_scope(loop):
             name = _grown_name(node)
             if name is not None:
-                grown.setdefault(name, loop)
+                names.append(name)
             elif isinstance(node, ast.Assign):
                 # ``x = x + y`` is growth (counted above); any other rebinding resets.
                 targets = {t.id for t in node.targets if isinstance(t, ast.Name)}
                 resets |= targets - names_in(node.value)
+        if names and not _bounded_iteration(module, loop):
+            for name in names:
+                grown.setdefault(name, loop)
+    if not grown:
+        return grown
     trimmed = resets | _trimmed_names(module, scope)
     return {name: loop for name, loop in grown.items() if name not in trimmed}
 
@@ -233,7 +241,7 @@ def _grown_name(node: ast.AST) -> str | None:
 
 def _trimmed_names(module: SourceModule, scope: Scope) -> set[str]:
     trimmed: set[str] = set()
-    for node in walk_scope(scope):
+    for node in module.walk_scope(scope):
         if isinstance(node, ast.Call):
             name = receiver_name(node, _SHRINK)
             if name is not None:
@@ -244,7 +252,7 @@ def _trimmed_names(module: SourceModule, scope: Scope) -> set[str]:
                     trimmed |= {t.id for t in parent.targets if isinstance(t, ast.Name)}
         elif isinstance(node, ast.Compare):
             # a size guard: len(history) > 40, count_tokens(context) >= budget
-            for call in ast.walk(node):
+            for call in walk(node):
                 if isinstance(call, ast.Call):
                     trimmed |= set().union(*map(names_in, call_inputs(call)))
         elif isinstance(node, ast.Delete | ast.Assign | ast.AugAssign):
@@ -259,7 +267,7 @@ def _trimmed_names(module: SourceModule, scope: Scope) -> set[str]:
             if isinstance(node, ast.Assign):
                 sliced = {
                     n.value.id
-                    for n in ast.walk(node.value)
+                    for n in walk(node.value)
                     if isinstance(n, ast.Subscript)
                     and isinstance(n.slice, ast.Slice)
                     and isinstance(n.value, ast.Name)
@@ -283,7 +291,7 @@ def _bounded_iteration(module: SourceModule, loop: Loop) -> bool:
             any(isinstance(n, ast.Break | ast.Return) for n in node.body)
             or _is_cap(node.test, named=True)
         )
-        for node in walk_scope(loop)
+        for node in module.walk_scope(loop)
     )
 
 
@@ -293,13 +301,13 @@ def _is_cap(test: ast.expr, *, named: bool = False) -> bool:
         isinstance(node, ast.Compare)
         and any(isinstance(op, ast.Lt | ast.LtE | ast.Gt | ast.GtE) for op in node.ops)
         and (not named or any(_CAP_WORD.search(name) for name in _spelled(node)))
-        for node in ast.walk(test)
+        for node in walk(test)
     )
 
 
 def _spelled(node: ast.AST) -> set[str]:
-    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)} | {
-        n.attr for n in ast.walk(node) if isinstance(n, ast.Attribute)
+    return {n.id for n in walk(node) if isinstance(n, ast.Name)} | {
+        n.attr for n in walk(node) if isinstance(n, ast.Attribute)
     }
 
 

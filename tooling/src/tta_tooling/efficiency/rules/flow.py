@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable, Iterator
 
-from tta_tooling.efficiency.module import SourceModule
+from tta_tooling.efficiency.module import SourceModule, walk
 
 __all__ = [
     "LOOPS",
@@ -29,7 +29,7 @@ _PASS_THROUGH_QUALIFIED = frozenset({"json.dumps", "textwrap.dedent"})
 
 def names_in(node: ast.AST) -> set[str]:
     """Every plain name read in ``node``."""
-    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+    return {n.id for n in walk(node) if isinstance(n, ast.Name)}
 
 
 def call_inputs(call: ast.Call) -> Iterator[ast.expr]:

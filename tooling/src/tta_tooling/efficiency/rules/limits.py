@@ -6,7 +6,7 @@ import ast
 from collections.abc import Iterator
 
 from tta_tooling.efficiency.defaults import CALL_LIMIT_PACKAGES
-from tta_tooling.efficiency.module import SourceModule, walk_scope
+from tta_tooling.efficiency.module import SourceModule
 from tta_tooling.efficiency.registry import Violation
 from tta_tooling.efficiency.rules.scan import FileScan
 
@@ -75,7 +75,7 @@ def _local_dict_without(
         return False
     if not all(isinstance(v, ast.Dict) and not _sets_limit(v, limits) for v in values):
         return False
-    for node in walk_scope(scope):
+    for node in module.walk_scope(scope):
         if (
             isinstance(node, ast.Subscript)
             and isinstance(node.ctx, ast.Store)

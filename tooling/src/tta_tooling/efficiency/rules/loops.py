@@ -6,7 +6,7 @@ import ast
 from collections.abc import Iterator
 
 from tta_tooling.efficiency.defaults import BATCHING_NAMES
-from tta_tooling.efficiency.module import SourceModule, walk_scope
+from tta_tooling.efficiency.module import SourceModule, walk
 from tta_tooling.efficiency.project import Reach
 from tta_tooling.efficiency.registry import Violation
 from tta_tooling.efficiency.rules.flow import (
@@ -64,7 +64,7 @@ def _interactive(module: SourceModule, loop: ast.stmt | ast.expr) -> bool:
     """The loop waits for a person each turn (``input()``, ``st.chat_input()``)."""
     return any(
         isinstance(node, ast.Call) and module.final_name(node) in _INTERACTIVE
-        for node in walk_scope(loop)
+        for node in module.walk_scope(loop)
     )
 
 
@@ -79,7 +79,7 @@ def _runs_concurrently(module: SourceModule, path: list[ast.AST], concurrent: se
     scope = module.scope_of(path[0])
     return any(
         id(node) in concurrent and any(collection in names_in(arg) for arg in call_inputs(node))
-        for node in walk_scope(scope)
+        for node in module.walk_scope(scope)
         if isinstance(node, ast.Call)
     )
 
@@ -119,7 +119,7 @@ def _depends_on_answer(
         return True
     tainted = _answer_names(statement, path)
     for _ in range(_MAX_TAINT_ROUNDS):
-        grown = _spread(loop, tainted)
+        grown = _spread(module, loop, tainted)
         if grown == tainted:
             break
         tainted = grown
@@ -130,8 +130,8 @@ def _depends_on_answer(
     return any(
         isinstance(node, ast.If)
         and _content_names(node.test) & tainted
-        and any(isinstance(n, ast.Break | ast.Return) for n in walk_scope(node))
-        for node in walk_scope(loop)
+        and any(isinstance(n, ast.Break | ast.Return) for n in module.walk_scope(node))
+        for node in module.walk_scope(loop)
     )
 
 
@@ -141,7 +141,7 @@ def _content_names(test: ast.expr) -> set[str]:
     counted = set().union(
         *(
             names_in(node)
-            for node in ast.walk(test)
+            for node in walk(test)
             if isinstance(node, ast.Call)
             and isinstance(node.func, ast.Name)
             and node.func.id == "len"
@@ -174,9 +174,9 @@ def _answer_names(statement: ast.stmt, path: list[ast.AST]) -> set[str]:
     return names
 
 
-def _spread(loop: ast.AST, tainted: set[str]) -> set[str]:
+def _spread(module: SourceModule, loop: ast.AST, tainted: set[str]) -> set[str]:
     result = set(tainted)
-    for node in walk_scope(loop):
+    for node in module.walk_scope(loop):
         if isinstance(node, ast.Assign) and names_in(node.value) & tainted:
             for target in node.targets:
                 result |= names_in(target)
