@@ -30,6 +30,7 @@ Scope = ast.Module | ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda
 Function = ast.FunctionDef | ast.AsyncFunctionDef
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 _SCOPE_TYPES = (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
+_SCOPE_TYPE_SET = frozenset(_SCOPE_TYPES)
 _NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 _NESTED_TYPES = frozenset(_NESTED)
 # LangChain runnable methods that return a runnable wrapping the model.
@@ -229,6 +230,7 @@ class SourceModule:
         self._annotations: dict[ast.AST, dict[str, list[ast.expr]]] = {}
         self._attributes: dict[tuple[ast.AST, str], tuple[list[ast.expr], list[ast.expr]]] = {}
         self._local_callers: dict[int, list[ast.Call]] | None = None
+        self._scopes: dict[ast.AST, Scope] = {}
 
     def _index(self, tree: ast.Module) -> list[ast.Import | ast.ImportFrom]:
         """Fill ``parents`` and ``calls`` in one pass; return the import statements.
@@ -405,10 +407,14 @@ class SourceModule:
 
     def scope_of(self, node: ast.AST) -> Scope:
         """The innermost function, lambda or module containing ``node``."""
-        parent = self.parents.get(node)
-        while parent is not None and not isinstance(parent, _SCOPE_TYPES):
-            parent = self.parents.get(parent)
-        return parent if isinstance(parent, _SCOPE_TYPES) else self.tree
+        found = self._scopes.get(node)
+        if found is None:
+            parent = self.parents.get(node)
+            while parent is not None and type(parent) not in _SCOPE_TYPE_SET:
+                parent = self.parents.get(parent)
+            found = parent if isinstance(parent, _SCOPE_TYPES) else self.tree
+            self._scopes[node] = found
+        return found
 
     def ancestors(self, node: ast.AST) -> Iterator[tuple[ast.AST, ast.AST]]:
         """``(child, parent)`` pairs from ``node`` up to its scope (exclusive)."""

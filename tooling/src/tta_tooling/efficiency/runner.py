@@ -13,10 +13,12 @@ import fnmatch
 import os
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from tta_tooling.efficiency.config import EfficiencyConfig
 from tta_tooling.efficiency.module import SourceModule
+from tta_tooling.efficiency.patterns import CallPattern
 from tta_tooling.efficiency.prefilter import CandidateFilter
 from tta_tooling.efficiency.project import Project, spells_any
 from tta_tooling.efficiency.registry import Violation
@@ -51,8 +53,8 @@ class ScanResult:
 def scan(root: Path, config: EfficiencyConfig, paths: list[str] | None = None) -> ScanResult:
     """Run every rule on the ``.py`` files under ``paths`` (default: ``config.paths``)."""
     files = _python_files(root, config, paths or _default_paths(root, config))
-    may_call_llm = CandidateFilter(config.llm_calls)
-    may_wrap_in_cache = CandidateFilter(config.caches)
+    may_call_llm = _candidate_filter(config.llm_calls)
+    may_wrap_in_cache = _candidate_filter(config.caches)
     project = Project(config.llm_calls)
     problems: list[Violation] = []
     deferred: list[tuple[Path, str, str]] = []
@@ -121,6 +123,12 @@ def scan(root: Path, config: EfficiencyConfig, paths: list[str] | None = None) -
         unanalysable=len(problems),
         per_rule=dict(sorted(Counter(v.code for v in violations).items())),
     )
+
+
+@lru_cache(maxsize=8)
+def _candidate_filter(patterns: tuple[CallPattern, ...]) -> CandidateFilter:
+    """One compiled pre-filter per pattern list (its regexes cost more than a small scan)."""
+    return CandidateFilter(patterns)
 
 
 def _default_paths(root: Path, config: EfficiencyConfig) -> list[str]:
