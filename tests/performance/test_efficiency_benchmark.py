@@ -95,9 +95,9 @@ CORPUS = REPO_ROOT / "tests" / "unit" / "tooling" / "efficiency" / "corpus"
 LINEAR_TARGET = 1.5
 # The target is 2x a bare parse with the pre-filter doing no work. On LLM-dense
 # code (every file a candidate, every call analysed) the indexing alone costs about one
-# parse and the rules two to four more: measured 3.4-3.7x on one 800-call module and 5-8x on
-# the corpus of small excerpts (a shared machine). This ceiling catches a regression (the quadratic alias
-# pass measured 9x); closing the gap to 2x is open work.
+# parse and the rules two to four more: measured 3.4-3.7x on one 800-call module and
+# 5-8x on the corpus of small excerpts (on a shared machine). This ceiling catches a
+# regression (the quadratic alias pass measured 9x); the gap to 2x is open work.
 DENSE_CEILING = 10.0
 
 
