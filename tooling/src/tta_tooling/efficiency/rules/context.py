@@ -53,7 +53,27 @@ _COUNT_KEYWORDS = frozenset(
         "count",
     }
 )
+# Retrieval calls that return a library-defined top k when given no count: LangChain
+# ``VectorStore.similarity_search(query, k=4)`` (langchain_core/vectorstores/base.py),
+# retrievers' ``get_relevant_documents``; LlamaIndex ``retrieve`` (similarity_top_k=2,
+# llama_index/core/constants.py DEFAULT_SIMILARITY_TOP_K).
+_TOP_K_BY_DEFAULT = frozenset(
+    {
+        "similarity_search",
+        "asimilarity_search",
+        "similarity_search_with_score",
+        "similarity_search_with_relevance_scores",
+        "max_marginal_relevance_search",
+        "get_relevant_documents",
+        "aget_relevant_documents",
+        "retrieve",
+        "aretrieve",
+    }
+)
 _RETRIEVAL_WORDS = ("search", "query", "retrieve", "similar", "top")
+# LangChain ``BaseLoader.load`` / ``lazy_load`` / ``load_and_split``, LlamaIndex
+# ``SimpleDirectoryReader.load_data``: every document (or page) of the source.
+_DOCUMENT_LOADS = frozenset({"load", "lazy_load", "load_and_split", "load_data"})
 _CAP_WORD = re.compile(r"max|limit|budget|cap", re.IGNORECASE)
 
 Loop = ast.For | ast.AsyncFor | ast.While
@@ -84,17 +104,22 @@ def check_accumulation(scan: FileScan) -> Iterator[Violation]:
 
 def check_whole_documents(scan: FileScan) -> Iterator[Violation]:
     """EFF005: a whole file or document reaches an LLM call (or a scanned function
-    passing it whole to one)."""
+    passing it whole to one): ``read()``, every page of a document gathered, or a scanned
+    function returning one of those (``extract_text_from_pdf(path)``)."""
     module = scan.module
-    if not any(_is_whole_read(call) for call in module.calls):
-        return
+    if ".pages" not in module.source and not any(
+        _is_whole_read(c) or _loads_document(module, c) for c in module.calls
+    ):
+        return  # nothing in the file reads a whole document (helpers are followed in-file)
+    reader = _DocumentReads(module)
     holders_by_scope: dict[int, dict[str, str]] = {}
     for call, inputs, reaches in _sites(scan):
         scope = module.scope_of(call)
         if id(scope) not in holders_by_scope:
-            holders_by_scope[id(scope)] = _aliases(module, scope, {}, seed=_is_whole_read)
-        holders = holders_by_scope[id(scope)]
-        source = _first_reaching(module, inputs, _named(holders, also=_is_whole_read))
+            holders_by_scope[id(scope)] = reader.holders(module, scope)
+        source = _first_reaching(
+            module, inputs, _named(holders_by_scope[id(scope)], also=reader.is_whole)
+        )
         if source is None:
             continue
         if isinstance(source, ast.Name):
@@ -102,6 +127,41 @@ def check_whole_documents(scan: FileScan) -> Iterator[Violation]:
         else:
             detail = f"whole document read at line {source.lineno}"
         yield scan.violation("EFF005", call, f"{detail}{reaches}")
+
+
+class _DocumentReads:
+    """What reads a whole document, seen from ``module``: ``read()``, ``"".join`` of
+    every page, or a call of a scanned function returning one (summarised once each)."""
+
+    def __init__(self, module: SourceModule) -> None:
+        self._module = module
+        self._returns: dict[int, bool] = {}
+
+    def is_whole(self, expr: ast.expr) -> bool:
+        module = self._module
+        if _is_whole_read(expr) or _joins_pages(module, expr):
+            return True
+        if not isinstance(expr, ast.Call):
+            return False
+        found = module.resolve_function(expr.func, expr)
+        return found is not None and self._returns_document(*found)
+
+    def holders(self, module: SourceModule, scope: Scope) -> dict[str, str]:
+        pages = {name: name for name in _document_text(module, scope)}
+        return _aliases(module, scope, pages, seed=self.is_whole)
+
+    def _returns_document(self, owner: SourceModule, function: Function) -> bool:
+        if id(function) not in self._returns:
+            self._returns[id(function)] = False  # a recursive function reads nothing more
+            if owner is self._module:
+                holders = self.holders(owner, function)
+                self._returns[id(function)] = any(
+                    isinstance(node, ast.Return)
+                    and node.value is not None
+                    and reaching(owner, node.value, _named(holders, also=self.is_whole)) is not None
+                    for node in owner.walk_scope(function)
+                )
+        return self._returns[id(function)]
 
 
 def _sites(scan: FileScan) -> Iterator[tuple[ast.Call, list[ast.expr], str]]:
@@ -210,13 +270,66 @@ def _unbounded_growth(module: SourceModule, scope: Scope) -> dict[str, Loop]:
                 # ``x = x + y`` is growth (counted above); any other rebinding resets.
                 targets = {t.id for t in node.targets if isinstance(t, ast.Name)}
                 resets |= targets - names_in(node.value)
-        if names and not _bounded_iteration(module, loop):
+        if names and not _over_document(module, loop) and not _bounded_iteration(module, loop):
             for name in names:
                 grown.setdefault(name, loop)
     if not grown:
         return grown
     trimmed = resets | _trimmed_names(module, scope)
     return {name: loop for name, loop in grown.items() if name not in trimmed}
+
+
+def _document_text(module: SourceModule, scope: Scope) -> set[str]:
+    """Names gathering every page of a document in a loop (``text += page.extract_text()``
+    for each page), that nothing in ``scope`` trims."""
+    gathered = {
+        name
+        for loop in module.walk_scope(scope)
+        if isinstance(loop, ast.For | ast.AsyncFor) and _over_document(module, loop)
+        for node in module.walk_scope(loop)
+        if (name := _grown_name(node)) is not None
+    }
+    return gathered - _trimmed_names(module, scope) if gathered else gathered
+
+
+def _over_document(module: SourceModule, loop: Loop) -> bool:
+    return isinstance(loop, ast.For | ast.AsyncFor) and _is_document(module, loop.iter, 0)
+
+
+def _is_document(module: SourceModule, expr: ast.expr, depth: int) -> bool:
+    """Every page or part of one document: ``reader.pages``, ``loader.load()``."""
+    if isinstance(expr, ast.Attribute) and expr.attr == "pages":
+        return True
+    if isinstance(expr, ast.Call):
+        return _loads_document(module, expr) or (
+            module.final_name(expr) in {"enumerate", "list"}
+            and bool(expr.args)
+            and _is_document(module, expr.args[0], depth + 1)
+        )
+    if isinstance(expr, ast.Name) and depth < _MAX_ALIAS_ROUNDS:
+        values, _, _ = module.name_values(expr.id, expr)
+        return bool(values) and all(_is_document(module, v, depth + 1) for v in values)
+    return False
+
+
+def _loads_document(module: SourceModule, call: ast.Call) -> bool:
+    """A LangChain or LlamaIndex loader's ``load()``: every part of the source."""
+    return module.final_name(call) in _DOCUMENT_LOADS and not call.args
+
+
+def _joins_pages(module: SourceModule, expr: ast.expr) -> bool:
+    """``"".join(page.extract_text() for page in reader.pages)``."""
+    if not (
+        isinstance(expr, ast.Call)
+        and isinstance(expr.func, ast.Attribute)
+        and expr.func.attr == "join"
+        and expr.args
+    ):
+        return False
+    parts = expr.args[0]
+    return isinstance(parts, ast.GeneratorExp | ast.ListComp) and _is_document(
+        module, parts.generators[0].iter, 0
+    )
 
 
 def _grown_name(node: ast.AST) -> str | None:
@@ -360,8 +473,16 @@ def _bounded_call(module: SourceModule, call: ast.Call, depth: int) -> bool:
     if name in _WRAPPING and call.args:
         bounded = [_bounded_iterable(module, a, depth + 1) for a in call.args]
         return any(bounded) if name == "zip" else all(bounded)
-    if any(k.arg in _COUNT_KEYWORDS for k in call.keywords):
+    if any(k.arg in _COUNT_KEYWORDS for k in call.keywords) or name in _TOP_K_BY_DEFAULT:
         return True
+    if name in {"invoke", "ainvoke"} and isinstance(call.func, ast.Attribute):
+        receiver = call.func.value  # ``retriever.invoke(q)``: the retriever's top k
+        spelled = receiver.id if isinstance(receiver, ast.Name) else ""
+        if isinstance(receiver, ast.Attribute):
+            spelled = receiver.attr
+        if isinstance(receiver, ast.Call):
+            spelled = module.final_name(receiver) or ""
+        return "retriever" in spelled.lower()
     return bool(
         name
         and any(word in name.lower() for word in _RETRIEVAL_WORDS)
