@@ -205,7 +205,51 @@ WHOLE_DOCUMENT_POSITIVE = {
     """,
 }
 
+WHOLE_DOCUMENT_MORE = {
+    "every page gathered, joined, or returned by a helper in the file": """
+        import pypdf
+        from langchain_community.document_loaders import PyPDFLoader
+        from openai import OpenAI
+
+        client = OpenAI()
+
+        def pdf_text(path):
+            text = ""
+            for page in pypdf.PdfReader(path).pages:
+                text += page.extract_text()
+            return text
+
+        def ask(path, question):
+            client.chat.completions.create(  # expect
+                model="m", messages=[pdf_text(path), question], max_tokens=9
+            )
+            pages = PyPDFLoader(path).load()
+            body = "\\n".join(p.page_content for p in pages)
+            return client.chat.completions.create(  # expect
+                model="m", messages=[body, question], max_tokens=9
+            )
+    """,
+}
+
 WHOLE_DOCUMENT_NEGATIVE = {
+    "the first pages only, and a retriever's top k": """
+        import pypdf
+        from openai import OpenAI
+
+        client = OpenAI()
+
+        def ask(path, question, vectorstore):
+            text = ""
+            for page in pypdf.PdfReader(path).pages:
+                text += page.extract_text()
+            docs = vectorstore.similarity_search(question)
+            context = ""
+            for doc in docs:
+                context += doc.page_content
+            return client.chat.completions.create(
+                model="m", messages=[text[:4000], context, question], max_tokens=9
+            )
+    """,
     "truncated with a slice": """
         from pathlib import Path
         import litellm
@@ -270,6 +314,21 @@ def test_accepts_bounded_context(check: Check, source: str) -> None:
 )
 def test_reports_whole_documents_in_prompts(check: Check, source: str) -> None:
     assert check(source, "EFF005") == expected_lines(source)
+
+
+@pytest.mark.parametrize("source", WHOLE_DOCUMENT_MORE.values(), ids=WHOLE_DOCUMENT_MORE.keys())
+def test_reports_documents_gathered_page_by_page(check: Check, source: str) -> None:
+    assert check(source, "EFF005") == expected_lines(source)
+
+
+def test_pages_gathered_are_a_whole_document_not_growing_context(check: Check) -> None:
+    assert (
+        check(
+            WHOLE_DOCUMENT_MORE["every page gathered, joined, or returned by a helper in the file"],
+            "EFF004",
+        )
+        == []
+    )
 
 
 @pytest.mark.parametrize(
