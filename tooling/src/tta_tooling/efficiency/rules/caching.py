@@ -9,7 +9,7 @@ from tta_tooling.efficiency.defaults import GLOBAL_CACHES
 from tta_tooling.efficiency.module import Function, SourceModule, walk
 from tta_tooling.efficiency.patterns import parse_pattern
 from tta_tooling.efficiency.registry import Violation
-from tta_tooling.efficiency.rules.flow import call_inputs, enclosing_loop, names_in
+from tta_tooling.efficiency.rules.flow import call_inputs, enclosing_loop, exclusive, names_in
 from tta_tooling.efficiency.rules.scan import FileScan
 
 __all__ = ["cached_names", "check"]
@@ -217,7 +217,7 @@ def _repeated_helper_calls(scan: FileScan, caches: set[int]) -> Iterator[Violati
         first = seen.setdefault(key, site)
         if (
             first is site
-            or _exclusive(module, first, site)
+            or exclusive(module, first, site)
             or _rebound_between(module, scope, first, site)
         ):
             continue
@@ -237,33 +237,6 @@ def _arguments_key(call: ast.Call) -> str:
     positional = [ast.dump(arg) for arg in call.args]
     named = sorted(f"{k.arg}={ast.dump(k.value)}" for k in call.keywords)
     return "|".join([*positional, *named])
-
-
-def _exclusive(module: SourceModule, first: ast.AST, second: ast.AST) -> bool:
-    """The two calls sit in different branches of one ``if``, conditional expression,
-    ``match`` or ``try`` (an error handler): at most one of them runs."""
-    branches = {id(parent): _branch(parent, child) for child, parent in module.ancestors(first)}
-    for child, parent in module.ancestors(second):
-        if id(parent) in branches:  # the innermost statement holding both
-            theirs, ours = branches[id(parent)], _branch(parent, child)
-            return None not in (theirs, ours) and theirs != ours
-    return False
-
-
-def _branch(parent: ast.AST, child: ast.AST) -> str | None:
-    """Which branch of a branching ``parent`` holds ``child`` (None: not a branch)."""
-    if isinstance(parent, ast.If | ast.IfExp):
-        if child is parent.test:
-            return None
-        body = parent.body if isinstance(parent, ast.If) else [parent.body]
-        return "body" if any(child is node for node in body) else "orelse"
-    if isinstance(parent, ast.Match) and isinstance(child, ast.match_case):
-        return str(parent.cases.index(child))
-    if isinstance(parent, ast.Try | ast.TryStar):
-        if isinstance(child, ast.ExceptHandler):
-            return f"handler {parent.handlers.index(child)}"
-        return "normal" if any(child is node for node in parent.body + parent.orelse) else None
-    return None
 
 
 def _rebound_between(
