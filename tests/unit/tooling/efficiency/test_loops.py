@@ -132,8 +132,11 @@ HELPERS_AND_CLIENTS = {
 }
 
 NEGATIVE = {
-    "helpers run once, a terminal chat, a client nobody shows to be Anthropic's": """
+    "helpers run once, terminal chats, a client nobody shows to be Anthropic's": """
+        import sys
+
         import anthropic
+        from rich.prompt import Prompt
         from twilio.rest import Client
 
         claude = anthropic.Anthropic()
@@ -153,6 +156,10 @@ NEGATIVE = {
                 print(ask(line))
             for number in numbers:
                 notify(Client("sid", "token"), number)
+            while True:
+                print(ask(Prompt.ask("You")))
+            for line in sys.stdin:
+                print(ask(line))
     """,
     "gathered comprehension": """
         import asyncio

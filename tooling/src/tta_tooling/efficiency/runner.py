@@ -108,8 +108,10 @@ def scan(root: Path, config: EfficiencyConfig, paths: list[str] | None = None) -
         suppressed = suppressions(module.relpath, module.source)
         try:
             found = [v for check in CHECKS for v in check(file_scan)]
-        except RecursionError as error:
-            raise InputError(module.relpath, "expressions nested too deeply to analyse") from error
+        except RecursionError:
+            found = [
+                Violation(_UNANALYSABLE, module.relpath, 1, 1, "expressions nested too deeply")
+            ]
         violations.extend(
             v
             for v in found

@@ -23,7 +23,21 @@ _COLLECTING = frozenset({"append", "add", "extend", "insert", "appendleft"})
 _GROWING = frozenset({"append", "add", "extend", "insert", "appendleft", "update", "setdefault"})
 _MAX_TAINT_ROUNDS = 4
 # Calls that wait for a person: a loop around one is a conversation, not a batch.
-_INTERACTIVE = frozenset({"input", "chat_input", "readline", "receive_text", "receive_json"})
+_INTERACTIVE = frozenset(
+    {
+        "input",  # builtins
+        "chat_input",  # streamlit
+        "readline",
+        "recv",
+        "receive",
+        "receive_text",
+        "receive_json",
+        "receive_bytes",  # websockets, Starlette
+    }
+)
+_PROMPTS = frozenset({"click.prompt", "typer.prompt", "prompt_toolkit.prompt"})
+# ``rich.prompt.Prompt.ask`` and friends: ``ask`` is interactive on these receivers only.
+_ASKING = frozenset({"Prompt", "Confirm", "IntPrompt", "FloatPrompt"})
 
 
 def check(scan: FileScan) -> Iterator[Violation]:
@@ -61,10 +75,23 @@ def _where(scan: FileScan, reach: Reach) -> str:
 
 
 def _interactive(module: SourceModule, loop: ast.stmt | ast.expr) -> bool:
-    """The loop waits for a person each turn (``input()``, ``st.chat_input()``)."""
+    """The loop waits for a person (or a peer) each turn: ``input()``, ``st.chat_input()``,
+    ``Prompt.ask(...)``, ``websocket.receive_text()``, or it reads ``sys.stdin``."""
+    if isinstance(loop, ast.For | ast.AsyncFor) and module.qualify(loop.iter) == "sys.stdin":
+        return True
     return any(
-        isinstance(node, ast.Call) and module.final_name(node) in _INTERACTIVE
+        isinstance(node, ast.Call) and (module.final_name(node) in _INTERACTIVE or _asks(node))
         for node in module.walk_scope(loop)
+    )
+
+
+def _asks(call: ast.Call) -> bool:
+    func = call.func
+    return (
+        isinstance(func, ast.Attribute)
+        and func.attr == "ask"
+        and isinstance(func.value, ast.Name)
+        and func.value.id in _ASKING
     )
 
 
