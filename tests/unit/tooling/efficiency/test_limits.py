@@ -180,3 +180,16 @@ def test_google_clients_are_checked(check: Check) -> None:
             return model.generate_content(q)  # expect
     """
     assert check(source, "EFF006") == expected_lines(source)
+
+
+def test_mistral_and_cohere_clients_are_checked(check: Check) -> None:
+    source = """
+        import cohere
+        from mistralai import Mistral
+
+        def ask(q):
+            Mistral().chat.complete(model="m", messages=[q])  # expect
+            cohere.ClientV2().chat(model="m", messages=[q], max_tokens=9)
+            return cohere.Client().chat(message=q)  # expect
+    """
+    assert check(source, "EFF006") == expected_lines(source)

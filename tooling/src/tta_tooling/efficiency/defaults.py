@@ -1,5 +1,6 @@
-"""Default call patterns: OpenAI, Anthropic, LiteLLM and LangChain client styles, and
-the concurrency, cache and routing constructs that make an LLM call efficient.
+"""Default call patterns: OpenAI, Anthropic, Google, Ollama, Mistral, Cohere, LiteLLM and
+LangChain client styles, and the concurrency, cache and routing constructs that make an
+LLM call efficient.
 
 ``[tool.tta.efficiency]`` in pyproject.toml adds to these lists (``llm-calls``,
 ``concurrency``, ``caches``, ``routers``); see :mod:`tta_tooling.efficiency.patterns`
@@ -142,6 +143,12 @@ LLM_CALLS: tuple[tuple[str, tuple[str, ...]], ...] = (
     # generation_config={"max_output_tokens": ...})``
     ("google.genai.Client().models.generate_content", ("max_output_tokens",)),
     ("google.generativeai.GenerativeModel().generate_content", ("max_output_tokens",)),
+    # Mistral (mistralai ``Mistral().chat.complete(max_tokens=...)``) and Cohere
+    # (cohere ``Client().chat(max_tokens=...)``, ``ClientV2().chat``)
+    ("mistralai.Mistral().chat.complete", ("max_tokens",)),
+    ("mistralai.Mistral().chat.stream", ("max_tokens",)),
+    ("cohere.Client().chat", ("max_tokens",)),
+    ("cohere.ClientV2().chat", ("max_tokens",)),
     # LiteLLM
     *(
         (f"litellm.{name}", _OPENAI_LIMITS)
