@@ -117,8 +117,9 @@ def _decorated_by_cache(scan: FileScan, module: SourceModule, function: Function
 
 def _memoises(scan: FileScan, owner: SourceModule, decorator: Function) -> bool:
     """A decorator defined in the scanned files that keeps answers: it uses a cache, or
-    stores results in a table it also tests membership of (``if key in memo``)."""
-    stores = tests = False
+    stores results in a table (``memo[key] = ...``) it reads back (``key in memo``,
+    ``memo.get(key)``)."""
+    stores = reads = False
     for node in walk(decorator):
         if isinstance(node, ast.Call) and any(
             owner.matches(node, p) is not None for p in scan.config.caches
@@ -126,11 +127,16 @@ def _memoises(scan: FileScan, owner: SourceModule, decorator: Function) -> bool:
             return True
         if isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Store):
             stores = True
-        if isinstance(node, ast.Compare) and any(
-            isinstance(op, ast.In | ast.NotIn) for op in node.ops
+        elif (
+            isinstance(node, ast.Compare)
+            and any(isinstance(op, ast.In | ast.NotIn) for op in node.ops)
+        ) or (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "get"
         ):
-            tests = True
-    return stores and tests
+            reads = True
+    return stores and reads
 
 
 def _repeats(scan: FileScan, call: ast.Call) -> str | None:
