@@ -108,6 +108,25 @@ NEGATIVE = {
         def page():
             return greeting(), greeting(), banner(), banner()
     """,
+    "a decorator reading its table back with get()": """
+        import litellm
+
+        def cache_response(func):
+            table = {}
+            def wrapper(*args):
+                hit = table.get(args)
+                if hit is None:
+                    hit = table[args] = func(*args)
+                return hit
+            return wrapper
+
+        @cache_response
+        def greeting():
+            return litellm.completion(model="m", messages=["Say hi"], max_tokens=9)
+
+        def page():
+            return greeting(), greeting()
+    """,
     "a function redefined under the same name": """
         import litellm
 
