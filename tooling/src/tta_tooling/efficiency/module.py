@@ -13,120 +13,26 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import Protocol
 
+from tta_tooling.efficiency.instances import Receiver, instance_of
 from tta_tooling.efficiency.patterns import CallPattern
-
-__all__ = [
-    "Function",
-    "LlmCall",
-    "Receiver",
-    "Scope",
-    "SourceModule",
-    "arguments_for",
-    "walk",
-    "walk_scope",
-]
-
-Scope = ast.Module | ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda
-Function = ast.FunctionDef | ast.AsyncFunctionDef
-_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
-_SCOPE_TYPES = (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
-_SCOPE_TYPE_SET = frozenset(_SCOPE_TYPES)
-_NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
-_NESTED_TYPES = frozenset(_NESTED)
-# LangChain runnable methods that return a runnable wrapping the model.
-_WRAPPERS = frozenset(
-    {
-        "bind",
-        "bind_tools",
-        "with_config",
-        "with_fallbacks",
-        "with_listeners",
-        "with_retry",
-        "with_structured_output",
-        "with_types",
-    }
-)
-_MAX_DEPTH = 6
-# Nodes whose subtree the index delimits (what ``walk_scope`` is asked to walk or skip).
-_BLOCKS = frozenset(
-    {
-        ast.Module,
-        ast.FunctionDef,
-        ast.AsyncFunctionDef,
-        ast.Lambda,
-        ast.ClassDef,
-        ast.For,
-        ast.AsyncFor,
-        ast.While,
-        ast.If,
-        ast.ListComp,
-        ast.SetComp,
-        ast.DictComp,
-        ast.GeneratorExp,
-    }
-)
-# Fields that never hold a child worth indexing: names, numbers, and the shared
-# context and operator singletons.
-_LEAF_FIELDS = frozenset(
-    {
-        "ctx",
-        "op",
-        "ops",
-        "id",
-        "arg",
-        "attr",
-        "name",
-        "asname",
-        "module",
-        "level",
-        "kind",
-        "type_comment",
-        "conversion",
-        "simple",
-        "is_async",
-        "lineno",
-        "col_offset",
-    }
-)
-_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
-# Statements and expressions that bind a name in their scope.
-_BINDERS = frozenset(
-    {
-        ast.Assign,
-        ast.AnnAssign,
-        ast.NamedExpr,
-        ast.AugAssign,
-        ast.For,
-        ast.AsyncFor,
-        ast.comprehension,
-        ast.withitem,
-        ast.ExceptHandler,
-    }
+from tta_tooling.efficiency.syntax import (
+    BINDERS,
+    BLOCKS,
+    FUNCTIONS,
+    NESTED_TYPES,
+    SCOPE_TYPE_SET,
+    SCOPE_TYPES,
+    Function,
+    Scope,
+    bind_other,
+    bind_parameters,
+    bind_unknown,
+    child_fields,
+    is_attr,
+    walk_scope,
 )
 
-
-def _child_fields(kind: type) -> tuple[str, ...]:
-    fields = _CHILD_FIELDS.get(kind)
-    if fields is None:
-        fields = tuple(f for f in kind._fields if f not in _LEAF_FIELDS)  # type: ignore[attr-defined]
-        _CHILD_FIELDS[kind] = fields
-    return fields
-
-
-@dataclass(frozen=True, slots=True)
-class Receiver:
-    """Why a call's receiver is an instance of a pattern's class.
-
-    ``calls`` are the constructor and wrapper calls seen (``ChatOpenAI(...)``,
-    ``.bind(...)``); ``annotated`` is true when a type annotation was the only
-    evidence, so how the object was configured is not visible here.
-    """
-
-    calls: tuple[ast.Call, ...] = ()
-    annotated: bool = False
-
-    def __or__(self, other: Receiver) -> Receiver:
-        return Receiver(self.calls + other.calls, self.annotated or other.annotated)
+__all__ = ["Definitions", "LlmCall", "SourceModule"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,31 +54,6 @@ class Definitions(Protocol):
     def callers(self, function: Function) -> list[tuple[SourceModule, ast.Call]]:
         """Every call of ``function`` (that reaches a model call) with its module."""
         ...
-
-
-def walk(node: ast.AST) -> Iterator[ast.AST]:
-    """``node`` and every node under it (``ast.walk`` without its generator per node, and
-    without the shared context and operator singletons)."""
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        yield current
-        for field in _child_fields(type(current)):
-            value = getattr(current, field, None)
-            if type(value) is list:
-                stack.extend(item for item in value if isinstance(item, ast.AST))
-            elif isinstance(value, ast.AST):
-                stack.append(value)
-
-
-def walk_scope(node: ast.AST) -> Iterator[ast.AST]:
-    """Every node under ``node`` outside nested functions, lambdas and classes."""
-    stack = list(ast.iter_child_nodes(node))
-    while stack:
-        child = stack.pop()
-        yield child
-        if not isinstance(child, _NESTED):
-            stack.extend(ast.iter_child_nodes(child))
 
 
 class SourceModule:
@@ -213,13 +94,13 @@ class SourceModule:
         """Local names defined more than once (which one runs depends on the order)."""
         for statement in tree.body:
             members: list[tuple[str, Function]] = []
-            if isinstance(statement, _FUNCTIONS):
+            if isinstance(statement, FUNCTIONS):
                 members = [(statement.name, statement)]
             elif isinstance(statement, ast.ClassDef):
                 members = [
                     (f"{statement.name}.{item.name}", item)
                     for item in statement.body
-                    if isinstance(item, _FUNCTIONS)
+                    if isinstance(item, FUNCTIONS)
                 ]
             for local, function in members:
                 if local in self.functions:
@@ -250,7 +131,7 @@ class SourceModule:
                 ends[id(opened.pop())] = len(order)
                 continue
             kind = type(node)
-            if kind in _BLOCKS:
+            if kind in BLOCKS:
                 starts[id(node)] = len(order)
                 opened.append(node)
                 stack.append(None)
@@ -260,7 +141,7 @@ class SourceModule:
             elif kind is ast.Import or kind is ast.ImportFrom:
                 imports.append(node)  # type: ignore[arg-type]
             children: list[ast.AST] = []
-            for field in _child_fields(kind):
+            for field in child_fields(kind):
                 value = getattr(node, field, None)
                 if type(value) is list:
                     for item in value:
@@ -287,7 +168,7 @@ class SourceModule:
         while index < end:
             child = order[index]
             yield child
-            index = ends[id(child)] if type(child) in _NESTED_TYPES else index + 1
+            index = ends[id(child)] if type(child) in NESTED_TYPES else index + 1
 
     # -- names -------------------------------------------------------------
 
@@ -325,7 +206,7 @@ class SourceModule:
             func = func.value
         if pattern.kind == "any":
             return Receiver()
-        return self.instance_of(func, pattern, call, 0)
+        return instance_of(self, func, pattern, call, 0)
 
     def final_name(self, call: ast.Call) -> str | None:
         """The name a call spells last (``f`` in ``f()`` and ``a.b.f()``), or the
@@ -410,16 +291,16 @@ class SourceModule:
         found = self._scopes.get(node)
         if found is None:
             parent = self.parents.get(node)
-            while parent is not None and type(parent) not in _SCOPE_TYPE_SET:
+            while parent is not None and type(parent) not in SCOPE_TYPE_SET:
                 parent = self.parents.get(parent)
-            found = parent if isinstance(parent, _SCOPE_TYPES) else self.tree
+            found = parent if isinstance(parent, SCOPE_TYPES) else self.tree
             self._scopes[node] = found
         return found
 
     def ancestors(self, node: ast.AST) -> Iterator[tuple[ast.AST, ast.AST]]:
         """``(child, parent)`` pairs from ``node`` up to its scope (exclusive)."""
         child, parent = node, self.parents.get(node)
-        while parent is not None and not isinstance(parent, _SCOPE_TYPES):
+        while parent is not None and not isinstance(parent, SCOPE_TYPES):
             yield child, parent
             child, parent = parent, self.parents.get(parent)
 
@@ -449,16 +330,16 @@ class SourceModule:
         values: dict[str, list[ast.expr]] = {}
         notes: dict[str, list[ast.expr]] = {}
         if isinstance(scope, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
-            _bind_parameters(scope.args, values, notes)
+            bind_parameters(scope.args, values, notes)
         for node in self.walk_scope(scope):
-            if type(node) not in _BINDERS:
+            if type(node) not in BINDERS:
                 continue
             if isinstance(node, ast.Assign):
                 for target in node.targets:
                     if isinstance(target, ast.Name):
                         values.setdefault(target.id, []).append(node.value)
                     else:
-                        _bind_unknown(target, values)
+                        bind_unknown(target, values)
             elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
                 notes.setdefault(node.target.id, []).append(node.annotation)
                 values.setdefault(node.target.id, [])
@@ -467,7 +348,7 @@ class SourceModule:
             elif isinstance(node, ast.NamedExpr):
                 values.setdefault(node.target.id, []).append(node.value)
             else:
-                _bind_other(node, values)
+                bind_other(node, values)
         self._bindings[scope] = values
         self._annotations[scope] = notes
 
@@ -492,50 +373,7 @@ class SourceModule:
             expr = values[0]
         return expr if isinstance(expr, ast.Constant) else None
 
-    # -- instances ---------------------------------------------------------
-
-    def instance_of(
-        self, expr: ast.expr, pattern: CallPattern, at: ast.AST, depth: int
-    ) -> Receiver | None:
-        """Evidence that ``expr`` (seen at ``at``) is an object made by ``pattern.target``."""
-        if depth > _MAX_DEPTH:
-            return None
-        if isinstance(expr, ast.Call):
-            return self._constructed(expr, pattern, at, depth)
-        alternatives = _alternatives(expr)
-        if alternatives:  # an LCEL pipe, ``client or OpenAI()``, ``a if c else b``
-            return _combined([self.instance_of(e, pattern, at, depth + 1) for e in alternatives])
-        if isinstance(expr, ast.Name):
-            values, notes, scope = self.name_values(expr.id, at)
-            if not values and not notes and isinstance(scope, _FUNCTIONS):
-                return self._passed_by_callers(expr.id, scope, pattern, depth)
-        elif isinstance(expr, ast.Attribute) and self.is_self(expr.value, at):
-            values, notes = self._attribute_values(expr.attr, at)
-        else:
-            return None
-        return self._bound_to(values, notes, pattern, depth)
-
-    def _bound_to(
-        self, values: list[ast.expr], notes: list[ast.expr], pattern: CallPattern, depth: int
-    ) -> Receiver | None:
-        """Evidence from what a name was bound to, else from its annotations."""
-        found = _combined([self.instance_of(v, pattern, v, depth + 1) for v in values])
-        if found is None and any(self._annotation_is(note, pattern) for note in notes):
-            return Receiver(annotated=True)
-        return found
-
-    def _passed_by_callers(
-        self, name: str, function: Function, pattern: CallPattern, depth: int
-    ) -> Receiver | None:
-        """A parameter that every call of ``function`` in this file fills with an object
-        made by ``pattern.target`` (``def ask(client, q)`` ... ``ask(Anthropic(), q)``)."""
-        evidence: list[Receiver | None] = []
-        for call in self.local_callers(function):
-            arguments = arguments_for(call, function, {name})
-            if not arguments:
-                return None
-            evidence += [self.instance_of(a, pattern, call, depth + 1) for a in arguments]
-        return None if None in evidence else _combined(evidence)
+    # -- objects -------------------------------------------------------------
 
     def local_callers(self, function: Function) -> list[ast.Call]:
         """The calls in this file of ``function``, a module-level function or method here."""
@@ -552,36 +390,6 @@ class SourceModule:
                         self._local_callers.setdefault(id(found[1]), []).append(call)
         return self._local_callers.get(id(function), [])
 
-    def _constructed(
-        self, call: ast.Call, pattern: CallPattern, at: ast.AST, depth: int
-    ) -> Receiver | None:
-        """``call`` makes the object, or wraps one (``model.bind(...)``)."""
-        qualified = self.qualify(call.func)
-        if qualified and pattern.matches_target(qualified):
-            return Receiver((call,))
-        if isinstance(call.func, ast.Attribute) and call.func.attr in _WRAPPERS:
-            inner = self.instance_of(call.func.value, pattern, at, depth + 1)
-            return inner | Receiver((call,)) if inner else None
-        return self._made_by_factory(call, pattern, at, depth)
-
-    def _made_by_factory(
-        self, call: ast.Call, pattern: CallPattern, at: ast.AST, depth: int
-    ) -> Receiver | None:
-        """``call`` runs a scanned function annotated to return the class, or returning
-        an object made by it (``def make_client() -> OpenAI``)."""
-        found = self.resolve_function(call.func, at)
-        if found is None:
-            return None
-        owner, function = found
-        if function.returns is not None and owner._annotation_is(function.returns, pattern):
-            return Receiver(annotated=True)
-        returned = [
-            node.value
-            for node in owner.walk_scope(function)
-            if isinstance(node, ast.Return) and node.value is not None
-        ]
-        return _combined([owner.instance_of(v, pattern, v, depth + 1) for v in returned])
-
     def is_self(self, expr: ast.expr, at: ast.AST) -> bool:
         """``expr`` is the first parameter of the method holding ``at``."""
         method = self.scope_of(at)
@@ -593,7 +401,8 @@ class SourceModule:
             and isinstance(self.parents.get(method), ast.ClassDef)
         )
 
-    def _attribute_values(self, attr: str, at: ast.AST) -> tuple[list[ast.expr], list[ast.expr]]:
+    def attribute_values(self, attr: str, at: ast.AST) -> tuple[list[ast.expr], list[ast.expr]]:
+        """Values and annotations of ``self.<attr>`` in the class of the method holding ``at``."""
         cls = self.parents[self.scope_of(at)]
         if (cls, attr) not in self._attributes:
             self._attributes[cls, attr] = self._index_attribute(cls, attr)
@@ -618,27 +427,11 @@ class SourceModule:
                     targets = node.targets
                 elif isinstance(node, ast.AnnAssign):
                     targets = [node.target]
-                    if _is_attr(node.target, attr):
+                    if is_attr(node.target, attr):
                         notes.append(node.annotation)
                 if node_value := getattr(node, "value", None):
-                    values.extend(node_value for t in targets if _is_attr(t, attr))
+                    values.extend(node_value for t in targets if is_attr(t, attr))
         return values, notes
-
-    def _annotation_is(self, note: ast.expr, pattern: CallPattern) -> bool:
-        if isinstance(note, ast.Constant) and isinstance(note.value, str):
-            try:
-                note = ast.parse(note.value, mode="eval").body
-            except SyntaxError:
-                return False
-        if isinstance(note, ast.BinOp) and isinstance(note.op, ast.BitOr):
-            return self._annotation_is(note.left, pattern) or self._annotation_is(
-                note.right, pattern
-            )
-        if isinstance(note, ast.Subscript):
-            inner = note.slice.elts if isinstance(note.slice, ast.Tuple) else [note.slice]
-            return any(self._annotation_is(item, pattern) for item in inner)
-        qualified = self.qualify(note)
-        return bool(qualified and pattern.matches_target(qualified))
 
     # -- positions ---------------------------------------------------------
 
@@ -660,77 +453,3 @@ def _by_final_name(patterns: tuple[CallPattern, ...]) -> dict[str, list[CallPatt
     for pattern in patterns:
         by_final.setdefault(pattern.final_name, []).append(pattern)
     return by_final
-
-
-def arguments_for(call: ast.Call, function: Function, names: set[str]) -> list[ast.expr]:
-    """The arguments of ``call`` bound to the parameters ``names`` of ``function``."""
-    positional = [arg.arg for arg in (*function.args.posonlyargs, *function.args.args)]
-    if positional and positional[0] in {"self", "cls"} and isinstance(call.func, ast.Attribute):
-        positional = positional[1:]
-    found = [arg for arg, name in zip(call.args, positional, strict=False) if name in names]
-    found += [k.value for k in call.keywords if k.arg in names]
-    return found
-
-
-def _is_attr(target: ast.expr, attr: str) -> bool:
-    return (
-        isinstance(target, ast.Attribute)
-        and target.attr == attr
-        and isinstance(target.value, ast.Name)
-    )
-
-
-def _alternatives(expr: ast.expr) -> list[ast.expr]:
-    """Operands one of which the value of ``expr`` is (or wraps)."""
-    if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.BitOr):
-        return [expr.left, expr.right]
-    if isinstance(expr, ast.BoolOp):
-        return list(expr.values)
-    if isinstance(expr, ast.IfExp):
-        return [expr.body, expr.orelse]
-    return []
-
-
-def _combined(evidence: list[Receiver | None]) -> Receiver | None:
-    found = [e for e in evidence if e is not None]
-    if not found:
-        return None
-    combined = found[0]
-    for more in found[1:]:
-        combined = combined | more
-    return combined
-
-
-def _bind_parameters(
-    arguments: ast.arguments, values: dict[str, list[ast.expr]], notes: dict[str, list[ast.expr]]
-) -> None:
-    for arg in (
-        *arguments.posonlyargs,
-        *arguments.args,
-        *arguments.kwonlyargs,
-        *filter(None, (arguments.vararg, arguments.kwarg)),
-    ):
-        values.setdefault(arg.arg, [])
-        if arg.annotation is not None:
-            notes.setdefault(arg.arg, []).append(arg.annotation)
-
-
-def _bind_other(node: ast.AST, values: dict[str, list[ast.expr]]) -> None:
-    """Names bound by loops, ``+=``, ``with ... as`` and ``except ... as``: value unknown."""
-    if isinstance(node, ast.For | ast.AsyncFor | ast.comprehension | ast.AugAssign):
-        _bind_unknown(node.target, values)
-    elif isinstance(node, ast.withitem):
-        if isinstance(node.optional_vars, ast.Name):  # ``with OpenAI() as client``
-            values.setdefault(node.optional_vars.id, []).append(node.context_expr)
-        else:
-            _bind_unknown(node.optional_vars, values)
-    elif isinstance(node, ast.ExceptHandler) and node.name:
-        values.setdefault(node.name, [])
-
-
-def _bind_unknown(target: ast.expr | None, values: dict[str, list[ast.expr]]) -> None:
-    if target is None:
-        return
-    for node in walk(target):
-        if isinstance(node, ast.Name):
-            values.setdefault(node.id, [])

@@ -13,8 +13,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from tta_tooling.efficiency.module import Function, LlmCall, SourceModule
+from tta_tooling.efficiency.module import LlmCall, SourceModule
 from tta_tooling.efficiency.patterns import CallPattern
+from tta_tooling.efficiency.syntax import Function
 
 __all__ = ["HelperCall", "Project", "Reach", "spells_any"]
 

@@ -6,11 +6,12 @@ import ast
 from collections.abc import Iterator
 
 from tta_tooling.efficiency.defaults import GLOBAL_CACHES
-from tta_tooling.efficiency.module import Function, SourceModule, walk
+from tta_tooling.efficiency.module import SourceModule
 from tta_tooling.efficiency.patterns import parse_pattern
 from tta_tooling.efficiency.registry import Violation
 from tta_tooling.efficiency.rules.flow import call_inputs, enclosing_loop, exclusive, names_in
 from tta_tooling.efficiency.rules.scan import FileScan
+from tta_tooling.efficiency.syntax import Function, walk
 
 __all__ = ["cached_names", "check"]
 

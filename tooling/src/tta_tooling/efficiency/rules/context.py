@@ -16,16 +16,11 @@ import ast
 import re
 from collections.abc import Callable, Collection, Iterator
 
-from tta_tooling.efficiency.module import (
-    Function,
-    Scope,
-    SourceModule,
-    arguments_for,
-    walk,
-)
+from tta_tooling.efficiency.module import SourceModule
 from tta_tooling.efficiency.registry import Violation
 from tta_tooling.efficiency.rules.flow import LOOPS, call_inputs, names_in, reaching, receiver_name
 from tta_tooling.efficiency.rules.scan import FileScan
+from tta_tooling.efficiency.syntax import Function, Scope, arguments_for, walk
 
 __all__ = ["check_accumulation", "check_whole_documents"]
 

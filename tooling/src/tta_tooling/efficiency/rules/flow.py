@@ -5,7 +5,8 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable, Iterator
 
-from tta_tooling.efficiency.module import SourceModule, walk
+from tta_tooling.efficiency.module import SourceModule
+from tta_tooling.efficiency.syntax import walk
 
 __all__ = [
     "LOOPS",

@@ -6,7 +6,7 @@ import ast
 from collections.abc import Iterator
 
 from tta_tooling.efficiency.defaults import BATCHING_NAMES
-from tta_tooling.efficiency.module import SourceModule, walk
+from tta_tooling.efficiency.module import SourceModule
 from tta_tooling.efficiency.project import Reach
 from tta_tooling.efficiency.registry import Violation
 from tta_tooling.efficiency.rules.flow import (
@@ -16,6 +16,7 @@ from tta_tooling.efficiency.rules.flow import (
     receiver_name,
 )
 from tta_tooling.efficiency.rules.scan import FileScan
+from tta_tooling.efficiency.syntax import walk
 
 __all__ = ["check"]
 
