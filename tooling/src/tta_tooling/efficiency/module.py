@@ -231,7 +231,14 @@ class SourceModule:
         by_final = _by_final_name(patterns)
         found: list[LlmCall] = []
         for call in self.calls:
-            for pattern in by_final.get(self.final_name(call) or "", ()):
+            candidates = by_final.get(self.final_name(call) or "")
+            if not candidates:
+                continue
+            spelled = _attribute_chain(call.func)
+            for pattern in candidates:
+                chain = pattern.chain
+                if chain and spelled[-len(chain) :] != chain:
+                    continue  # ``x.chat.completions.create`` is no ``messages.create``
                 receiver = self.matches(call, pattern)
                 if receiver is not None:
                     found.append(LlmCall(call, pattern, receiver))
@@ -443,6 +450,15 @@ class SourceModule:
         """1-based column of ``node`` in characters (the AST counts UTF-8 bytes)."""
         line = self._lines[node.lineno - 1] if node.lineno <= len(self._lines) else ""
         return len(line.encode()[: node.col_offset].decode(errors="ignore")) + 1
+
+
+def _attribute_chain(func: ast.expr) -> tuple[str, ...]:
+    """The attribute names a call spells, outermost last (``a.b.c(...)``: ``("b", "c")``)."""
+    names: list[str] = []
+    while isinstance(func, ast.Attribute):
+        names.append(func.attr)
+        func = func.value
+    return tuple(reversed(names))
 
 
 @lru_cache(maxsize=32)
