@@ -151,7 +151,7 @@ def _python_files(root: Path, config: EfficiencyConfig, paths: list[str]) -> lis
         if not base.exists():
             raise InputError(entry, "no such file or directory")
         candidates = [base] if base.is_file() else []
-        for directory, subdirs, filenames in os.walk(base):
+        for directory, subdirs, filenames in [] if candidates else os.walk(base):
             subdirs[:] = sorted(d for d in subdirs if d not in _SKIPPED_DIRS)
             candidates.extend(Path(directory, f) for f in filenames if f.endswith(".py"))
         for path in candidates:
