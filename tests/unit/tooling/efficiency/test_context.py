@@ -83,6 +83,8 @@ ACCUMULATION_NEGATIVE = {
                 context += hit["text"]
             for name in SECTIONS:
                 context += docs[name]
+            for part in map(str.strip, SECTIONS):
+                context += part
             messages = [{"role": "user", "content": context}]
             calls = 0
             while True:

@@ -468,6 +468,8 @@ def _bounded_call(module: SourceModule, call: ast.Call, depth: int) -> bool:
     if name in _WRAPPING and call.args:
         bounded = [_bounded_iterable(module, a, depth + 1) for a in call.args]
         return any(bounded) if name == "zip" else all(bounded)
+    if name == "map" and len(call.args) > 1:  # ``map(f, xs)``, ``executor.map(f, xs)``
+        return any(_bounded_iterable(module, a, depth + 1) for a in call.args[1:])
     if any(k.arg in _COUNT_KEYWORDS for k in call.keywords) or name in _TOP_K_BY_DEFAULT:
         return True
     if name in {"invoke", "ainvoke"} and isinstance(call.func, ast.Attribute):
