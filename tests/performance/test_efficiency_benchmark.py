@@ -88,3 +88,93 @@ def test_efficiency_costs_at_most_twice_a_bare_parse(benchmark: Any) -> None:
         f"efficiency costs {ratio:.2f}x a bare ast.parse of the same {len(sources)} files; "
         f"the target is <= {TARGET_RATIO}x"
     )
+
+
+CORPUS = REPO_ROOT / "tests" / "unit" / "tooling" / "efficiency" / "corpus"
+LINEAR_TARGET = 1.5
+# The issue's target is 2x a bare parse with the pre-filter doing no work. On LLM-dense
+# code (every file a candidate, every call analysed) the indexing alone costs about one
+# parse and the rules one to three more: measured 3.4-3.7x on one 800-call module and
+# 2.5-5x on the corpus of small excerpts (on a shared machine). This ceiling catches a
+# regression (the quadratic alias pass measured 9x); the gap to 2x is open work.
+DENSE_CEILING = 10.0
+
+
+def _generated_module(calls: int) -> str:
+    """One function with ``calls`` LLM calls sharing one grown history (the shape that
+    made the per-call alias pass quadratic)."""
+    body = [
+        "import litellm",
+        "",
+        "",
+        "def chat(read_line, items):",
+        "    history = []",
+        "    for item in items:",
+        "        history.append(read_line())",
+    ]
+    body += [
+        f'    litellm.completion(model="m{n % 3}", messages=history, max_tokens=9)'
+        for n in range(calls)
+    ]
+    return "\n".join(body) + "\n"
+
+
+def _median_ratio(gate: Any, floor: Any, rounds: int = ROUNDS) -> float:
+    for _ in range(2):
+        gate()
+        floor()
+    gc.collect()
+    ratios: list[float] = []
+    for index in range(rounds):
+        if index % 2:
+            gate_s, floor_s = _seconds(gate), _seconds(floor)
+        else:
+            floor_s, gate_s = _seconds(floor), _seconds(gate)
+        ratios.append(gate_s / floor_s)
+    return statistics.median(ratios)
+
+
+def test_cost_per_llm_call_stays_flat_as_a_module_grows(benchmark: Any, tmp_path: Path) -> None:
+    config = EfficiencyConfig(paths=(".",), llm_calls=load_config(REPO_ROOT).llm_calls)
+    small, large = tmp_path / "small", tmp_path / "large"
+    for folder, calls in ((small, 100), (large, 800)):
+        folder.mkdir()
+        (folder / "chat.py").write_text(_generated_module(calls), encoding="utf-8")
+    assert scan(large, config).per_rule["EFF004"] == 800  # every call analysed
+
+    def per_call_large() -> None:
+        scan(large, config)
+
+    def per_call_small_times_eight() -> None:
+        for _ in range(8):
+            scan(small, config)
+
+    growth = _median_ratio(per_call_large, per_call_small_times_eight, rounds=9)
+    text = (large / "chat.py").read_text(encoding="utf-8")
+    to_parse = _median_ratio(per_call_large, lambda: ast.parse(text), rounds=9)
+    benchmark.group = "efficiency"
+    benchmark.extra_info.update(
+        {"per_call_800_vs_100": round(growth, 3), "ratio_to_ast_parse_800": round(to_parse, 3)}
+    )
+    benchmark.pedantic(per_call_large, rounds=3, iterations=1, warmup_rounds=1)
+    print(f"\n800 calls cost {growth:.2f}x per call what 100 do; {to_parse:.2f}x a bare parse")
+    assert growth <= LINEAR_TARGET, f"cost per call grows {growth:.2f}x from 100 to 800 calls"
+
+
+def test_llm_dense_corpus_against_a_bare_parse(benchmark: Any) -> None:
+    config = EfficiencyConfig(paths=(".",), llm_calls=load_config(REPO_ROOT).llm_calls)
+    sources = [
+        (path.name, path.read_text(encoding="utf-8")) for path in sorted(CORPUS.glob("*.py"))
+    ]
+    # only the few look-alike excerpts (Twilio, click, ast.parse) are left to the pre-filter
+    assert scan(CORPUS, config).skipped <= len(sources) // 10
+
+    def gate() -> None:
+        scan(CORPUS, config)
+
+    ratio = _median_ratio(gate, lambda: _parse_all(sources))
+    benchmark.group = "efficiency"
+    benchmark.extra_info.update({"files": len(sources), "median_ratio_to_ast_parse": ratio})
+    benchmark.pedantic(gate, rounds=5, iterations=1, warmup_rounds=1)
+    print(f"\nefficiency over the {len(sources)}-excerpt corpus: {ratio:.2f}x a bare ast.parse")
+    assert ratio <= DENSE_CEILING, f"{ratio:.2f}x a bare ast.parse; ceiling {DENSE_CEILING}x"

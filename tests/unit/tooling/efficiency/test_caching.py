@@ -7,23 +7,39 @@ import pytest
 from .conftest import Check, expected_lines
 
 POSITIVE = {
-    "constant prompt in a function": """
+    "constant prompt in a function called from two places": """
         import litellm
 
         def greeting():
             return litellm.completion(  # expect
                 model="gpt-4o-mini", messages=[{"role": "user", "content": "Say hi"}], max_tokens=9
             )
+
+        def home():
+            return greeting()
+
+        def about():
+            return greeting()
     """,
-    "prompt built from module constants": """
+    "prompt built from module constants in a request handler": """
+        from fastapi import FastAPI
         from langchain_openai import ChatOpenAI
 
         SYSTEM = "You are terse."
         TOPIC = "tides"
         llm = ChatOpenAI(model="m", max_tokens=50)
+        app = FastAPI()
 
+        @app.get("/explain")
         async def explain():
             return await llm.ainvoke(f"{SYSTEM} Explain {TOPIC}.")  # expect
+    """,
+    "constant prompt in a loop": """
+        import litellm
+
+        def jokes(count):
+            for _ in range(count):
+                yield litellm.completion(model="m", messages=["A joke"], max_tokens=9)  # expect
     """,
     "helper called twice with the same arguments": """
         from openai import OpenAI
@@ -58,6 +74,71 @@ POSITIVE = {
 }
 
 NEGATIVE = {
+    "a fixed-prompt demo function called once": """
+        import litellm
+
+        def demo():
+            return litellm.completion(model="m", messages=["Say hi"], max_tokens=9)
+
+        if __name__ == "__main__":
+            print(demo())
+    """,
+    "a memoising decorator defined in the file, and Streamlit's cache": """
+        import functools
+        import litellm
+        import streamlit as st
+
+        def memoize(fn):
+            memo = {}
+            @functools.wraps(fn)
+            def wrapper(*args):
+                if args not in memo:
+                    memo[args] = fn(*args)
+                return memo[args]
+            return wrapper
+
+        @memoize
+        def greeting():
+            return litellm.completion(model="m", messages=["Say hi"], max_tokens=9)
+
+        @st.cache_data
+        def banner():
+            return litellm.completion(model="m", messages=["Write a banner"], max_tokens=9)
+
+        def page():
+            return greeting(), greeting(), banner(), banner()
+    """,
+    "a decorator reading its table back with get()": """
+        import litellm
+
+        def cache_response(func):
+            table = {}
+            def wrapper(*args):
+                hit = table.get(args)
+                if hit is None:
+                    hit = table[args] = func(*args)
+                return hit
+            return wrapper
+
+        @cache_response
+        def greeting():
+            return litellm.completion(model="m", messages=["Say hi"], max_tokens=9)
+
+        def page():
+            return greeting(), greeting()
+    """,
+    "a function redefined under the same name": """
+        import litellm
+
+        def ask(question):
+            return litellm.completion(model="m", messages=[question], max_tokens=9)
+
+        def ask(question):
+            return litellm.completion(model="m", messages=[question], max_tokens=99)
+
+        def page(a):
+            return ask(a), ask(a)
+    """,
     "functools cache decorator": """
         import functools
         import litellm
@@ -83,6 +164,9 @@ NEGATIVE = {
         class Greeter(WorkflowPrimitive):
             async def _execute(self, input_data, context):
                 return await litellm.acompletion(model="m", messages=["Say hi"], max_tokens=9)
+
+            async def twice(self, context):
+                return await self._execute(None, context), await self._execute(None, context)
     """,
     "inputs vary, helper calls differ or are rebound, module-level call runs once": """
         import litellm
@@ -139,3 +223,17 @@ def test_accepts_cached_or_varying_call_sites(check: Check, source: str) -> None
 
 def test_cross_module_cache_is_what_makes_the_class_pass(check: Check) -> None:
     assert check(NEGATIVE["class wrapped in a CachePrimitive in another module"], "EFF002") == [7]
+
+
+def test_a_cache_is_matched_by_what_it_wraps_not_by_a_bare_name(check: Check) -> None:
+    other = {
+        "pkg/other.py": """
+            from tta_dev_primitives import CachePrimitive
+            from pkg import elsewhere
+
+            cached = CachePrimitive(elsewhere.greeting)
+        """
+    }
+    assert check(
+        POSITIVE["constant prompt in a function called from two places"], "EFF002", files=other
+    ) == [5]

@@ -45,7 +45,71 @@ ACCUMULATION_POSITIVE = {
     """,
 }
 
+ACCUMULATION_MORE = {
+    "every stored memory, and history handed to a helper that sends it whole": """
+        from mem0 import Memory
+        from openai import OpenAI
+
+        client = OpenAI()
+        memory = Memory()
+
+        def reply(messages):
+            return client.chat.completions.create(model="m", messages=messages, max_tokens=9)
+
+        def chat(user_id, read_line):
+            context = ""
+            for item in memory.get_all(user_id=user_id)["results"]:
+                context += item["memory"]
+            history = [{"role": "system", "content": context}]
+            while True:
+                history.append({"role": "user", "content": read_line()})
+                answer = reply(history)  # expect
+                history.append(answer.choices[0].message)
+    """,
+}
+
 ACCUMULATION_NEGATIVE = {
+    "top-k retrieval, a fixed list, a loop capped by max_tool_calls": """
+        import anthropic
+
+        client = anthropic.Anthropic()
+        SECTIONS = ("overview", "pricing")
+
+        def answer(q, memory, vectordb, docs, max_tool_calls):
+            context = ""
+            for m in memory.search(q, limit=5):
+                context += m["memory"]
+            for hit in vectordb.search(q, 5):
+                context += hit["text"]
+            for name in SECTIONS:
+                context += docs[name]
+            for part in map(str.strip, SECTIONS):
+                context += part
+            messages = [{"role": "user", "content": context}]
+            calls = 0
+            while True:
+                reply = client.messages.create(model="m", max_tokens=9, messages=messages)
+                messages.append({"role": "assistant", "content": reply.content})
+                calls += 1
+                if calls >= max_tool_calls:
+                    break
+            return reply
+    """,
+    "a parameter every caller fills with the top 20 results": """
+        import anthropic
+
+        client = anthropic.Anthropic()
+
+        def rerank(query, results):
+            summaries = []
+            for result in results:
+                summaries.append(result["text"])
+            prompt = query + "\n".join(summaries)
+            return client.messages.create(model="m", max_tokens=9, messages=[prompt])
+
+        def retrieve(query, db):
+            return rerank(query, db.search(query, k=20))
+    """,
     "only the last messages are sent": """
         from openai import OpenAI
 
@@ -143,7 +207,51 @@ WHOLE_DOCUMENT_POSITIVE = {
     """,
 }
 
+WHOLE_DOCUMENT_MORE = {
+    "every page gathered, joined, or returned by a helper in the file": """
+        import pypdf
+        from langchain_community.document_loaders import PyPDFLoader
+        from openai import OpenAI
+
+        client = OpenAI()
+
+        def pdf_text(path):
+            text = ""
+            for page in pypdf.PdfReader(path).pages:
+                text += page.extract_text()
+            return text
+
+        def ask(path, question):
+            client.chat.completions.create(  # expect
+                model="m", messages=[pdf_text(path), question], max_tokens=9
+            )
+            pages = PyPDFLoader(path).load()
+            body = "\\n".join(p.page_content for p in pages)
+            return client.chat.completions.create(  # expect
+                model="m", messages=[body, question], max_tokens=9
+            )
+    """,
+}
+
 WHOLE_DOCUMENT_NEGATIVE = {
+    "the first pages only, and a retriever's top k": """
+        import pypdf
+        from openai import OpenAI
+
+        client = OpenAI()
+
+        def ask(path, question, vectorstore):
+            text = ""
+            for page in pypdf.PdfReader(path).pages:
+                text += page.extract_text()
+            docs = vectorstore.similarity_search(question)
+            context = ""
+            for doc in docs:
+                context += doc.page_content
+            return client.chat.completions.create(
+                model="m", messages=[text[:4000], context, question], max_tokens=9
+            )
+    """,
     "truncated with a slice": """
         from pathlib import Path
         import litellm
@@ -193,6 +301,11 @@ def test_reports_unbounded_accumulation(check: Check, source: str) -> None:
     assert check(source, "EFF004") == expected_lines(source)
 
 
+@pytest.mark.parametrize("source", ACCUMULATION_MORE.values(), ids=ACCUMULATION_MORE.keys())
+def test_reports_unbounded_sources_and_context_passed_to_helpers(check: Check, source: str) -> None:
+    assert check(source, "EFF004") == expected_lines(source)
+
+
 @pytest.mark.parametrize("source", ACCUMULATION_NEGATIVE.values(), ids=ACCUMULATION_NEGATIVE.keys())
 def test_accepts_bounded_context(check: Check, source: str) -> None:
     assert check(source, "EFF004") == []
@@ -203,6 +316,21 @@ def test_accepts_bounded_context(check: Check, source: str) -> None:
 )
 def test_reports_whole_documents_in_prompts(check: Check, source: str) -> None:
     assert check(source, "EFF005") == expected_lines(source)
+
+
+@pytest.mark.parametrize("source", WHOLE_DOCUMENT_MORE.values(), ids=WHOLE_DOCUMENT_MORE.keys())
+def test_reports_documents_gathered_page_by_page(check: Check, source: str) -> None:
+    assert check(source, "EFF005") == expected_lines(source)
+
+
+def test_pages_gathered_are_a_whole_document_not_growing_context(check: Check) -> None:
+    assert (
+        check(
+            WHOLE_DOCUMENT_MORE["every page gathered, joined, or returned by a helper in the file"],
+            "EFF004",
+        )
+        == []
+    )
 
 
 @pytest.mark.parametrize(

@@ -53,7 +53,63 @@ POSITIVE = {
     """,
 }
 
+SDK_STYLES = {
+    "v0 ChatCompletion, beta parse, an annotated Anthropic client": """
+        import anthropic
+        import openai
+        from openai import OpenAI
+
+        def ask(client: OpenAI, claude: anthropic.Anthropic, q):
+            openai.ChatCompletion.create(model="m", messages=[q])  # expect
+            client.beta.chat.completions.parse(model="m", messages=[q])  # expect
+            claude.messages.create(model="m", messages=[q])  # expect
+    """,
+    "a request dict built without a limit, Ollama without num_predict, ChatGroq": """
+        import ollama
+        from langchain_groq import ChatGroq
+        from openai import OpenAI
+
+        client = OpenAI()
+        llm = ChatGroq(model="m")
+
+        def ask(q):
+            request = {"model": "m", "messages": [q]}
+            request.update(stream=False)
+            client.chat.completions.create(**request)  # expect
+            ollama.chat(model="m", messages=[q])  # expect
+            return llm.invoke(q)  # expect
+    """,
+}
+
 NEGATIVE = {
+    "each SDK's own keyword, in a dict, an options map or a config object": """
+        import ollama
+        from anthropic import Anthropic
+        from google import genai
+        from google.genai import types
+        from openai import OpenAI
+
+        client = OpenAI()
+
+        def ask(q, overrides):
+            Anthropic().completions.create(model="claude-2", prompt=q, max_tokens_to_sample=9)
+            ollama.chat(model="m", messages=[q], options={"num_predict": 64})
+            genai.Client().models.generate_content(
+                model="m", contents=q, config=types.GenerateContentConfig(max_output_tokens=9)
+            )
+            request = {"model": "m", "messages": [q]}
+            request["max_tokens"] = 9
+            client.chat.completions.create(**request)
+            params = {"model": "m", "messages": [q]}
+            params.update(overrides)
+            return client.chat.completions.create(**params)
+    """,
+    "embeddings are not model calls": """
+        import openai
+
+        def embed(texts):
+            return openai.Embedding.create(model="text-embedding-ada-002", input=texts)
+    """,
     "each provider's own keyword": """
         import anthropic
         import litellm
@@ -102,6 +158,38 @@ def test_reports_calls_without_a_limit(check: Check, source: str) -> None:
     assert check(source, "EFF006") == expected_lines(source)
 
 
+@pytest.mark.parametrize("source", SDK_STYLES.values(), ids=SDK_STYLES.keys())
+def test_knows_each_sdk_call_style(check: Check, source: str) -> None:
+    assert check(source, "EFF006") == expected_lines(source)
+
+
 @pytest.mark.parametrize("source", NEGATIVE.values(), ids=NEGATIVE.keys())
 def test_accepts_limited_or_unknown_calls(check: Check, source: str) -> None:
     assert check(source, "EFF006") == []
+
+
+def test_google_clients_are_checked(check: Check) -> None:
+    source = """
+        import google.generativeai as genai
+        from google import genai as gen
+
+        def ask(q):
+            gen.Client().models.generate_content(model="m", contents=q)  # expect
+            model = genai.GenerativeModel("gemini-1.5-flash")
+            model.generate_content(q, generation_config={"max_output_tokens": 9})
+            return model.generate_content(q)  # expect
+    """
+    assert check(source, "EFF006") == expected_lines(source)
+
+
+def test_mistral_and_cohere_clients_are_checked(check: Check) -> None:
+    source = """
+        import cohere
+        from mistralai import Mistral
+
+        def ask(q):
+            Mistral().chat.complete(model="m", messages=[q])  # expect
+            cohere.ClientV2().chat(model="m", messages=[q], max_tokens=9)
+            return cohere.Client().chat(message=q)  # expect
+    """
+    assert check(source, "EFF006") == expected_lines(source)

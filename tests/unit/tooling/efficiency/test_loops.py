@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from tta_tooling.efficiency import load_config, scan
 
 from .conftest import Check, expected_lines
 
@@ -63,7 +66,101 @@ POSITIVE = {
     """,
 }
 
+HELPERS_AND_CLIENTS = {
+    "a helper wrapping the call, called in a loop": """
+        from openai import OpenAI
+
+        client = OpenAI()
+
+        def ask(prompt):
+            return client.chat.completions.create(model="m", messages=[prompt], max_tokens=9)
+
+        def ask_all(prompts):
+            return [ask(p) for p in prompts]  # expect
+    """,
+    "a helper of a helper, through a method on self": """
+        import litellm
+
+        def complete(prompt):
+            return litellm.completion(model="m", messages=[prompt], max_tokens=9)
+
+        class Grader:
+            def grade(self, answer):
+                return complete(f"Grade: {answer}")
+
+            def grade_all(self, answers):
+                for answer in answers:
+                    self.grade(answer)  # expect
+    """,
+    "anthropic.Client() and a with target": """
+        import anthropic
+
+        def review(paths):
+            legacy = anthropic.Client()
+            with anthropic.Anthropic() as client:
+                for path in paths:
+                    client.messages.create(model="m", max_tokens=9, messages=[path])  # expect
+                    legacy.messages.create(model="m", max_tokens=9, messages=[path])  # expect
+    """,
+    "a return-annotated factory, and a client every caller passes": """
+        import anthropic
+        from openai import OpenAI
+
+        def make_client() -> OpenAI:
+            return OpenAI()
+
+        def ask(claude, question):
+            return claude.messages.create(model="m", max_tokens=9, messages=[question])
+
+        def run(questions):
+            client = make_client()
+            for q in questions:
+                client.responses.create(model="m", input=q, max_output_tokens=9)  # expect
+                ask(anthropic.Anthropic(), q)  # expect
+    """,
+    "v0 ChatCompletion and beta messages": """
+        import anthropic
+        import openai
+
+        client = anthropic.Anthropic()
+
+        def run(rows):
+            for row in rows:
+                openai.ChatCompletion.create(model="m", messages=[row], max_tokens=9)  # expect
+                client.beta.messages.create(model="m", max_tokens=9, messages=[row])  # expect
+    """,
+}
+
 NEGATIVE = {
+    "helpers run once, terminal chats, a client nobody shows to be Anthropic's": """
+        import sys
+
+        import anthropic
+        from rich.prompt import Prompt
+        from twilio.rest import Client
+
+        claude = anthropic.Anthropic()
+
+        def ask(question):
+            return claude.messages.create(model="m", max_tokens=9, messages=[question])
+
+        def notify(client, number):
+            return client.messages.create(to=number, body="Shipped")
+
+        def main(numbers):
+            print(ask("What changed?"))
+            while True:
+                line = input("> ")
+                if line == "quit":
+                    break
+                print(ask(line))
+            for number in numbers:
+                notify(Client("sid", "token"), number)
+            while True:
+                print(ask(Prompt.ask("You")))
+            for line in sys.stdin:
+                print(ask(line))
+    """,
     "gathered comprehension": """
         import asyncio
         from openai import AsyncOpenAI
@@ -157,6 +254,25 @@ NEGATIVE = {
 @pytest.mark.parametrize("source", POSITIVE.values(), ids=POSITIVE.keys())
 def test_reports_sequential_calls_in_loops(check: Check, source: str) -> None:
     assert check(source, "EFF001") == expected_lines(source)
+
+
+@pytest.mark.parametrize("source", HELPERS_AND_CLIENTS.values(), ids=HELPERS_AND_CLIENTS.keys())
+def test_reports_helpers_and_traced_clients_in_loops(check: Check, source: str) -> None:
+    assert check(source, "EFF001") == expected_lines(source)
+
+
+def test_a_helper_in_another_module_is_followed_and_both_lines_named(repo: Path) -> None:
+    (repo / "pkg" / "llm.py").write_text(
+        "from openai import OpenAI\n\nclient = OpenAI()\n\n\n"
+        "def ask(prompt):\n"
+        '    return client.chat.completions.create(model="m", messages=[prompt], max_tokens=9)\n'
+    )
+    (repo / "pkg" / "jobs.py").write_text(
+        "from pkg.llm import ask\n\n\ndef run(items):\n    for item in items:\n        ask(item)\n"
+    )
+    (found,) = scan(repo, load_config(repo)).violations
+    assert (found.code, found.file, found.line) == ("EFF001", "pkg/jobs.py", 6)
+    assert "the loop at line 5; ask() makes the model call at pkg/llm.py:7" in found.message
 
 
 @pytest.mark.parametrize("source", NEGATIVE.values(), ids=NEGATIVE.keys())

@@ -110,3 +110,25 @@ def test_reports_several_models_without_routing(check: Check, source: str) -> No
 @pytest.mark.parametrize("source", NEGATIVE.values(), ids=NEGATIVE.keys())
 def test_accepts_routed_single_or_non_llm_models(check: Check, source: str) -> None:
     assert check(source, "EFF003") == []
+
+
+def test_models_in_the_branches_of_one_choice_are_routed(check: Check) -> None:
+    choice = """
+        import litellm
+        from openai import OpenAI
+
+        client = OpenAI()
+
+        def answer(prompt, llm_choice):
+            if llm_choice == "OpenAI GPT-4o":
+                return client.chat.completions.create(model="gpt-4o", messages=[prompt])
+            elif llm_choice == "Claude Sonnet":
+                return litellm.completion(model="claude-3-5-sonnet", messages=[prompt])
+            return None
+    """
+    third = """
+        def compare(prompt):
+            return client.chat.completions.create(model="gpt-4o-mini", messages=[prompt])
+    """
+    assert check(choice, "EFF003") == []
+    assert check(choice + third, "EFF003") == [11]

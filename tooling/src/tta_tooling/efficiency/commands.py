@@ -9,7 +9,7 @@ from pathlib import Path
 
 from tta_tooling.efficiency.config import load_config
 from tta_tooling.efficiency.registry import RULES, Violation
-from tta_tooling.efficiency.runner import scan
+from tta_tooling.efficiency.runner import ScanResult, scan
 from tta_tooling.efficiency.sarif import sarif_log, write_sarif
 from tta_tooling.reporting import (
     Finding,
@@ -20,7 +20,10 @@ from tta_tooling.reporting import (
 
 __all__ = ["register"]
 
-_HELP = "static LLM- and context-efficiency rules (EFF001-EFF006) over the configured packages"
+_HELP = (
+    "static LLM- and context-efficiency rules (EFF001-EFF006; EFF900 a file that cannot be "
+    "read or parsed) over the configured packages"
+)
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -35,6 +38,11 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     command.add_argument(
         "--sarif", type=Path, metavar="FILE", help="also write a SARIF 2.1.0 log to FILE"
+    )
+    command.add_argument(
+        "--stats",
+        action="store_true",
+        help="also print files scanned, skipped by the pre-filter, unparsable, findings per rule",
     )
     command.set_defaults(handler=_efficiency)
 
@@ -62,7 +70,20 @@ def _efficiency(args: argparse.Namespace) -> int:
         )
     verdict = f"{len(violations)} violation(s)" if violations else "no violations"
     print(f"efficiency: {verdict} in {result.files} file(s)", file=sys.stderr)
+    if args.stats:
+        print(_stats(result), file=sys.stderr)
     return 1 if violations else 0
+
+
+def _stats(result: ScanResult) -> str:
+    """``--stats``: one line per count, on stderr (stdout stays the report)."""
+    lines = [
+        f"files scanned: {result.files}",
+        f"skipped by the pre-filter: {result.skipped}",
+        f"unparsable or unreadable: {result.unanalysable}",
+    ]
+    lines += [f"{code} {RULES[code].name}: {result.per_rule.get(code, 0)}" for code in RULES]
+    return "\n".join(lines)
 
 
 def _as_finding(violation: Violation) -> Finding:

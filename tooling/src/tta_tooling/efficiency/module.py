@@ -10,45 +10,29 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
+from typing import Protocol
 
+from tta_tooling.efficiency.instances import Receiver, instance_of
 from tta_tooling.efficiency.patterns import CallPattern
-
-__all__ = ["LlmCall", "Receiver", "Scope", "SourceModule", "walk_scope"]
-
-Scope = ast.Module | ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda
-_SCOPE_TYPES = (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
-_NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
-# LangChain runnable methods that return a runnable wrapping the model.
-_WRAPPERS = frozenset(
-    {
-        "bind",
-        "bind_tools",
-        "with_config",
-        "with_fallbacks",
-        "with_listeners",
-        "with_retry",
-        "with_structured_output",
-        "with_types",
-    }
+from tta_tooling.efficiency.syntax import (
+    BINDERS,
+    BLOCKS,
+    FUNCTIONS,
+    NESTED_TYPES,
+    SCOPE_TYPE_SET,
+    SCOPE_TYPES,
+    Function,
+    Scope,
+    bind_other,
+    bind_parameters,
+    bind_unknown,
+    child_fields,
+    is_attr,
+    walk_scope,
 )
-_MAX_DEPTH = 6
 
-
-@dataclass(frozen=True, slots=True)
-class Receiver:
-    """Why a call's receiver is an instance of a pattern's class.
-
-    ``calls`` are the constructor and wrapper calls seen (``ChatOpenAI(...)``,
-    ``.bind(...)``); ``annotated`` is true when a type annotation was the only
-    evidence, so how the object was configured is not visible here.
-    """
-
-    calls: tuple[ast.Call, ...] = ()
-    annotated: bool = False
-
-    def __or__(self, other: Receiver) -> Receiver:
-        return Receiver(self.calls + other.calls, self.annotated or other.annotated)
+__all__ = ["Definitions", "LlmCall", "SourceModule"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,14 +44,16 @@ class LlmCall:
     receiver: Receiver | None
 
 
-def walk_scope(node: ast.AST) -> Iterator[ast.AST]:
-    """Every node under ``node`` outside nested functions, lambdas and classes."""
-    stack = list(ast.iter_child_nodes(node))
-    while stack:
-        child = stack.pop()
-        yield child
-        if not isinstance(child, _NESTED):
-            stack.extend(ast.iter_child_nodes(child))
+class Definitions(Protocol):
+    """The functions of every scanned module, by qualified name (:mod:`.project`)."""
+
+    def function(self, qualified: str) -> tuple[SourceModule, Function] | None:
+        """The module defining ``qualified`` (``pkg.mod.f``, ``pkg.mod.Class.m``) and its def."""
+        ...
+
+    def callers(self, function: Function) -> list[tuple[SourceModule, ast.Call]]:
+        """Every call of ``function`` (that reaches a model call) with its module."""
+        ...
 
 
 class SourceModule:
@@ -80,6 +66,10 @@ class SourceModule:
         self.name = name
         self.parents: dict[ast.AST, ast.AST] = {}
         self.calls: list[ast.Call] = []
+        # every node in pre-order, and where each node's subtree starts and ends in it
+        self._order: list[ast.AST] = []
+        self._starts: dict[int, int] = {}
+        self._ends: dict[int, int] = {}
         self._imports: dict[str, str] = {}
         for node in self._index(tree):
             if isinstance(node, ast.Import):
@@ -98,8 +88,30 @@ class SourceModule:
             for node in tree.body
             if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
         }
+        self.functions: dict[str, Function] = {}
+        """Module-level functions and class methods by local name (``f``, ``Class.m``)."""
+        self.redefined: set[str] = set()
+        """Local names defined more than once (which one runs depends on the order)."""
+        for statement in tree.body:
+            members: list[tuple[str, Function]] = []
+            if isinstance(statement, FUNCTIONS):
+                members = [(statement.name, statement)]
+            elif isinstance(statement, ast.ClassDef):
+                members = [
+                    (f"{statement.name}.{item.name}", item)
+                    for item in statement.body
+                    if isinstance(item, FUNCTIONS)
+                ]
+            for local, function in members:
+                if local in self.functions:
+                    self.redefined.add(local)
+                self.functions[local] = function
+        self.project: Definitions | None = None
         self._bindings: dict[ast.AST, dict[str, list[ast.expr]]] = {}
         self._annotations: dict[ast.AST, dict[str, list[ast.expr]]] = {}
+        self._attributes: dict[tuple[ast.AST, str], tuple[list[ast.expr], list[ast.expr]]] = {}
+        self._local_callers: dict[int, list[ast.Call]] | None = None
+        self._scopes: dict[ast.AST, Scope] = {}
 
     def _index(self, tree: ast.Module) -> list[ast.Import | ast.ImportFrom]:
         """Fill ``parents`` and ``calls`` in one pass; return the import statements.
@@ -108,27 +120,55 @@ class SourceModule:
         """
         parents = self.parents
         calls = self.calls
+        order = self._order
+        starts, ends = self._starts, self._ends
         imports: list[ast.Import | ast.ImportFrom] = []
-        stack: list[ast.AST] = [tree]
+        stack: list[ast.AST | None] = [tree]
+        opened: list[ast.AST] = []
         while stack:
             node = stack.pop()
-            if isinstance(node, ast.Call):
-                calls.append(node)
-            elif isinstance(node, ast.Import | ast.ImportFrom):
-                imports.append(node)
-            for field in node._fields:
+            if node is None:  # every node under the last opened block has been visited
+                ends[id(opened.pop())] = len(order)
+                continue
+            kind = type(node)
+            if kind in BLOCKS:
+                starts[id(node)] = len(order)
+                opened.append(node)
+                stack.append(None)
+            order.append(node)
+            if kind is ast.Call:
+                calls.append(node)  # type: ignore[arg-type]
+            elif kind is ast.Import or kind is ast.ImportFrom:
+                imports.append(node)  # type: ignore[arg-type]
+            children: list[ast.AST] = []
+            for field in child_fields(kind):
                 value = getattr(node, field, None)
-                if isinstance(value, list):
+                if type(value) is list:
                     for item in value:
                         if isinstance(item, ast.AST):
                             parents[item] = node
-                            stack.append(item)
+                            children.append(item)
                 elif isinstance(value, ast.AST):
                     parents[value] = node
-                    stack.append(value)
+                    children.append(value)
+            stack.extend(reversed(children))  # source order: pre-order of the tree
         calls.sort(key=lambda call: (call.lineno, call.col_offset))
         imports.sort(key=lambda statement: statement.lineno)
         return imports
+
+    def walk_scope(self, node: ast.AST) -> Iterator[ast.AST]:
+        """Every node under ``node`` outside nested functions, lambdas and classes, in
+        source order, read from the index built once (``node`` of this module)."""
+        start = self._starts.get(id(node))
+        if start is None:
+            yield from walk_scope(node)
+            return
+        order, ends = self._order, self._ends
+        index, end = start + 1, ends[id(node)]
+        while index < end:
+            child = order[index]
+            yield child
+            index = ends[id(child)] if type(child) in NESTED_TYPES else index + 1
 
     # -- names -------------------------------------------------------------
 
@@ -166,7 +206,7 @@ class SourceModule:
             func = func.value
         if pattern.kind == "any":
             return Receiver()
-        return self.instance_of(func, pattern, call, 0)
+        return instance_of(self, func, pattern, call, 0)
 
     def final_name(self, call: ast.Call) -> str | None:
         """The name a call spells last (``f`` in ``f()`` and ``a.b.f()``), or the
@@ -180,40 +220,94 @@ class SourceModule:
 
     def matching(self, patterns: tuple[CallPattern, ...]) -> Iterator[ast.Call]:
         """Every call in the file matching one of ``patterns``."""
-        finals = {p.final_name for p in patterns}
+        by_final = _by_final_name(patterns)
         for call in self.calls:
-            if self.final_name(call) in finals and any(
-                self.matches(call, p) is not None for p in patterns
-            ):
+            candidates = by_final.get(self.final_name(call) or "")
+            if candidates and any(self.matches(call, p) is not None for p in candidates):
                 yield call
 
     def llm_calls(self, patterns: tuple[CallPattern, ...]) -> list[LlmCall]:
         """The LLM call sites of the file; the first matching pattern wins."""
-        by_final: dict[str, list[CallPattern]] = {}
-        for pattern in patterns:
-            by_final.setdefault(pattern.final_name, []).append(pattern)
+        by_final = _by_final_name(patterns)
         found: list[LlmCall] = []
         for call in self.calls:
-            for pattern in by_final.get(self.final_name(call) or "", ()):
+            candidates = by_final.get(self.final_name(call) or "")
+            if not candidates:
+                continue
+            spelled = _attribute_chain(call.func)
+            for pattern in candidates:
+                chain = pattern.chain
+                if chain and spelled[-len(chain) :] != chain:
+                    continue  # ``x.chat.completions.create`` is no ``messages.create``
                 receiver = self.matches(call, pattern)
                 if receiver is not None:
                     found.append(LlmCall(call, pattern, receiver))
                     break
         return found
 
+    def local_name(self, function: Function) -> str:
+        """``f`` or ``Class.m``: the key of ``function`` in :attr:`functions`."""
+        parent = self.parents.get(function)
+        return (
+            f"{parent.name}.{function.name}" if isinstance(parent, ast.ClassDef) else function.name
+        )
+
+    def resolve_function(self, func: ast.expr, at: ast.AST) -> tuple[SourceModule, Function] | None:
+        """The function or method a call of ``func`` (seen at ``at``) runs, when it is
+        defined in a scanned module: ``f``, ``module.f``, ``self.m``, ``obj.m`` with
+        ``obj`` bound to ``Class(...)``."""
+        if isinstance(func, ast.Name) and func.id in self.functions:
+            _, _, scope = self.name_values(func.id, at)
+            if isinstance(scope, ast.Module) and func.id not in self.redefined:
+                return self, self.functions[func.id]
+            return None
+        if isinstance(func, ast.Attribute):
+            if self.is_self(func.value, at):
+                cls = self.parents[self.scope_of(at)]
+                assert isinstance(cls, ast.ClassDef)
+                local = f"{cls.name}.{func.attr}"
+                method = self.functions.get(local)
+                return (self, method) if method and local not in self.redefined else None
+            if isinstance(func.value, ast.Name):
+                values, _, _ = self.name_values(func.value.id, at)
+                for value in values:
+                    if isinstance(value, ast.Call):
+                        found = self._lookup(self.qualify(value.func), func.attr)
+                        if found is not None:
+                            return found
+        return self._lookup(self.qualify(func))
+
+    def _lookup(
+        self, qualified: str | None, method: str = ""
+    ) -> tuple[SourceModule, Function] | None:
+        if qualified is None:
+            return None
+        if method:
+            qualified = f"{qualified}.{method}"
+        if (
+            qualified.startswith(f"{self.name}.")
+            and qualified[len(self.name) + 1 :] in self.functions
+        ):
+            return self, self.functions[qualified[len(self.name) + 1 :]]
+        return self.project.function(qualified) if self.project is not None else None
+
     # -- scopes and bindings ----------------------------------------------
 
     def scope_of(self, node: ast.AST) -> Scope:
         """The innermost function, lambda or module containing ``node``."""
-        parent = self.parents.get(node)
-        while parent is not None and not isinstance(parent, _SCOPE_TYPES):
-            parent = self.parents.get(parent)
-        return parent if isinstance(parent, _SCOPE_TYPES) else self.tree
+        found = self._scopes.get(node)
+        if found is None:
+            parent = self.parents.get(node)
+            while parent is not None and type(parent) not in SCOPE_TYPE_SET:
+                parent = self.parents.get(parent)
+            found = parent if isinstance(parent, SCOPE_TYPES) else self.tree
+            self._scopes[node] = found
+        return found
 
     def ancestors(self, node: ast.AST) -> Iterator[tuple[ast.AST, ast.AST]]:
         """``(child, parent)`` pairs from ``node`` up to its scope (exclusive)."""
         child, parent = node, self.parents.get(node)
-        while parent is not None and not isinstance(parent, _SCOPE_TYPES):
+        while parent is not None and not isinstance(parent, SCOPE_TYPES):
             yield child, parent
             child, parent = parent, self.parents.get(parent)
 
@@ -243,14 +337,16 @@ class SourceModule:
         values: dict[str, list[ast.expr]] = {}
         notes: dict[str, list[ast.expr]] = {}
         if isinstance(scope, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
-            _bind_parameters(scope.args, values, notes)
-        for node in walk_scope(scope):
+            bind_parameters(scope.args, values, notes)
+        for node in self.walk_scope(scope):
+            if type(node) not in BINDERS:
+                continue
             if isinstance(node, ast.Assign):
                 for target in node.targets:
                     if isinstance(target, ast.Name):
                         values.setdefault(target.id, []).append(node.value)
                     else:
-                        _bind_unknown(target, values)
+                        bind_unknown(target, values)
             elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
                 notes.setdefault(node.target.id, []).append(node.annotation)
                 values.setdefault(node.target.id, [])
@@ -259,7 +355,7 @@ class SourceModule:
             elif isinstance(node, ast.NamedExpr):
                 values.setdefault(node.target.id, []).append(node.value)
             else:
-                _bind_other(node, values)
+                bind_other(node, values)
         self._bindings[scope] = values
         self._annotations[scope] = notes
 
@@ -284,43 +380,25 @@ class SourceModule:
             expr = values[0]
         return expr if isinstance(expr, ast.Constant) else None
 
-    # -- instances ---------------------------------------------------------
+    # -- objects -------------------------------------------------------------
 
-    def instance_of(
-        self, expr: ast.expr, pattern: CallPattern, at: ast.AST, depth: int
-    ) -> Receiver | None:
-        """Evidence that ``expr`` (seen at ``at``) is an object made by ``pattern.target``."""
-        if depth > _MAX_DEPTH:
-            return None
-        if isinstance(expr, ast.Call):
-            return self._constructed(expr, pattern, at, depth)
-        alternatives = _alternatives(expr)
-        if alternatives:  # an LCEL pipe, ``client or OpenAI()``, ``a if c else b``
-            return _combined([self.instance_of(e, pattern, at, depth + 1) for e in alternatives])
-        if isinstance(expr, ast.Name):
-            values, notes, _ = self.name_values(expr.id, at)
-        elif isinstance(expr, ast.Attribute) and self._is_self(expr.value, at):
-            values, notes = self._attribute_values(expr.attr, at)
-        else:
-            return None
-        found = _combined([self.instance_of(v, pattern, v, depth + 1) for v in values])
-        if found is None and any(self._annotation_is(note, pattern) for note in notes):
-            return Receiver(annotated=True)
-        return found
+    def local_callers(self, function: Function) -> list[ast.Call]:
+        """The calls in this file of ``function``, a module-level function or method here."""
+        if self._local_callers is None:
+            self._local_callers = {}
+            names = {local.rpartition(".")[2] for local in self.functions}
+            for call in self.calls:
+                spelled = call.func.attr if isinstance(call.func, ast.Attribute) else None
+                if isinstance(call.func, ast.Name):
+                    spelled = call.func.id
+                if spelled in names:
+                    found = self.resolve_function(call.func, call)
+                    if found is not None and found[0] is self:
+                        self._local_callers.setdefault(id(found[1]), []).append(call)
+        return self._local_callers.get(id(function), [])
 
-    def _constructed(
-        self, call: ast.Call, pattern: CallPattern, at: ast.AST, depth: int
-    ) -> Receiver | None:
-        """``call`` makes the object, or wraps one (``model.bind(...)``)."""
-        qualified = self.qualify(call.func)
-        if qualified and pattern.matches_target(qualified):
-            return Receiver((call,))
-        if isinstance(call.func, ast.Attribute) and call.func.attr in _WRAPPERS:
-            inner = self.instance_of(call.func.value, pattern, at, depth + 1)
-            return inner | Receiver((call,)) if inner else None
-        return None
-
-    def _is_self(self, expr: ast.expr, at: ast.AST) -> bool:
+    def is_self(self, expr: ast.expr, at: ast.AST) -> bool:
+        """``expr`` is the first parameter of the method holding ``at``."""
         method = self.scope_of(at)
         return (
             isinstance(expr, ast.Name)
@@ -330,11 +408,17 @@ class SourceModule:
             and isinstance(self.parents.get(method), ast.ClassDef)
         )
 
-    def _attribute_values(self, attr: str, at: ast.AST) -> tuple[list[ast.expr], list[ast.expr]]:
+    def attribute_values(self, attr: str, at: ast.AST) -> tuple[list[ast.expr], list[ast.expr]]:
+        """Values and annotations of ``self.<attr>`` in the class of the method holding ``at``."""
         cls = self.parents[self.scope_of(at)]
+        if (cls, attr) not in self._attributes:
+            self._attributes[cls, attr] = self._index_attribute(cls, attr)
+        return self._attributes[cls, attr]
+
+    def _index_attribute(self, cls: ast.AST, attr: str) -> tuple[list[ast.expr], list[ast.expr]]:
         values: list[ast.expr] = []
         notes: list[ast.expr] = []
-        for node in walk_scope(cls):
+        for node in self.walk_scope(cls):
             if (
                 isinstance(node, ast.AnnAssign)
                 and isinstance(node.target, ast.Name)
@@ -344,33 +428,17 @@ class SourceModule:
         for method in ast.iter_child_nodes(cls):
             if not isinstance(method, ast.FunctionDef | ast.AsyncFunctionDef):
                 continue
-            for node in walk_scope(method):
+            for node in self.walk_scope(method):
                 targets: list[ast.expr] = []
                 if isinstance(node, ast.Assign):
                     targets = node.targets
                 elif isinstance(node, ast.AnnAssign):
                     targets = [node.target]
-                    if _is_attr(node.target, attr):
+                    if is_attr(node.target, attr):
                         notes.append(node.annotation)
                 if node_value := getattr(node, "value", None):
-                    values.extend(node_value for t in targets if _is_attr(t, attr))
+                    values.extend(node_value for t in targets if is_attr(t, attr))
         return values, notes
-
-    def _annotation_is(self, note: ast.expr, pattern: CallPattern) -> bool:
-        if isinstance(note, ast.Constant) and isinstance(note.value, str):
-            try:
-                note = ast.parse(note.value, mode="eval").body
-            except SyntaxError:
-                return False
-        if isinstance(note, ast.BinOp) and isinstance(note.op, ast.BitOr):
-            return self._annotation_is(note.left, pattern) or self._annotation_is(
-                note.right, pattern
-            )
-        if isinstance(note, ast.Subscript):
-            inner = note.slice.elts if isinstance(note.slice, ast.Tuple) else [note.slice]
-            return any(self._annotation_is(item, pattern) for item in inner)
-        qualified = self.qualify(note)
-        return bool(qualified and pattern.matches_target(qualified))
 
     # -- positions ---------------------------------------------------------
 
@@ -384,62 +452,20 @@ class SourceModule:
         return len(line.encode()[: node.col_offset].decode(errors="ignore")) + 1
 
 
-def _is_attr(target: ast.expr, attr: str) -> bool:
-    return (
-        isinstance(target, ast.Attribute)
-        and target.attr == attr
-        and isinstance(target.value, ast.Name)
-    )
+def _attribute_chain(func: ast.expr) -> tuple[str, ...]:
+    """The attribute names a call spells, outermost last (``a.b.c(...)``: ``("b", "c")``)."""
+    names: list[str] = []
+    while isinstance(func, ast.Attribute):
+        names.append(func.attr)
+        func = func.value
+    return tuple(reversed(names))
 
 
-def _alternatives(expr: ast.expr) -> list[ast.expr]:
-    """Operands one of which the value of ``expr`` is (or wraps)."""
-    if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.BitOr):
-        return [expr.left, expr.right]
-    if isinstance(expr, ast.BoolOp):
-        return list(expr.values)
-    if isinstance(expr, ast.IfExp):
-        return [expr.body, expr.orelse]
-    return []
-
-
-def _combined(evidence: list[Receiver | None]) -> Receiver | None:
-    found = [e for e in evidence if e is not None]
-    if not found:
-        return None
-    combined = found[0]
-    for more in found[1:]:
-        combined = combined | more
-    return combined
-
-
-def _bind_parameters(
-    arguments: ast.arguments, values: dict[str, list[ast.expr]], notes: dict[str, list[ast.expr]]
-) -> None:
-    for arg in (
-        *arguments.posonlyargs,
-        *arguments.args,
-        *arguments.kwonlyargs,
-        *filter(None, (arguments.vararg, arguments.kwarg)),
-    ):
-        values.setdefault(arg.arg, [])
-        if arg.annotation is not None:
-            notes.setdefault(arg.arg, []).append(arg.annotation)
-
-
-def _bind_other(node: ast.AST, values: dict[str, list[ast.expr]]) -> None:
-    """Names bound by loops, ``+=``, ``with ... as`` and ``except ... as``: value unknown."""
-    if isinstance(node, ast.For | ast.AsyncFor | ast.comprehension | ast.AugAssign):
-        _bind_unknown(node.target, values)
-    elif isinstance(node, ast.withitem):
-        _bind_unknown(node.optional_vars, values)
-    elif isinstance(node, ast.ExceptHandler) and node.name:
-        values.setdefault(node.name, [])
-
-
-def _bind_unknown(target: ast.expr | None, values: dict[str, list[ast.expr]]) -> None:
-    if target is None:
-        return
-    for node in ast.walk(target):
-        if isinstance(node, ast.Name):
-            values.setdefault(node.id, [])
+@lru_cache(maxsize=32)
+def _by_final_name(patterns: tuple[CallPattern, ...]) -> dict[str, list[CallPattern]]:
+    """``patterns`` by the name a matching call spells last, in their order (built once
+    per pattern list)."""
+    by_final: dict[str, list[CallPattern]] = {}
+    for pattern in patterns:
+        by_final.setdefault(pattern.final_name, []).append(pattern)
+    return by_final

@@ -43,14 +43,16 @@ class CallPattern:
         return self.chain[-1] if self.chain else self.target.rsplit(".", 1)[-1]
 
     def matches_target(self, qualified: str) -> bool:
-        """Whether ``qualified`` is ``target`` or a re-export of it from the same package."""
+        """Whether ``qualified`` is ``target`` or a re-export of it from the same package.
+
+        A method named through its class (``openai.ChatCompletion.create``) must keep
+        the class: ``openai.Embedding.create`` is another call.
+        """
         if qualified == self.target:
             return True
-        return (
-            "." in qualified
-            and qualified.partition(".")[0] == self.target.partition(".")[0]
-            and qualified.rpartition(".")[2] == self.target.rpartition(".")[2]
-        )
+        parts, target = qualified.split("."), self.target.split(".")
+        kept = 2 if target[-2][:1].isupper() else 1
+        return len(parts) > kept and parts[0] == target[0] and parts[-kept:] == target[-kept:]
 
 
 def parse_pattern(text: str, limits: frozenset[str] = frozenset()) -> CallPattern:

@@ -88,6 +88,17 @@ RULES: dict[str, Rule] = {
             "`max_completion_tokens` (OpenAI), `max_output_tokens` (OpenAI Responses, "
             "Gemini), or `.bind(max_tokens=...)` for LangChain models.",
         ),
+        Rule(
+            "EFF900",
+            "unanalysable-file",
+            "file cannot be read or parsed, so no rule checked it",
+            "A file that is not text in its declared encoding, or uses syntax the running "
+            "Python does not know, is invisible to every other rule; it is reported on its "
+            "own and the rest of the scan goes on.",
+            "Save the file as UTF-8 (or declare its encoding in a `# -*- coding: ... -*-` "
+            "comment), run the gate on a Python that knows its syntax, or exclude it in "
+            '`[tool.tta.efficiency] exclude` (`ignore = ["EFF900"]` switches the rule off).',
+        ),
     )
 }
 

@@ -1,106 +1,162 @@
-"""Scan the configured files: pre-filter, parse, run every check, apply suppressions.
+"""Scan the configured files: pre-filter, parse, summarise, run every check, apply suppressions.
 
 A file whose text cannot hold a configured LLM call (nor a cache wrapper, which
 may wrap a step defined elsewhere) cannot break a rule, so it is not parsed
-(:mod:`~tta_tooling.efficiency.prefilter`).
+(:mod:`~tta_tooling.efficiency.prefilter`) unless it calls, by name, a scanned
+function that reaches a model call (:mod:`~tta_tooling.efficiency.project`).
+A file that cannot be read or parsed is one ``EFF900`` finding; the scan goes on.
 """
 
 from __future__ import annotations
 
-import ast
 import fnmatch
 import os
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from tta_tooling.efficiency.config import EfficiencyConfig
 from tta_tooling.efficiency.module import SourceModule
+from tta_tooling.efficiency.patterns import CallPattern
 from tta_tooling.efficiency.prefilter import CandidateFilter
+from tta_tooling.efficiency.project import Project, spells_any
 from tta_tooling.efficiency.registry import Violation
 from tta_tooling.efficiency.rules import CHECKS, FileScan
 from tta_tooling.efficiency.rules.caching import cached_names
+from tta_tooling.efficiency.sources import Unanalysable, parse_source, read_source
 from tta_tooling.efficiency.suppressions import suppressions
-from tta_tooling.errors import InputError, read_input
+from tta_tooling.errors import InputError
 
 __all__ = ["ScanResult", "scan"]
 
 _SKIPPED_DIRS = frozenset(
     {".git", ".nox", ".venv", "venv", "__pycache__", "node_modules", ".mypy_cache", ".ruff_cache"}
 )
+_MAX_HELPER_ROUNDS = 4
+_UNANALYSABLE = "EFF900"
 
 
 @dataclass(frozen=True)
 class ScanResult:
-    """The violations left after suppressions, and how many files were scanned."""
+    """The violations left after suppressions, and what the scan did with the files."""
 
     violations: list[Violation]
     files: int
+    skipped: int = 0
+    """Files the pre-filter showed cannot hold an LLM call (never parsed)."""
+    unanalysable: int = 0
+    """Files that could not be read or parsed (each an ``EFF900`` finding unless ignored)."""
+    per_rule: dict[str, int] = field(default_factory=dict)
 
 
 def scan(root: Path, config: EfficiencyConfig, paths: list[str] | None = None) -> ScanResult:
     """Run every rule on the ``.py`` files under ``paths`` (default: ``config.paths``)."""
-    files = _python_files(root, config, paths or list(config.paths))
-    may_call_llm = CandidateFilter(config.llm_calls)
-    may_wrap_in_cache = CandidateFilter(config.caches)
-    modules: list[tuple[SourceModule, dict[int, frozenset[str]]]] = []
-    names: set[str] = set()
+    files = _python_files(root, config, paths or _default_paths(root, config))
+    may_call_llm = _candidate_filter(config.llm_calls)
+    may_wrap_in_cache = _candidate_filter(config.caches)
+    project = Project(config.llm_calls)
+    problems: list[Violation] = []
+    deferred: list[tuple[Path, str, str]] = []
     package_names: dict[Path, str] = {}
+
+    def load(path: Path, relpath: str, source: str) -> None:
+        try:
+            tree = parse_source(relpath, source)
+        except Unanalysable as error:
+            problems.append(Violation(_UNANALYSABLE, relpath, error.line, 1, error.reason))
+            return
+        project.add(SourceModule(relpath, source, tree, _module_name(path, package_names)))
+
     for path, relpath in files:
-        source = read_input(path).removeprefix("\ufeff")
-        suppressed = suppressions(relpath, source)
-        has_llm = may_call_llm(source)
-        if not has_llm and not may_wrap_in_cache(source):
+        try:
+            source = read_source(path)
+        except Unanalysable as error:
+            problems.append(Violation(_UNANALYSABLE, relpath, error.line, 1, error.reason))
             continue
-        module = SourceModule(
-            relpath, source, _parse(relpath, source), _module_name(path, package_names)
+        if may_call_llm(source) or may_wrap_in_cache(source):
+            load(path, relpath, source)
+        else:
+            deferred.append((path, relpath, source))
+    project.summarize()
+    for _ in range(_MAX_HELPER_ROUNDS):  # callers of helpers in files the pre-filter skipped
+        spelled = spells_any(project.reaching_names())
+        callers = [entry for entry in deferred if spelled and spelled.search(entry[2])]
+        if not callers:
+            break
+        deferred = [entry for entry in deferred if entry not in callers]
+        for entry in callers:
+            load(*entry)
+        project.summarize()
+    names = frozenset(
+        name
+        for module in project.modules
+        for name in cached_names(module, list(module.matching(config.caches)))
+    )
+    violations = [v for v in problems if v.code not in config.ignore]
+    for module in project.modules:
+        file_scan = FileScan(
+            module,
+            config,
+            project.llm_calls[module.relpath],
+            names,
+            project.helper_calls(module),
+            project,
         )
-        names |= cached_names(module, list(module.matching(config.caches)))
-        if has_llm:
-            modules.append((module, suppressed))
-    frozen_names = frozenset(names)
-    violations: list[Violation] = []
-    for module, suppressed in modules:
-        file_scan = FileScan(module, config, module.llm_calls(config.llm_calls), frozen_names)
-        if not file_scan.llm_calls:
+        if not (file_scan.llm_calls or file_scan.helper_calls):
             continue
+        suppressed = suppressions(module.relpath, module.source)
         try:
             found = [v for check in CHECKS for v in check(file_scan)]
-        except RecursionError as error:
-            raise InputError(module.relpath, "expressions nested too deeply to analyse") from error
+        except RecursionError:
+            found = [
+                Violation(_UNANALYSABLE, module.relpath, 1, 1, "expressions nested too deeply")
+            ]
         violations.extend(
             v
             for v in found
             if v.code not in config.ignore and v.code not in suppressed.get(v.line, ())
         )
-    violations.sort(key=lambda v: (v.file, v.line, v.column, v.code))
-    return ScanResult(violations, len(files))
+    violations = sorted(set(violations), key=lambda v: (v.file, v.line, v.column, v.code))
+    return ScanResult(
+        violations,
+        len(files),
+        skipped=len(deferred),
+        unanalysable=len(problems),
+        per_rule=dict(sorted(Counter(v.code for v in violations).items())),
+    )
 
 
-def _parse(relpath: str, source: str) -> ast.Module:
-    try:
-        return ast.parse(source, filename=relpath)
-    except SyntaxError as error:
-        raise InputError(relpath, f"cannot parse: {error.msg}", line=error.lineno) from error
-    except (ValueError, RecursionError) as error:  # null bytes; nesting deeper than Python's
-        raise InputError(relpath, f"cannot parse: {error}") from error
+@lru_cache(maxsize=8)
+def _candidate_filter(patterns: tuple[CallPattern, ...]) -> CandidateFilter:
+    """One compiled pre-filter per pattern list (its regexes cost more than a small scan)."""
+    return CandidateFilter(patterns)
+
+
+def _default_paths(root: Path, config: EfficiencyConfig) -> list[str]:
+    """``config.paths``; the root itself when those are the defaults and absent there
+    (a checkout that is not laid out as a monorepo)."""
+    if config.paths == EfficiencyConfig.paths and not (root / config.paths[0]).exists():
+        return ["."]
+    return list(config.paths)
 
 
 def _python_files(root: Path, config: EfficiencyConfig, paths: list[str]) -> list[tuple[Path, str]]:
-    """The ``.py`` files under ``paths`` with their root-relative POSIX paths, sorted."""
+    """The ``.py`` files under ``paths`` with their root-relative POSIX paths (absolute
+    for a path given outside the root), sorted."""
     root = root.resolve()
     found: dict[Path, str] = {}
     for entry in paths:
         base = (root / entry).resolve()
         if not base.exists():
             raise InputError(entry, "no such file or directory")
-        if not base.is_relative_to(root):
-            raise InputError(entry, f"outside the repository root {root}")
         candidates = [base] if base.is_file() else []
-        for directory, subdirs, filenames in os.walk(base):
+        for directory, subdirs, filenames in [] if candidates else os.walk(base):
             subdirs[:] = sorted(d for d in subdirs if d not in _SKIPPED_DIRS)
             candidates.extend(Path(directory, f) for f in filenames if f.endswith(".py"))
         for path in candidates:
-            relpath = path.relative_to(root).as_posix()
+            inside = path.is_relative_to(root)
+            relpath = (path.relative_to(root) if inside else path).as_posix()
             if not any(fnmatch.fnmatch(relpath, glob) for glob in config.exclude):
                 found[path] = relpath
     return sorted(found.items(), key=lambda item: item[1])

@@ -5,74 +5,164 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from tta_tooling.efficiency.module import SourceModule, walk_scope
+from tta_tooling.efficiency.defaults import GLOBAL_CACHES
+from tta_tooling.efficiency.module import SourceModule
+from tta_tooling.efficiency.patterns import parse_pattern
 from tta_tooling.efficiency.registry import Violation
-from tta_tooling.efficiency.rules.flow import call_inputs, enclosing_loop, names_in
+from tta_tooling.efficiency.rules.flow import call_inputs, enclosing_loop, exclusive, names_in
 from tta_tooling.efficiency.rules.scan import FileScan
+from tta_tooling.efficiency.syntax import Function, walk
 
 __all__ = ["cached_names", "check"]
 
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 _MAX_FOLLOW = 3
+_GLOBAL_CACHES = tuple(parse_pattern(text) for text in GLOBAL_CACHES)
+_ROUTES = frozenset(
+    {"get", "post", "put", "patch", "delete", "route", "api_route", "websocket", "message_handler"}
+)
 
 
 def check(scan: FileScan) -> Iterator[Violation]:
     """Report uncached call sites whose inputs repeat."""
     module = scan.module
+    if next(module.matching(_GLOBAL_CACHES), None) is not None:
+        return  # every LLM call of the process is behind a cache
     caches = {id(call) for call in module.matching(scan.config.caches)}
-    uncached = [llm.node for llm in scan.llm_calls if not _cached(scan, llm.node, caches)]
+    uncached = [llm.node for llm in scan.llm_calls if not _cached(scan, module, llm.node, caches)]
+    reported: set[tuple[str, int]] = set()
     for call in uncached:
-        repeated = not isinstance(module.scope_of(call), ast.Module) or enclosing_loop(module, call)
+        repeated = _repeats(scan, call)
         if repeated and _constant_inputs(module, call):
+            reported.add((module.relpath, call.lineno))
             yield scan.violation(
-                "EFF002", call, "its inputs are constants: every run sends the same request"
+                "EFF002",
+                call,
+                f"its inputs are constants and {repeated}: every run sends the same request",
             )
-    yield from _repeated_helper_calls(scan, uncached)
+    for violation in _repeated_helper_calls(scan, caches):
+        if (violation.file, violation.line) not in reported:
+            yield violation
 
 
 def cached_names(module: SourceModule, caches: list[ast.Call]) -> set[str]:
-    """Names of the functions, methods and classes that the cache calls ``caches`` wrap,
-    following names bound in the file (``step = LambdaPrimitive(fn)``)."""
+    """Qualified names of the functions, methods and classes that the cache calls
+    ``caches`` wrap, following names bound in the file (``step = LambdaPrimitive(fn)``)."""
     found: set[str] = set()
+    seen: set[str] = set()
     pending: list[tuple[ast.AST, int]] = [(arg, 0) for call in caches for arg in call_inputs(call)]
     while pending:
         node, depth = pending.pop()
-        for child in ast.walk(node):
-            if isinstance(child, ast.Attribute):
-                found.add(child.attr)
-            elif isinstance(child, ast.Name) and child.id not in found:
-                found.add(child.id)
-                if depth < _MAX_FOLLOW:
+        for child in walk(node):
+            if isinstance(child, ast.Attribute) and module.is_self(child.value, child):
+                found.add(f"{module.name}.{_class_of(module, child)}.{child.attr}")
+            elif isinstance(child, ast.Name) and child.id not in seen:
+                seen.add(child.id)
+                qualified = module.qualify(child)
+                if qualified is not None:
+                    found.add(qualified)
+                elif depth < _MAX_FOLLOW:
                     values, _, _ = module.name_values(child.id, child)
                     pending.extend((value, depth + 1) for value in values)
     return found
 
 
-def _cached(scan: FileScan, call: ast.Call, caches: set[int]) -> bool:
-    module = scan.module
+def _class_of(module: SourceModule, node: ast.AST) -> str:
+    cls = module.parents[module.scope_of(node)]
+    return cls.name if isinstance(cls, ast.ClassDef) else ""
+
+
+def _qualified_definition(module: SourceModule, node: ast.AST) -> str | None:
+    """``pkg.mod.f``, ``pkg.mod.Class`` or ``pkg.mod.Class.m`` for a module-level
+    definition or a method; None for nested ones."""
+    parent = module.parents.get(node)
+    if isinstance(parent, ast.Module) and isinstance(node, (*_FUNCTIONS, ast.ClassDef)):
+        return f"{module.name}.{node.name}"
+    if isinstance(parent, ast.ClassDef) and isinstance(node, _FUNCTIONS):
+        return f"{module.name}.{parent.name}.{node.name}"
+    return None
+
+
+def _cached(scan: FileScan, module: SourceModule, call: ast.AST, caches: set[int]) -> bool:
     node: ast.AST | None = call
     while node is not None:
         if isinstance(node, ast.Call) and id(node) in caches:
             return True
         if isinstance(node, (*_FUNCTIONS, ast.ClassDef)):
-            if node.name in scan.cached_names:
+            if _qualified_definition(module, node) in scan.cached_names:
                 return True
-            if isinstance(node, _FUNCTIONS) and _decorated_by_cache(scan, node):
+            if isinstance(node, _FUNCTIONS) and _decorated_by_cache(scan, module, node):
                 return True
         node = module.parents.get(node)
     return False
 
 
-def _decorated_by_cache(scan: FileScan, function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
-    module = scan.module
+def _decorated_by_cache(scan: FileScan, module: SourceModule, function: Function) -> bool:
+    """A decorator resolved to a cache pattern, or to a scanned function that memoises."""
     for decorator in function.decorator_list:
+        if isinstance(decorator, ast.Call) and any(
+            module.matches(decorator, p) is not None for p in scan.config.caches
+        ):
+            return True
         target = decorator.func if isinstance(decorator, ast.Call) else decorator
         qualified = module.qualify(target)
         if qualified and any(
             p.kind == "function" and p.matches_target(qualified) for p in scan.config.caches
         ):
             return True
+        found = module.resolve_function(target, function)
+        if found is not None and _memoises(scan, *found):
+            return True
     return False
+
+
+def _memoises(scan: FileScan, owner: SourceModule, decorator: Function) -> bool:
+    """A decorator defined in the scanned files that keeps answers: it uses a cache, or
+    stores results in a table (``memo[key] = ...``) it reads back (``key in memo``,
+    ``memo.get(key)``)."""
+    stores = reads = False
+    for node in walk(decorator):
+        if isinstance(node, ast.Call) and any(
+            owner.matches(node, p) is not None for p in scan.config.caches
+        ):
+            return True
+        if isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Store):
+            stores = True
+        elif (
+            isinstance(node, ast.Compare)
+            and any(isinstance(op, ast.In | ast.NotIn) for op in node.ops)
+        ) or (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "get"
+        ):
+            reads = True
+    return stores and reads
+
+
+def _repeats(scan: FileScan, call: ast.Call) -> str | None:
+    """Why ``call`` runs more than once: a loop around it, a request handler holding it,
+    or a function holding it called in a loop or from several places."""
+    module = scan.module
+    if enclosing_loop(module, call):
+        return "a loop repeats it"
+    scope = module.scope_of(call)
+    if not isinstance(scope, _FUNCTIONS):
+        return None
+    if any(_is_handler(module, decorator) for decorator in scope.decorator_list):
+        return f"{scope.name}() handles every request"
+    callers = scan.project.callers(scope)
+    if len(callers) > 1:
+        return f"{scope.name}() is called at {len(callers)} places"
+    if any(enclosing_loop(owner, caller) for owner, caller in callers):
+        return f"{scope.name}() is called in a loop"
+    return None
+
+
+def _is_handler(module: SourceModule, decorator: ast.expr) -> bool:
+    """``@app.get(...)``, ``@router.post(...)``, ``@app.route(...)``: a web route."""
+    target = decorator.func if isinstance(decorator, ast.Call) else decorator
+    return isinstance(target, ast.Attribute) and target.attr in _ROUTES
 
 
 def _constant_inputs(module: SourceModule, call: ast.Call) -> bool:
@@ -115,39 +205,38 @@ def _constant_parts(expr: ast.expr) -> list[ast.expr] | None:
     return None
 
 
-def _repeated_helper_calls(scan: FileScan, uncached: list[ast.Call]) -> Iterator[Violation]:
-    """A function holding an uncached LLM call, called twice in one scope with the same
+def _repeated_helper_calls(scan: FileScan, caches: set[int]) -> Iterator[Violation]:
+    """A function reaching an uncached LLM call, called twice in one scope with the same
     arguments (and nothing rebinding them in between)."""
     module = scan.module
-    helpers: dict[str, ast.Call] = {}
-    for call in uncached:
-        scope = module.scope_of(call)
-        if isinstance(scope, _FUNCTIONS):
-            helpers.setdefault(scope.name, call)
-    if not helpers:
-        return
     reported: set[int] = set()
-    seen: dict[tuple[int, str, str], ast.Call] = {}
-    for site in module.calls:
-        name = _callee_name(site)
-        if name not in helpers or id(helpers[name]) in reported:
+    seen: dict[tuple[int, int, str], ast.Call] = {}
+    for helper in scan.helper_calls:
+        site, function = helper.node, helper.function
+        if id(function) in reported or _cached(scan, helper.owner, function, caches):
             continue
-        if any(isinstance(n, ast.Call | ast.Await) for a in call_inputs(site) for n in ast.walk(a)):
+        if id(site) in caches or any(
+            isinstance(n, ast.Call | ast.Await) for a in call_inputs(site) for n in walk(a)
+        ):
             continue
         scope = module.scope_of(site)
-        key = (id(scope), name, _arguments_key(site))
+        key = (id(scope), id(function), _arguments_key(site))
         first = seen.setdefault(key, site)
         if (
             first is site
-            or _exclusive(module, first, site)
+            or exclusive(module, first, site)
             or _rebound_between(module, scope, first, site)
         ):
             continue
-        reported.add(id(helpers[name]))
-        yield scan.violation(
+        reported.add(id(function))
+        reach = helper.reach
+        yield Violation(
             "EFF002",
-            helpers[name],
-            f"{name}() is called with the same arguments at lines {first.lineno} and {site.lineno}",
+            reach.file,
+            reach.line,
+            reach.column,
+            f"{helper.name}() makes this call and is called with the same arguments at "
+            f"{module.relpath} lines {first.lineno} and {site.lineno}",
         )
 
 
@@ -157,46 +246,6 @@ def _arguments_key(call: ast.Call) -> str:
     return "|".join([*positional, *named])
 
 
-def _callee_name(call: ast.Call) -> str | None:
-    func = call.func
-    if isinstance(func, ast.Name):
-        return func.id
-    if (
-        isinstance(func, ast.Attribute)
-        and isinstance(func.value, ast.Name)
-        and func.value.id in {"self", "cls"}
-    ):
-        return func.attr
-    return None
-
-
-def _exclusive(module: SourceModule, first: ast.AST, second: ast.AST) -> bool:
-    """The two calls sit in different branches of one ``if``, conditional expression,
-    ``match`` or ``try`` (an error handler): at most one of them runs."""
-    branches = {id(parent): _branch(parent, child) for child, parent in module.ancestors(first)}
-    for child, parent in module.ancestors(second):
-        if id(parent) in branches:  # the innermost statement holding both
-            theirs, ours = branches[id(parent)], _branch(parent, child)
-            return None not in (theirs, ours) and theirs != ours
-    return False
-
-
-def _branch(parent: ast.AST, child: ast.AST) -> str | None:
-    """Which branch of a branching ``parent`` holds ``child`` (None: not a branch)."""
-    if isinstance(parent, ast.If | ast.IfExp):
-        if child is parent.test:
-            return None
-        body = parent.body if isinstance(parent, ast.If) else [parent.body]
-        return "body" if any(child is node for node in body) else "orelse"
-    if isinstance(parent, ast.Match) and isinstance(child, ast.match_case):
-        return str(parent.cases.index(child))
-    if isinstance(parent, ast.Try | ast.TryStar):
-        if isinstance(child, ast.ExceptHandler):
-            return f"handler {parent.handlers.index(child)}"
-        return "normal" if any(child is node for node in parent.body + parent.orelse) else None
-    return None
-
-
 def _rebound_between(
     module: SourceModule, scope: ast.AST, first: ast.Call, second: ast.Call
 ) -> bool:
@@ -204,7 +253,7 @@ def _rebound_between(
     names: set[str] = set()
     for value in call_inputs(first):
         names |= names_in(value)
-    for node in walk_scope(scope):
+    for node in module.walk_scope(scope):
         if not first.lineno <= getattr(node, "lineno", 0) <= second.lineno:
             continue
         if isinstance(node, ast.Assign):

@@ -13,12 +13,14 @@ or any other call (a truncation or chunking helper) stops it.
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Callable, Collection, Iterator
 
-from tta_tooling.efficiency.module import Scope, SourceModule, walk_scope
+from tta_tooling.efficiency.module import SourceModule
 from tta_tooling.efficiency.registry import Violation
 from tta_tooling.efficiency.rules.flow import LOOPS, call_inputs, names_in, reaching, receiver_name
 from tta_tooling.efficiency.rules.scan import FileScan
+from tta_tooling.efficiency.syntax import Function, Scope, arguments_for, walk
 
 __all__ = ["check_accumulation", "check_whole_documents"]
 
@@ -26,46 +28,168 @@ _GROW = frozenset({"append", "extend", "insert", "appendleft", "extendleft"})
 _SHRINK = frozenset({"pop", "popleft", "popitem", "clear", "remove"})
 _WHOLE_READS = frozenset({"read_text", "read_bytes", "readlines"})
 _MAX_ALIAS_ROUNDS = 4
+_WRAPPING = frozenset({"enumerate", "zip", "sorted", "reversed", "list", "tuple", "set"})
+# Keywords that cap how many results a retrieval call returns (Chroma ``n_results``,
+# Pinecone and LlamaIndex ``top_k``, LangChain ``k``, mem0 ``limit``).
+_COUNT_KEYWORDS = frozenset(
+    {
+        "limit",
+        "k",
+        "top_k",
+        "n",
+        "n_results",
+        "top_n",
+        "max_results",
+        "num_results",
+        "size",
+        "similarity_top_k",
+        "fetch_k",
+        "max_docs",
+        "count",
+    }
+)
+# Retrieval calls that return a library-defined top k when given no count: LangChain
+# ``VectorStore.similarity_search(query, k=4)`` (langchain_core/vectorstores/base.py),
+# retrievers' ``get_relevant_documents``; LlamaIndex ``retrieve`` (similarity_top_k=2,
+# llama_index/core/constants.py DEFAULT_SIMILARITY_TOP_K).
+_TOP_K_BY_DEFAULT = frozenset(
+    {
+        "similarity_search",
+        "asimilarity_search",
+        "similarity_search_with_score",
+        "similarity_search_with_relevance_scores",
+        "max_marginal_relevance_search",
+        "get_relevant_documents",
+        "aget_relevant_documents",
+        "retrieve",
+        "aretrieve",
+    }
+)
+_RETRIEVAL_WORDS = ("search", "query", "retrieve", "similar", "top")
+# LangChain ``BaseLoader.load`` / ``lazy_load`` / ``load_and_split``, LlamaIndex
+# ``SimpleDirectoryReader.load_data``: every document (or page) of the source.
+_DOCUMENT_LOADS = frozenset({"load", "lazy_load", "load_and_split", "load_data"})
+_CAP_WORD = re.compile(r"max|limit|budget|cap", re.IGNORECASE)
 
 Loop = ast.For | ast.AsyncFor | ast.While
 
 
 def check_accumulation(scan: FileScan) -> Iterator[Violation]:
-    """EFF004: context accumulated without bound reaches an LLM call."""
+    """EFF004: context accumulated without bound reaches an LLM call (or a scanned
+    function passing it whole to one)."""
     module = scan.module
-    grown_by_scope: dict[int, dict[str, Loop]] = {}
-    for llm in scan.llm_calls:
-        scope = module.scope_of(llm.node)
+    grown_by_scope: dict[int, tuple[dict[str, Loop], dict[str, str]]] = {}
+    for call, inputs, reaches in _sites(scan):
+        scope = module.scope_of(call)
         if id(scope) not in grown_by_scope:
-            grown_by_scope[id(scope)] = _unbounded_growth(module, scope)
-        grown = grown_by_scope[id(scope)]
+            grown = _unbounded_growth(module, scope)
+            origin = _aliases(module, scope, {name: name for name in grown}) if grown else {}
+            grown_by_scope[id(scope)] = grown, origin
+        grown, origin = grown_by_scope[id(scope)]
         if not grown:
             continue
-        origin = _aliases(module, scope, {name: name for name in grown})
-        source = _first_reaching(module, llm.node, _named(origin))
+        source = _first_reaching(module, inputs, _named(origin))
         if isinstance(source, ast.Name):
             name = origin[source.id]
             loop = grown[name]
-            if llm.node.lineno >= loop.lineno:
-                yield scan.violation(
-                    "EFF004", llm.node, f"{name!r} grows in the loop at line {loop.lineno}"
-                )
+            if call.lineno >= loop.lineno:
+                detail = f"{name!r} grows in the loop at line {loop.lineno}"
+                yield scan.violation("EFF004", call, f"{detail}{reaches}")
 
 
 def check_whole_documents(scan: FileScan) -> Iterator[Violation]:
-    """EFF005: a whole file or document reaches an LLM call."""
+    """EFF005: a whole file or document reaches an LLM call (or a scanned function
+    passing it whole to one): ``read()``, every page of a document gathered, or a scanned
+    function returning one of those (``extract_text_from_pdf(path)``)."""
     module = scan.module
-    for llm in scan.llm_calls:
-        scope = module.scope_of(llm.node)
-        holders = _aliases(module, scope, {}, seed=_is_whole_read)
-        source = _first_reaching(module, llm.node, _named(holders, also=_is_whole_read))
+    if ".pages" not in module.source and not any(
+        _is_whole_read(c) or _loads_document(module, c) for c in module.calls
+    ):
+        return  # nothing in the file reads a whole document (helpers are followed in-file)
+    reader = _DocumentReads(module)
+    holders_by_scope: dict[int, dict[str, str]] = {}
+    for call, inputs, reaches in _sites(scan):
+        scope = module.scope_of(call)
+        if id(scope) not in holders_by_scope:
+            holders_by_scope[id(scope)] = reader.holders(module, scope)
+        source = _first_reaching(
+            module, inputs, _named(holders_by_scope[id(scope)], also=reader.is_whole)
+        )
         if source is None:
             continue
         if isinstance(source, ast.Name):
             detail = f"{source.id!r} holds a whole document"
         else:
             detail = f"whole document read at line {source.lineno}"
-        yield scan.violation("EFF005", llm.node, detail)
+        yield scan.violation("EFF005", call, f"{detail}{reaches}")
+
+
+class _DocumentReads:
+    """What reads a whole document, seen from ``module``: ``read()``, ``"".join`` of
+    every page, or a call of a scanned function returning one (summarised once each)."""
+
+    def __init__(self, module: SourceModule) -> None:
+        self._module = module
+        self._returns: dict[int, bool] = {}
+
+    def is_whole(self, expr: ast.expr) -> bool:
+        module = self._module
+        if _is_whole_read(expr) or _joins_pages(module, expr):
+            return True
+        if not isinstance(expr, ast.Call):
+            return False
+        found = module.resolve_function(expr.func, expr)
+        return found is not None and self._returns_document(*found)
+
+    def holders(self, module: SourceModule, scope: Scope) -> dict[str, str]:
+        pages = {name: name for name in _document_text(module, scope)}
+        return _aliases(module, scope, pages, seed=self.is_whole)
+
+    def _returns_document(self, owner: SourceModule, function: Function) -> bool:
+        if id(function) not in self._returns:
+            self._returns[id(function)] = False  # a recursive function reads nothing more
+            if owner is self._module:
+                holders = self.holders(owner, function)
+                self._returns[id(function)] = any(
+                    isinstance(node, ast.Return)
+                    and node.value is not None
+                    and reaching(owner, node.value, _named(holders, also=self.is_whole)) is not None
+                    for node in owner.walk_scope(function)
+                )
+        return self._returns[id(function)]
+
+
+def _sites(scan: FileScan) -> Iterator[tuple[ast.Call, list[ast.expr], str]]:
+    """Each LLM call with its inputs, and each call of a scanned function with the
+    arguments it passes whole to the model call inside."""
+    for llm in scan.llm_calls:
+        yield llm.node, list(call_inputs(llm.node)), ""
+    carried: dict[int, set[str]] = {}
+    for helper in scan.helper_calls:
+        function = helper.function
+        if id(function) not in carried:
+            carried[id(function)] = _parameters_sent(scan, helper.owner, function)
+        if carried[id(function)]:
+            inputs = arguments_for(helper.node, function, carried[id(function)])
+            if inputs:
+                where = f"{helper.reach.file}:{helper.reach.line}"
+                yield helper.node, inputs, f"; {helper.name}() sends it to the model at {where}"
+
+
+def _parameters_sent(scan: FileScan, owner: SourceModule, function: Function) -> set[str]:
+    """The parameters of ``function`` that one of its own LLM calls receives whole."""
+    parameters = {
+        arg.arg
+        for arg in (*function.args.posonlyargs, *function.args.args, *function.args.kwonlyargs)
+    }
+    origin = _aliases(owner, function, {name: name for name in parameters})
+    sent: set[str] = set()
+    for llm in scan.project.llm_calls[owner.relpath]:
+        if owner.scope_of(llm.node) is function:
+            source = _first_reaching(owner, list(call_inputs(llm.node)), _named(origin))
+            if isinstance(source, ast.Name):
+                sent.add(origin[source.id])
+    return sent
 
 
 def _named(
@@ -75,9 +199,9 @@ def _named(
 
 
 def _first_reaching(
-    module: SourceModule, call: ast.Call, is_source: Callable[[ast.expr], bool]
+    module: SourceModule, inputs: list[ast.expr], is_source: Callable[[ast.expr], bool]
 ) -> ast.expr | None:
-    for value in call_inputs(call):
+    for value in inputs:
         found = reaching(module, value, is_source)
         if found is not None:
             return found
@@ -129,19 +253,78 @@ def _unbounded_growth(module: SourceModule, scope: Scope) -> dict[str, Loop]:
     """Names grown in an unbounded loop of ``scope`` that nothing in ``scope`` trims."""
     grown: dict[str, Loop] = {}
     resets: set[str] = set()
-    for loop in walk_scope(scope):
-        if not isinstance(loop, LOOPS) or _bounded_iteration(module, loop):
+    for loop in module.walk_scope(scope):
+        if not isinstance(loop, LOOPS):
             continue
-        for node in walk_scope(loop):
+        names: list[str] = []
+        for node in module.walk_scope(loop):
             name = _grown_name(node)
             if name is not None:
-                grown.setdefault(name, loop)
+                names.append(name)
             elif isinstance(node, ast.Assign):
                 # ``x = x + y`` is growth (counted above); any other rebinding resets.
                 targets = {t.id for t in node.targets if isinstance(t, ast.Name)}
                 resets |= targets - names_in(node.value)
+        if names and not _over_document(module, loop) and not _bounded_iteration(module, loop):
+            for name in names:
+                grown.setdefault(name, loop)
+    if not grown:
+        return grown
     trimmed = resets | _trimmed_names(module, scope)
     return {name: loop for name, loop in grown.items() if name not in trimmed}
+
+
+def _document_text(module: SourceModule, scope: Scope) -> set[str]:
+    """Names gathering every page of a document in a loop (``text += page.extract_text()``
+    for each page), that nothing in ``scope`` trims."""
+    gathered = {
+        name
+        for loop in module.walk_scope(scope)
+        if isinstance(loop, ast.For | ast.AsyncFor) and _over_document(module, loop)
+        for node in module.walk_scope(loop)
+        if (name := _grown_name(node)) is not None
+    }
+    return gathered - _trimmed_names(module, scope) if gathered else gathered
+
+
+def _over_document(module: SourceModule, loop: Loop) -> bool:
+    return isinstance(loop, ast.For | ast.AsyncFor) and _is_document(module, loop.iter, 0)
+
+
+def _is_document(module: SourceModule, expr: ast.expr, depth: int) -> bool:
+    """Every page or part of one document: ``reader.pages``, ``loader.load()``."""
+    if isinstance(expr, ast.Attribute) and expr.attr == "pages":
+        return True
+    if isinstance(expr, ast.Call):
+        return _loads_document(module, expr) or (
+            module.final_name(expr) in {"enumerate", "list"}
+            and bool(expr.args)
+            and _is_document(module, expr.args[0], depth + 1)
+        )
+    if isinstance(expr, ast.Name) and depth < _MAX_ALIAS_ROUNDS:
+        values, _, _ = module.name_values(expr.id, expr)
+        return bool(values) and all(_is_document(module, v, depth + 1) for v in values)
+    return False
+
+
+def _loads_document(module: SourceModule, call: ast.Call) -> bool:
+    """A LangChain or LlamaIndex loader's ``load()``: every part of the source."""
+    return module.final_name(call) in _DOCUMENT_LOADS and not call.args
+
+
+def _joins_pages(module: SourceModule, expr: ast.expr) -> bool:
+    """``"".join(page.extract_text() for page in reader.pages)``."""
+    if not (
+        isinstance(expr, ast.Call)
+        and isinstance(expr.func, ast.Attribute)
+        and expr.func.attr == "join"
+        and expr.args
+    ):
+        return False
+    parts = expr.args[0]
+    return isinstance(parts, ast.GeneratorExp | ast.ListComp) and _is_document(
+        module, parts.generators[0].iter, 0
+    )
 
 
 def _grown_name(node: ast.AST) -> str | None:
@@ -166,7 +349,7 @@ def _grown_name(node: ast.AST) -> str | None:
 
 def _trimmed_names(module: SourceModule, scope: Scope) -> set[str]:
     trimmed: set[str] = set()
-    for node in walk_scope(scope):
+    for node in module.walk_scope(scope):
         if isinstance(node, ast.Call):
             name = receiver_name(node, _SHRINK)
             if name is not None:
@@ -177,7 +360,7 @@ def _trimmed_names(module: SourceModule, scope: Scope) -> set[str]:
                     trimmed |= {t.id for t in parent.targets if isinstance(t, ast.Name)}
         elif isinstance(node, ast.Compare):
             # a size guard: len(history) > 40, count_tokens(context) >= budget
-            for call in ast.walk(node):
+            for call in walk(node):
                 if isinstance(call, ast.Call):
                     trimmed |= set().union(*map(names_in, call_inputs(call)))
         elif isinstance(node, ast.Delete | ast.Assign | ast.AugAssign):
@@ -192,7 +375,7 @@ def _trimmed_names(module: SourceModule, scope: Scope) -> set[str]:
             if isinstance(node, ast.Assign):
                 sliced = {
                     n.value.id
-                    for n in ast.walk(node.value)
+                    for n in walk(node.value)
                     if isinstance(n, ast.Subscript)
                     and isinstance(n.slice, ast.Slice)
                     and isinstance(n.value, ast.Name)
@@ -202,18 +385,103 @@ def _trimmed_names(module: SourceModule, scope: Scope) -> set[str]:
 
 
 def _bounded_iteration(module: SourceModule, loop: Loop) -> bool:
-    """A ``for`` over a literal, or over ``range``/``enumerate`` of constants or literals."""
-    if not isinstance(loop, ast.For | ast.AsyncFor):
-        return False
-    return _bounded_iterable(module, loop.iter)
+    """A loop with a visible bound: over a bounded iterable, under an ordering test
+    (``while turn < max_turns``), broken out of by one (``if calls >= n: break``), or
+    testing a named cap (``if requested_calls < max_tool_calls``)."""
+    if isinstance(loop, ast.For | ast.AsyncFor) and _bounded_iterable(module, loop.iter, 0):
+        return True
+    if isinstance(loop, ast.While) and _is_cap(loop.test):
+        return True
+    return any(
+        isinstance(node, ast.If)
+        and _is_cap(node.test)
+        and (
+            any(isinstance(n, ast.Break | ast.Return) for n in node.body)
+            or _is_cap(node.test, named=True)
+        )
+        for node in module.walk_scope(loop)
+    )
 
 
-def _bounded_iterable(module: SourceModule, expr: ast.expr) -> bool:
+def _is_cap(test: ast.expr, *, named: bool = False) -> bool:
+    """An ordering comparison (with ``named``: against a name like ``max_steps``)."""
+    return any(
+        isinstance(node, ast.Compare)
+        and any(isinstance(op, ast.Lt | ast.LtE | ast.Gt | ast.GtE) for op in node.ops)
+        and (not named or any(_CAP_WORD.search(name) for name in _spelled(node)))
+        for node in walk(test)
+    )
+
+
+def _spelled(node: ast.AST) -> set[str]:
+    return {n.id for n in walk(node) if isinstance(n, ast.Name)} | {
+        n.attr for n in walk(node) if isinstance(n, ast.Attribute)
+    }
+
+
+def _bounded_iterable(module: SourceModule, expr: ast.expr, depth: int) -> bool:
+    """Literals, constant-sized collections, slices, ``range``, retrieval calls given a
+    count (``search(q, limit=5)``, ``vectordb.search(x, 5)``), and what is read from or
+    bound to one of those."""
     if isinstance(expr, ast.List | ast.Tuple | ast.Set | ast.Dict | ast.Constant):
         return True
-    if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name):
-        if expr.func.id == "range":
-            return all(module.constant(arg, expr) is not None for arg in expr.args)
-        if expr.func.id == "enumerate" and expr.args:
-            return _bounded_iterable(module, expr.args[0])
-    return False
+    if depth > _MAX_ALIAS_ROUNDS:
+        return False
+    if isinstance(expr, ast.Subscript) and isinstance(expr.slice, ast.Slice):
+        return True
+    if isinstance(expr, ast.Subscript | ast.Attribute | ast.Await):
+        return _bounded_iterable(module, expr.value, depth + 1)
+    if isinstance(expr, ast.Name):
+        return _bounded_name(module, expr, depth)
+    return isinstance(expr, ast.Call) and _bounded_call(module, expr, depth)
+
+
+def _bounded_name(module: SourceModule, name: ast.Name, depth: int) -> bool:
+    values, _, scope = module.name_values(name.id, name)
+    if not values:
+        return _bounded_by_callers(module, name.id, scope, depth)
+    return all(_bounded_iterable(module, v, depth + 1) for v in values)
+
+
+def _bounded_by_callers(module: SourceModule, name: str, scope: Scope, depth: int) -> bool:
+    """``name`` is a parameter that every scanned caller fills with a bounded value
+    (``_rerank(query, db.search(query, k=20))``)."""
+    if not isinstance(scope, ast.FunctionDef | ast.AsyncFunctionDef) or module.project is None:
+        return False
+    callers = module.project.callers(scope)
+    return bool(callers) and all(
+        (arguments := arguments_for(call, scope, {name}))
+        and all(_bounded_iterable(owner, argument, depth + 1) for argument in arguments)
+        for owner, call in callers
+    )
+
+
+def _bounded_call(module: SourceModule, call: ast.Call, depth: int) -> bool:
+    name = module.final_name(call)
+    if name == "range":
+        counted = [
+            a.args[0]
+            for a in call.args
+            if isinstance(a, ast.Call) and module.final_name(a) == "len" and a.args
+        ]
+        return all(_bounded_iterable(module, c, depth + 1) for c in counted)
+    if name in _WRAPPING and call.args:
+        bounded = [_bounded_iterable(module, a, depth + 1) for a in call.args]
+        return any(bounded) if name == "zip" else all(bounded)
+    if name == "map" and len(call.args) > 1:  # ``map(f, xs)``, ``executor.map(f, xs)``
+        return any(_bounded_iterable(module, a, depth + 1) for a in call.args[1:])
+    if any(k.arg in _COUNT_KEYWORDS for k in call.keywords) or name in _TOP_K_BY_DEFAULT:
+        return True
+    if name in {"invoke", "ainvoke"} and isinstance(call.func, ast.Attribute):
+        receiver = call.func.value  # ``retriever.invoke(q)``: the retriever's top k
+        spelled = receiver.id if isinstance(receiver, ast.Name) else ""
+        if isinstance(receiver, ast.Attribute):
+            spelled = receiver.attr
+        if isinstance(receiver, ast.Call):
+            spelled = module.final_name(receiver) or ""
+        return "retriever" in spelled.lower()
+    return bool(
+        name
+        and any(word in name.lower() for word in _RETRIEVAL_WORDS)
+        and any(isinstance(a, ast.Constant) and isinstance(a.value, int) for a in call.args)
+    )

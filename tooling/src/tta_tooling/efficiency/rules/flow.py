@@ -6,11 +6,13 @@ import ast
 from collections.abc import Callable, Iterator
 
 from tta_tooling.efficiency.module import SourceModule
+from tta_tooling.efficiency.syntax import walk
 
 __all__ = [
     "LOOPS",
     "call_inputs",
     "enclosing_loop",
+    "exclusive",
     "names_in",
     "reaching",
     "receiver_name",
@@ -29,7 +31,7 @@ _PASS_THROUGH_QUALIFIED = frozenset({"json.dumps", "textwrap.dedent"})
 
 def names_in(node: ast.AST) -> set[str]:
     """Every plain name read in ``node``."""
-    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+    return {n.id for n in walk(node) if isinstance(n, ast.Name)}
 
 
 def call_inputs(call: ast.Call) -> Iterator[ast.expr]:
@@ -121,4 +123,31 @@ def enclosing_loop(
                 child is not parent.iter or owner.generators[0] is not parent
             ):
                 return owner, path
+    return None
+
+
+def exclusive(module: SourceModule, first: ast.AST, second: ast.AST) -> bool:
+    """The two calls sit in different branches of one ``if``, conditional expression,
+    ``match`` or ``try`` (an error handler): at most one of them runs."""
+    branches = {id(parent): _branch(parent, child) for child, parent in module.ancestors(first)}
+    for child, parent in module.ancestors(second):
+        if id(parent) in branches:  # the innermost statement holding both
+            theirs, ours = branches[id(parent)], _branch(parent, child)
+            return None not in (theirs, ours) and theirs != ours
+    return False
+
+
+def _branch(parent: ast.AST, child: ast.AST) -> str | None:
+    """Which branch of a branching ``parent`` holds ``child`` (None: not a branch)."""
+    if isinstance(parent, ast.If | ast.IfExp):
+        if child is parent.test:
+            return None
+        body = parent.body if isinstance(parent, ast.If) else [parent.body]
+        return "body" if any(child is node for node in body) else "orelse"
+    if isinstance(parent, ast.Match) and isinstance(child, ast.match_case):
+        return str(parent.cases.index(child))
+    if isinstance(parent, ast.Try | ast.TryStar):
+        if isinstance(child, ast.ExceptHandler):
+            return f"handler {parent.handlers.index(child)}"
+        return "normal" if any(child is node for node in parent.body + parent.orelse) else None
     return None

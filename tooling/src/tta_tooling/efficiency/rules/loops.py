@@ -6,7 +6,8 @@ import ast
 from collections.abc import Iterator
 
 from tta_tooling.efficiency.defaults import BATCHING_NAMES
-from tta_tooling.efficiency.module import SourceModule, walk_scope
+from tta_tooling.efficiency.module import SourceModule
+from tta_tooling.efficiency.project import Reach
 from tta_tooling.efficiency.registry import Violation
 from tta_tooling.efficiency.rules.flow import (
     call_inputs,
@@ -15,31 +16,84 @@ from tta_tooling.efficiency.rules.flow import (
     receiver_name,
 )
 from tta_tooling.efficiency.rules.scan import FileScan
+from tta_tooling.efficiency.syntax import walk
 
 __all__ = ["check"]
 
 _COLLECTING = frozenset({"append", "add", "extend", "insert", "appendleft"})
 _GROWING = frozenset({"append", "add", "extend", "insert", "appendleft", "update", "setdefault"})
 _MAX_TAINT_ROUNDS = 4
+# Calls that wait for a person: a loop around one is a conversation, not a batch.
+_INTERACTIVE = frozenset(
+    {
+        "input",  # builtins
+        "chat_input",  # streamlit
+        "readline",
+        "recv",
+        "receive",
+        "receive_text",
+        "receive_json",
+        "receive_bytes",  # websockets, Starlette
+    }
+)
+_PROMPTS = frozenset({"click.prompt", "typer.prompt", "prompt_toolkit.prompt"})
+# ``rich.prompt.Prompt.ask`` and friends: ``ask`` is interactive on these receivers only.
+_ASKING = frozenset({"Prompt", "Confirm", "IntPrompt", "FloatPrompt"})
 
 
 def check(scan: FileScan) -> Iterator[Violation]:
-    """Report LLM calls a loop repeats sequentially."""
+    """Report LLM calls, and calls of functions reaching one, that a loop repeats
+    sequentially."""
     module = scan.module
     concurrent = {id(call) for call in module.matching(scan.config.concurrency)}
-    for llm in scan.llm_calls:
-        if llm.pattern.final_name in BATCHING_NAMES:
-            continue
-        found = enclosing_loop(module, llm.node)
+    sites = [
+        (llm.node, "") for llm in scan.llm_calls if llm.pattern.final_name not in BATCHING_NAMES
+    ]
+    sites += [
+        (helper.node, f"{helper.name}() makes the model call at {_where(scan, helper.reach)}")
+        for helper in scan.helper_calls
+    ]
+    for call, reaches in sites:
+        found = enclosing_loop(module, call)
         if found is None:
             continue
         loop, path = found
-        if _runs_concurrently(module, path, concurrent) or _depends_on_answer(
-            module, llm.node, loop, path
+        if (
+            _runs_concurrently(module, path, concurrent)
+            or _depends_on_answer(module, call, loop, path)
+            or _interactive(module, loop)
         ):
             continue
         kind = "loop" if isinstance(loop, ast.stmt) else "comprehension"
-        yield scan.violation("EFF001", llm.node, f"the {kind} at line {loop.lineno}")
+        detail = f"the {kind} at line {loop.lineno}"
+        yield scan.violation("EFF001", call, f"{detail}; {reaches}" if reaches else detail)
+
+
+def _where(scan: FileScan, reach: Reach) -> str:
+    return (
+        f"line {reach.line}" if reach.file == scan.module.relpath else f"{reach.file}:{reach.line}"
+    )
+
+
+def _interactive(module: SourceModule, loop: ast.stmt | ast.expr) -> bool:
+    """The loop waits for a person (or a peer) each turn: ``input()``, ``st.chat_input()``,
+    ``Prompt.ask(...)``, ``websocket.receive_text()``, or it reads ``sys.stdin``."""
+    if isinstance(loop, ast.For | ast.AsyncFor) and module.qualify(loop.iter) == "sys.stdin":
+        return True
+    return any(
+        isinstance(node, ast.Call) and (module.final_name(node) in _INTERACTIVE or _asks(node))
+        for node in module.walk_scope(loop)
+    )
+
+
+def _asks(call: ast.Call) -> bool:
+    func = call.func
+    return (
+        isinstance(func, ast.Attribute)
+        and func.attr == "ask"
+        and isinstance(func.value, ast.Name)
+        and func.value.id in _ASKING
+    )
 
 
 def _runs_concurrently(module: SourceModule, path: list[ast.AST], concurrent: set[int]) -> bool:
@@ -53,7 +107,7 @@ def _runs_concurrently(module: SourceModule, path: list[ast.AST], concurrent: se
     scope = module.scope_of(path[0])
     return any(
         id(node) in concurrent and any(collection in names_in(arg) for arg in call_inputs(node))
-        for node in walk_scope(scope)
+        for node in module.walk_scope(scope)
         if isinstance(node, ast.Call)
     )
 
@@ -93,7 +147,7 @@ def _depends_on_answer(
         return True
     tainted = _answer_names(statement, path)
     for _ in range(_MAX_TAINT_ROUNDS):
-        grown = _spread(loop, tainted)
+        grown = _spread(module, loop, tainted)
         if grown == tainted:
             break
         tainted = grown
@@ -104,8 +158,8 @@ def _depends_on_answer(
     return any(
         isinstance(node, ast.If)
         and _content_names(node.test) & tainted
-        and any(isinstance(n, ast.Break | ast.Return) for n in walk_scope(node))
-        for node in walk_scope(loop)
+        and any(isinstance(n, ast.Break | ast.Return) for n in module.walk_scope(node))
+        for node in module.walk_scope(loop)
     )
 
 
@@ -115,7 +169,7 @@ def _content_names(test: ast.expr) -> set[str]:
     counted = set().union(
         *(
             names_in(node)
-            for node in ast.walk(test)
+            for node in walk(test)
             if isinstance(node, ast.Call)
             and isinstance(node.func, ast.Name)
             and node.func.id == "len"
@@ -148,9 +202,9 @@ def _answer_names(statement: ast.stmt, path: list[ast.AST]) -> set[str]:
     return names
 
 
-def _spread(loop: ast.AST, tainted: set[str]) -> set[str]:
+def _spread(module: SourceModule, loop: ast.AST, tainted: set[str]) -> set[str]:
     result = set(tainted)
-    for node in walk_scope(loop):
+    for node in module.walk_scope(loop):
         if isinstance(node, ast.Assign) and names_in(node.value) & tainted:
             for target in node.targets:
                 result |= names_in(target)

@@ -6,6 +6,7 @@ import ast
 from collections.abc import Iterator
 
 from tta_tooling.efficiency.registry import Violation
+from tta_tooling.efficiency.rules.flow import exclusive
 from tta_tooling.efficiency.rules.scan import FileScan
 
 __all__ = ["MODEL_KEYWORDS", "check"]
@@ -28,6 +29,9 @@ def check(scan: FileScan) -> Iterator[Violation]:
                     models.setdefault(value.value, keyword.value)
     if len(models) < 2 or next(module.matching(scan.config.routers), None) is not None:
         return
-    second = sorted(models.values(), key=lambda node: (node.lineno, node.col_offset))[1]
+    places = sorted(models.values(), key=lambda node: (node.lineno, node.col_offset))
+    if all(exclusive(module, a, b) for n, a in enumerate(places) for b in places[n + 1 :]):
+        return  # each model in its own branch of one ``if``: the branch is the decision
+    second = places[1]
     names = ", ".join(sorted(models))
     yield scan.violation("EFF003", second, f"models: {names}")

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from tta_tooling.efficiency.config import EfficiencyConfig
 from tta_tooling.efficiency.module import LlmCall, SourceModule
+from tta_tooling.efficiency.project import HelperCall, Project
 from tta_tooling.efficiency.registry import Violation
 
 __all__ = ["FileScan"]
@@ -16,14 +17,18 @@ __all__ = ["FileScan"]
 class FileScan:
     """One file under analysis.
 
-    ``cached_names`` are the functions, methods and classes that a cache wraps
-    anywhere in the scanned files (a workflow may wrap a step defined elsewhere).
+    ``cached_names`` are the qualified names of the functions, methods and classes
+    that a cache wraps anywhere in the scanned files (a workflow may wrap a step
+    defined elsewhere); ``helper_calls`` are the calls of scanned functions that
+    reach a model call.
     """
 
     module: SourceModule
     config: EfficiencyConfig
     llm_calls: list[LlmCall]
     cached_names: frozenset[str]
+    helper_calls: list[HelperCall]
+    project: Project
 
     def violation(self, code: str, node: ast.expr | ast.stmt, detail: str) -> Violation:
         """A violation of ``code`` at ``node``."""

@@ -1,0 +1,168 @@
+"""Which class an object was made by, seen from one file: a constructor under any import
+form, a LangChain wrapper or LCEL pipe, a factory, ``with X() as x``, a ``self`` attribute,
+an annotation, or a parameter every caller in the file fills. Nothing is executed."""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from tta_tooling.efficiency.patterns import CallPattern
+from tta_tooling.efficiency.syntax import FUNCTIONS, Function, arguments_for
+
+if TYPE_CHECKING:
+    from tta_tooling.efficiency.module import SourceModule
+
+__all__ = ["Receiver", "instance_of"]
+
+# LangChain runnable methods that return a runnable wrapping the model.
+_WRAPPERS = frozenset(
+    {
+        "bind",
+        "bind_tools",
+        "with_config",
+        "with_fallbacks",
+        "with_listeners",
+        "with_retry",
+        "with_structured_output",
+        "with_types",
+    }
+)
+_MAX_DEPTH = 6
+
+
+@dataclass(frozen=True, slots=True)
+class Receiver:
+    """Why a call's receiver is an instance of a pattern's class.
+
+    ``calls`` are the constructor and wrapper calls seen (``ChatOpenAI(...)``,
+    ``.bind(...)``); ``annotated`` is true when a type annotation was the only
+    evidence, so how the object was configured is not visible here.
+    """
+
+    calls: tuple[ast.Call, ...] = ()
+    annotated: bool = False
+
+    def __or__(self, other: Receiver) -> Receiver:
+        return Receiver(self.calls + other.calls, self.annotated or other.annotated)
+
+
+def instance_of(
+    module: SourceModule, expr: ast.expr, pattern: CallPattern, at: ast.AST, depth: int
+) -> Receiver | None:
+    """Evidence that ``expr`` (seen at ``at``) is an object made by ``pattern.target``."""
+    if depth > _MAX_DEPTH:
+        return None
+    if isinstance(expr, ast.Call):
+        return _constructed(module, expr, pattern, at, depth)
+    alternatives = _alternatives(expr)
+    if alternatives:  # an LCEL pipe, ``client or OpenAI()``, ``a if c else b``
+        return _combined([instance_of(module, e, pattern, at, depth + 1) for e in alternatives])
+    if isinstance(expr, ast.Name):
+        values, notes, scope = module.name_values(expr.id, at)
+        if not values and not notes and isinstance(scope, FUNCTIONS):
+            return _passed_by_callers(module, expr.id, scope, pattern, depth)
+    elif isinstance(expr, ast.Attribute) and module.is_self(expr.value, at):
+        values, notes = module.attribute_values(expr.attr, at)
+    else:
+        return None
+    return _bound_to(module, values, notes, pattern, depth)
+
+
+def _bound_to(
+    module: SourceModule,
+    values: list[ast.expr],
+    notes: list[ast.expr],
+    pattern: CallPattern,
+    depth: int,
+) -> Receiver | None:
+    """Evidence from what a name was bound to, else from its annotations."""
+    found = _combined([instance_of(module, v, pattern, v, depth + 1) for v in values])
+    if found is None and any(_annotation_is(module, note, pattern) for note in notes):
+        return Receiver(annotated=True)
+    return found
+
+
+def _passed_by_callers(
+    module: SourceModule, name: str, function: Function, pattern: CallPattern, depth: int
+) -> Receiver | None:
+    """A parameter that every call of ``function`` in this file fills with an object
+    made by ``pattern.target`` (``def ask(client, q)`` ... ``ask(Anthropic(), q)``)."""
+    evidence: list[Receiver | None] = []
+    for call in module.local_callers(function):
+        arguments = arguments_for(call, function, {name})
+        if not arguments:
+            return None
+        evidence += [instance_of(module, a, pattern, call, depth + 1) for a in arguments]
+    return None if None in evidence else _combined(evidence)
+
+
+def _constructed(
+    module: SourceModule, call: ast.Call, pattern: CallPattern, at: ast.AST, depth: int
+) -> Receiver | None:
+    """``call`` makes the object, or wraps one (``model.bind(...)``)."""
+    qualified = module.qualify(call.func)
+    if qualified and pattern.matches_target(qualified):
+        return Receiver((call,))
+    if isinstance(call.func, ast.Attribute) and call.func.attr in _WRAPPERS:
+        inner = instance_of(module, call.func.value, pattern, at, depth + 1)
+        return inner | Receiver((call,)) if inner else None
+    return _made_by_factory(module, call, pattern, at, depth)
+
+
+def _made_by_factory(
+    module: SourceModule, call: ast.Call, pattern: CallPattern, at: ast.AST, depth: int
+) -> Receiver | None:
+    """``call`` runs a scanned function annotated to return the class, or returning
+    an object made by it (``def make_client() -> OpenAI``)."""
+    found = module.resolve_function(call.func, at)
+    if found is None:
+        return None
+    owner, function = found
+    if function.returns is not None and _annotation_is(owner, function.returns, pattern):
+        return Receiver(annotated=True)
+    returned = [
+        node.value
+        for node in owner.walk_scope(function)
+        if isinstance(node, ast.Return) and node.value is not None
+    ]
+    return _combined([instance_of(owner, v, pattern, v, depth + 1) for v in returned])
+
+
+def _annotation_is(module: SourceModule, note: ast.expr, pattern: CallPattern) -> bool:
+    if isinstance(note, ast.Constant) and isinstance(note.value, str):
+        try:
+            note = ast.parse(note.value, mode="eval").body
+        except SyntaxError:
+            return False
+    if isinstance(note, ast.BinOp) and isinstance(note.op, ast.BitOr):
+        return _annotation_is(module, note.left, pattern) or _annotation_is(
+            module, note.right, pattern
+        )
+    if isinstance(note, ast.Subscript):
+        inner = note.slice.elts if isinstance(note.slice, ast.Tuple) else [note.slice]
+        return any(_annotation_is(module, item, pattern) for item in inner)
+    qualified = module.qualify(note)
+    return bool(qualified and pattern.matches_target(qualified))
+
+
+def _alternatives(expr: ast.expr) -> list[ast.expr]:
+    """Operands one of which the value of ``expr`` is (or wraps)."""
+    if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.BitOr):
+        return [expr.left, expr.right]
+    if isinstance(expr, ast.BoolOp):
+        return list(expr.values)
+    if isinstance(expr, ast.IfExp):
+        return [expr.body, expr.orelse]
+    return []
+
+
+def _combined(evidence: list[Receiver | None]) -> Receiver | None:
+    found = [e for e in evidence if e is not None]
+    if not found:
+        return None
+    combined = found[0]
+    for more in found[1:]:
+        combined = combined | more
+    return combined
