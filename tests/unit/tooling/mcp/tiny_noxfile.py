@@ -18,7 +18,9 @@ import nox
 SLEEPER = """
 import os, signal, subprocess, sys, time
 stubborn = subprocess.Popen([sys.executable, "-c",
-    "import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); time.sleep(600)"])
+    "import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); "
+    "print('ready', flush=True); time.sleep(600)"], stdout=subprocess.PIPE)
+stubborn.stdout.readline()  # it ignores SIGTERM from now on
 detached = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"],
     start_new_session=True)
 with open("sleepy.pids.tmp", "w") as out:
