@@ -162,7 +162,7 @@ class ServerProcess:
 
     def progress_times(self, count: int) -> list[float]:
         """Arrival times of the next ``count`` progress notifications."""
-        times = []
+        times: list[float] = []
         while len(times) < count:
             at, message = self.receive()
             if message.get("method") == "notifications/progress":
