@@ -296,3 +296,33 @@ async def test_a_call_the_sdk_client_cancels_ends_its_gate(tiny_repo: Path) -> N
         await anyio.to_thread.run_sync(gate.wait_gone)
         listed = await client.call_tool("list_gates", {})
     assert not listed.is_error
+
+
+@pytest.mark.parametrize(
+    "request_body",
+    [
+        {"method": "m" * 1_000_000},
+        {"method": "tools/call", "params": {"name": "t" * 1_000_000, "arguments": {}}},
+        {
+            "method": "tools/call",
+            "params": {"name": "run_gate", "arguments": {"session": "s" * 1_000_000}},
+        },
+        {
+            "method": "tools/call",
+            "params": {
+                "name": "run_gate",
+                "arguments": {"session": "hello", "args": ["a"] * 10**5},
+            },
+        },
+    ],
+    ids=["method", "tool-name", "session", "argument-list"],
+)
+def test_a_megabyte_request_gets_an_answer_under_8_kib(
+    server: ServerProcess, request_body: dict[str, Any]
+) -> None:
+    server.initialize()
+    server.send({"id": 7, **request_body})
+    while (answer := server.receive()[1]).get("id") != 7:
+        pass
+    assert len(json.dumps(answer).encode()) < 8 * 1024
+    assert "characters in total" in json.dumps(answer)

@@ -19,8 +19,9 @@ import anyio
 import anyio.abc
 import mcp_types as types
 from mcp.server import Server
-from mcp.server.context import ServerRequestContext
+from mcp.server.context import CallNext, ServerRequestContext
 from mcp.server.stdio import stdio_server
+from mcp.shared.exceptions import MCPError
 
 from tta_tooling.errors import InputError
 from tta_tooling.mcp.bounded import abridged, quoted
@@ -62,13 +63,24 @@ def build_server(root: Path, settings: ServerSettings | None = None) -> Server[A
         call = ToolCall(root, dict(params.arguments or {}), chosen, ctx.session.report_progress)
         return await _call(tool, call)
 
-    return Server(
+    server: Server[Any] = Server(
         SERVER_NAME,
         version=metadata.version("tta-tooling"),
         instructions=INSTRUCTIONS,
         on_list_tools=list_tools,
         on_call_tool=call_tool,
     )
+    server.middleware.append(_capped_protocol_errors)
+    return server
+
+
+async def _capped_protocol_errors(ctx: ServerRequestContext[Any], call_next: CallNext) -> Any:
+    """The SDK's own errors capped too: ``Method not found`` quotes the whole method name."""
+    try:
+        return await call_next(ctx)
+    except MCPError as error:
+        data = abridged(error.data) if isinstance(error.data, str) else error.data
+        raise MCPError(error.code, abridged(error.message), data) from None
 
 
 async def _call(tool: GateTool, call: ToolCall) -> types.CallToolResult:
