@@ -9,6 +9,7 @@ from pathlib import Path
 from types import FrameType
 
 from tta_tooling.mcp.agent_files import check_agent_files
+from tta_tooling.mcp.timing import KILL_GRACE_SECONDS, PROGRESS_SECONDS
 from tta_tooling.reporting import on_github_actions, render
 
 # The MCP SDK takes seconds to import: only the two commands that use it load it.
@@ -31,14 +32,14 @@ def _add_server_options(command: argparse.ArgumentParser) -> None:
     command.add_argument(
         "--progress-seconds",
         type=_positive,
-        default=5.0,
-        help="seconds between progress notifications of a running gate (default 5)",
+        default=PROGRESS_SECONDS,
+        help=f"seconds between progress notifications of a running gate ({PROGRESS_SECONDS:g})",
     )
     command.add_argument(
         "--kill-grace-seconds",
         type=_positive,
-        default=2.0,
-        help="seconds a stopped gate gets between SIGTERM and SIGKILL (default 2)",
+        default=KILL_GRACE_SECONDS,
+        help=f"seconds a stopped gate gets between SIGTERM and SIGKILL ({KILL_GRACE_SECONDS:g})",
     )
 
 

@@ -23,6 +23,7 @@ import anyio.abc
 from tta_tooling.mcp.bounded import LINE_LIMIT, abridged, printable, quoted, tail
 from tta_tooling.mcp.catalog import nox_command
 from tta_tooling.mcp.process_tree import end_process_group, start_process_group
+from tta_tooling.mcp.timing import KILL_GRACE_SECONDS, PROGRESS_SECONDS
 from tta_tooling.posargs_policy import DECORATOR, Patterns, pattern_list, refused_posargs
 
 _KEPT_BYTES = 1 << 20
@@ -42,8 +43,8 @@ class RunLimits:
     """How long a run may take, how often it reports progress, how it is ended."""
 
     timeout_seconds: float
-    progress_seconds: float = 5.0
-    kill_grace_seconds: float = 2.0
+    progress_seconds: float = PROGRESS_SECONDS
+    kill_grace_seconds: float = KILL_GRACE_SECONDS
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,6 +24,7 @@ from tta_tooling.mcp.gate_runner import (
     check_request,
     run_gate,
 )
+from tta_tooling.mcp.timing import KILL_GRACE_SECONDS, PROGRESS_SECONDS
 from tta_tooling.posargs_policy import DECORATOR, Patterns, allowed_posargs, pattern_list
 
 TOOL_DEFINITIONS = "schemas/tools"
@@ -43,8 +44,8 @@ class ToolRefusal(Exception):
 class ServerSettings:
     """What the server's owner may tune: progress interval, kill grace, the catalog source."""
 
-    progress_seconds: float = 5.0
-    kill_grace_seconds: float = 2.0
+    progress_seconds: float = PROGRESS_SECONDS
+    kill_grace_seconds: float = KILL_GRACE_SECONDS
     catalog: Catalog = list_gates
 
 
