@@ -112,7 +112,7 @@ async def run_gate(
     limits: RunLimits,
     progress: ProgressSink | None = None,
 ) -> GateRun:
-    """Run ``nox -s session -- args`` in ``root`` (checked by :func:`check_request` first).
+    """Run ``nox -s session -- args`` in ``root``; the request has passed :func:`check_request`.
 
     The session's process group is ended (TERM, then KILL) past the time limit,
     when the caller is cancelled, and when it leaves processes behind.
