@@ -53,6 +53,15 @@ def test_a_session_without_ci_posargs_accepts_no_argument() -> None:
     )
 
 
+def test_an_empty_ci_posargs_accepts_no_argument() -> None:
+    with pytest.raises(RefusedRequest) as refused:
+        check_request("format", ["--diff"], {"format": "format"}, {"format": ()})
+    assert str(refused.value) == (
+        "session 'format' accepts no arguments (noxfile.py gives it an empty @ci_posargs()); "
+        "refused '--diff'"
+    )
+
+
 def test_a_session_is_checked_against_its_base_name() -> None:
     names = {"tests-3.12": "tests", "tests": "tests"}
     policy = {"tests": POLICY["hello"]}

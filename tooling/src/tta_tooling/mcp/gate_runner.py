@@ -88,21 +88,23 @@ def check_request(
         )
     patterns = policy.get(base)
     refused = refused_posargs(args, patterns or ())
-    if refused and patterns is None:
+    if not refused:
+        return
+    if not patterns:
+        why = f"no @{DECORATOR}" if patterns is None else f"an empty @{DECORATOR}()"
         raise RefusedRequest(
             abridged(
-                f"session {base!r} accepts no arguments (noxfile.py gives it no @{DECORATOR}); "
+                f"session {base!r} accepts no arguments (noxfile.py gives it {why}); "
                 f"refused {quoted(refused[0])}"
             )
         )
-    if refused:
-        raise RefusedRequest(
-            abridged(
-                f"argument {quoted(refused[0])} is not allowed for session {base!r}: each "
-                f"argument must match one of its @{DECORATOR} patterns in full: "
-                f"{pattern_list(patterns or ())}"
-            )
+    raise RefusedRequest(
+        abridged(
+            f"argument {quoted(refused[0])} is not allowed for session {base!r}: each "
+            f"argument must match one of its @{DECORATOR} patterns in full: "
+            f"{pattern_list(patterns)}"
         )
+    )
 
 
 async def run_gate(
