@@ -16,9 +16,12 @@ import jsonschema
 import mcp_types as types
 import pytest
 from mcp import Client
+from tta_tooling.mcp.catalog import list_gates
 from tta_tooling.mcp.live_check import _check_tools
 from tta_tooling.mcp.server import build_server
 from tta_tooling.mcp.tools import ServerSettings
+
+from ..conftest import REPO_ROOT
 
 # Ways to weaken a gate from its command line; no session of the tiny noxfile allows them.
 WEAKENING = [
@@ -96,6 +99,28 @@ async def test_weakening_arguments_are_refused_and_nothing_runs(
         assert "exit_status" not in refusal
         assert json.loads(result.content[0].text) == refusal  # type: ignore[union-attr]
     assert _files(tiny_repo) == ["noxfile.py"]
+
+
+@pytest.fixture(scope="session")
+def repository_catalog() -> list[dict[str, Any]]:
+    """The repository's own gates, listed by nox once per test session."""
+    return list_gates(REPO_ROOT)
+
+
+async def test_no_gate_of_the_repository_can_be_weakened(
+    repository_catalog: list[dict[str, Any]],
+) -> None:
+    settings = ServerSettings(catalog=lambda _: repository_catalog)
+    sessions = sorted({entry["session"] for entry in repository_catalog})
+    assert {"lint", "format", "typecheck", "coverage", "mcp", "ci-config"} <= set(sessions)
+    async with Client(build_server(REPO_ROOT, settings), mode="legacy") as client:
+        for number, session in enumerate(sessions):
+            args = [*WEAKENING[number % len(WEAKENING) :], *WEAKENING]  # each leads in turn
+            result = await client.call_tool("run_gate", {"session": session, "args": args})
+            refusal = result.structured_content or {}
+            assert result.is_error, (session, refusal)
+            assert refusal["ran"] is False
+            assert repr(args[0]) in refusal["error"]
 
 
 async def test_an_allowed_argument_after_a_refused_one_runs_nothing(
