@@ -122,7 +122,8 @@ async def run_gate(
     command = nox_command(root, "-s", session, *(["--", *args] if args else []))
     output = _Output()
     started = time.perf_counter()
-    process = await start_process_group(command, root)
+    with anyio.CancelScope(shield=True):  # a cancellation mid-start must not orphan it
+        process = await start_process_group(command, root)
     timed_out = False
     try:
         async with anyio.create_task_group() as tasks:
