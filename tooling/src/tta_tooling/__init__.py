@@ -2,8 +2,9 @@
 
 Every checker reads files of the repository; none imports the packages it
 protects. Each gate family is a subpackage (``gates``, ``perf``, ``paf``...)
-that may import :mod:`tta_tooling.reporting` and :mod:`tta_tooling.errors` and
-its own modules, never another family. The command line entry point is
+that may import the top-level modules (:mod:`tta_tooling.reporting`,
+:mod:`tta_tooling.errors`, :mod:`tta_tooling.posargs_policy`) and its own
+modules, never another family. The command line entry point is
 ``tta-tooling`` (``python -m tta_tooling``); :mod:`tta_tooling.cli` only dispatches.
 """
 

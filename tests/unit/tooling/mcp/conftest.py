@@ -1,44 +1,41 @@
-"""Fixtures: a tiny repository whose noxfile has sessions that run no tool but Python."""
+"""Fixtures: a tiny repository whose noxfile (``tiny_noxfile.py``) runs no tool but Python."""
 
 from __future__ import annotations
 
+import json
+import shutil
+import subprocess
+import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-NOXFILE = '''\
-import sys
-from pathlib import Path
-
-import nox
+TINY_NOXFILE = Path(__file__).with_name("tiny_noxfile.py")
 
 
-@nox.session(python=False, tags=["quality"])
-def hello(session):
-    """Say hello and exit with the status given as the first argument."""
-    for number in range(100):
-        print(f"line {number}")
-    print("args:", session.posargs)
-    status = int(session.posargs[0]) if session.posargs else 0
-    session.run(sys.executable, "-c", f"raise SystemExit({status})")
+def nox_listing(root: Path) -> list[dict[str, Any]]:
+    """Every session of ``root``'s noxfile with ``default``, as ``list_gates`` reports them."""
+    command = [sys.executable, "-m", "nox", "--noxfile", str(root / "noxfile.py"), "--list"]
+    listing: list[dict[str, Any]] = []
+    for default, selection in ((True, []), (False, ["-s", "sleepy"])):
+        done = subprocess.run(
+            [*command, "--json", *selection], capture_output=True, text=True, check=True
+        )
+        listing += [{**entry, "default": default} for entry in json.loads(done.stdout)]
+    return listing
 
 
-@nox.session(python=False)
-def touch(session):
-    """Create the file named by the arguments."""
-    Path(session.posargs[0] if session.posargs else "touched").write_text("ran")
-
-
-@nox.session(python=False, default=False, tags=["slow"])
-def sleepy(session):
-    """Sleep far longer than any test waits."""
-    code = "import os, time; open('sleepy.pid', 'w').write(str(os.getpid())); time.sleep(600)"
-    session.run(sys.executable, "-c", code)
-'''
+@pytest.fixture(scope="session")
+def tiny_catalog(tmp_path_factory: pytest.TempPathFactory) -> list[dict[str, Any]]:
+    """The tiny repository's catalog, listed by nox once per test session."""
+    root = tmp_path_factory.mktemp("tiny-catalog")
+    shutil.copy2(TINY_NOXFILE, root / "noxfile.py")
+    return nox_listing(root)
 
 
 @pytest.fixture
 def tiny_repo(tmp_path: Path) -> Path:
-    """A repository with only a noxfile: sessions hello, touch and (not default) sleepy."""
-    (tmp_path / "noxfile.py").write_text(NOXFILE, encoding="utf-8")
+    """A fresh tiny repository: sessions hello, touch, bare and (not default) sleepy."""
+    shutil.copy2(TINY_NOXFILE, tmp_path / "noxfile.py")
     return tmp_path

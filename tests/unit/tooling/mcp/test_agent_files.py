@@ -6,10 +6,11 @@ import shutil
 from pathlib import Path
 
 import pytest
+from tta_tooling.cli import main
 from tta_tooling.errors import InputError
 from tta_tooling.mcp.agent_files import check_agent_files, glob_regex, split_globs
 
-from ..conftest import REPO_ROOT, RunTooling
+from ..conftest import REPO_ROOT
 
 INSTRUCTIONS = ".github/instructions"
 
@@ -133,12 +134,13 @@ def test_malformed_front_matter_names_the_field(agent_copy: Path, text: str, exp
     ],
 )
 def test_the_command_exits_2_with_one_line(
-    agent_copy: Path, run_tooling: RunTooling, relative: str, text: str, message: str
+    agent_copy: Path, capsys: pytest.CaptureFixture[str], relative: str, text: str, message: str
 ) -> None:
     _write(agent_copy / relative, text)
-    done = run_tooling("mcp-check", "--root", agent_copy)
-    assert done.returncode == 2
-    assert done.stderr.strip().splitlines() == [f"error: {agent_copy / relative}: {message}"]
+    assert main(["mcp-check", "--root", str(agent_copy)]) == 2
+    captured = capsys.readouterr()
+    assert captured.err.strip().splitlines() == [f"error: {agent_copy / relative}: {message}"]
+    assert captured.out == ""
 
 
 @pytest.mark.parametrize(

@@ -88,8 +88,19 @@ def test_the_latest_replay_run_is_read(tmp_path: Path) -> None:
     _write(tmp_path, ".nox/reports/api/keploy-coverage.json", '{"pass_rate": 1.0}')
     replay = gate_report(tmp_path)["api_replay"]
     assert replay["latest_run"] == ".nox/reports/api/test-run-10"
-    assert replay["test_sets"][0]["status"] == "PASSED"
+    assert replay["test_sets"][0]["status"] == "present"
+    assert replay["test_sets"][0]["report_status"] == "PASSED"
     assert replay["test_sets"][0]["total"] == 3
     assert replay["test_sets"][1]["status"] == "unreadable"
     assert replay["endpoint_coverage"][0]["report"] == {"pass_rate": 1.0}
     assert os.sep not in replay["test_sets"][0]["file"].replace("/", "")
+
+
+def test_a_report_never_overwrites_its_section_status(tmp_path: Path) -> None:
+    report = "status: FAILED\nfile: elsewhere.yaml\nwritten: never\n"
+    _write(tmp_path, ".nox/reports/api/test-run-1/test-set-0-report.yaml", report)
+    section = gate_report(tmp_path)["api_replay"]["test_sets"][0]
+    assert section["status"] == "present"
+    assert section["report_status"] == "FAILED"
+    assert section["file"] == ".nox/reports/api/test-run-1/test-set-0-report.yaml"
+    assert section["written"] != "never"

@@ -1,100 +1,123 @@
-"""run_gate: refusals run nothing; a real run reports status, duration and the output tail."""
+"""run_gate: what the noxfile does not allow is refused before anything runs; a real run
+reports its status, duration and a capped tail of its output, with progress on the way."""
 
 from __future__ import annotations
 
-import asyncio
-import os
-import sys
+import itertools
+import re
 from pathlib import Path
 
+import anyio
 import pytest
-from tta_tooling.mcp.gate_runner import (
-    MAX_ARGS,
-    TAIL_LINES,
-    RefusedRequest,
-    run_gate,
-    validate_request,
-)
+from tta_tooling.mcp.bounded import TEXT_LIMIT
+from tta_tooling.mcp.gate_runner import RefusedRequest, RunLimits, check_request, run_gate
+from tta_tooling.posargs_policy import allowed_posargs
 
-KNOWN = {"hello", "touch", "sleepy"}
+from .conftest import TINY_NOXFILE
+
+BASE_NAMES = {name: name for name in ("hello", "touch", "bare", "sleepy")}
+POLICY = allowed_posargs(TINY_NOXFILE)
+
+
+def test_the_tiny_noxfile_declares_its_allow_lists() -> None:
+    assert {name: [p.pattern for p in patterns] for name, patterns in POLICY.items()} == {
+        "hello": ["[0-9]", "--loud"],
+        "touch": ["[a-z][a-z-]*"],
+        "sleepy": ["--ticks"],
+    }
 
 
 def test_unknown_sessions_are_refused_with_the_known_list() -> None:
     with pytest.raises(RefusedRequest) as refused:
-        validate_request("rm -rf", [], KNOWN)
-    assert "unknown session 'rm -rf'; known sessions: hello, sleepy, touch" in str(refused.value)
+        check_request("rm -rf", [], BASE_NAMES, POLICY)
+    assert (
+        str(refused.value) == "unknown session 'rm -rf'; known sessions: bare, hello, sleepy, touch"
+    )
 
 
-@pytest.mark.parametrize(
-    "arg", ["a;b", "$(id)", "`id`", "x|y", "x && y", "> out", "a\nb", "~/x", "*.py", "'q'", "\\"]
-)
-def test_arguments_with_shell_metacharacters_are_refused(arg: str) -> None:
-    with pytest.raises(RefusedRequest, match="contains shell metacharacters"):
-        validate_request("hello", ["-k", arg], KNOWN)
+def test_an_argument_outside_the_allow_list_is_refused_naming_it_and_the_patterns() -> None:
+    with pytest.raises(RefusedRequest) as refused:
+        check_request("hello", ["3", "--exit-zero"], BASE_NAMES, POLICY)
+    assert str(refused.value) == (
+        "argument '--exit-zero' is not allowed for session 'hello': each argument must match "
+        "one of its @ci_posargs patterns in full: '[0-9]', '--loud'"
+    )
 
 
-def test_too_many_or_too_long_arguments_are_refused() -> None:
-    with pytest.raises(RefusedRequest, match=f"at most {MAX_ARGS}"):
-        validate_request("hello", ["x"] * (MAX_ARGS + 1), KNOWN)
-    with pytest.raises(RefusedRequest, match="characters; at most"):
-        validate_request("hello", ["x" * 10_000], KNOWN)
+def test_a_session_without_ci_posargs_accepts_no_argument() -> None:
+    check_request("bare", [], BASE_NAMES, POLICY)
+    with pytest.raises(RefusedRequest) as refused:
+        check_request("bare", ["-x"], BASE_NAMES, POLICY)
+    assert str(refused.value) == (
+        "session 'bare' accepts no arguments (noxfile.py gives it no @ci_posargs); refused '-x'"
+    )
 
 
-def test_plain_arguments_are_accepted() -> None:
-    validate_request("hello", ["-k", "cache and not redis", "--maxfail=1", "tests/unit"], KNOWN)
+def test_an_empty_ci_posargs_accepts_no_argument() -> None:
+    with pytest.raises(RefusedRequest) as refused:
+        check_request("format", ["--diff"], {"format": "format"}, {"format": ()})
+    assert str(refused.value) == (
+        "session 'format' accepts no arguments (noxfile.py gives it an empty @ci_posargs()); "
+        "refused '--diff'"
+    )
 
 
-def _marker_files(folder: Path) -> list[Path]:
-    return list(folder.glob("marker*"))
+def test_a_session_is_checked_against_its_base_name() -> None:
+    names = {"tests-3.12": "tests", "tests": "tests"}
+    policy = {"tests": POLICY["hello"]}
+    check_request("tests-3.12", ["--loud", "7"], names, policy)
+    with pytest.raises(RefusedRequest, match="not allowed for session 'tests'"):
+        check_request("tests-3.12", ["-p", "no:cacheprovider"], names, policy)
 
 
-async def test_a_refused_request_runs_nothing(tiny_repo: Path) -> None:
-    with pytest.raises(RefusedRequest):
-        await run_gate(tiny_repo, "touch", ["marker;x"], KNOWN, 60)
-    with pytest.raises(RefusedRequest):
-        await run_gate(tiny_repo, "touchy", ["marker"], KNOWN, 60)
-    assert _marker_files(tiny_repo) == []
+def test_allowed_arguments_pass() -> None:
+    check_request("hello", ["--loud", "3"], BASE_NAMES, POLICY)
+    check_request("touch", ["made-by-gate"], BASE_NAMES, POLICY)
 
 
-async def test_a_run_reports_exit_status_duration_and_the_last_lines(tiny_repo: Path) -> None:
-    run = await run_gate(tiny_repo, "hello", ["3"], KNOWN, 120)
+@pytest.mark.parametrize("where", ["session", "argument"])
+def test_a_megabyte_of_input_gives_a_short_refusal(where: str) -> None:
+    huge = "x" * 1_000_000
+    session, args = (huge, []) if where == "session" else ("hello", [huge])
+    with pytest.raises(RefusedRequest) as refused:
+        check_request(session, args, BASE_NAMES, POLICY)
+    assert len(str(refused.value)) < 400
+    assert "1000002 characters in total" in str(refused.value)
+
+
+@pytest.mark.smoke
+async def test_a_run_reports_exit_status_duration_and_a_capped_tail(tiny_repo: Path) -> None:
+    run = await run_gate(tiny_repo, "hello", ["3"], RunLimits(timeout_seconds=120))
     result = run.as_dict()
     assert result["exit_status"] == 1, result  # nox exits 1 when a session fails
     assert result["passed"] is False
     assert result["duration_seconds"] > 0
-    assert len(result["output_tail"]) == TAIL_LINES
-    assert any("args: ['3']" in line for line in result["output_tail"])
-    assert "line 0" not in result["output_tail"], "only the tail is returned"
-    assert result["command"][-3:] == ["hello", "--", "3"]
+    assert "args: ['3']" in result["output_tail"]
+    assert "line 399" in result["output_tail"]
+    assert "line 0\n" not in result["output_tail"], "only the tail is returned"
+    assert len(result["output_tail"]) <= TEXT_LIMIT + 60
+    assert result["output_characters"] > TEXT_LIMIT
+    assert result["command"].endswith("-s hello -- 3")
 
 
-async def test_a_passing_run(tiny_repo: Path) -> None:
-    run = await run_gate(tiny_repo, "touch", ["made-by-gate"], KNOWN, 120)
-    assert (run.exit_status, run.timed_out) == (0, False)
-    assert (tiny_repo / "made-by-gate").read_text() == "ran"
+@pytest.mark.smoke
+async def test_progress_comes_at_the_interval_with_the_last_line(tiny_repo: Path) -> None:
+    reports: list[tuple[float, float | None, str | None]] = []
+    limits = RunLimits(timeout_seconds=600, progress_seconds=0.2, kill_grace_seconds=0.2)
+    with anyio.move_on_after(60) as waited:
+        async with anyio.create_task_group() as tasks:
 
+            async def sink(progress: float, total: float | None, message: str | None) -> None:
+                reports.append((progress, total, message))
+                if len(reports) >= 6 and re.fullmatch(r"tick \d+", message or ""):
+                    tasks.cancel_scope.cancel()  # seen enough: stop the gate
 
-async def test_a_run_past_its_limit_is_killed_with_its_children(tiny_repo: Path) -> None:
-    run = await run_gate(tiny_repo, "sleepy", [], KNOWN, 5)
-    assert run.timed_out
-    assert run.exit_status != 0
-    assert run.duration_seconds < 60
-    if sys.platform != "win32":  # a process group is killed whole on POSIX
-        pid = int(_read(tiny_repo / "sleepy.pid"))
-        for _ in range(100):
-            if not _alive(pid):
-                break
-            await asyncio.sleep(0.05)
-        assert not _alive(pid), "the session's child outlived the kill"
-
-
-def _read(path: Path) -> str:
-    return path.read_text(encoding="utf-8")
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    return True
+            await run_gate(tiny_repo, "sleepy", ["--ticks"], limits, sink)
+    assert not waited.cancelled_caught, reports
+    progress = [p for p, _, _ in reports]
+    assert progress == sorted(progress)
+    assert len(set(progress)) == len(progress)
+    assert progress[0] < 0.2, "the first report comes at the start"
+    gaps = [later - earlier for earlier, later in itertools.pairwise(progress)]
+    assert max(gaps) < 0.2 + 0.8, gaps
+    assert {total for _, total, _ in reports} == {600}

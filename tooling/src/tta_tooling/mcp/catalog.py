@@ -51,7 +51,12 @@ def _nox(root: Path, *args: str) -> str:
     if not noxfile.is_file():
         raise InputError(noxfile, "noxfile not found")
     done = subprocess.run(
-        nox_command(root, *args), capture_output=True, text=True, check=False, cwd=root
+        nox_command(root, *args),
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=root,
     )
     if done.returncode != 0:
         last = (done.stderr.strip().splitlines() or ["(no output)"])[-1]

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from pathlib import Path
+from types import FrameType
 
 from tta_tooling.mcp.agent_files import check_agent_files
+from tta_tooling.mcp.timing import KILL_GRACE_SECONDS, PROGRESS_SECONDS
 from tta_tooling.reporting import on_github_actions, render
 
 # The MCP SDK takes seconds to import: only the two commands that use it load it.
@@ -21,13 +24,57 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         command = commands.add_parser(name, help=help_text, description=help_text)
         command.add_argument("--root", type=Path, default=Path.cwd(), help="repository root")
         command.set_defaults(handler=handler)
+        if name == "mcp":
+            _add_server_options(command)
+
+
+def _add_server_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--progress-seconds",
+        type=_positive,
+        default=PROGRESS_SECONDS,
+        help=f"seconds between progress notifications of a running gate ({PROGRESS_SECONDS:g})",
+    )
+    command.add_argument(
+        "--kill-grace-seconds",
+        type=_positive,
+        default=KILL_GRACE_SECONDS,
+        help=f"seconds a stopped gate gets between SIGTERM and SIGKILL ({KILL_GRACE_SECONDS:g})",
+    )
+
+
+def _positive(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not 0 < value <= 3600:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds in (0, 3600]")
+    return value
+
+
+class _Stopped(Exception):
+    """SIGTERM before the server handles signals itself."""
+
+
+def _stop(signum: int, _: FrameType | None) -> None:
+    raise _Stopped(signum)
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from tta_tooling.mcp.server import serve  # noqa: PLC0415 - the SDK, see above
+    # Until the server listens for signals (the SDK import takes seconds), SIGTERM and
+    # Ctrl-C end the command quietly: no gate can be running yet.
+    signal.signal(signal.SIGTERM, _stop)
+    try:
+        from tta_tooling.mcp.server import serve  # noqa: PLC0415 - the SDK, see above
+        from tta_tooling.mcp.tools import ServerSettings  # noqa: PLC0415
 
-    serve(args.root.resolve())
-    return 0
+        settings = ServerSettings(args.progress_seconds, args.kill_grace_seconds)
+        return serve(args.root.resolve(), settings)
+    except _Stopped:
+        return 0
+    except KeyboardInterrupt:
+        return 130
 
 
 def _check(args: argparse.Namespace) -> int:

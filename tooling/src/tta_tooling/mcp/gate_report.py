@@ -47,7 +47,8 @@ def _section(
         data = read(path)
     except (OSError, ValueError, yaml.YAMLError, AttributeError, KeyError, TypeError) as error:
         return {"status": "unreadable", "file": relative.as_posix(), "error": str(error)}
-    return {"status": "present", "file": relative.as_posix(), "written": _mtime(path), **data}
+    # The section's own keys come last: a file's content never overwrites them.
+    return {**data, "status": "present", "file": relative.as_posix(), "written": _mtime(path)}
 
 
 def _absent(relative: Path, producer: str) -> dict[str, Any]:
@@ -142,5 +143,8 @@ def _replay_report(path: Path) -> dict[str, Any]:
     report = yaml.safe_load(path.read_text(encoding="utf-8"))
     if not isinstance(report, dict):
         raise TypeError(f"a replay report is a mapping, not {type(report).__name__}")
-    fields = ("name", "status", "success", "failure", "total")
-    return {field: report.get(field) for field in fields if field in report}
+    fields = ("name", "success", "failure", "total")
+    summary = {field: report.get(field) for field in fields if field in report}
+    if "status" in report:
+        summary["report_status"] = report["status"]  # the run's verdict, not the section's
+    return summary

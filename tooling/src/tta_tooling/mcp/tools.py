@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -13,12 +13,23 @@ import anyio.to_thread
 import jsonschema
 import mcp_types as types
 
+from tta_tooling.errors import InputError
+from tta_tooling.mcp.bounded import abridged
 from tta_tooling.mcp.catalog import list_gates
 from tta_tooling.mcp.gate_report import gate_report
-from tta_tooling.mcp.gate_runner import RefusedRequest, run_gate
+from tta_tooling.mcp.gate_runner import (
+    ProgressSink,
+    RefusedRequest,
+    RunLimits,
+    check_request,
+    run_gate,
+)
+from tta_tooling.mcp.timing import KILL_GRACE_SECONDS, PROGRESS_SECONDS
+from tta_tooling.posargs_policy import DECORATOR, Patterns, allowed_posargs, pattern_list
 
-Handler = Callable[[Path, dict[str, Any]], Awaitable[dict[str, Any]]]
 TOOL_DEFINITIONS = "schemas/tools"
+_SCHEMA_MESSAGE_LIMIT = 300
+Catalog = Callable[[Path], list[dict[str, Any]]]
 
 
 class ToolRefusal(Exception):
@@ -27,6 +38,28 @@ class ToolRefusal(Exception):
     def __init__(self, message: str, **details: Any) -> None:
         super().__init__(message)
         self.details = details
+
+
+@dataclass(frozen=True, slots=True)
+class ServerSettings:
+    """What the server's owner may tune: progress interval, kill grace, the catalog source."""
+
+    progress_seconds: float = PROGRESS_SECONDS
+    kill_grace_seconds: float = KILL_GRACE_SECONDS
+    catalog: Catalog = list_gates
+
+
+@dataclass(frozen=True, slots=True)
+class ToolCall:
+    """One call of a tool: where, with what, and where its progress goes."""
+
+    root: Path
+    arguments: dict[str, Any]
+    settings: ServerSettings
+    progress: ProgressSink | None = None
+
+
+Handler = Callable[[ToolCall], Awaitable[dict[str, Any]]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,29 +80,67 @@ class GateTool:
         error = jsonschema.exceptions.best_match(validator.iter_errors(arguments))
         if error is None:
             return None
-        where = ".".join(map(str, error.absolute_path)) or "arguments"
-        return f"invalid arguments: {where}: {error.message}"
+        where = abridged(".".join(map(str, error.absolute_path)) or "arguments", 100)
+        return f"invalid arguments: {where}: {abridged(error.message, _SCHEMA_MESSAGE_LIMIT)}"
 
 
-async def _list_gates(root: Path, _: dict[str, Any]) -> dict[str, Any]:
-    return {"gates": await anyio.to_thread.run_sync(list_gates, root)}
+def posargs_note(policy: Mapping[str, Patterns]) -> str:
+    """What ``run_gate`` accepts as ``args``, session by session, for its description."""
+    allowed = "; ".join(f"{name}: {pattern_list(policy[name])}" for name in sorted(policy))
+    return (
+        f"Allowed args: those the session's @{DECORATOR} in noxfile.py allows, each matching "
+        "one of its patterns in full; the same allow-list CI is held to, with no local "
+        f"exception. Now: {allowed or 'none'}; every other session: none. Any other "
+        "argument is refused and nothing runs."
+    )
 
 
-async def _run_gate(root: Path, arguments: dict[str, Any]) -> dict[str, Any]:
-    catalog = await anyio.to_thread.run_sync(list_gates, root)
-    known = {entry["session"] for entry in catalog} | {entry["name"] for entry in catalog}
-    session, args = arguments["session"], list(arguments.get("args", []))
+def listed_definitions(tools: Mapping[str, GateTool], root: Path) -> list[types.Tool]:
+    """The definitions ``tools/list`` answers; run_gate's description says which args it takes."""
     try:
-        run = await run_gate(
-            root, session, args, known, float(arguments.get("timeout_seconds", 1800))
-        )
+        note = posargs_note(allowed_posargs(root / "noxfile.py"))
+    except InputError as error:
+        note = abridged(f"Allowed args cannot be read ({error}): every argument is refused.")
+    return [
+        tool.definition.model_copy(update={"description": f"{tool.definition.description} {note}"})
+        if name == "run_gate"
+        else tool.definition
+        for name, tool in tools.items()
+    ]
+
+
+async def _list_gates(call: ToolCall) -> dict[str, Any]:
+    catalog = await anyio.to_thread.run_sync(call.settings.catalog, call.root)
+    policy = await anyio.to_thread.run_sync(allowed_posargs, call.root / "noxfile.py")
+    return {
+        "gates": [
+            {**entry, "allowed_args": [p.pattern for p in policy.get(entry["name"], ())]}
+            for entry in catalog
+        ]
+    }
+
+
+async def _run_gate(call: ToolCall) -> dict[str, Any]:
+    catalog = await anyio.to_thread.run_sync(call.settings.catalog, call.root)
+    policy = await anyio.to_thread.run_sync(allowed_posargs, call.root / "noxfile.py")
+    base_names = {entry["session"]: entry["name"] for entry in catalog}
+    base_names.update({entry["name"]: entry["name"] for entry in catalog})
+    session, args = call.arguments["session"], list(call.arguments.get("args", []))
+    try:
+        check_request(session, args, base_names, policy)
     except RefusedRequest as refusal:
-        raise ToolRefusal(str(refusal), ran=False, known_sessions=sorted(known)) from refusal
+        raise ToolRefusal(str(refusal), ran=False, known_sessions=sorted(base_names)) from refusal
+    limits = RunLimits(
+        timeout_seconds=float(call.arguments.get("timeout_seconds", 1800)),
+        progress_seconds=call.settings.progress_seconds,
+        kill_grace_seconds=call.settings.kill_grace_seconds,
+    )
+    run = await run_gate(call.root, session, args, limits, call.progress)
     return run.as_dict()
 
 
-async def _gate_report(root: Path, _: dict[str, Any]) -> dict[str, Any]:
-    return await anyio.to_thread.run_sync(gate_report, root)
+async def _gate_report(call: ToolCall) -> dict[str, Any]:
+    return await anyio.to_thread.run_sync(gate_report, call.root)
 
 
 _HANDLERS: dict[str, Handler] = {
