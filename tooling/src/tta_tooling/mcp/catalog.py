@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
-from tta_tooling.errors import InputError
+from tta_tooling.nox_listing import nox_listings
 
 
 def nox_command(root: Path, *args: str) -> list[str]:
@@ -19,46 +17,12 @@ def nox_command(root: Path, *args: str) -> list[str]:
 def list_gates(root: Path) -> list[dict[str, Any]]:
     """Every session of the noxfile: nox's JSON listing of it plus ``default``.
 
-    ``nox --list --json`` lists the selected sessions only (the defaults when no
-    session is named); the others are named by ``nox --list`` and listed by
-    ``nox --list --json -s <names>``.
+    ``nox --list --json`` lists the default sessions; with ``-k True`` it lists
+    every session (both cached by content, see ``tta_tooling.nox_listing``).
     """
-    defaults = _nox_json(root)
-    marked = _nox(root, "--list").splitlines()
-    others = [line[2:].split(" ", 1)[0] for line in marked if line.startswith("- ")]
-    optional = _nox_json(root, "-s", *others) if others else []
+    defaults, every = nox_listings(root / "noxfile.py", (), ("-k", "True"))
+    default_names = {entry["session"] for entry in defaults}
     return [
         *({**entry, "default": True} for entry in defaults),
-        *({**entry, "default": False} for entry in optional),
+        *({**entry, "default": False} for entry in every if entry["session"] not in default_names),
     ]
-
-
-def _nox_json(root: Path, *selection: str) -> list[dict[str, Any]]:
-    text = _nox(root, "--list", "--json", *selection)
-    try:
-        listing = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise InputError(
-            root / "noxfile.py", f"nox --list --json printed no JSON: {error}"
-        ) from error
-    if not isinstance(listing, list):
-        raise InputError(root / "noxfile.py", "nox --list --json printed no list of sessions")
-    return listing
-
-
-def _nox(root: Path, *args: str) -> str:
-    noxfile = root / "noxfile.py"
-    if not noxfile.is_file():
-        raise InputError(noxfile, "noxfile not found")
-    done = subprocess.run(
-        nox_command(root, *args),
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=root,
-    )
-    if done.returncode != 0:
-        last = (done.stderr.strip().splitlines() or ["(no output)"])[-1]
-        raise InputError(noxfile, f"nox {' '.join(args)} failed: {last}")
-    return done.stdout
