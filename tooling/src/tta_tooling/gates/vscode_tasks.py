@@ -12,7 +12,8 @@ from typing import Any
 
 from tta_tooling.errors import read_input
 from tta_tooling.gates.jsonc import load_jsonc
-from tta_tooling.gates.script_rules import Rules, check_script, denied_variables
+from tta_tooling.gates.env_policy import unlisted_variables
+from tta_tooling.gates.script_rules import Rules, check_script
 from tta_tooling.reporting import Finding
 
 TASKS_FILE = ".vscode/tasks.json"
@@ -109,7 +110,7 @@ def _check_options(block: object, at: Finding) -> Iterator[Finding]:
     env = options.get("env")
     if env is not None and not isinstance(env, dict):
         yield _at(at, "field 'options.env' must be a mapping")
-    yield from denied_variables(env, at)
+    yield from unlisted_variables(env, at)
     cwd = options.get("cwd")
     if cwd is not None and str(cwd) not in _WORKSPACE:
         yield _at(at, f"`options.cwd: {cwd}`: nox would read another noxfile")
