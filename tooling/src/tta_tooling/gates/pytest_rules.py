@@ -79,8 +79,12 @@ def check_pytest_config(root: Path) -> Iterator[Finding]:
     """Findings in the pytest configuration and every conftest.py under ``root``."""
     for name, section in OTHER_CONFIGS:
         path = root / name
-        if path.is_file() and (section is None or section in read_input(path)):
-            yield Finding(name, f"configures pytest, which then ignores {PYPROJECT}'s settings")
+        text = read_input(path) if path.is_file() else ""
+        if path.is_file() and (section is None or section in text):
+            line = 1 + text[: text.find(section)].count("\n") if section else 1
+            yield Finding(
+                name, f"configures pytest, which then ignores {PYPROJECT}'s settings", line
+            )
     yield from _check_pyproject(root)
     for path in _conftests(root):
         yield from _check_conftest(path, path.relative_to(root).as_posix())
