@@ -61,7 +61,7 @@ BYPASSES = [
         QUALITY_RUNNER,
         QUALITY_RUNNER + "    env: ${{ fromJSON(vars.GATE_ENVIRONMENT) }}\n",
         QUALITY,
-        "field 'env' must be a literal mapping",
+        "field 'env' must be a mapping",
     ),
     (
         "github-env-multiline",

@@ -82,7 +82,7 @@ def load_catalog(noxfile: Path) -> SessionCatalog:
         defaults, every = (_finish_listing(noxfile, process) for process in listings)
     finally:
         for process in listings:
-            if process.poll() is None:
+            if process.returncode is None:  # not finished by _finish_listing: end it, close pipes
                 process.kill()
                 process.communicate()
     default_names = {entry["session"] for entry in defaults}

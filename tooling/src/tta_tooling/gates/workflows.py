@@ -421,7 +421,7 @@ class _Walker:
 
     def check_env(self, env: object, at: Finding, local: frozenset[str]) -> None:
         if env is not None and not isinstance(env, dict):
-            self.finding(at, "field 'env' must be a literal mapping of names to values")
+            self.finding(at, "field 'env' must be a mapping (a literal one, not an expression)")
             return
         self.findings.extend(unlisted_variables(env, at, local=local))
 
