@@ -104,4 +104,3 @@ def run_tooling(
         return subprocess.CompletedProcess(["tta-tooling", *argv], code, out, err)
 
     return run
-

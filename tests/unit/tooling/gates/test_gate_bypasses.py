@@ -7,7 +7,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from tta_tooling.gates.gate_drift import check_gates
 from tta_tooling.reporting import render
 

@@ -555,14 +555,16 @@ HARMLESS = [
         QUALITY,
         STATIC,
         STATIC
-        + '      - name: Summary\n        if: always()\n        run: echo "## gates done" >> "$GITHUB_STEP_SUMMARY"\n',
+        + "      - name: Summary\n        if: always()\n"
+        + '        run: echo "## gates done" >> "$GITHUB_STEP_SUMMARY"\n',
     ),
     (
         "double-bracket",
         QUALITY,
         STATIC,
         _static(
-            f'if [[ "$RUNNER_OS" == "Linux" && -n "${{CI:-}}" ]]; then echo linux; fi\n{NOX} -t quality'
+            f'if [[ "$RUNNER_OS" == "Linux" && -n "${{CI:-}}" ]]; then echo linux; fi\n'
+            f"{NOX} -t quality"
         ),
     ),
     (
@@ -581,7 +583,8 @@ HARMLESS = [
         "setup-uv-cache",
         QUALITY,
         "# v6.4.3\n",
-        "# v6.4.3\n        with:\n          enable-cache: true\n          cache-dependency-glob: uv.lock\n",
+        "# v6.4.3\n        with:\n          enable-cache: true\n"
+        "          cache-dependency-glob: uv.lock\n",
     ),
     (
         "cache-uv-folder",
@@ -589,7 +592,8 @@ HARMLESS = [
         STATIC,
         _step_before_static(
             "- uses: actions/cache@0400d5f644dc74513175e3cd8d07132dd4860809 # v4.2.4\n"
-            "  with:\n    path: ~/.cache/uv\n    key: uv-${{ runner.os }}-${{ hashFiles('uv.lock') }}"
+            "  with:\n    path: ~/.cache/uv\n"
+            "    key: uv-${{ runner.os }}-${{ hashFiles('uv.lock') }}"
         ),
     ),
     (
@@ -616,7 +620,8 @@ HARMLESS = [
         QUALITY,
         "jobs:\n",
         "jobs:\n  windows-lint:\n    runs-on: windows-latest\n    steps:\n"
-        f"      - uses: actions/checkout@{'c' * 40} # v5\n        with:\n          persist-credentials: false\n"
+        f"      - uses: actions/checkout@{'c' * 40} # v5\n"
+        "        with:\n          persist-credentials: false\n"
         f"      - uses: astral-sh/setup-uv@{'d' * 40} # v6\n      - run: {NOX} -s lint\n",
     ),
     ("codecov-strict", CI, CODECOV_FAIL, "          fail_ci_if_error: true\n"),
@@ -625,7 +630,8 @@ HARMLESS = [
         "settings-color",
         SETTINGS,
         None,
-        '{\n  // colours in task terminals\n  "terminal.integrated.env.linux": {"FORCE_COLOR": "1"},\n'
+        "{\n  // colours in task terminals\n"
+        '  "terminal.integrated.env.linux": {"FORCE_COLOR": "1"},\n'
         '  "editor.rulers": [100]\n}\n',
     ),
     (
@@ -645,7 +651,8 @@ HARMLESS = [
         "ci-run-echo",
         ".ci/run",
         "tests_end=$SECONDS\n",
-        'tests_end=$SECONDS\nif [[ -n "${CI:-}" ]]; then\n    echo "ci: tests took $((tests_end - tests_start)) s"\nfi\n',
+        'tests_end=$SECONDS\nif [[ -n "${CI:-}" ]]; then\n'
+        '    echo "ci: tests took $((tests_end - tests_start)) s"\nfi\n',
     ),
     ("comment", CI, "name: CI\n", "# the pull request gate\nname: CI\n"),
 ]

@@ -58,9 +58,9 @@ def check_ci_entry(root: Path) -> Iterator[Finding]:
     text = read_input(path)
     if not _STRICT.search(text):
         yield Finding(CI_ENTRY, "must run under `set -euo pipefail`")
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.lstrip().startswith("#") and _MASKING.search(line):
-            yield Finding(CI_ENTRY, f"`{line.strip()}` can hide a failing gate", number)
+    for number, raw in enumerate(text.splitlines(), start=1):
+        if not raw.lstrip().startswith("#") and _MASKING.search(raw):
+            yield Finding(CI_ENTRY, f"`{raw.strip()}` can hide a failing gate", number)
     lines = list(_structure(text))
     test_command = _readme_test_command(root)
     if test_command is None:
@@ -106,7 +106,8 @@ def _check_default_sessions(lines: list[_Line], test_line: _Line) -> Iterator[Fi
     yield Finding(
         CI_ENTRY,
         "no top-level nox call after the README's test command runs every other default "
-        'session (plain `nox`, or `-s $others` from a `nox --list --json` filtered to drop "tests")',
+        "session (plain `nox`, or `-s $others` from a `nox --list --json` that drops only "
+        '"tests")',
         test_line.number,
     )
 

@@ -48,7 +48,7 @@ def context_lookup(values: Mapping[str, object]) -> Lookup:
                 for part in path[size:]:
                     if not isinstance(value, dict):
                         return UNKNOWN
-                    value = {str(k).lower(): v for k, v in value.items()}.get(part, None)
+                    value = {str(k).lower(): v for k, v in value.items()}.get(part)
                 return value
         return UNKNOWN
 
@@ -227,22 +227,31 @@ class _Parser:
 def _call(name: str, arguments: list[object]) -> object:
     if name in _STATUS_FUNCTIONS:
         return _STATUS_FUNCTIONS[name]
-    if any(a is UNKNOWN for a in arguments):
+    function = _FUNCTIONS.get((name, len(arguments)))
+    if function is None or any(a is UNKNOWN for a in arguments):
         return UNKNOWN
-    if name == "fromjson" and len(arguments) == 1 and isinstance(arguments[0], str):
-        try:
-            return json.loads(arguments[0])
-        except ValueError:
-            return UNKNOWN
-    if name == "contains" and len(arguments) == 2:
-        haystack, needle = arguments
-        if isinstance(haystack, list):
-            return any(_compare("==", item, needle) for item in haystack)
-        return _text(needle).lower() in _text(haystack).lower()
-    if name in {"startswith", "endswith"} and len(arguments) == 2:
-        left, right = (_text(a).lower() for a in arguments)
-        return left.startswith(right) if name == "startswith" else left.endswith(right)
-    return UNKNOWN
+    return function(*arguments)
+
+
+def _from_json(text: object) -> object:
+    try:
+        return json.loads(text) if isinstance(text, str) else UNKNOWN
+    except ValueError:
+        return UNKNOWN
+
+
+def _contains(haystack: object, needle: object) -> bool:
+    if isinstance(haystack, list):
+        return any(_compare("==", item, needle) for item in haystack)
+    return _text(needle).lower() in _text(haystack).lower()
+
+
+_FUNCTIONS: dict[tuple[str, int], Callable[..., object]] = {
+    ("fromjson", 1): _from_json,
+    ("contains", 2): _contains,
+    ("startswith", 2): lambda a, b: _text(a).lower().startswith(_text(b).lower()),
+    ("endswith", 2): lambda a, b: _text(a).lower().endswith(_text(b).lower()),
+}
 
 
 def _text(value: object) -> str:

@@ -23,16 +23,10 @@ from tta_tooling.reporting import Finding
 NOXFILE = "noxfile.py"
 _RUFF_WORDS = frozenset({"check", "format", ".", "--check", "--diff", "--no-cache", "--quiet"})
 _RUFF_OPTION_PREFIXES = ("--output-format=",)
-_PYTEST_NARROWING = (
-    "-k",
-    "-m",
-    "--deselect",
-    "--ignore",
-    "--ignore-glob",
-    "--co",
-    "--collect-only",
+_PYTEST_NARROWING = frozenset(
+    {"-k", "-m", "--deselect", "--ignore", "--ignore-glob", "--co", "--collect-only", "--lf"}
+    | {"--last-failed", "--sw", "--stepwise", "-p", "--noconftest"}
 )
-_PYTEST_NARROWING += ("--lf", "--last-failed", "--sw", "--stepwise", "-p", "--noconftest")
 _NARROWING_OPTIONS = frozenset({"sessions", "keywords", "tags"})
 
 
@@ -169,7 +163,9 @@ def _strings(node: ast.expr) -> Iterator[str]:
         if isinstance(child, ast.Constant) and isinstance(child.value, str):
             yield child.value
         elif isinstance(child, ast.JoinedStr):
-            yield "".join(v.value if isinstance(v, ast.Constant) else "{}" for v in child.values)
+            yield "".join(
+                str(v.value) if isinstance(v, ast.Constant) else "{}" for v in child.values
+            )
 
 
 def _literal_strings(node: ast.expr | None) -> list[str] | None:

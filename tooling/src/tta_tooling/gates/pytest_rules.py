@@ -25,8 +25,12 @@ from tta_tooling.errors import InputError, read_input
 from tta_tooling.reporting import Finding
 
 PYPROJECT = "pyproject.toml"
-OTHER_CONFIGS = (("pytest.ini", None), (".pytest.ini", None), ("tox.ini", "[pytest]"))
-OTHER_CONFIGS += (("setup.cfg", "[tool:pytest]"),)
+OTHER_CONFIGS: tuple[tuple[str, str | None], ...] = (
+    ("pytest.ini", None),
+    (".pytest.ini", None),
+    ("tox.ini", "[pytest]"),
+    ("setup.cfg", "[tool:pytest]"),
+)
 _ALLOWED_OPTION = re.compile(
     r"^(--strict-markers|--strict-config|-r[a-zA-Z]*|--import-mode=\w+|-q|-v+|--quiet|--verbose"
     r"|--tb=\w+|--durations=\d+|--durations-min=[\d.]+|--color=\w+|--showlocals|-l|-x"
@@ -115,7 +119,9 @@ def _check_pyproject(root: Path) -> Iterator[Finding]:
 
 
 def _unlisted_options(value: object) -> Iterator[str]:
-    words = shlex.split(value) if isinstance(value, str) else [str(v) for v in value or []]
+    words = shlex.split(value) if isinstance(value, str) else []
+    if isinstance(value, list):
+        words = [str(v) for v in value]
     index = 0
     while index < len(words):
         word = words[index]
@@ -145,16 +151,16 @@ def _check_conftest(path: Path, name: str) -> Iterator[Finding]:
             yield Finding(name, "`collect_ignore` drops test files from collection", node.lineno)
         if isinstance(node, ast.Expr) and _calls(node, {"skip", "importorskip"}):
             yield Finding(name, "skips every test under this conftest", node.lineno)
-    for node in ast.walk(module):
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-            yield from _check_hook(node, name)
-        elif isinstance(node, ast.Assign | ast.AugAssign):
-            for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
+    for child in ast.walk(module):
+        if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef):
+            yield from _check_hook(child, name)
+        elif isinstance(child, ast.Assign | ast.AugAssign):
+            for target in child.targets if isinstance(child, ast.Assign) else [child.target]:
                 dotted = _dotted(target) if isinstance(target, ast.Attribute) else ""
                 if dotted.endswith((".exitstatus", "config.args")) or ".option." in dotted:
-                    yield Finding(name, f"sets `{dotted}`: pytest's result changes", node.lineno)
-        elif isinstance(node, ast.Call) and _dotted(node.func) in {"os._exit", "sys.exit"}:
-            yield Finding(name, "exits the test process itself", node.lineno)
+                    yield Finding(name, f"sets `{dotted}`: pytest's result changes", child.lineno)
+        elif isinstance(child, ast.Call) and _dotted(child.func) in {"os._exit", "sys.exit"}:
+            yield Finding(name, "exits the test process itself", child.lineno)
 
 
 def _check_hook(function: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> Iterator[Finding]:

@@ -2,10 +2,11 @@
 
 The supported subset is what a thin CI step needs: simple commands with
 assignments and redirections, ``;`` / ``&&`` / ``||`` lists, pipelines,
-``if ...; then ...; fi``, ``{ ...; }`` and ``( ... )`` groups, ``[[ ... ]]``
-conditionals (a test, like ``[``, unless they hold a substitution), every
-redirection operator, and ``$(...)`` substitutions. Loops, functions, ``case``, here-documents, arithmetic and
-process substitution are outside it: :func:`parse_script` reports them as
+``if ...; then ...; fi``, ``{ ...; }`` and ``( ... )`` groups,
+``[[ ... ]]`` conditionals (a test, like ``[``, unless they hold a
+substitution), every redirection operator, and ``$(...)`` substitutions.
+Loops, functions, ``case``, here-documents, arithmetic and process
+substitution are outside it: :func:`parse_script` reports them as
 problems instead of guessing what they run.
 
 Each command carries ``exposure``: why its failure would not fail the script

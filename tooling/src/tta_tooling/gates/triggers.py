@@ -44,16 +44,17 @@ def runs_on_every_pull_request(document: object) -> bool:
     if not isinstance(trigger, dict) or "paths" in trigger or "paths-ignore" in trigger:
         return False
     branches, ignored, types = (trigger.get(k) for k in ("branches", "branches-ignore", "types"))
-    if branches is not None and not branch_selected(branches, BASE_BRANCH):
-        return False
-    if ignored is not None and (
-        not isinstance(ignored, list) or any(_glob(str(p)).fullmatch(BASE_BRANCH) for p in ignored)
-    ):
-        return False
-    if types is None:
-        return True
     listed = [types] if isinstance(types, str) else types
-    return isinstance(listed, list) and _NEEDED_TYPES <= set(map(str, listed))
+    return (
+        (branches is None or branch_selected(branches, BASE_BRANCH))
+        and (ignored is None or _none_selects(ignored, BASE_BRANCH))
+        and (types is None or (isinstance(listed, list) and set(map(str, listed)) >= _NEEDED_TYPES))
+    )
+
+
+def _none_selects(patterns: object, branch: str) -> bool:
+    """``branches-ignore``: no pattern matches ``branch`` (it has no negation)."""
+    return isinstance(patterns, list) and not any(_glob(str(p)).fullmatch(branch) for p in patterns)
 
 
 def branch_selected(patterns: object, branch: str) -> bool:

@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from tta_tooling.errors import read_input
-from tta_tooling.gates.jsonc import load_jsonc
 from tta_tooling.gates.env_policy import unlisted_variables
+from tta_tooling.gates.jsonc import load_jsonc
 from tta_tooling.gates.script_rules import Rules, check_script
 from tta_tooling.reporting import Finding
 

@@ -150,7 +150,7 @@ class _Walker:
         runs: set[str] = set()
         outputs: dict[str, dict[str, Listing | str]] = {}
         states: dict[str, object] = {}
-        on = document.get("on", document.get(True))
+        on = next((v for k, v in document.items() if k in ("on", True)), None)
         trigger_at = Finding(name, "", getattr(on, "line", None) or at.line, "on")
         workflow_gates = self.gates_pull_requests
         for job_id in _needs_order(jobs, lambda message: self.finding(at, message)):
@@ -289,11 +289,16 @@ class _Walker:
     def check_gating_condition(self, condition: object, at: Finding, job: _Job) -> None:
         """A step that runs nox on a pull request must run for every matrix combination."""
         for combination in job.combinations:
-            values = {"github.event_name": GATING_TRIGGER, "matrix": {}, **combination}
-            matrix = {k.removeprefix("matrix."): v for k, v in combination.items()}
-            values["matrix"] = {k: v for k, v in matrix.items() if k != "runner.os"}
+            matrix = {
+                k.removeprefix("matrix."): v for k, v in combination.items() if k != "runner.os"
+            }
+            values = {
+                "github.event_name": GATING_TRIGGER,
+                "runner.os": combination.get("runner.os", UNKNOWN),
+                "matrix": matrix,
+            }
             outcome = evaluate(condition, context_lookup(values))
-            shown = ", ".join(f"{k}={v}" for k, v in values["matrix"].items())
+            shown = ", ".join(f"{k}={v}" for k, v in matrix.items())
             if outcome is UNKNOWN:
                 self.finding(
                     at,
