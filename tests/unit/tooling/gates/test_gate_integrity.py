@@ -35,6 +35,7 @@ LINT_RUN = (
 )
 TYPECHECK_RUN = '    install(session, "typecheck")\n    session.run("mypy", *session.posargs)\n'
 ADDOPTS = '    "--strict-markers",\n'
+PORTABLE_OS = "        os: [ubuntu-latest, macos-latest, windows-latest]\n"
 _QUALITY_TEXT = (REPO_ROOT / QUALITY).read_text(encoding="utf-8")
 QUALITY_JOB = (
     _QUALITY_TEXT[_QUALITY_TEXT.index(QUALITY_RUNNER) : _QUALITY_TEXT.index(STATIC)] + STATIC
@@ -151,6 +152,39 @@ BYPASSES = [
         LIST_LINUX + "          echo 'linux=[]' >> \"$GITHUB_OUTPUT\"\n",
         "noxfile.py",
         "default session 'integration' is run by no workflow",
+    ),
+    (
+        "github-env-session",
+        QUALITY,
+        STATIC,
+        _static(f'echo "SESSION=lint" >> "$GITHUB_ENV"\n{NOX} -t quality'),
+        QUALITY,
+        "sets SESSION for later steps",
+    ),
+    # Documented but not enforced before: portable sessions on Linux, macOS and Windows
+    (
+        "portable-linux-only",
+        CI,
+        PORTABLE_OS,
+        "        os: [ubuntu-latest]\n",
+        "noxfile.py",
+        "portable session 'tests-3.11' is run on pull requests by no workflow on macOS, Windows",
+    ),
+    (
+        "portable-no-windows",
+        CI,
+        PORTABLE_OS,
+        "        os: [ubuntu-latest, macos-latest]\n",
+        "noxfile.py",
+        "portable session 'lint' is run on pull requests by no workflow on Windows",
+    ),
+    (
+        "portable-runner-pinned",
+        CI,
+        "    runs-on: ${{ matrix.os }}\n",
+        "    runs-on: ubuntu-24.04\n",
+        "noxfile.py",
+        "portable session 'tests-3.13' is run on pull requests by no workflow on macOS, Windows",
     ),
     # Conditions and triggers
     (

@@ -35,6 +35,8 @@ HARMLESS_VARIABLES = frozenset(
         "PYTHON_VERSION",
     }
 )
+# The matrix values steps pass to nox: set per step in `env:`, never for later steps.
+SELECTING_VARIABLES = frozenset({"SESSION", "PYTHON_VERSION"})
 # Names that are never step-local: the tools (or the shell) read them.
 TOOL_VARIABLE = re.compile(
     r"^(NOX|PYTEST|COVERAGE|RUFF|MYPY|PYTHON|UV_|PIP_|VIRTUAL_ENV|CONDA|LD_|DYLD_|XDG_|"

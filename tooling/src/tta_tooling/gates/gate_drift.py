@@ -3,8 +3,9 @@
 Workflows (:mod:`~tta_tooling.gates.workflows`) and VS Code tasks
 (:mod:`~tta_tooling.gates.vscode_tasks`) may only set up the environment and run
 nox pinned to uv.lock's version (:mod:`~tta_tooling.gates.nox_pins`). Every
-default session must be run by a workflow on every pull request to main and
-offered by a VS Code task; every other session must be run by some workflow.
+default session must be run by a workflow on every pull request to main (one
+tagged ``portable`` on Linux, macOS and Windows runners) and offered by a VS Code
+task; every other session must be run by some workflow.
 The gates cannot be weakened from inside either: noxfile.py
 (:mod:`~tta_tooling.gates.noxfile_rules`) and the pytest configuration
 (:mod:`~tta_tooling.gates.pytest_rules`) are checked too.
@@ -24,6 +25,9 @@ from tta_tooling.gates.session_posargs import allowed_posargs
 from tta_tooling.gates.vscode_tasks import check_vscode_tasks
 from tta_tooling.gates.workflows import check_workflows
 from tta_tooling.reporting import Finding
+
+PORTABLE = "portable"
+RUNNER_SYSTEMS = ("Linux", "macOS", "Windows")
 
 
 def check_gates(root: Path, catalog: SessionCatalog) -> list[Finding]:
@@ -56,6 +60,18 @@ def check_gates(root: Path, catalog: SessionCatalog) -> list[Finding]:
             findings.append(
                 Finding(NOXFILE, f"session {session.name!r} is run by no workflow", line)
             )
+        systems = workflows.gating_systems.get(session.name, set())
+        if session.default and PORTABLE in session.tags and session.name in workflows.gating:
+            missing = [s for s in RUNNER_SYSTEMS if s not in systems]
+            if missing:
+                findings.append(
+                    Finding(
+                        NOXFILE,
+                        f"portable session {session.name!r} is run on pull requests by no "
+                        f"workflow on {', '.join(missing)}",
+                        line,
+                    )
+                )
         if session.default and session.name not in tasks.runs:
             findings.append(
                 Finding(NOXFILE, f"default session {session.name!r} has no VS Code task", line)

@@ -16,7 +16,7 @@ import shlex
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 
-from tta_tooling.gates.env_policy import TOOL_VARIABLE, unlisted_variables
+from tta_tooling.gates.env_policy import SELECTING_VARIABLES, TOOL_VARIABLE, unlisted_variables
 from tta_tooling.gates.gh_expressions import MaskedScript, mask_expressions, whole_expression
 from tta_tooling.gates.lock_installs import unlocked_install
 from tta_tooling.gates.nox_invocations import NoxCall, parse_nox
@@ -306,6 +306,11 @@ class _Checker:
             )
             return
         if "GITHUB_ENV" in targets:
+            if match["name"] in SELECTING_VARIABLES:
+                self.finding(
+                    f"`{text}` sets {match['name']} for later steps: a later step's value "
+                    "would not be the one check-gates resolves"
+                )
             self.result.findings.extend(unlisted_variables([match["name"]], self.at))
             return
         substitution = _SUBSTITUTION.match(match["value"])

@@ -53,6 +53,8 @@ class WorkflowCoverage:
     gating: set[str] = field(default_factory=set)
     anywhere: set[str] = field(default_factory=set)
     not_on_pull_requests: dict[str, Finding] = field(default_factory=dict)
+    gating_systems: dict[str, set[str]] = field(default_factory=dict)
+    """The runner operating systems (Linux, macOS, Windows) each gating session runs on."""
     """Where a session is run, but not on every pull request (a trigger, a skipped job)."""
 
 
@@ -100,6 +102,7 @@ class _Walker:
     coverage: WorkflowCoverage = field(default_factory=WorkflowCoverage)
     visiting: set[Path] = field(default_factory=set)
     gates_pull_requests: bool = False
+    job_systems: set[str] = field(default_factory=set)
 
     def finding(self, at: Finding, message: str) -> None:
         self.findings.append(Finding(at.file, message, at.line, at.where))
@@ -174,6 +177,8 @@ class _Walker:
                 self.not_on_pull_requests(job_runs, where, states[job_id], job.get("if"))
             elif self.gates_pull_requests:
                 self.coverage.gating |= job_runs
+                for session in job_runs:
+                    self.coverage.gating_systems.setdefault(session, set()).update(self.job_systems)
             runs |= job_runs
         self.gates_pull_requests = workflow_gates
         if not workflow_gates:
@@ -213,6 +218,7 @@ class _Walker:
     ) -> tuple[set[str], dict[str, Listing | str]]:
         if never_true(job.get("if"), events):
             self.finding(at, f"`if: {job.get('if')}` is never true: the job never runs")
+        self.job_systems = set()
         if "uses" in job:
             return self.reusable(job, at, events), {}
         steps = job.get("steps")
@@ -229,6 +235,7 @@ class _Walker:
         matrix = self.matrix(job, at, outputs)
         combinations = _combinations(matrix)
         runners = [_runner(job.get("runs-on"), combination) for combination in combinations]
+        self.job_systems = {s for s in map(_runner_os, runners) if isinstance(s, str)}
         context = _Job(
             at,
             {**_env(document.get("env")), **_env(job.get("env"))},
