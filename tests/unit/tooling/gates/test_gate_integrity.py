@@ -689,6 +689,24 @@ HARMLESS = [
         '    echo "ci: tests took $((tests_end - tests_start)) s"\nfi\n',
     ),
     ("comment", CI, "name: CI\n", "# the pull request gate\nname: CI\n"),
+    (
+        "logs-on-failure",
+        QUALITY,
+        STATIC,
+        STATIC
+        + "      - name: Keep the logs\n        if: failure()\n"
+        + f"        uses: actions/upload-artifact@{'e' * 40} # v4\n"
+        + "        with:\n          name: logs\n          path: .nox/reports\n",
+    ),
+    (
+        "versions-and-runner",
+        QUALITY,
+        STATIC,
+        _static(
+            f'echo "on ${{{{ runner.os }}}} at ${{{{ github.sha }}}}"\n{NOX} --version\n'
+            f"{NOX} -t quality"
+        ),
+    ),
 ]
 
 

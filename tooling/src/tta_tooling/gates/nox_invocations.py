@@ -19,7 +19,8 @@ _RUNNER_FLAGS = frozenset({"-q", "--quiet", "--no-progress", "--locked", "--froz
 
 _SESSION_FLAGS = frozenset({"-s", "--session", "--sessions", "-e"})
 _TAG_FLAGS = frozenset({"-t", "--tags"})
-_LIST_FLAGS = frozenset({"-l", "--list", "--list-sessions"})
+# Options after which nox prints and exits without running a session.
+_LIST_FLAGS = frozenset({"-l", "--list", "--list-sessions", "--version", "-h", "--help"})
 _HARMLESS_FLAGS = frozenset(
     {
         "--json",

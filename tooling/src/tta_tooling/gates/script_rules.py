@@ -29,6 +29,21 @@ _OUTPUT_LINE = re.compile(r"^(?P<name>[A-Za-z_][\w-]*)=(?P<value>[^\n]*)$")
 _SUBSTITUTION = re.compile(r"^\$\((?P<command>.*)\)$", re.DOTALL)
 _ASSIGNING_EXPANSION = re.compile(r"\$\{#?\w+:?[=?]")
 _SAFE_WORD = re.compile(r"^[\w.@%+=:,/-]*$")
+# Contexts whose values GitHub sets to plain words (no text a pull request controls).
+RUNNER_VALUES = frozenset(
+    {
+        "runner.os",
+        "runner.arch",
+        "github.sha",
+        "github.run_id",
+        "github.run_number",
+        "github.run_attempt",
+        "github.event_name",
+        "github.job",
+        "github.repository",
+        "github.workspace",
+    }
+)
 _GITHUB_FILES = frozenset({"GITHUB_OUTPUT", "GITHUB_ENV", "GITHUB_STEP_SUMMARY"})
 _DEVICES = frozenset({"/dev/null", "/dev/stdout", "/dev/stderr"})
 _INPUT_REDIRECTS = frozenset({"<", "<<", "<<-", "<<<", "<&"})
@@ -94,6 +109,8 @@ def check_script(
     result = ScriptResult()
     masked = mask_expressions(script)
     for expression in masked.expressions.values():
+        if expression in RUNNER_VALUES:
+            continue
         values = resolve(expression)
         if values is None or not all(_SAFE_WORD.match(str(v)) for v in values):
             result.findings.append(

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tta_tooling.gates.action_inputs import check_action_step
+from tta_tooling.gates.action_inputs import GATING_ACTIONS, action_name, check_action_step
 from tta_tooling.gates.env_policy import referenced_variables, unlisted_variables
 from tta_tooling.gates.gh_expressions import (
     STATUS_FUNCTION,
@@ -272,8 +272,6 @@ class _Walker:
             if "name" in step:
                 label += f" {step['name']!r}"
             at = Finding(job.at.file, "", getattr(step, "line", None) or job.at.line, label)
-            if never_true(step.get("if"), job.events):
-                self.finding(at, f"`if: {step.get('if')}` is never true: the step never runs")
             self.check_env(step.get("env"), at, referenced_variables(step.get("run")))
             step_calls = 0
             if "uses" in step:
@@ -286,6 +284,9 @@ class _Walker:
                 step_calls = result.nox_calls
                 if "id" in step:
                     outputs[str(step["id"])] = result.outputs
+            gates = step_calls or action_name(str(step.get("uses", ""))) in GATING_ACTIONS
+            if gates and never_true(step.get("if"), job.events):
+                self.finding(at, f"`if: {step.get('if')}` is never true: the step never runs")
             if step_calls and step.get("continue-on-error", False) is not False:
                 self.finding(at, "`continue-on-error` on a step that runs nox hides its failure")
             if step_calls and job.gating:
