@@ -7,8 +7,9 @@ default session must be run by a workflow on every pull request to main (one
 tagged ``portable`` on Linux, macOS and Windows runners) and offered by a VS Code
 task; every other session must be run by some workflow.
 The gates cannot be weakened from inside either: noxfile.py
-(:mod:`~tta_tooling.gates.noxfile_rules`) and the pytest configuration
-(:mod:`~tta_tooling.gates.pytest_rules`) are checked too.
+(:mod:`~tta_tooling.gates.noxfile_rules`), the pytest configuration
+(:mod:`~tta_tooling.gates.pytest_rules`) and the ruff and mypy configuration
+(:mod:`~tta_tooling.gates.tool_config_rules`) are checked too.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from tta_tooling.gates.noxfile_rules import NOXFILE, check_noxfile
 from tta_tooling.gates.pytest_rules import check_pytest_config
 from tta_tooling.gates.script_rules import Rules
 from tta_tooling.gates.session_posargs import allowed_posargs
+from tta_tooling.gates.tool_config_rules import check_tool_config
 from tta_tooling.gates.vscode_tasks import check_vscode_tasks
 from tta_tooling.gates.workflows import check_workflows
 from tta_tooling.reporting import Finding
@@ -42,6 +44,7 @@ def check_gates(root: Path, catalog: SessionCatalog) -> list[Finding]:
     noxfile = check_noxfile(root)
     findings.extend(noxfile.findings)
     findings.extend(check_pytest_config(root))
+    findings.extend(check_tool_config(root))
     for session in catalog.sessions:
         line = noxfile.session_lines.get(session.base_name)
         if session.default and session.name not in workflows.gating:

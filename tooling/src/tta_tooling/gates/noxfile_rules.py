@@ -23,6 +23,7 @@ from tta_tooling.reporting import Finding
 NOXFILE = "noxfile.py"
 _RUFF_WORDS = frozenset({"check", "format", ".", "--check", "--diff", "--no-cache", "--quiet"})
 _RUFF_OPTION_PREFIXES = ("--output-format=",)
+_MYPY_OPTION_PREFIXES = ("--cache-dir", "--junit-xml", "--pretty", "--no-incremental", "--python-")
 _PYTEST_NARROWING = frozenset(
     {"-k", "-m", "--deselect", "--ignore", "--ignore-glob", "--co", "--collect-only", "--lf"}
     | {"--last-failed", "--sw", "--stepwise", "-p", "--noconftest"}
@@ -84,6 +85,12 @@ def _check_call(call: ast.Call, session: str, where: str, default: bool) -> Iter
             if word not in _RUFF_WORDS and not word.startswith(_RUFF_OPTION_PREFIXES):
                 yield _finding(
                     call, where, f"runs ruff with `{word}`: ruff must check the whole tree"
+                )
+    if program == "mypy":
+        for word in words[1:]:
+            if not word.startswith(_MYPY_OPTION_PREFIXES):
+                yield _finding(
+                    call, where, f"runs mypy with `{word}`: mypy checks the configured files"
                 )
     if default and "pytest" in words:
         for word in words[words.index("pytest") + 1 :]:

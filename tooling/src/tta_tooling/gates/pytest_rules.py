@@ -157,7 +157,9 @@ def _check_conftest(path: Path, name: str) -> Iterator[Finding]:
         elif isinstance(child, ast.Assign | ast.AugAssign):
             for target in child.targets if isinstance(child, ast.Assign) else [child.target]:
                 dotted = _dotted(target) if isinstance(target, ast.Attribute) else ""
-                if dotted.endswith((".exitstatus", "config.args")) or ".option." in dotted:
+                if dotted.endswith((".exitstatus", ".testsfailed", "config.args")) or (
+                    ".option." in dotted
+                ):
                     yield Finding(name, f"sets `{dotted}`: pytest's result changes", child.lineno)
         elif isinstance(child, ast.Call) and _dotted(child.func) in {"os._exit", "sys.exit"}:
             yield Finding(name, "exits the test process itself", child.lineno)
