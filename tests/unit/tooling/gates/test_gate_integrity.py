@@ -722,6 +722,12 @@ HARMLESS = [
     ),
     ("comment", CI, "name: CI\n", "# the pull request gate\nname: CI\n"),
     (
+        "nox-parallel-options",
+        QUALITY,
+        STATIC,
+        _static(f"{NOX} --parallel -j 2 -t quality\n{NOX} --jobs=auto -s lint"),
+    ),
+    (
         "logs-on-failure",
         QUALITY,
         STATIC,

@@ -39,6 +39,7 @@ _NOX = re.compile(r"\bnox(?:@\S+)?\s")
 _LISTING_WORDS = frozenset({" ", "session", "name", "tests", "python", "tags"})
 _NARROWING_TOOLS = re.compile(r"\b(?:grep|head|tail|sed|awk|jq|cut)\b")
 _SELECTING = re.compile(r"\s(?:-s|--sessions?|-t|--tags|-k|--keywords|-e)\b")
+_TESTS = re.compile(r"\s-s tests(?:\s|$)")
 _ASSIGNED = re.compile(r"^(\w+)=")
 _SELECTS_VARIABLE = re.compile(r"\s-s\s+\"?\$\{?(\w+)\}?\"?")
 
@@ -163,4 +164,4 @@ def _readme_test_command(root: Path) -> str | None:
         return None
     match = _QUICK_START.search(read_input(path))
     commands = match["block"].splitlines() if match else []
-    return next((c for c in commands if not c.startswith("#") and c.endswith(" -s tests")), None)
+    return next((c for c in commands if not c.startswith("#") and _TESTS.search(c)), None)

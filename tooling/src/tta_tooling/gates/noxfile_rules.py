@@ -26,7 +26,7 @@ _RUFF_OPTION_PREFIXES = ("--output-format=",)
 _MYPY_OPTION_PREFIXES = ("--cache-dir", "--junit-xml", "--pretty", "--no-incremental", "--python-")
 _PYTEST_NARROWING = frozenset(
     {"-k", "-m", "--deselect", "--ignore", "--ignore-glob", "--co", "--collect-only", "--lf"}
-    | {"--last-failed", "--sw", "--stepwise", "-p", "--noconftest"}
+    | {"--last-failed", "--sw", "--stepwise", "--noconftest"}
 )
 _NARROWING_OPTIONS = frozenset({"sessions", "keywords", "tags"})
 
