@@ -37,21 +37,18 @@ def check_ci_config(root: Path) -> list[Finding]:
     run beside the gate-drift check, which waits on nox's own listings.
     """
     checkers = list(_start_checkers(root))
-    finished: set[int] = set()
     try:
         findings = check_gates(root, load_catalog(root / "noxfile.py"))
         findings.extend(_missing_files(root))
         for report, process in checkers:
             output = _finish(process)
-            finished.add(process.pid)
             if output is not None:
                 findings.extend(report(output))
-    finally:
+    finally:  # also after bad input: no checker outlives the call, no pipe stays open
         for _, process in checkers:
-            if process.pid not in finished:  # stopped early: end it and close its pipes
-                if process.poll() is None:
-                    process.kill()
-                process.communicate()
+            if process.poll() is None:
+                process.kill()
+            process.communicate()
     return findings
 
 
