@@ -270,6 +270,22 @@ BYPASSES = [
         CI,
         "the workflow does not run on every pull request",
     ),
+    (
+        "dependency-review-draft-only",
+        SECURITY,
+        "    if: github.event_name == 'pull_request'\n",
+        "    if: github.event_name == 'pull_request' && github.event.pull_request.draft\n",
+        SECURITY,
+        "cannot be evaluated for a pull request",
+    ),
+    (
+        "dependency-review-push-only",
+        SECURITY,
+        "    if: github.event_name == 'pull_request'\n",
+        "    if: github.event_name == 'push'\n",
+        SECURITY,
+        "a gating job (dependency review, Codecov) is skipped on pull requests",
+    ),
     # Actions, options, shells
     (
         "checkout-ref",

@@ -102,6 +102,7 @@ class _Walker:
     coverage: WorkflowCoverage = field(default_factory=WorkflowCoverage)
     visiting: set[Path] = field(default_factory=set)
     gates_pull_requests: bool = False
+    checks_pull_requests: bool = False
     job_systems: set[str] = field(default_factory=set)
 
     def finding(self, at: Finding, message: str) -> None:
@@ -156,14 +157,16 @@ class _Walker:
         on = next((v for k, v in document.items() if k in ("on", True)), None)
         trigger_at = Finding(name, "", getattr(on, "line", None) or at.line, "on")
         workflow_gates = self.gates_pull_requests
+        on_pull_requests = GATING_TRIGGER in events
         for job_id in _needs_order(jobs, lambda message: self.finding(at, message)):
             job = jobs[job_id]
             where = Finding(name, "", getattr(job, "line", None) or None, f"jobs.{job_id}")
             if not isinstance(job, dict):
                 self.finding(where, "a job must be a mapping")
                 continue
-            states[job_id] = _state_on_pull_request(job, states) if workflow_gates else True
+            states[job_id] = _state_on_pull_request(job, states) if on_pull_requests else True
             self.gates_pull_requests = workflow_gates and states[job_id] is True
+            self.checks_pull_requests = on_pull_requests and states[job_id] is True
             job_runs, outputs[job_id] = self.job(
                 job,
                 at=where,
@@ -173,7 +176,8 @@ class _Walker:
                 outputs=outputs,
                 workflow_shell=shell,
             )
-            if workflow_gates and states[job_id] is not True and job_runs:
+            gates = bool(job_runs) or _uses_gating_action(job)
+            if on_pull_requests and states[job_id] is not True and gates:
                 self.not_on_pull_requests(job_runs, where, states[job_id], job.get("if"))
             elif self.gates_pull_requests:
                 self.coverage.gating |= job_runs
@@ -196,10 +200,14 @@ class _Walker:
         if state is UNKNOWN:
             self.finding(
                 at,
-                f"`if: {condition}` cannot be evaluated for a pull request: a job that runs "
-                "nox may test only github.event_name, literals and status functions",
+                f"`if: {condition}` cannot be evaluated for a pull request: a gating job "
+                "may test only github.event_name, literals and status functions",
             )
             return
+        if not runs:
+            self.finding(
+                at, "a gating job (dependency review, Codecov) is skipped on pull requests"
+            )
         for session in runs:
             self.coverage.not_on_pull_requests.setdefault(
                 session, _at(at, "the job is skipped on pull requests (`if:` or `needs:`)")
@@ -244,7 +252,7 @@ class _Walker:
             matrix,
             inputs,
             events,
-            self.gates_pull_requests,
+            self.checks_pull_requests,
             [{**c, "runner.os": _runner_os(r)} for c, r in zip(combinations, runners, strict=True)],
         )
         runs, step_outputs, nox_calls = self.steps(steps, context)
@@ -289,7 +297,7 @@ class _Walker:
                 self.finding(at, f"`if: {step.get('if')}` is never true: the step never runs")
             if step_calls and step.get("continue-on-error", False) is not False:
                 self.finding(at, "`continue-on-error` on a step that runs nox hides its failure")
-            if step_calls and job.gating:
+            if gates and job.gating:
                 self.check_gating_condition(step.get("if"), at, job)
             nox_calls += step_calls
         return runs, outputs, nox_calls
@@ -496,6 +504,14 @@ def _state_on_pull_request(job: dict[str, Any], states: Mapping[str, object]) ->
         if UNKNOWN in needed:
             return UNKNOWN
     return own
+
+
+def _uses_gating_action(job: dict[str, Any]) -> bool:
+    steps = job.get("steps")
+    return any(
+        isinstance(step, dict) and action_name(str(step.get("uses", ""))) in GATING_ACTIONS
+        for step in (steps if isinstance(steps, list) else [])
+    )
 
 
 def _combinations(matrix: dict[str, list[object]] | None) -> list[dict[str, object]]:
