@@ -63,7 +63,9 @@ def check_workflows(root: Path, rules: Rules) -> tuple[list[Finding], WorkflowCo
     walker = _Walker(root, rules)
     folder = root / WORKFLOWS_DIR
     paths = sorted(
-        p for p in (folder.iterdir() if folder.is_dir() else []) if p.suffix in WORKFLOW_SUFFIXES
+        p
+        for p in (folder.iterdir() if folder.is_dir() else [])
+        if p.is_file() and p.suffix in WORKFLOW_SUFFIXES
     )
     documents = {path: load_yaml(path) for path in paths}
     called = {
