@@ -738,6 +738,12 @@ HARMLESS = [
     ),
     ("comment", CI, "name: CI\n", "# the pull request gate\nname: CI\n"),
     (
+        "ruff-excludes-test-corpus",
+        "pyproject.toml",
+        'extend-exclude = [".nox"]',
+        'extend-exclude = [".nox", "tests/unit/tooling/efficiency/corpus"]',
+    ),
+    (
         "nox-parallel-options",
         QUALITY,
         STATIC,

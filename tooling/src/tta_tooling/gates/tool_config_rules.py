@@ -3,7 +3,8 @@
 The lint, format and typecheck sessions run their tool on the whole tree and let
 the configuration pick the files, so the configuration may not narrow them:
 ruff's ``exclude`` / ``extend-exclude`` hold only folders that are not the
-project's code (tool and build folders), mypy stays ``strict`` over every room
+project's code (tool and build folders, and test data folders named ``corpus``,
+``fixtures``, ``testdata`` or ``data`` under ``tests/``), mypy stays ``strict`` over every room
 (``packages``, ``tooling/src``, ``tests``) and no override sets ``ignore_errors``.
 """
 
@@ -19,7 +20,11 @@ from tta_tooling.reporting import Finding
 
 PYPROJECT = "pyproject.toml"
 MYPY_ROOMS = ("packages", "tooling/src", "tests")
-_NOT_CODE = re.compile(r"^(\.[\w.-]+|build|dist|node_modules|__pycache__)/?$")
+# Tool and build folders, and test data folders (code that is wrong on purpose).
+_NOT_CODE = re.compile(
+    r"^(\.[\w.-]+|build|dist|node_modules|__pycache__"
+    r"|tests/([\w.-]+/)*(corpus|fixtures|testdata|data))/?$"
+)
 
 
 def check_tool_config(root: Path) -> Iterator[Finding]:
