@@ -1,15 +1,23 @@
-"""Fixtures of the gates family: a copy of every file check-gates and ci-config read."""
+"""Fixtures of the gates family: a copy of every file check-gates and ci-config read (built
+once per session, copied per test), and ``tta-tooling`` called in-process.
+
+The session catalog (``nox --list --json``, two nox start-ups) is the expensive fact:
+it is listed once per distinct noxfile text and shared by every test.
+"""
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
-import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from tta_tooling.gates import ci_config, commands
+from tta_tooling.gates.nox_sessions import SessionCatalog, load_catalog
 
-from ..conftest import REPO_ROOT
+from ..conftest import REPO_ROOT, RunTooling, run_in_process
 
 GATE_FILES = (
     "noxfile.py",
@@ -25,6 +33,8 @@ GATE_FILES = (
     "tests/selftest/test_opt_in_gates_go_red.py",
 )
 
+LoadCatalog = Callable[[Path], SessionCatalog]
+
 
 def copy_gate_files(target: Path) -> Path:
     """Copy every file the ci-config gate reads into ``target``."""
@@ -38,17 +48,50 @@ def copy_gate_files(target: Path) -> Path:
     return target
 
 
-def run_cli(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    """``python -m tta_tooling <args>``, as a user runs it."""
-    return subprocess.run(
-        [sys.executable, "-m", "tta_tooling", *map(str, args)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+@pytest.fixture(scope="session")
+def gate_files(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One copy of the gate files for the whole session: copy it, never change it."""
+    return copy_gate_files(tmp_path_factory.mktemp("gate-files"))
 
 
 @pytest.fixture
-def ci_copy(tmp_path: Path) -> Path:
+def ci_copy(gate_files: Path, tmp_path: Path) -> Path:
     """A copy of every file the ci-config gate reads, to plant defects in."""
-    return copy_gate_files(tmp_path)
+    return Path(shutil.copytree(gate_files, tmp_path / "repo"))
+
+
+@pytest.fixture(scope="session")
+def shared_catalog() -> LoadCatalog:
+    """``load_catalog`` listing each distinct noxfile text once per session."""
+    listed: dict[bytes, SessionCatalog] = {}
+
+    def load(noxfile: Path) -> SessionCatalog:
+        key = noxfile.read_bytes() if noxfile.is_file() else b""
+        if key not in listed:
+            listed[key] = load_catalog(noxfile)
+        return listed[key]
+
+    return load
+
+
+@pytest.fixture
+def run_tooling(monkeypatch: pytest.MonkeyPatch, shared_catalog: LoadCatalog) -> RunTooling:
+    """``tta-tooling <args>`` in-process (``run_in_process``), with the shared catalog.
+
+    Without an ``env``, the call sees no GitHub Actions variables, as on a laptop.
+    """
+    monkeypatch.setattr(commands, "load_catalog", shared_catalog)
+    monkeypatch.setattr(ci_config, "load_catalog", shared_catalog)
+
+    def run(
+        *args: str | Path, env: dict[str, str] | None = None
+    ) -> subprocess.CompletedProcess[str]:
+        if env is None:
+            env = {
+                k: v
+                for k, v in os.environ.items()
+                if k not in {"GITHUB_ACTIONS", "GITHUB_STEP_SUMMARY"}
+            }
+        return run_in_process(*args, env=env)
+
+    return run

@@ -85,11 +85,17 @@ def test_default_session_run_by_no_workflow(ci_copy: Path, run_tooling: RunTooli
     )
     done = run_tooling("check-gates", "--root", ci_copy)
     assert done.returncode == 1
+    line = (
+        noxfile.read_text(encoding="utf-8")
+        .splitlines()
+        .index("def orphan(session: nox.Session) -> None:")
+        + 1
+    )
     assert (
-        ".github/workflows: default session 'orphan' is run by no workflow on every pull request"
+        f"noxfile.py:{line}: default session 'orphan' is run by no workflow on every pull request"
         in done.stdout
     )
-    assert ".vscode/tasks.json: default session 'orphan' has no VS Code task" in done.stdout
+    assert f"noxfile.py:{line}: default session 'orphan' has no VS Code task" in done.stdout
 
 
 def test_action_pinned_by_tag(ci_copy: Path, run_tooling: RunTooling) -> None:

@@ -7,9 +7,11 @@ import json
 from pathlib import Path
 
 import pytest
+from tta_tooling.gates.gate_drift import check_gates
+from tta_tooling.reporting import render
 
 from ..conftest import RunTooling
-from .conftest import copy_gate_files, run_cli
+from .conftest import LoadCatalog, copy_gate_files
 from .pinned import NOX, NOX_VERSION
 
 QUALITY = ".github/workflows/quality-check.yml"
@@ -28,6 +30,11 @@ def _replace(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, f"{old!r} not in {path}"
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _noxfile_line(root: Path, text: str) -> int:
+    lines = (root / "noxfile.py").read_text(encoding="utf-8").splitlines()
+    return next(n for n, line in enumerate(lines, start=1) if text in line)
 
 
 def _write(path: Path, text: str) -> None:
@@ -139,20 +146,21 @@ STEP_BYPASSES = [
 ]
 
 
-def _all_steps_planted(root: Path, steps: list[tuple[str, str]]) -> str:
+def _all_steps_planted(root: Path, steps: list[tuple[str, str]], load: LoadCatalog) -> str:
     """Replace 'Static gates' with one step per case, each named by its id; run check-gates."""
     named = "".join(step.replace("- name: Static gates", f"- name: {i}", 1) for i, step in steps)
     _replace(root / QUALITY, STATIC_GATES, named)
-    done = run_cli("check-gates", "--root", root)
-    assert "Traceback" not in done.stderr
-    return f"exit {done.returncode}\n{done.stdout}"
+    findings = check_gates(root, load(root / "noxfile.py"))
+    return f"exit {int(bool(findings))}\n" + "".join(
+        f"{line}\n" for line in render(findings, "text", github=False).splitlines()
+    )
 
 
 @pytest.fixture(scope="module")
-def bypass_output(tmp_path_factory: pytest.TempPathFactory) -> str:
+def bypass_output(tmp_path_factory: pytest.TempPathFactory, shared_catalog: LoadCatalog) -> str:
     """check-gates on quality-check.yml holding every step bypass, one step each (run once)."""
     root = copy_gate_files(tmp_path_factory.mktemp("bypasses"))
-    return _all_steps_planted(root, [(i, s) for i, s, _ in STEP_BYPASSES])
+    return _all_steps_planted(root, [(i, s) for i, s, _ in STEP_BYPASSES], shared_catalog)
 
 
 @pytest.mark.parametrize(
@@ -251,8 +259,9 @@ def test_hard_coded_matrix_omitting_a_default_session(
     done = run_tooling("check-gates", "--root", ci_copy)
     assert done.returncode == 1
     for session in ("integration", "observability", "benchmarks"):
-        assert (
-            f".github/workflows: default session '{session}' is run by no workflow" in done.stdout
+        line = _noxfile_line(ci_copy, f"def {session}(")
+        assert f"noxfile.py:{line}: default session '{session}' is run by no workflow" in (
+            done.stdout
         )
     assert "'ci-config'" not in done.stdout  # quality-check.yml and the matrix still run it
 
@@ -312,7 +321,8 @@ def test_non_default_session_that_no_workflow_runs(ci_copy: Path, run_tooling: R
     )
     done = run_tooling("check-gates", "--root", ci_copy)
     assert done.returncode == 1, done.stdout
-    assert ".github/workflows: session 'optin' is run by no workflow" in done.stdout
+    line = _noxfile_line(ci_copy, "def optin(")
+    assert f"noxfile.py:{line}: session 'optin' is run by no workflow" in done.stdout
     assert "'optin' has no VS Code task" not in done.stdout
 
 
@@ -323,7 +333,7 @@ def test_non_default_session_that_no_workflow_runs(ci_copy: Path, run_tooling: R
             ".ci/run",
             f"nox@{NOX_VERSION} -s tests",
             "nox@2025.2.9 -s tests",
-            ".ci/run:{line}: `uv tool run nox@2025.2.9` runs nox 2025.2.9",
+            ".ci/run:{line}: `uv tool run --system-certs nox@2025.2.9` runs nox 2025.2.9",
             id="ci-run-pin",
         ),
         pytest.param(
@@ -427,8 +437,8 @@ def test_pin_and_task_bypasses(
             id="set-plus-e",
         ),
         pytest.param(
-            f"&& .nox/uv/bin/uv tool run nox@{NOX_VERSION} -s tests\n",
-            f"&& .nox/uv/bin/uv tool run nox@{NOX_VERSION} -s tests-3.11\n",
+            f"&& .nox/uv/bin/uv tool run --system-certs nox@{NOX_VERSION} -s tests\n",
+            f"&& .nox/uv/bin/uv tool run --system-certs nox@{NOX_VERSION} -s tests-3.11\n",
             "does not run the README's test command",
             id="not-the-readme-command",
         ),
@@ -487,10 +497,10 @@ HARMLESS_STEPS = [
 
 
 @pytest.fixture(scope="module")
-def harmless_output(tmp_path_factory: pytest.TempPathFactory) -> str:
+def harmless_output(tmp_path_factory: pytest.TempPathFactory, shared_catalog: LoadCatalog) -> str:
     """check-gates on quality-check.yml holding every harmless form, one step each (run once)."""
     root = copy_gate_files(tmp_path_factory.mktemp("harmless"))
-    return _all_steps_planted(root, HARMLESS_STEPS)
+    return _all_steps_planted(root, HARMLESS_STEPS, shared_catalog)
 
 
 @pytest.mark.parametrize("case", [pytest.param(i, id=i) for i, _ in HARMLESS_STEPS])

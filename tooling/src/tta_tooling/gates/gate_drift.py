@@ -3,8 +3,13 @@
 Workflows (:mod:`~tta_tooling.gates.workflows`) and VS Code tasks
 (:mod:`~tta_tooling.gates.vscode_tasks`) may only set up the environment and run
 nox pinned to uv.lock's version (:mod:`~tta_tooling.gates.nox_pins`). Every
-default session must be run by a workflow triggered on every pull request
-and offered by a VS Code task; every other session must be run by some workflow.
+default session must be run by a workflow on every pull request to main (one
+tagged ``portable`` on Linux, macOS and Windows runners) and offered by a VS Code
+task; every other session must be run by some workflow.
+The gates cannot be weakened from inside either: noxfile.py
+(:mod:`~tta_tooling.gates.noxfile_rules`), the pytest configuration
+(:mod:`~tta_tooling.gates.pytest_rules`) and the ruff and mypy configuration
+(:mod:`~tta_tooling.gates.tool_config_rules`) are checked too.
 """
 
 from __future__ import annotations
@@ -14,11 +19,17 @@ from pathlib import Path
 from tta_tooling.gates.ci_entry import check_ci_entry
 from tta_tooling.gates.nox_pins import check_text_pins, locked_nox_version
 from tta_tooling.gates.nox_sessions import SessionCatalog
+from tta_tooling.gates.noxfile_rules import NOXFILE, check_noxfile
+from tta_tooling.gates.pytest_rules import check_pytest_config
 from tta_tooling.gates.script_rules import Rules
 from tta_tooling.gates.session_posargs import allowed_posargs
-from tta_tooling.gates.vscode_tasks import TASKS_FILE, check_vscode_tasks
-from tta_tooling.gates.workflows import WORKFLOWS_DIR, check_workflows
+from tta_tooling.gates.tool_config_rules import check_tool_config
+from tta_tooling.gates.vscode_tasks import check_vscode_tasks
+from tta_tooling.gates.workflows import check_workflows
 from tta_tooling.reporting import Finding
+
+PORTABLE = "portable"
+RUNNER_SYSTEMS = ("Linux", "macOS", "Windows")
 
 
 def check_gates(root: Path, catalog: SessionCatalog) -> list[Finding]:
@@ -30,20 +41,42 @@ def check_gates(root: Path, catalog: SessionCatalog) -> list[Finding]:
     findings.extend(tasks.findings)
     findings.extend(check_text_pins(root, version))
     findings.extend(check_ci_entry(root))
+    noxfile = check_noxfile(root)
+    findings.extend(noxfile.findings)
+    findings.extend(check_pytest_config(root))
+    findings.extend(check_tool_config(root))
     for session in catalog.sessions:
+        line = noxfile.session_lines.get(session.base_name)
         if session.default and session.name not in workflows.gating:
+            where = workflows.not_on_pull_requests.get(session.name)
+            reason = f": {where.message}" if where else ""
             findings.append(
                 Finding(
-                    WORKFLOWS_DIR,
-                    f"default session {session.name!r} is run by no workflow on every pull request",
+                    where.file if where else NOXFILE,
+                    f"default session {session.name!r} is run by no workflow on every pull "
+                    f"request to main{reason}",
+                    where.line if where else line,
+                    where.where if where else "",
                 )
             )
         elif not session.default and session.name not in workflows.anywhere:
             findings.append(
-                Finding(WORKFLOWS_DIR, f"session {session.name!r} is run by no workflow")
+                Finding(NOXFILE, f"session {session.name!r} is run by no workflow", line)
             )
+        systems = workflows.gating_systems.get(session.name, set())
+        if session.default and PORTABLE in session.tags and session.name in workflows.gating:
+            missing = [s for s in RUNNER_SYSTEMS if s not in systems]
+            if missing:
+                findings.append(
+                    Finding(
+                        NOXFILE,
+                        f"portable session {session.name!r} is run on pull requests by no "
+                        f"workflow on {', '.join(missing)}",
+                        line,
+                    )
+                )
         if session.default and session.name not in tasks.runs:
             findings.append(
-                Finding(TASKS_FILE, f"default session {session.name!r} has no VS Code task")
+                Finding(NOXFILE, f"default session {session.name!r} has no VS Code task", line)
             )
     return findings

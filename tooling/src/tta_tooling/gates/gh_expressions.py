@@ -1,16 +1,20 @@
-"""GitHub Actions ``${{ ... }}`` expressions: masking them in scripts, and telling
-whether an ``if:`` condition can ever be true on a green run.
+"""GitHub Actions ``${{ ... }}`` expressions: masking them in scripts, and evaluating
+``if:`` conditions the way the runner does.
 
 The evaluator is three-valued: literals, ``!``, ``&&``, ``||``, comparisons,
-the status functions and ``github.event_name`` (one of the workflow's
-triggers) are known; any other context or function is unknown. An ``if:`` is
-"never true" only when it is false for every trigger of the workflow.
+the status functions, ``fromJSON`` / ``contains`` / ``startsWith`` / ``endsWith``
+of known values, and the contexts a :data:`Lookup` knows (``github.event_name``,
+``matrix.*``, ``runner.os``) are known; any other context or function is
+unknown. Semantics follow actions/runner's expression engine
+(src/Sdk/Expressions/Sdk/Functions/*.cs: case-insensitive string comparison,
+``contains`` on arrays and strings, status functions).
 """
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 _EXPRESSION = re.compile(r"\$\{\{(.*?)\}\}", re.DOTALL)
@@ -18,7 +22,8 @@ _TOKEN = re.compile(
     r"\s*(?:(?P<op>\|\||&&|==|!=|<=|>=|[!<>()\[\],.*])|(?P<str>'(?:[^']|'')*')"
     r"|(?P<num>-?\d+(?:\.\d+)?)|(?P<name>[A-Za-z_][\w-]*))"
 )
-_FUNCTIONS = {"success": True, "always": True, "failure": False, "cancelled": False}
+_STATUS_FUNCTIONS = {"success": True, "always": True, "failure": False, "cancelled": False}
+STATUS_FUNCTION = re.compile(r"\b(?:success|always|failure|cancelled)\s*\(", re.IGNORECASE)
 
 
 class _Unknown:
@@ -27,6 +32,27 @@ class _Unknown:
 
 
 UNKNOWN = _Unknown()
+
+Lookup = Callable[[list[str]], object]
+"""Resolves a context path (``["matrix", "os"]``, lower-cased) to a value or UNKNOWN."""
+
+
+def context_lookup(values: Mapping[str, object]) -> Lookup:
+    """A lookup over dotted names (``github.event_name``, ``matrix.os``, ``runner.os``)."""
+
+    def lookup(path: list[str]) -> object:
+        for size in range(len(path), 0, -1):
+            key = ".".join(path[:size])
+            if key in values:
+                value = values[key]
+                for part in path[size:]:
+                    if not isinstance(value, dict):
+                        return UNKNOWN
+                    value = {str(k).lower(): v for k, v in value.items()}.get(part)
+                return value
+        return UNKNOWN
+
+    return lookup
 
 
 @dataclass(slots=True)
@@ -64,26 +90,29 @@ def whole_expression(value: object) -> str | None:
 
 def never_true(condition: object, events: Iterable[str] | None) -> bool:
     """Whether an ``if:`` condition is false for every trigger in ``events``."""
+    candidates: list[str | None] = [*(events or [])] or [None]
+    return all(
+        evaluate(condition, context_lookup({"github.event_name": e} if e else {})) is False
+        for e in candidates
+    )
+
+
+def evaluate(condition: object, lookup: Lookup) -> bool | _Unknown:
+    """The truth of an ``if:`` condition (absent: true, as ``success()``)."""
     if isinstance(condition, bool):
-        return not condition
+        return condition
     if isinstance(condition, int | float):
-        return condition == 0
+        return condition != 0
     if condition is None:
-        return False
+        return True
     text = str(condition).strip()
     inner = whole_expression(text)
     if inner is None and "${{" in text:
-        return False  # a string template: always a non-empty, truthy string
-    expression = inner if inner is not None else text
-    outcomes = []
-    candidates: list[str | None] = [*(events or [])] or [None]
-    for event in candidates:
-        try:
-            value = _Parser(expression, event).parse()
-        except (ValueError, IndexError):
-            return False
-        outcomes.append(_truth(value))
-    return all(outcome is False for outcome in outcomes)
+        return True  # a string template: always a non-empty, truthy string
+    try:
+        return _truth(_Parser(inner if inner is not None else text, lookup).parse())
+    except (ValueError, IndexError, TypeError):
+        return UNKNOWN
 
 
 def _truth(value: object) -> bool | _Unknown:
@@ -93,10 +122,10 @@ def _truth(value: object) -> bool | _Unknown:
 
 
 class _Parser:
-    def __init__(self, text: str, event: str | None) -> None:
+    def __init__(self, text: str, lookup: Lookup) -> None:
         self.tokens = _tokens(text)
         self.index = 0
-        self.event = event
+        self.lookup = lookup
 
     def parse(self) -> object:
         value = self._or()
@@ -171,27 +200,68 @@ class _Parser:
             return literals[word]
         if self._peek() == "(":
             self._take()
+            arguments = []
             while self._peek() != ")":
-                self._or()
+                arguments.append(self._or())
                 if self._peek() == ",":
                     self._take()
             self._expect(")")
-            return _FUNCTIONS.get(word.lower(), UNKNOWN)
+            return _call(word.lower(), arguments)
         path = [word.lower()]
+        unknown_index = False
         while self._peek() in {".", "["}:
             if self._take()[1] == ".":
                 path.append(self._take()[1].lower())
             else:
-                self._or()
+                index = self._or()
                 self._expect("]")
-                path.append("?")
-        if path == ["github", "event_name"] and self.event is not None:
-            return self.event
-        return UNKNOWN
+                unknown_index = unknown_index or not isinstance(index, str)
+                path.append(str(index).lower())
+        return UNKNOWN if unknown_index else self.lookup(path)
 
     def _expect(self, expected: str) -> None:
         if self._take()[1] != expected:
             raise ValueError(f"expected {expected!r}")
+
+
+def _call(name: str, arguments: list[object]) -> object:
+    if name in _STATUS_FUNCTIONS:
+        return _STATUS_FUNCTIONS[name]
+    function = _FUNCTIONS.get((name, len(arguments)))
+    if function is None or any(a is UNKNOWN for a in arguments):
+        return UNKNOWN
+    return function(*arguments)
+
+
+def _from_json(text: object) -> object:
+    try:
+        return json.loads(text) if isinstance(text, str) else UNKNOWN
+    except ValueError:
+        return UNKNOWN
+
+
+def _contains(haystack: object, needle: object) -> bool:
+    if isinstance(haystack, list):
+        return any(_compare("==", item, needle) for item in haystack)
+    return _text(needle).lower() in _text(haystack).lower()
+
+
+_FUNCTIONS: dict[tuple[str, int], Callable[..., object]] = {
+    ("fromjson", 1): _from_json,
+    ("contains", 2): _contains,
+    ("startswith", 2): lambda a, b: _text(a).lower().startswith(_text(b).lower()),
+    ("endswith", 2): lambda a, b: _text(a).lower().endswith(_text(b).lower()),
+}
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def _tokens(text: str) -> list[tuple[str, str]]:

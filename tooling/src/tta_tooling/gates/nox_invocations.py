@@ -19,7 +19,8 @@ _RUNNER_FLAGS = frozenset({"-q", "--quiet", "--no-progress", "--locked", "--froz
 
 _SESSION_FLAGS = frozenset({"-s", "--session", "--sessions", "-e"})
 _TAG_FLAGS = frozenset({"-t", "--tags"})
-_LIST_FLAGS = frozenset({"-l", "--list", "--list-sessions"})
+# Options after which nox prints and exits without running a session.
+_LIST_FLAGS = frozenset({"-l", "--list", "--list-sessions", "--version", "-h", "--help"})
 _HARMLESS_FLAGS = frozenset(
     {
         "--json",
@@ -39,8 +40,12 @@ _HARMLESS_FLAGS = frozenset(
         "--verbose",
         "--add-timestamp",
         "--non-interactive",
+        "--parallel",
     }
 )
+# Parallel runs (`-j 2`, `--jobs=auto`): how many at once, never which.
+_JOBS_FLAGS = frozenset({"-j", "--jobs"})
+_JOBS_VALUE = re.compile(r"^(\d+|auto)$")
 _HARMLESS_WITH_VALUE = frozenset({"--reuse-venv", "--report"})
 _REFUSED: dict[str, str] = {
     "-f": "runs another noxfile (`--noxfile`)",
@@ -153,7 +158,12 @@ def _parse_options(argv: list[str], call: NoxCall) -> None:
             call.lists = True
         elif flag in _REFUSED:
             call.problems.append(_REFUSED[flag])
-        elif flag in _HARMLESS_WITH_VALUE:
-            skip_value = not has_value
+        elif flag in _HARMLESS_WITH_VALUE | _JOBS_FLAGS:
+            skip_value = not has_value and _takes_next(flag, argv[index + 1 : index + 2])
         elif flag not in _HARMLESS_FLAGS:
             call.problems.append(f"nox option `{flag}` is not allowed: it can change what runs")
+
+
+def _takes_next(flag: str, following: list[str]) -> bool:
+    """Whether ``flag``'s value is the next word (``-j`` takes one only if it is a count)."""
+    return flag not in _JOBS_FLAGS or bool(following and _JOBS_VALUE.match(following[0]))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Iterator
+from functools import cache
 from pathlib import Path
 
 from tta_tooling.errors import InputError, read_input
@@ -27,17 +28,26 @@ _LAUNCH = re.compile(
 def locked_nox_version(root: Path) -> str:
     """The version of nox that ``uv.lock`` under ``root`` pins."""
     path = root / LOCK_FILE
+    version = _nox_version(read_input(path))
+    if isinstance(version, InputError):
+        raise InputError(path, version.message)
+    return version
+
+
+@cache
+def _nox_version(lock_text: str) -> str | InputError:
+    """nox's version in a lock file's text, or the problem (parsed once per distinct text)."""
     try:
-        lock = tomllib.loads(read_input(path))
+        lock = tomllib.loads(lock_text)
     except tomllib.TOMLDecodeError as error:
-        raise InputError(path, f"invalid TOML: {error}") from error
+        return InputError("", f"invalid TOML: {error}")
     packages = lock.get("package")
     for package in packages if isinstance(packages, list) else []:
         if isinstance(package, dict) and package.get("name") == "nox":
             version = package.get("version")
             if isinstance(version, str):
                 return version
-    raise InputError(path, 'field [[package]] name = "nox" is missing: `uv lock` first')
+    return InputError("", 'field [[package]] name = "nox" is missing: `uv lock` first')
 
 
 def check_text_pins(root: Path, version: str) -> Iterator[Finding]:

@@ -1,18 +1,22 @@
 """The rules for one script (a ``run:`` step or a VS Code task): what it may do and what it runs.
 
-A script may only set up the environment (install a tool, set a variable,
-write to ``$GITHUB_OUTPUT`` / ``$GITHUB_ENV`` / ``$GITHUB_STEP_SUMMARY``) and
-run nox, pinned to the locked version, selecting sessions that exist, with
-posargs the session allows, where a failure fails the step.
+A script may only set up the environment (install a tool, set a harmless
+variable, write ``$GITHUB_OUTPUT`` / ``$GITHUB_ENV`` in the one literal form
+check-gates reads, write ``$GITHUB_STEP_SUMMARY``) and run nox, pinned to the
+locked version, selecting sessions that exist, with posargs the session allows,
+where a failure fails the step. ``${{ }}`` text is substituted into the script
+before the shell reads it (actions/runner, ScriptHandler: the expression is
+evaluated, then the file is written), so it is code unless it resolves to plain words.
 """
 
 from __future__ import annotations
 
 import re
 import shlex
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 
+from tta_tooling.gates.env_policy import SELECTING_VARIABLES, TOOL_VARIABLE, unlisted_variables
 from tta_tooling.gates.gh_expressions import MaskedScript, mask_expressions, whole_expression
 from tta_tooling.gates.lock_installs import unlocked_install
 from tta_tooling.gates.nox_invocations import NoxCall, parse_nox
@@ -20,20 +24,36 @@ from tta_tooling.gates.nox_sessions import Session, SessionCatalog
 from tta_tooling.gates.shell_script import ParsedScript, ShellCommand, parse_script
 from tta_tooling.reporting import Finding
 
-# Variables the gates' tools read: setting one from CI can change what a gate checks.
-DENIED_VARIABLE = re.compile(
-    r"^(NOX|PYTEST_|COVERAGE_|RUFF_|MYPY|PYTHON(?!_VERSION$)|UV_|PIP_|VIRTUAL_ENV|LD_|"
-    r"BASH_ENV$|ENV$|PATH$|SHELLOPTS$|BASHOPTS$|CI$)"
-)
 _VARIABLE = re.compile(r"^\$(?:\{(\w+)\}|(\w+))$")
-_OUTPUT_LINE = re.compile(r"^(?P<name>[\w-]+)=(?P<value>.*)$", re.DOTALL)
+_OUTPUT_LINE = re.compile(r"^(?P<name>[A-Za-z_][\w-]*)=(?P<value>[^\n]*)$")
 _SUBSTITUTION = re.compile(r"^\$\((?P<command>.*)\)$", re.DOTALL)
+_ASSIGNING_EXPANSION = re.compile(r"\$\{#?\w+:?[=?]")
+_SAFE_WORD = re.compile(r"^[\w.@%+=:,/-]*$")
+# Contexts whose values GitHub sets to plain words (no text a pull request controls).
+RUNNER_VALUES = frozenset(
+    {
+        "runner.os",
+        "runner.arch",
+        "github.sha",
+        "github.run_id",
+        "github.run_number",
+        "github.run_attempt",
+        "github.event_name",
+        "github.job",
+        "github.repository",
+        "github.workspace",
+    }
+)
+_GITHUB_FILES = frozenset({"GITHUB_OUTPUT", "GITHUB_ENV", "GITHUB_STEP_SUMMARY"})
+_DEVICES = frozenset({"/dev/null", "/dev/stdout", "/dev/stderr"})
+_INPUT_REDIRECTS = frozenset({"<", "<<", "<<-", "<<<", "<&"})
 _SETUP_PREFIXES: tuple[tuple[str, ...], ...] = (
     ("true",),
     (":",),
     ("[",),
     ("test",),
-    ("apt-get",),
+    ("apt-get", "update"),
+    ("apt-get", "install"),
     ("brew", "install"),
     ("pip", "install"),
     ("pipx", "install"),
@@ -44,8 +64,14 @@ _SETUP_PREFIXES: tuple[tuple[str, ...], ...] = (
     ("uv", "pip", "install"),
     ("uv", "pip", "sync"),
     ("uv", "--version"),
-    ("pyenv",),
+    ("pyenv", "install"),
+    ("pyenv", "global"),
+    ("pyenv", "versions"),
+    ("pyenv", "version"),
+    ("pyenv", "rehash"),
 )
+# apt-get options that run commands (`-o APT::Update::Post-Invoke::=...`) or read a config.
+_APT_HOOKS = re.compile(r"^(-o|--option|-c|--config-file)(=|$)|::")
 
 Resolver = Callable[[str], list[object] | None]
 Listing = list[dict[str, object]]
@@ -82,6 +108,20 @@ def check_script(
     """Check ``script`` (bash/sh when ``posix``, else one plain pwsh/cmd command line)."""
     result = ScriptResult()
     masked = mask_expressions(script)
+    for expression in masked.expressions.values():
+        if expression in RUNNER_VALUES:
+            continue
+        values = resolve(expression)
+        if values is None or not all(_SAFE_WORD.match(str(v)) for v in values):
+            result.findings.append(
+                _at(
+                    at,
+                    f"substitutes `${{{{ {expression} }}}}` into the script as code: "
+                    "pass it through `env:` and use the variable",
+                )
+            )
+    if _ASSIGNING_EXPANSION.search(masked.text):
+        result.findings.append(_at(at, "assigns a variable inside an expansion (`${NAME:=value}`)"))
     parsed = parse_script(masked.text) if posix else _single_command(masked.text)
     for problem in parsed.problems:
         result.findings.append(_at(at, problem))
@@ -89,15 +129,6 @@ def check_script(
     for command in parsed.commands:
         checker.command(command)
     return result
-
-
-def denied_variables(names: object, at: Finding) -> Iterator[Finding]:
-    """A finding for each variable name the gates' tools read."""
-    for name in names if isinstance(names, list | tuple | dict) else []:
-        if DENIED_VARIABLE.match(str(name)):
-            yield _at(
-                at, f"sets {name}, which the gates' tools read: it can change what a gate checks"
-            )
 
 
 @dataclass(slots=True)
@@ -114,7 +145,10 @@ class _Checker:
 
     def command(self, command: ShellCommand) -> None:
         names = [a.partition("=")[0] for a in command.assignments]
-        self.result.findings.extend(denied_variables(names, self.at))
+        if command.argv:  # `NAME=value command` exports NAME to the command
+            self.result.findings.extend(unlisted_variables(names, self.at))
+        else:
+            self.shell_variables(names)
         for operator, target in command.redirects:
             self.redirect(command, operator, target)
         if not command.argv:
@@ -125,12 +159,22 @@ class _Checker:
         else:
             self.setup(command)
 
+    def shell_variables(self, names: Collection[str]) -> None:
+        for name in names:
+            if TOOL_VARIABLE.match(name):
+                self.finding(f"sets {name}, which the shell or the gates' tools read")
+
     def redirect(self, command: ShellCommand, operator: str, target: str) -> None:
+        if operator in _INPUT_REDIRECTS or target in _DEVICES:
+            return
         variable = _variable(target)
         if variable == "GITHUB_PATH":
             self.finding(f"`{command}` adds to $GITHUB_PATH: later steps could run another nox")
-        elif operator in {">", ">>"} and variable is None and target != "/dev/null":
-            self.finding(f"`{command}` writes to {target}: only $GITHUB_* files and /dev/null")
+        elif variable not in _GITHUB_FILES:
+            self.finding(
+                f"`{command}` writes to {target} (`{operator}`): only $GITHUB_OUTPUT, "
+                "$GITHUB_ENV, $GITHUB_STEP_SUMMARY and /dev/null"
+            )
 
     def nox(self, command: ShellCommand, call: NoxCall) -> None:
         self.result.nox_calls += 1
@@ -226,16 +270,24 @@ class _Checker:
         program = argv[0] if argv else ""
         text = self.masked_text(command)
         unlocked = unlocked_install(argv)
+        targets = {_variable(t) for _, t in command.redirects}
         if unlocked is not None:
             self.finding(f"`{text}` {unlocked}")
-        elif program in {"echo", "printf"}:
-            self.plumbing(command, argv)
+        elif targets & {"GITHUB_ENV", "GITHUB_OUTPUT"}:
+            self.plumbing(command, argv, targets)
+        elif program in {"echo", "printf"} or (
+            program == "cat" and targets == {"GITHUB_STEP_SUMMARY"}
+        ):
+            return
         elif program == "set":
-            if any(a.startswith("+") and ("e" in a or "o" in a) for a in argv[1:]):
-                self.finding(f"`{text}` turns off exit-on-error: a failing gate would not fail")
+            self.set_options(text, argv[1:])
         elif program == "export":
+            if any(a.startswith("-") for a in argv[1:]):
+                self.finding(f"`{text}`: export takes no options here (`-f` exports a function)")
             names = [a.partition("=")[0] for a in argv[1:] if not a.startswith("-")]
-            self.result.findings.extend(denied_variables(names, self.at))
+            self.result.findings.extend(unlisted_variables(names, self.at))
+        elif program == "apt-get" and any(_APT_HOOKS.search(a) for a in argv[1:]):
+            self.finding(f"`{text}` gives apt-get an option that can run commands")
         elif program in {"cd", "pushd"}:
             self.finding(f"`{text}` changes directory: nox would read another noxfile")
         elif not any(tuple(argv[: len(p)]) == p for p in _SETUP_PREFIXES):
@@ -244,25 +296,48 @@ class _Checker:
                 "`nox -s <session>` / `nox -t <tag>` are allowed (define the gate in noxfile.py)"
             )
 
-    def plumbing(self, command: ShellCommand, argv: tuple[str, ...]) -> None:
-        targets = {_variable(t) for _, t in command.redirects}
-        words = [a for a in argv[1:] if not a.startswith("-")]
-        if "GITHUB_ENV" in targets:
-            names = [m["name"] for m in map(_OUTPUT_LINE.match, words) if m]
-            self.result.findings.extend(denied_variables(names, self.at))
-        if "GITHUB_OUTPUT" not in targets:
+    def set_options(self, text: str, options: tuple[str, ...]) -> None:
+        if any(a.startswith("+") and ("e" in a or "o" in a) for a in options):
+            self.finding(f"`{text}` turns off exit-on-error: a failing gate would not fail")
+        if any(a.startswith("-") and "a" in a and not a.startswith("--") for a in options) or (
+            "allexport" in options
+        ):
+            self.finding(f"`{text}` exports every variable the script sets (`set -a`)")
+
+    def plumbing(
+        self, command: ShellCommand, argv: tuple[str, ...], targets: set[str | None]
+    ) -> None:
+        """``echo "name=value" >> "$GITHUB_ENV"`` / ``"$GITHUB_OUTPUT"``, one line, literal name.
+
+        The runner reads these files after the step, line by line, later lines winning
+        (actions/runner, FileCommandManager.cs: SetEnvFileCommand / SetOutputFileCommand,
+        which also accept a ``NAME<<DELIMITER`` multi-line form); only the single-line
+        form written by a plain ``echo`` is read here, anything else is a finding.
+        """
+        text = self.masked_text(command)
+        match = _OUTPUT_LINE.match(argv[1]) if argv[0] == "echo" and len(argv) == 2 else None
+        if match is None or len(targets) != 1:
+            self.finding(
+                f"`{text}` writes {' and '.join(sorted(f'${t}' for t in targets if t))} in a "
+                'form check-gates cannot read: use one `echo "name=value" >> "$GITHUB_..."`'
+            )
             return
-        for word in words:
-            match = _OUTPUT_LINE.match(word)
-            if match is None:
-                continue
-            substitution = _SUBSTITUTION.match(match["value"])
-            if substitution:
-                listing = self.listing(substitution["command"])
-                if listing is not None:
-                    self.result.outputs[match["name"]] = listing
-            elif "$" not in match["value"] and "__gh_expression_" not in match["value"]:
-                self.result.outputs[match["name"]] = match["value"]
+        if "GITHUB_ENV" in targets:
+            if match["name"] in SELECTING_VARIABLES:
+                self.finding(
+                    f"`{text}` sets {match['name']} for later steps: a later step's value "
+                    "would not be the one check-gates resolves"
+                )
+            self.result.findings.extend(unlisted_variables([match["name"]], self.at))
+            return
+        substitution = _SUBSTITUTION.match(match["value"])
+        listing = self.listing(substitution["command"]) if substitution else None
+        if listing is not None:
+            self.result.outputs[match["name"]] = listing
+        elif "$" not in match["value"] and "__gh_expression_" not in match["value"]:
+            self.result.outputs[match["name"]] = match["value"]
+        else:  # a later write wins: the earlier value no longer holds
+            self.result.outputs.pop(match["name"], None)
 
     def listing(self, command_text: str) -> Listing | None:
         """The sessions a ``nox --list --json ...`` substitution prints."""

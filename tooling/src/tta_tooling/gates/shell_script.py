@@ -2,9 +2,11 @@
 
 The supported subset is what a thin CI step needs: simple commands with
 assignments and redirections, ``;`` / ``&&`` / ``||`` lists, pipelines,
-``if ...; then ...; fi``, ``{ ...; }`` and ``( ... )`` groups, and ``$(...)``
-substitutions. Loops, functions, ``case``, here-documents, arithmetic and
-process substitution are outside it: :func:`parse_script` reports them as
+``if ...; then ...; fi``, ``{ ...; }`` and ``( ... )`` groups,
+``[[ ... ]]`` conditionals (a test, like ``[``, unless they hold a
+substitution), every redirection operator, and ``$(...)`` substitutions.
+Loops, functions, ``case``, here-documents, arithmetic and process
+substitution are outside it: :func:`parse_script` reports them as
 problems instead of guessing what they run.
 
 Each command carries ``exposure``: why its failure would not fail the script
@@ -13,6 +15,7 @@ Each command carries ``exposure``: why its failure would not fail the script
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,6 +23,8 @@ import bashlex  # type: ignore[import-untyped]
 import bashlex.errors  # type: ignore[import-untyped]
 
 _GROUPS = frozenset({"{", "}", "(", ")"})
+# bashlex cannot parse `[[ ]]`; one without a substitution in it only tests, as `[` does.
+_CONDITIONAL = re.compile(r"(?<![\w$])\[\[\s(?P<body>[^\n]*?)\s\]\](?=[\s;&|)]|$)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,13 +55,18 @@ def parse_script(script: str) -> ParsedScript:
     if not script.strip():
         return parsed
     try:
-        trees = bashlex.parse(script)
+        trees = bashlex.parse(_CONDITIONAL.sub(_as_test, script))
     except (bashlex.errors.ParsingError, NotImplementedError, IndexError, ValueError) as error:
         parsed.problems.append(f"cannot parse the script as shell: {_first_line(error)}")
         return parsed
     for tree in trees:
         _walk(tree, None, parsed)
     return parsed
+
+
+def _as_test(match: re.Match[str]) -> str:
+    body = match["body"]
+    return match[0] if "$(" in body or "`" in body or "<(" in body else "[ conditional ]"
 
 
 def _walk(node: Any, exposure: str | None, parsed: ParsedScript) -> None:

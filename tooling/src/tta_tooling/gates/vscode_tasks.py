@@ -1,6 +1,10 @@
 """What the VS Code tasks run: each task and each of its ``linux`` / ``osx`` /
 ``windows`` variants must run one pinned nox invocation, and every ``dependsOn``
-must name an existing task, without cycles."""
+must name an existing task, without cycles. A task is credited only with the
+sessions every platform variant runs. Task terminals get the environment of
+``.vscode/settings.json``'s ``terminal.integrated.env.<platform>`` and the shell of
+``terminal.integrated.automationProfile.<platform>``: the variables are allow-listed
+and a custom automation shell is a finding."""
 
 from __future__ import annotations
 
@@ -11,11 +15,13 @@ from pathlib import Path
 from typing import Any
 
 from tta_tooling.errors import read_input
+from tta_tooling.gates.env_policy import unlisted_variables
 from tta_tooling.gates.jsonc import load_jsonc
-from tta_tooling.gates.script_rules import Rules, check_script, denied_variables
+from tta_tooling.gates.script_rules import Rules, check_script
 from tta_tooling.reporting import Finding
 
 TASKS_FILE = ".vscode/tasks.json"
+SETTINGS_FILE = ".vscode/settings.json"
 PLATFORMS = ("linux", "osx", "windows")
 _TASK_TYPES = frozenset({"shell", "process"})
 _WORKSPACE = frozenset({"${workspaceFolder}", "${workspaceRoot}", "."})
@@ -60,11 +66,33 @@ def check_vscode_tasks(root: Path, rules: Rules) -> TaskCheck:
         at = Finding(TASKS_FILE, "", _line_of(text, label), f"task {label!r}")
         _check_task(task, at, rules, check)
         check.findings.extend(_check_depends_on(label, labels, at))
+    check.findings.extend(_check_settings(root))
     return check
+
+
+def _check_settings(root: Path) -> Iterator[Finding]:
+    path = root / SETTINGS_FILE
+    if not path.is_file():
+        return
+    settings = load_jsonc(path)
+    if not isinstance(settings, dict):
+        yield Finding(SETTINGS_FILE, "must be a JSON object")
+        return
+    text = read_input(path)
+    for key, value in settings.items():
+        at = Finding(SETTINGS_FILE, "", _line_of_key(text, key), key)
+        if key.startswith("terminal.integrated.env"):
+            if not isinstance(value, dict):
+                yield _at(at, f"field '{key}' must be a mapping")
+                continue
+            yield from unlisted_variables(value, at)
+        elif key.startswith(("terminal.integrated.automation", "terminal.integrated.shellArgs")):
+            yield _at(at, "sets the shell VS Code tasks run in: use the default")
 
 
 def _check_task(task: dict[str, Any], at: Finding, rules: Rules, check: TaskCheck) -> None:
     variants = [("", task, True)]
+    credited: set[str] | None = None
     for platform in PLATFORMS:
         override = task.get(platform)
         if override is not None:
@@ -95,8 +123,12 @@ def _check_task(task: dict[str, Any], at: Finding, rules: Rules, check: TaskChec
             check.findings.append(
                 _at(where, f"runs `{script}`: a VS Code task must run `nox -s <session>`")
             )
-        if not result.findings and not platform:
-            check.runs |= result.runs
+        runs = result.runs if not result.findings else set()
+        if credited is not None and not result.findings and not credited <= runs:
+            missing = ", ".join(sorted(credited - runs))
+            check.findings.append(_at(where, f"runs fewer sessions than the task ({missing})"))
+        credited = runs if credited is None else credited & runs
+    check.runs |= credited or set()
 
 
 def _check_options(block: object, at: Finding) -> Iterator[Finding]:
@@ -109,7 +141,7 @@ def _check_options(block: object, at: Finding) -> Iterator[Finding]:
     env = options.get("env")
     if env is not None and not isinstance(env, dict):
         yield _at(at, "field 'options.env' must be a mapping")
-    yield from denied_variables(env, at)
+    yield from unlisted_variables(env, at)
     cwd = options.get("cwd")
     if cwd is not None and str(cwd) not in _WORKSPACE:
         yield _at(at, f"`options.cwd: {cwd}`: nox would read another noxfile")
@@ -158,6 +190,11 @@ def _line_of(text: str, label: str) -> int | None:
         if needle in line and '"label"' in line:
             return number
     return None
+
+
+def _line_of_key(text: str, key: str) -> int | None:
+    needle = f'"{key}"'
+    return next((n for n, line in enumerate(text.splitlines(), 1) if needle in line), None)
 
 
 def _at(template: Finding, message: str) -> Finding:

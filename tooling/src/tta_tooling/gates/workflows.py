@@ -3,8 +3,13 @@
 Each workflow is walked job by job, in ``needs`` order, so that a matrix fed
 by an earlier job's ``nox --list --json`` output is resolved to the sessions
 it lists. Local composite actions and local reusable workflows are followed
-with the caller's inputs; third-party actions other than setup, checkout,
-cache, artifact, code-scanning upload, Codecov and dependency review are findings.
+with the caller's inputs; third-party actions are checked against
+:mod:`~tta_tooling.gates.action_inputs`. In a workflow that runs on every pull
+request, each job's ``if:`` is evaluated for a pull request, a job is skipped
+when a job it ``needs`` is (unless its ``if:`` calls a status function, as on
+the runner), and each nox step's ``if:`` is evaluated for every matrix
+combination; a condition that cannot be evaluated there is a finding.
+GitHub runs the ``.yml`` / ``.yaml`` files directly in ``.github/workflows``.
 """
 
 from __future__ import annotations
@@ -15,26 +20,26 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tta_tooling.gates.gh_expressions import never_true, whole_expression
-from tta_tooling.gates.script_rules import (
-    Listing,
-    Rules,
-    ScriptResult,
-    check_script,
-    denied_variables,
+from tta_tooling.gates.action_inputs import GATING_ACTIONS, action_name, check_action_step
+from tta_tooling.gates.env_policy import referenced_variables, unlisted_variables
+from tta_tooling.gates.gh_expressions import (
+    STATUS_FUNCTION,
+    UNKNOWN,
+    context_lookup,
+    evaluate,
+    never_true,
+    whole_expression,
 )
+from tta_tooling.gates.script_rules import Listing, Rules, ScriptResult, check_script
+from tta_tooling.gates.triggers import GATING_TRIGGER, runs_on_every_pull_request, triggers
 from tta_tooling.gates.yaml_loading import load_yaml
 from tta_tooling.reporting import Finding
 
 WORKFLOWS_DIR = ".github/workflows"
-PULL_REQUEST_TRIGGERS = ("pull_request", "pull_request_target", "merge_group")
-_MAIN = frozenset({"main", "*", "**"})
+WORKFLOW_SUFFIXES = (".yml", ".yaml")
 SHELLS = frozenset({"bash", "sh", "pwsh", "cmd"})
-_ALLOWED_ACTIONS = re.compile(
-    r"^(actions/checkout|actions/setup-[\w-]+|[\w-]+/setup-[\w-]+|actions/cache(/restore|/save)?"
-    r"|actions/(upload|download)-artifact|github/codeql-action/upload-sarif"
-    r"|codecov/codecov-action|actions/dependency-review-action)@"
-)
+_MAX_COMBINATIONS = 256
+_RUNNER_OS = (("windows", "Windows"), ("macos", "macOS"), ("ubuntu", "Linux"))
 _FROM_NEEDS = re.compile(r"^fromJSON\(\s*needs\.([\w-]+)\.outputs\.([\w-]+)\s*\)$", re.IGNORECASE)
 _STEP_OUTPUT = re.compile(r"^steps\.([\w-]+)\.outputs\.([\w-]+)$")
 _CONTEXT_VALUE = re.compile(r"^(matrix|inputs)\.([\w-]+)(?:\.([\w-]+))?$")
@@ -47,12 +52,21 @@ class WorkflowCoverage:
 
     gating: set[str] = field(default_factory=set)
     anywhere: set[str] = field(default_factory=set)
+    not_on_pull_requests: dict[str, Finding] = field(default_factory=dict)
+    gating_systems: dict[str, set[str]] = field(default_factory=dict)
+    """The runner operating systems (Linux, macOS, Windows) each gating session runs on."""
+    """Where a session is run, but not on every pull request (a trigger, a skipped job)."""
 
 
 def check_workflows(root: Path, rules: Rules) -> tuple[list[Finding], WorkflowCoverage]:
     """Findings in every workflow under ``root`` and the sessions they run."""
     walker = _Walker(root, rules)
-    paths = sorted((root / WORKFLOWS_DIR).glob("*.y*ml"))
+    folder = root / WORKFLOWS_DIR
+    paths = sorted(
+        p
+        for p in (folder.iterdir() if folder.is_dir() else [])
+        if p.is_file() and p.suffix in WORKFLOW_SUFFIXES
+    )
     documents = {path: load_yaml(path) for path in paths}
     called = {
         (root / job["uses"]).resolve()
@@ -78,6 +92,8 @@ class _Job:
     matrix: dict[str, list[object]] | None
     inputs: Mapping[str, object]
     events: set[str]
+    gating: bool = False
+    combinations: list[dict[str, object]] = field(default_factory=lambda: [{}])
 
 
 @dataclass(slots=True)
@@ -88,6 +104,8 @@ class _Walker:
     coverage: WorkflowCoverage = field(default_factory=WorkflowCoverage)
     visiting: set[Path] = field(default_factory=set)
     gates_pull_requests: bool = False
+    checks_pull_requests: bool = False
+    job_systems: set[str] = field(default_factory=set)
 
     def finding(self, at: Finding, message: str) -> None:
         self.findings.append(Finding(at.file, message, at.line, at.where))
@@ -113,8 +131,8 @@ class _Walker:
             return set()
         caller_gates = self.gates_pull_requests
         if events is None:
-            events = _events(document)
-            self.gates_pull_requests = _runs_on_every_pull_request(document)
+            events = set(triggers(document))
+            self.gates_pull_requests = runs_on_every_pull_request(document)
         try:
             return self._workflow_body(
                 name, at, document=document, jobs=jobs, inputs=inputs, events=events
@@ -132,17 +150,25 @@ class _Walker:
         inputs: Mapping[str, object],
         events: set[str],
     ) -> set[str]:
-        self.check_env(document.get("env"), at, "env")
+        self.check_env(document.get("env"), at, _scripts_of(jobs.values()))
         shell, workdir = _defaults(document)
         self.check_defaults(at, shell, workdir)
         runs: set[str] = set()
         outputs: dict[str, dict[str, Listing | str]] = {}
+        states: dict[str, object] = {}
+        on = next((v for k, v in document.items() if k in ("on", True)), None)
+        trigger_at = Finding(name, "", getattr(on, "line", None) or at.line, "on")
+        workflow_gates = self.gates_pull_requests
+        on_pull_requests = GATING_TRIGGER in events
         for job_id in _needs_order(jobs, lambda message: self.finding(at, message)):
             job = jobs[job_id]
             where = Finding(name, "", getattr(job, "line", None) or None, f"jobs.{job_id}")
             if not isinstance(job, dict):
                 self.finding(where, "a job must be a mapping")
                 continue
+            states[job_id] = _state_on_pull_request(job, states) if on_pull_requests else True
+            self.gates_pull_requests = workflow_gates and states[job_id] is True
+            self.checks_pull_requests = on_pull_requests and states[job_id] is True
             job_runs, outputs[job_id] = self.job(
                 job,
                 at=where,
@@ -152,11 +178,42 @@ class _Walker:
                 outputs=outputs,
                 workflow_shell=shell,
             )
+            gates = bool(job_runs) or _uses_gating_action(job)
+            if on_pull_requests and states[job_id] is not True and gates:
+                self.not_on_pull_requests(job_runs, where, states[job_id], job.get("if"))
+            elif self.gates_pull_requests:
+                self.coverage.gating |= job_runs
+                for session in job_runs:
+                    self.coverage.gating_systems.setdefault(session, set()).update(self.job_systems)
             runs |= job_runs
-        if self.gates_pull_requests:
-            self.coverage.gating |= runs
+        self.gates_pull_requests = workflow_gates
+        if not workflow_gates:
+            for session in runs:
+                self.coverage.not_on_pull_requests.setdefault(
+                    session,
+                    _at(trigger_at, "the workflow does not run on every pull request to main"),
+                )
         self.coverage.anywhere |= runs
         return runs
+
+    def not_on_pull_requests(
+        self, runs: set[str], at: Finding, state: object, condition: object
+    ) -> None:
+        if state is UNKNOWN:
+            self.finding(
+                at,
+                f"`if: {condition}` cannot be evaluated for a pull request: a gating job "
+                "may test only github.event_name, literals and status functions",
+            )
+            return
+        if not runs:
+            self.finding(
+                at, "a gating job (dependency review, Codecov) is skipped on pull requests"
+            )
+        for session in runs:
+            self.coverage.not_on_pull_requests.setdefault(
+                session, _at(at, "the job is skipped on pull requests (`if:` or `needs:`)")
+            )
 
     def job(
         self,
@@ -171,26 +228,35 @@ class _Walker:
     ) -> tuple[set[str], dict[str, Listing | str]]:
         if never_true(job.get("if"), events):
             self.finding(at, f"`if: {job.get('if')}` is never true: the job never runs")
+        self.job_systems = set()
         if "uses" in job:
             return self.reusable(job, at, events), {}
         steps = job.get("steps")
         if not isinstance(steps, list):
             self.finding(at, "field 'steps' must be a list of steps")
             return set(), {}
-        self.check_env(job.get("env"), at, "env")
+        scripts = _scripts_of([job])
+        self.check_env(job.get("env"), at, scripts)
+        container = job.get("container")
+        if isinstance(container, dict):
+            self.check_env(container.get("env"), at, frozenset())
         shell, workdir = _defaults(job)
         self.check_defaults(at, shell, workdir)
+        matrix = self.matrix(job, at, outputs)
+        combinations = _combinations(matrix)
+        runners = [_runner(job.get("runs-on"), combination) for combination in combinations]
+        self.job_systems = {s for s in map(_runner_os, runners) if isinstance(s, str)}
         context = _Job(
             at,
             {**_env(document.get("env")), **_env(job.get("env"))},
             shell or workflow_shell,
-            "windows" in str(job.get("runs-on", "")).lower(),
-            self.matrix(job, at, outputs),
+            any(r is None or "windows" in r.lower() for r in runners),
+            matrix,
             inputs,
             events,
+            self.checks_pull_requests,
+            [{**c, "runner.os": _runner_os(r)} for c, r in zip(combinations, runners, strict=True)],
         )
-        if context.matrix and any("windows" in str(v) for v in context.matrix.get("os", [])):
-            context.windows = True
         runs, step_outputs, nox_calls = self.steps(steps, context)
         if nox_calls and job.get("continue-on-error", False) is not False:
             self.finding(at, "`continue-on-error` on a job that runs nox hides its failures")
@@ -216,25 +282,57 @@ class _Walker:
             if "name" in step:
                 label += f" {step['name']!r}"
             at = Finding(job.at.file, "", getattr(step, "line", None) or job.at.line, label)
-            if never_true(step.get("if"), job.events):
-                self.finding(at, f"`if: {step.get('if')}` is never true: the step never runs")
-            self.check_env(step.get("env"), at, "env")
+            self.check_env(step.get("env"), at, referenced_variables(step.get("run")))
+            step_calls = 0
             if "uses" in step:
-                action_runs, action_calls = self.action(step, at, job)
+                action_runs, step_calls = self.action(step, at, job)
                 runs |= action_runs
-                nox_calls += action_calls
             if "run" in step:
                 result = self.run_step(step, at, job)
                 self.findings.extend(result.findings)
                 runs |= result.runs
-                nox_calls += result.nox_calls
-                if result.nox_calls and step.get("continue-on-error", False) is not False:
-                    self.finding(
-                        at, "`continue-on-error` on a step that runs nox hides its failure"
-                    )
+                step_calls = result.nox_calls
                 if "id" in step:
                     outputs[str(step["id"])] = result.outputs
+            gates = step_calls or action_name(str(step.get("uses", ""))) in GATING_ACTIONS
+            if gates and never_true(step.get("if"), job.events):
+                self.finding(at, f"`if: {step.get('if')}` is never true: the step never runs")
+            if step_calls and step.get("continue-on-error", False) is not False:
+                self.finding(at, "`continue-on-error` on a step that runs nox hides its failure")
+            if gates and job.gating:
+                self.check_gating_condition(step.get("if"), at, job)
+            nox_calls += step_calls
         return runs, outputs, nox_calls
+
+    def check_gating_condition(self, condition: object, at: Finding, job: _Job) -> None:
+        """A step that runs nox on a pull request must run for every matrix combination."""
+        for combination in job.combinations:
+            matrix = {
+                k.removeprefix("matrix."): v for k, v in combination.items() if k != "runner.os"
+            }
+            values = {
+                "github.event_name": GATING_TRIGGER,
+                "runner.os": combination.get("runner.os", UNKNOWN),
+                "matrix": matrix,
+            }
+            outcome = evaluate(condition, context_lookup(values))
+            shown = ", ".join(f"{k}={v}" for k, v in matrix.items())
+            if outcome is UNKNOWN:
+                self.finding(
+                    at,
+                    f"`if: {condition}` cannot be evaluated for a pull request: a step that "
+                    "runs nox may test only github.event_name, matrix values, runner.os, "
+                    "literals and status functions",
+                )
+                return
+            if outcome is False:
+                self.finding(
+                    at,
+                    f"`if: {condition}` is false on a pull request"
+                    + (f" for {shown}" if shown else "")
+                    + ": the step's sessions are skipped there",
+                )
+                return
 
     def run_step(self, step: dict[str, Any], at: Finding, job: _Job) -> ScriptResult:
         script = step["run"]
@@ -253,12 +351,7 @@ class _Walker:
         uses = str(step["uses"])
         if uses.startswith("./"):
             return self.local_action(uses, step, at, job)
-        if not _ALLOWED_ACTIONS.match(uses):
-            self.finding(
-                at,
-                f"uses {uses}, which can run checks outside noxfile.py: only setup, checkout, "
-                "cache, artifact, code-scanning upload, Codecov and dependency-review actions",
-            )
+        self.findings.extend(check_action_step(uses, step, at))
         return set(), 0
 
     def local_action(
@@ -289,7 +382,15 @@ class _Walker:
         with_block = step.get("with")
         inputs = {str(k): v for k, v in with_block.items()} if isinstance(with_block, dict) else {}
         inner = _Job(
-            action_at, dict(job.env), job.shell, job.windows, job.matrix, inputs, job.events
+            action_at,
+            dict(job.env),
+            job.shell,
+            job.windows,
+            job.matrix,
+            inputs,
+            job.events,
+            job.gating,
+            job.combinations,
         )
         self.visiting.add(path)
         try:
@@ -341,16 +442,16 @@ class _Walker:
                     values.setdefault(str(key), []).extend(listed)
         return values
 
-    def check_env(self, env: object, at: Finding, field_name: str) -> None:
-        if env is not None and not isinstance(env, dict) and whole_expression(env) is None:
-            self.finding(at, f"field '{field_name}' must be a mapping")
+    def check_env(self, env: object, at: Finding, local: frozenset[str]) -> None:
+        if env is not None and not isinstance(env, dict):
+            self.finding(at, "field 'env' must be a mapping (a literal one, not an expression)")
             return
-        self.findings.extend(denied_variables(env, at))
+        self.findings.extend(unlisted_variables(env, at, local=local))
 
     def check_defaults(self, at: Finding, shell: object, workdir: object) -> None:
         if shell is not None and not (isinstance(shell, str) and shell in SHELLS):
             self.finding(at, f"`shell: {shell}` is a custom shell: use bash, sh, pwsh or cmd")
-        if workdir not in (None, ".", "./"):
+        if workdir not in (None, ".", "./") and whole_expression(workdir) != "github.workspace":
             self.finding(at, f"`working-directory: {workdir}`: nox would read another noxfile")
 
 
@@ -385,40 +486,76 @@ def _jobs_of(document: object) -> dict[str, Any]:
 
 
 def _events(document: object) -> set[str]:
-    # PyYAML reads the key `on` as True (YAML 1.1).
-    on = document.get("on", document.get(True)) if isinstance(document, dict) else None
-    if isinstance(on, str):
-        return {on}
-    if isinstance(on, list | dict):
-        return {str(e) for e in on}
-    return set()
+    return set(triggers(document))
 
 
-def _runs_on_every_pull_request(document: dict[Any, Any]) -> bool:
-    """Whether a trigger runs the workflow on every pull request to main (no path filter)."""
-    on = document.get("on", document.get(True))
-    if isinstance(on, str | list):
-        on = dict.fromkeys([on] if isinstance(on, str) else map(str, on))
-    if not isinstance(on, dict):
+def _state_on_pull_request(job: dict[str, Any], states: Mapping[str, object]) -> object:
+    """True / False / UNKNOWN: whether the job runs on a pull request.
+
+    A job whose ``needs`` was skipped is skipped too unless its ``if:`` calls a
+    status function (actions/runner: a job's default condition is ``success()``).
+    """
+    condition = job.get("if")
+    own = evaluate(condition, context_lookup({"github.event_name": GATING_TRIGGER}))
+    if own is False:
         return False
+    if not STATUS_FUNCTION.search(str(condition or "")):
+        needed = [states.get(n, True) for n in _needs(job)]
+        if False in needed:
+            return False
+        if UNKNOWN in needed:
+            return UNKNOWN
+    return own
+
+
+def _uses_gating_action(job: dict[str, Any]) -> bool:
+    steps = job.get("steps")
     return any(
-        name in on and (on[name] is None or _unfiltered(on[name])) for name in PULL_REQUEST_TRIGGERS
+        isinstance(step, dict) and action_name(str(step.get("uses", ""))) in GATING_ACTIONS
+        for step in (steps if isinstance(steps, list) else [])
     )
 
 
-def _unfiltered(trigger: object) -> bool:
-    if not isinstance(trigger, dict) or "paths" in trigger or "paths-ignore" in trigger:
-        return False
-    branches, ignored, types = (trigger.get(k) for k in ("branches", "branches-ignore", "types"))
-    if branches is not None and not (
-        isinstance(branches, list) and _MAIN & set(map(str, branches))
-    ):
-        return False
-    if isinstance(ignored, list) and _MAIN & set(map(str, ignored)):
-        return False
-    return types is None or (
-        isinstance(types, list) and {"opened", "synchronize"} <= set(map(str, types))
-    )
+def _combinations(matrix: dict[str, list[object]] | None) -> list[dict[str, object]]:
+    """Each matrix combination as ``{"matrix.<key>": value}`` (one empty one without a matrix)."""
+    combinations: list[dict[str, object]] = [{}]
+    for key, values in (matrix or {}).items():
+        combinations = [{**c, f"matrix.{key}": v} for c in combinations for v in values or [None]]
+        if len(combinations) > _MAX_COMBINATIONS:
+            return [{}]
+    return combinations
+
+
+def _runner(runs_on: object, combination: Mapping[str, object]) -> str | None:
+    """The runner label of one combination; None when it cannot be told."""
+    expression = whole_expression(runs_on)
+    if expression is None:
+        return None if runs_on is None or "${{" in str(runs_on) else str(runs_on)
+    key = f"{expression.strip()}"
+    value = combination.get(key)
+    return str(value) if isinstance(value, str) else None
+
+
+def _runner_os(runner: str | None) -> object:
+    for fragment, name in _RUNNER_OS:
+        if runner is not None and fragment in runner.lower():
+            return name
+    return UNKNOWN
+
+
+def _scripts_of(jobs: object) -> frozenset[str]:
+    """Every variable the run scripts of ``jobs`` read."""
+    names: set[str] = set()
+    for job in jobs if isinstance(jobs, list | tuple) or hasattr(jobs, "__iter__") else []:
+        steps = job.get("steps") if isinstance(job, dict) else None
+        for step in steps if isinstance(steps, list) else []:
+            if isinstance(step, dict):
+                names |= referenced_variables(step.get("run"))
+    return frozenset(names)
+
+
+def _at(template: Finding, message: str) -> Finding:
+    return Finding(template.file, message, template.line, template.where)
 
 
 def _env(env: object) -> dict[str, str]:

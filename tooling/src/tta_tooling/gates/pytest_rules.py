@@ -1,0 +1,217 @@
+"""Gates weakened from inside the pytest configuration: ``addopts`` and conftest hooks.
+
+pytest reads the first of ``pytest.ini``, ``.pytest.ini``, ``pyproject.toml``
+(``[tool.pytest.ini_options]``), ``tox.ini`` (``[pytest]``) and ``setup.cfg``
+(``[tool:pytest]``) that configures it (pytest, src/_pytest/config/findpaths.py:
+locate_config), so the configuration must stay in pyproject.toml. Its
+``addopts`` may only hold options from an allow-list (strictness, reporting,
+xdist's ``-n`` / ``--dist``); options that collect or select fewer tests are
+findings, as are collection keys that narrow what pytest finds. A conftest.py
+may not define hooks that change outcomes, collection or the exit status,
+nor drop collected items.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import re
+import shlex
+import tomllib
+from collections.abc import Iterator
+from pathlib import Path
+
+from tta_tooling.errors import InputError, read_input
+from tta_tooling.reporting import Finding
+
+PYPROJECT = "pyproject.toml"
+OTHER_CONFIGS: tuple[tuple[str, str | None], ...] = (
+    ("pytest.ini", None),
+    (".pytest.ini", None),
+    ("tox.ini", "[pytest]"),
+    ("setup.cfg", "[tool:pytest]"),
+)
+_ALLOWED_OPTION = re.compile(
+    r"^(--strict-markers|--strict-config|-r[a-zA-Z]*|--import-mode=\w+|-q|-v+|--quiet|--verbose"
+    r"|--tb=\w+|--durations=\d+|--durations-min=[\d.]+|--color=\w+|--showlocals|-l|-x"
+    r"|--exitfirst|--maxfail=\d+|--timeout=\d+|-n=?\w*|--numprocesses=\w+|--dist=\w+"
+    r"|--maxprocesses=\d+|--no-header|-p=?no:(randomly|cacheprovider))$"
+)
+_OPTIONS_WITH_VALUE = frozenset({"-p", "-n", "--numprocesses", "--dist", "--maxprocesses"})
+_ALLOWED_KEYS = frozenset(
+    {
+        "minversion",
+        "addopts",
+        "testpaths",
+        "asyncio_mode",
+        "asyncio_default_fixture_loop_scope",
+        "xfail_strict",
+        "markers",
+        "filterwarnings",
+        "timeout",
+        "required_plugins",
+        "console_output_style",
+        "log_level",
+        "log_cli",
+        "log_cli_level",
+        "junit_family",
+        "cache_dir",
+    }
+)
+_TEST_ROOTS = frozenset({"tests", "tests/unit", "tests/unit/"})
+_HOOKS_THAT_CHANGE_RESULTS = frozenset(
+    {
+        "pytest_runtest_makereport",
+        "pytest_report_teststatus",
+        "pytest_runtest_call",
+        "pytest_pyfunc_call",
+        "pytest_runtest_protocol",
+        "pytest_runtestloop",
+        "pytest_ignore_collect",
+        "pytest_collection",
+        "pytest_collect_file",
+        "pytest_pycollect_makeitem",
+        "pytest_deselected",
+    }
+)
+_SKIPPING_MARKS = frozenset({"skip", "skipif", "xfail"})
+_ITEM_MUTATORS = frozenset({"remove", "pop", "clear", "__delitem__", "__setitem__"})
+_PRUNED = frozenset({"node_modules", "__pycache__", "build", "dist", "site-packages"})
+
+
+def check_pytest_config(root: Path) -> Iterator[Finding]:
+    """Findings in the pytest configuration and every conftest.py under ``root``."""
+    for name, section in OTHER_CONFIGS:
+        path = root / name
+        text = read_input(path) if path.is_file() else ""
+        if path.is_file() and (section is None or section in text):
+            line = 1 + text[: text.find(section)].count("\n") if section else 1
+            yield Finding(
+                name, f"configures pytest, which then ignores {PYPROJECT}'s settings", line
+            )
+    yield from _check_pyproject(root)
+    for path in _conftests(root):
+        yield from _check_conftest(path, path.relative_to(root).as_posix())
+
+
+def _check_pyproject(root: Path) -> Iterator[Finding]:
+    path = root / PYPROJECT
+    text = read_input(path)
+    try:
+        options = tomllib.loads(text).get("tool", {}).get("pytest", {}).get("ini_options", {})
+    except tomllib.TOMLDecodeError as error:
+        raise InputError(path, f"invalid TOML: {error}") from error
+    if not isinstance(options, dict):
+        return
+    for key, value in options.items():
+        line = _line_of(text, key)
+        if key not in _ALLOWED_KEYS:
+            yield Finding(PYPROJECT, f"pytest `{key}` changes what pytest collects", line)
+        elif key == "addopts":
+            for option in _unlisted_options(value):
+                yield Finding(
+                    PYPROJECT, f"pytest addopts `{option}` is not on the allow-list", line
+                )
+        elif key == "testpaths" and not (
+            isinstance(value, list) and _TEST_ROOTS & {str(v) for v in value}
+        ):
+            yield Finding(PYPROJECT, f"pytest testpaths {value!r} leave out tests/unit", line)
+
+
+def _unlisted_options(value: object) -> Iterator[str]:
+    words = shlex.split(value) if isinstance(value, str) else []
+    if isinstance(value, list):
+        words = [str(v) for v in value]
+    index = 0
+    while index < len(words):
+        word = words[index]
+        if word in _OPTIONS_WITH_VALUE and index + 1 < len(words):
+            word = f"{word}={words[index + 1]}"
+            index += 1
+        if not _ALLOWED_OPTION.match(word):
+            yield word
+        index += 1
+
+
+def _conftests(root: Path) -> Iterator[Path]:
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _PRUNED)
+        if "conftest.py" in files:
+            yield Path(folder) / "conftest.py"
+
+
+def _check_conftest(path: Path, name: str) -> Iterator[Finding]:
+    try:
+        module = ast.parse(read_input(path), filename=str(path))
+    except SyntaxError as error:
+        raise InputError(path, f"invalid Python: {error.msg}", line=error.lineno) from error
+    for node in module.body:
+        targets = node.targets if isinstance(node, ast.Assign) else []
+        if any(isinstance(t, ast.Name) and t.id.startswith("collect_ignore") for t in targets):
+            yield Finding(name, "`collect_ignore` drops test files from collection", node.lineno)
+        if isinstance(node, ast.Expr) and _calls(node, {"skip", "importorskip"}):
+            yield Finding(name, "skips every test under this conftest", node.lineno)
+    for child in ast.walk(module):
+        if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef):
+            yield from _check_hook(child, name)
+        elif isinstance(child, ast.Assign | ast.AugAssign):
+            for target in child.targets if isinstance(child, ast.Assign) else [child.target]:
+                dotted = _dotted(target) if isinstance(target, ast.Attribute) else ""
+                if dotted.endswith((".exitstatus", ".testsfailed", "config.args")) or (
+                    ".option." in dotted
+                ):
+                    yield Finding(name, f"sets `{dotted}`: pytest's result changes", child.lineno)
+        elif isinstance(child, ast.Call) and _dotted(child.func) in {"os._exit", "sys.exit"}:
+            yield Finding(name, "exits the test process itself", child.lineno)
+
+
+def _check_hook(function: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> Iterator[Finding]:
+    hook = function.name
+    if hook in _HOOKS_THAT_CHANGE_RESULTS:
+        yield Finding(
+            name, f"`{hook}` can change which tests run or what they report", function.lineno
+        )
+        return
+    if hook != "pytest_collection_modifyitems":
+        return
+    for node in ast.walk(function):
+        dropped = (
+            isinstance(node, ast.Delete)
+            or (
+                isinstance(node, ast.Assign)
+                and any(isinstance(t, ast.Subscript) for t in node.targets)
+            )
+            or (
+                isinstance(node, ast.Call)
+                and _calls_method(node, _ITEM_MUTATORS | {"pytest_deselected"})
+            )
+        )
+        skipping = isinstance(node, ast.Attribute) and node.attr in _SKIPPING_MARKS
+        if dropped or skipping:
+            yield Finding(
+                name,
+                f"`{hook}` drops, deselects or skips collected tests",
+                getattr(node, "lineno", function.lineno),
+            )
+            return
+
+
+def _calls(node: ast.Expr, names: set[str]) -> bool:
+    return isinstance(node.value, ast.Call) and _dotted(node.value.func).rpartition(".")[2] in names
+
+
+def _calls_method(call: ast.Call, names: frozenset[str] | set[str]) -> bool:
+    return isinstance(call.func, ast.Attribute) and call.func.attr in names
+
+
+def _dotted(node: ast.expr) -> str:
+    if isinstance(node, ast.Attribute):
+        return f"{_dotted(node.value)}.{node.attr}"
+    return node.id if isinstance(node, ast.Name) else ""
+
+
+def _line_of(text: str, key: str) -> int | None:
+    section = text.find("[tool.pytest.ini_options]")
+    pattern = re.compile(rf"^{re.escape(key)}\s*=", re.MULTILINE)
+    match = pattern.search(text, max(section, 0))
+    return text.count("\n", 0, match.start()) + 1 if match else None
