@@ -22,6 +22,7 @@ from tta_tooling.gates.lock_installs import unlocked_install
 from tta_tooling.gates.nox_invocations import NoxCall, parse_nox
 from tta_tooling.gates.nox_sessions import Session, SessionCatalog
 from tta_tooling.gates.shell_script import ParsedScript, ShellCommand, parse_script
+from tta_tooling.posargs_policy import refused_posargs
 from tta_tooling.reporting import Finding
 
 _VARIABLE = re.compile(r"^\$(?:\{(\w+)\}|(\w+))$")
@@ -257,10 +258,8 @@ class _Checker:
 
     def check_posargs(self, text: str, call: NoxCall, selected: list[Session]) -> None:
         for base in sorted({s.base_name for s in selected}):
-            allowed = self.rules.posargs.get(base, ())
-            for arg in call.posargs:
-                if not any(pattern.fullmatch(arg) for pattern in allowed):
-                    self.finding(
+            for arg in refused_posargs(call.posargs, self.rules.posargs.get(base, ())):
+                self.finding(
                         f"`{text}` passes {arg!r} to session {base!r}, which does not allow it "
                         "(see its @ci_posargs in noxfile.py)"
                     )
