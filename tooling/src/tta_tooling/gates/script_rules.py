@@ -260,9 +260,9 @@ class _Checker:
         for base in sorted({s.base_name for s in selected}):
             for arg in refused_posargs(call.posargs, self.rules.posargs.get(base, ())):
                 self.finding(
-                        f"`{text}` passes {arg!r} to session {base!r}, which does not allow it "
-                        "(see its @ci_posargs in noxfile.py)"
-                    )
+                    f"`{text}` passes {arg!r} to session {base!r}, which does not allow it "
+                    "(see its @ci_posargs in noxfile.py)"
+                )
 
     def setup(self, command: ShellCommand) -> None:
         argv = command.argv[1:] if command.argv[0] == "sudo" else command.argv
