@@ -23,7 +23,7 @@ import pytest
 pytestmark = pytest.mark.integration
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-_COMMAND = re.compile(r"^python3 -m pip .+ && \S+ tool run nox@\S+(?: .*)?$")
+_COMMAND = re.compile(r"^python3 -m pip .+ && \S+ tool run (?:--[\w-]+ )*nox@\S+(?: .*)?$")
 
 
 def _quick_start_commands() -> list[str]:
@@ -79,7 +79,8 @@ def test_readme_commands_pass_in_a_fresh_clone_with_pep_668(tmp_path: Path) -> N
     assert refused.returncode != 0
     assert "externally-managed-environment" in refused.stdout + refused.stderr
 
-    launcher = shlex.split(commands[1].split(" && ")[1])[:4]
+    words = shlex.split(commands[1].split(" && ")[1])
+    launcher = words[: next(i for i, w in enumerate(words) if w.startswith("nox@")) + 1]
     done = _run(f"{install} && {shlex.join(launcher)} -s ci-config", clone, env)
     output = done.stdout + done.stderr
     assert done.returncode == 0, output
