@@ -150,6 +150,27 @@ def test_budget_verdict(
     assert done.stdout.splitlines()[-1] == last_line
 
 
+@pytest.mark.parametrize(
+    ("total", "objective", "line"),
+    [
+        ("540", "10", "objective 10 minutes: met by 1:00"),
+        ("660", "10", "objective 10 minutes: missed by 1:00"),
+        ("600", "10", "objective 10 minutes: met by 0:00"),
+    ],
+)
+def test_the_objective_is_reported_and_never_a_verdict(
+    tmp_path: Path, run_tooling: RunTooling, total: str, objective: str, line: str
+) -> None:
+    report = _report(tmp_path / "r.json", _session("tests-3.11", 500))
+    args = ["--total-seconds", total, "--budget-minutes", "80", "--objective-minutes", objective]
+    done = run_tooling("ci-time", report, *args)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.splitlines()[-2:] == [
+        f"ok wall time {int(total) // 60}:00 is within the 80-minute budget",
+        line,
+    ]
+
+
 def test_sum_larger_than_total_is_flagged(tmp_path: Path, run_tooling: RunTooling) -> None:
     report = _report(tmp_path / "r.json", _session("tests-3.11", 600))
     done = run_tooling("ci-time", report, "--total-seconds", "60", "--budget-minutes", "5")
@@ -197,6 +218,11 @@ def _bad(tmp_path: Path) -> dict[str, tuple[list[str], str]]:
         args[f"budget-{value}"] = (
             [str(good), "--budget-minutes", value],
             f"error: --budget-minutes: expected a finite number > 0, got '{value}'",
+        )
+    for value in ("0", "nan"):
+        args[f"objective-{value}"] = (
+            [str(good), "--objective-minutes", value],
+            f"error: --objective-minutes: expected a finite number > 0, got '{value}'",
         )
     for value in ("tests", "=5", "tests=-5", "tests=nan"):
         args[f"step-{value}"] = ([str(good), "--step", value], "error: --step: expected ")

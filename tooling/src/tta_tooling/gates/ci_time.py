@@ -48,6 +48,8 @@ class CiTime:
     timings: tuple[Timing, ...]
     total_seconds: float | None = None
     budget_minutes: float | None = None
+    objective_minutes: float | None = None
+    """A target reported beside the verdict (met or missed by how much), never a verdict."""
 
     @property
     def sum_seconds(self) -> float:
@@ -70,8 +72,9 @@ def measure_run(
     steps: Sequence[str],
     total_seconds: str | None = None,
     budget_minutes: str | None = None,
+    objective_minutes: str | None = None,
 ) -> CiTime:
-    """A run from its report files, its ``NAME=SECONDS`` steps, total and budget (as given)."""
+    """A run from its report files, its ``NAME=SECONDS`` steps, total, budget and objective."""
     timings = [t for path in reports for t in load_report(path)]
     timings += map(parse_step, steps)
     if not timings:
@@ -80,6 +83,9 @@ def measure_run(
         tuple(timings),
         None if total_seconds is None else parse_seconds("--total-seconds", total_seconds),
         None if budget_minutes is None else parse_budget(budget_minutes),
+        None
+        if objective_minutes is None
+        else parse_budget(objective_minutes, option="--objective-minutes"),
     )
 
 
@@ -111,14 +117,14 @@ def parse_step(text: str) -> Timing:
     return Timing(name.strip(), "step", parse_seconds("--step", seconds))
 
 
-def parse_budget(text: str) -> float:
-    """A finite, positive number of minutes."""
+def parse_budget(text: str, option: str = "--budget-minutes") -> float:
+    """A finite, positive number of minutes given to ``option``."""
     try:
         minutes = float(text)
     except ValueError:
         minutes = math.nan
     if not math.isfinite(minutes) or minutes <= 0:
-        raise InputError("--budget-minutes", f"expected a finite number > 0, got {text!r}")
+        raise InputError(option, f"expected a finite number > 0, got {text!r}")
     return minutes
 
 
@@ -140,21 +146,26 @@ def markdown_summary(run: CiTime) -> str:
 
 
 def verdict(run: CiTime) -> str:
-    """The wall time against the budget, and whether the timings overlap the total."""
-    overlap = (
-        "\nnote: the timings add up to more than the total: they overlapped (parallel "
-        "sessions) or a report is not from this run"
-        if run.total_seconds is not None and run.sum_seconds > run.total_seconds
-        else ""
-    )
+    """The wall time against the budget, then the objective and any overlap, as notes."""
+    notes = ""
+    if run.objective_minutes is not None:
+        target = run.objective_minutes * 60
+        met = "met" if run.wall_seconds <= target else "missed"
+        gap = _clock(abs(run.wall_seconds - target))
+        notes += f"\nobjective {run.objective_minutes:g} minutes: {met} by {gap}"
+    if run.total_seconds is not None and run.sum_seconds > run.total_seconds:
+        notes += (
+            "\nnote: the timings add up to more than the total: they overlapped (parallel "
+            "sessions) or a report is not from this run"
+        )
     if run.budget_minutes is None:
-        return f"wall time {_clock(run.wall_seconds)}, no budget given{overlap}"
+        return f"wall time {_clock(run.wall_seconds)}, no budget given{notes}"
     budget = f"the {run.budget_minutes:g}-minute budget"
     if run.over_budget:
         excess = run.wall_seconds - run.budget_minutes * 60
         clock = _clock(run.wall_seconds)
-        return f"FAIL wall time {clock} exceeds {budget} by {_clock(excess)}{overlap}"
-    return f"ok wall time {_clock(run.wall_seconds)} is within {budget}{overlap}"
+        return f"FAIL wall time {clock} exceeds {budget} by {_clock(excess)}{notes}"
+    return f"ok wall time {_clock(run.wall_seconds)} is within {budget}{notes}"
 
 
 def _rows(run: CiTime) -> list[tuple[str, str, str, str, str]]:
