@@ -1,5 +1,5 @@
 # /// script
-# dependencies = ["nox>=2025.2.9"]
+# dependencies = ["nox>=2026.8.10"]
 # ///
 """Every quality gate of the monorepo, defined once.
 
@@ -25,9 +25,15 @@ from pathlib import Path
 
 import nox
 
-nox.needs_version = ">=2025.2.9"
+nox.needs_version = ">=2026.8.10"  # --parallel and allow_parallel
 nox.options.default_venv_backend = "uv|virtualenv"
 nox.options.reuse_venv = "yes"
+# Sessions marked allow_parallel=True (light, one core, no shared state) run side by side,
+# one per core; every other session runs alone, in file order: the tests and integration
+# sessions use every core through pytest-xdist, benchmarks time the machine, coverage
+# follows the tests sessions, mcp runs the lint session itself, secrets scans what the
+# gates before it wrote.
+nox.options.parallel = "auto"
 ON_CI = os.environ.get("CI", "").lower() in {"1", "true"}
 nox.options.error_on_missing_interpreters = ON_CI
 
@@ -119,7 +125,7 @@ def ci_posargs(*allowed: str) -> Callable[[SessionFunction], SessionFunction]:
     return lambda function: function
 
 
-@nox.session(python=DEFAULT_PYTHON, tags=["quality", "portable"])
+@nox.session(python=DEFAULT_PYTHON, tags=["quality", "portable"], allow_parallel=True)
 @ci_posargs(r"--statistics", r"--show-fixes")
 def lint(session: nox.Session) -> None:
     """Lint every Python file with ruff."""
@@ -127,7 +133,7 @@ def lint(session: nox.Session) -> None:
     session.run("ruff", "check", "--output-format=concise", *(session.posargs or ["."]))
 
 
-@nox.session(python=DEFAULT_PYTHON, tags=["quality", "portable"])
+@nox.session(python=DEFAULT_PYTHON, tags=["quality", "portable"], allow_parallel=True)
 @ci_posargs()
 def format(session: nox.Session) -> None:
     """Check formatting with ruff format (`nox -s format -- .` rewrites the files)."""
@@ -135,7 +141,7 @@ def format(session: nox.Session) -> None:
     session.run("ruff", "format", *(session.posargs or ["--check", "--diff", "."]))
 
 
-@nox.session(python=DEFAULT_PYTHON, tags=["quality", "portable"])
+@nox.session(python=DEFAULT_PYTHON, tags=["quality", "portable"], allow_parallel=True)
 def typecheck(session: nox.Session) -> None:
     """Type-check packages, tooling and tests with mypy (strict)."""
     install(session, "typecheck")
@@ -269,7 +275,7 @@ def selftest_opt_in(session: nox.Session) -> None:
     session.run("pytest", "tests/selftest", *session.posargs)
 
 
-@nox.session(python=DEFAULT_PYTHON, tags=["services", "linux"])
+@nox.session(python=DEFAULT_PYTHON, tags=["services", "linux"], allow_parallel=True)
 def observability(session: nox.Session) -> None:
     """Serve and parse /metrics; check trace propagation and that each primitive is traced."""
     install(session, "test")
@@ -311,21 +317,23 @@ def perf_baseline(session: nox.Session) -> None:
     session.run("tta-tooling", "perf-baseline", *session.posargs)
 
 
-@nox.session(name="ci-config", python=DEFAULT_PYTHON, tags=["quality", "linux"])
+@nox.session(
+    name="ci-config", python=DEFAULT_PYTHON, tags=["quality", "linux"], allow_parallel=True
+)
 def ci_config(session: nox.Session) -> None:
     """Check workflows, VS Code tasks, compose and dependabot: schema, security, gate drift."""
     install(session, "ci-config")
     session.run("tta-tooling", "ci-config", *session.posargs)
 
 
-@nox.session(python=DEFAULT_PYTHON, tags=["quality", "portable"])
+@nox.session(python=DEFAULT_PYTHON, tags=["quality", "portable"], allow_parallel=True)
 def efficiency(session: nox.Session) -> None:
     """Check the static LLM- and context-efficiency rules (SARIF in .nox/reports)."""
     install(session)
     session.run("tta-tooling", "efficiency", f"--sarif={EFFICIENCY_SARIF}", *session.posargs)
 
 
-@nox.session(python=DEFAULT_PYTHON, tags=["quality", "portable"])
+@nox.session(python=DEFAULT_PYTHON, tags=["quality", "portable"], allow_parallel=True)
 def paf(session: nox.Session) -> None:
     """Check every permanent architectural fact of PAFCORE.md (import contracts, gates...)."""
     install(session)
@@ -339,7 +347,7 @@ def mcp(session: nox.Session) -> None:
     session.run("tta-tooling", "mcp-check", *session.posargs)
 
 
-@nox.session(python=DEFAULT_PYTHON, tags=["api", "portable"])
+@nox.session(python=DEFAULT_PYTHON, tags=["api", "portable"], allow_parallel=True)
 def api(session: nox.Session) -> None:
     """Replay tests/api against a fresh tta-api; gate its pass rate and endpoint coverage."""
     install(session)
@@ -353,7 +361,7 @@ def api_record(session: nox.Session) -> None:
     session.run("python", API_TRAFFIC, "record", *session.posargs)
 
 
-@nox.session(python=DEFAULT_PYTHON, tags=["performance", "portable"])
+@nox.session(python=DEFAULT_PYTHON, tags=["performance", "portable"], allow_parallel=True)
 def cost(session: nox.Session) -> None:
     """Replay the reference workload: router and cache save 40%, complex prompts stay premium."""
     install(session)

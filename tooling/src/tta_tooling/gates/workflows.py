@@ -15,7 +15,7 @@ GitHub runs the ``.yml`` / ``.yaml`` files directly in ``.github/workflows``.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,7 +23,6 @@ from typing import Any
 from tta_tooling.gates.action_inputs import GATING_ACTIONS, action_name, check_action_step
 from tta_tooling.gates.env_policy import referenced_variables, unlisted_variables
 from tta_tooling.gates.gh_expressions import (
-    STATUS_FUNCTION,
     UNKNOWN,
     context_lookup,
     evaluate,
@@ -32,14 +31,24 @@ from tta_tooling.gates.gh_expressions import (
 )
 from tta_tooling.gates.script_rules import Listing, Rules, ScriptResult, check_script
 from tta_tooling.gates.triggers import GATING_TRIGGER, runs_on_every_pull_request, triggers
+from tta_tooling.gates.workflow_jobs import (
+    env_of,
+    jobs_of,
+    matrix_combinations,
+    needs_order,
+    run_defaults,
+    runner_label,
+    runner_os,
+    state_on_pull_request,
+    uses_gating_action,
+    variables_read_by,
+)
 from tta_tooling.gates.yaml_loading import load_yaml
 from tta_tooling.reporting import Finding
 
 WORKFLOWS_DIR = ".github/workflows"
 WORKFLOW_SUFFIXES = (".yml", ".yaml")
 SHELLS = frozenset({"bash", "sh", "pwsh", "cmd"})
-_MAX_COMBINATIONS = 256
-_RUNNER_OS = (("windows", "Windows"), ("macos", "macOS"), ("ubuntu", "Linux"))
 _FROM_NEEDS = re.compile(r"^fromJSON\(\s*needs\.([\w-]+)\.outputs\.([\w-]+)\s*\)$", re.IGNORECASE)
 _STEP_OUTPUT = re.compile(r"^steps\.([\w-]+)\.outputs\.([\w-]+)$")
 _CONTEXT_VALUE = re.compile(r"^(matrix|inputs)\.([\w-]+)(?:\.([\w-]+))?$")
@@ -71,7 +80,7 @@ def check_workflows(root: Path, rules: Rules) -> tuple[list[Finding], WorkflowCo
     called = {
         (root / job["uses"]).resolve()
         for document in documents.values()
-        for job in _jobs_of(document).values()
+        for job in jobs_of(document).values()
         if isinstance(job, dict) and str(job.get("uses", "")).startswith("./")
     }
     for path, document in documents.items():
@@ -150,8 +159,8 @@ class _Walker:
         inputs: Mapping[str, object],
         events: set[str],
     ) -> set[str]:
-        self.check_env(document.get("env"), at, _scripts_of(jobs.values()))
-        shell, workdir = _defaults(document)
+        self.check_env(document.get("env"), at, variables_read_by(jobs.values()))
+        shell, workdir = run_defaults(document)
         self.check_defaults(at, shell, workdir)
         runs: set[str] = set()
         outputs: dict[str, dict[str, Listing | str]] = {}
@@ -160,13 +169,13 @@ class _Walker:
         trigger_at = Finding(name, "", getattr(on, "line", None) or at.line, "on")
         workflow_gates = self.gates_pull_requests
         on_pull_requests = GATING_TRIGGER in events
-        for job_id in _needs_order(jobs, lambda message: self.finding(at, message)):
+        for job_id in needs_order(jobs, lambda message: self.finding(at, message)):
             job = jobs[job_id]
             where = Finding(name, "", getattr(job, "line", None) or None, f"jobs.{job_id}")
             if not isinstance(job, dict):
                 self.finding(where, "a job must be a mapping")
                 continue
-            states[job_id] = _state_on_pull_request(job, states) if on_pull_requests else True
+            states[job_id] = state_on_pull_request(job, states) if on_pull_requests else True
             self.gates_pull_requests = workflow_gates and states[job_id] is True
             self.checks_pull_requests = on_pull_requests and states[job_id] is True
             job_runs, outputs[job_id] = self.job(
@@ -178,7 +187,7 @@ class _Walker:
                 outputs=outputs,
                 workflow_shell=shell,
             )
-            gates = bool(job_runs) or _uses_gating_action(job)
+            gates = bool(job_runs) or uses_gating_action(job)
             if on_pull_requests and states[job_id] is not True and gates:
                 self.not_on_pull_requests(job_runs, where, states[job_id], job.get("if"))
             elif self.gates_pull_requests:
@@ -235,27 +244,27 @@ class _Walker:
         if not isinstance(steps, list):
             self.finding(at, "field 'steps' must be a list of steps")
             return set(), {}
-        scripts = _scripts_of([job])
+        scripts = variables_read_by([job])
         self.check_env(job.get("env"), at, scripts)
         container = job.get("container")
         if isinstance(container, dict):
             self.check_env(container.get("env"), at, frozenset())
-        shell, workdir = _defaults(job)
+        shell, workdir = run_defaults(job)
         self.check_defaults(at, shell, workdir)
         matrix = self.matrix(job, at, outputs)
-        combinations = _combinations(matrix)
-        runners = [_runner(job.get("runs-on"), combination) for combination in combinations]
-        self.job_systems = {s for s in map(_runner_os, runners) if isinstance(s, str)}
+        combinations = matrix_combinations(matrix)
+        runners = [runner_label(job.get("runs-on"), combination) for combination in combinations]
+        self.job_systems = {s for s in map(runner_os, runners) if isinstance(s, str)}
         context = _Job(
             at,
-            {**_env(document.get("env")), **_env(job.get("env"))},
+            {**env_of(document.get("env")), **env_of(job.get("env"))},
             shell or workflow_shell,
             any(r is None or "windows" in r.lower() for r in runners),
             matrix,
             inputs,
             events,
             self.checks_pull_requests,
-            [{**c, "runner.os": _runner_os(r)} for c, r in zip(combinations, runners, strict=True)],
+            [{**c, "runner.os": runner_os(r)} for c, r in zip(combinations, runners, strict=True)],
         )
         runs, step_outputs, nox_calls = self.steps(steps, context)
         if nox_calls and job.get("continue-on-error", False) is not False:
@@ -342,7 +351,7 @@ class _Walker:
         shell = step.get("shell", job.shell)
         self.check_defaults(at, shell, step.get("working-directory"))
         posix = shell in ("bash", "sh") or (shell is None and not job.windows)
-        env = {**job.env, **_env(step.get("env"))}
+        env = {**job.env, **env_of(step.get("env"))}
         return check_script(
             script, at, self.rules, env=env, resolve=lambda e: _resolve(e, job), posix=posix
         )
@@ -480,112 +489,9 @@ def _resolve_input(job: _Job, key: str) -> list[object] | None:
     return [value] if value is not None and inner is None else None
 
 
-def _jobs_of(document: object) -> dict[str, Any]:
-    jobs = document.get("jobs") if isinstance(document, dict) else None
-    return jobs if isinstance(jobs, dict) else {}
-
-
 def _events(document: object) -> set[str]:
     return set(triggers(document))
 
 
-def _state_on_pull_request(job: dict[str, Any], states: Mapping[str, object]) -> object:
-    """True / False / UNKNOWN: whether the job runs on a pull request.
-
-    A job whose ``needs`` was skipped is skipped too unless its ``if:`` calls a
-    status function (actions/runner: a job's default condition is ``success()``).
-    """
-    condition = job.get("if")
-    own = evaluate(condition, context_lookup({"github.event_name": GATING_TRIGGER}))
-    if own is False:
-        return False
-    if not STATUS_FUNCTION.search(str(condition or "")):
-        needed = [states.get(n, True) for n in _needs(job)]
-        if False in needed:
-            return False
-        if UNKNOWN in needed:
-            return UNKNOWN
-    return own
-
-
-def _uses_gating_action(job: dict[str, Any]) -> bool:
-    steps = job.get("steps")
-    return any(
-        isinstance(step, dict) and action_name(str(step.get("uses", ""))) in GATING_ACTIONS
-        for step in (steps if isinstance(steps, list) else [])
-    )
-
-
-def _combinations(matrix: dict[str, list[object]] | None) -> list[dict[str, object]]:
-    """Each matrix combination as ``{"matrix.<key>": value}`` (one empty one without a matrix)."""
-    combinations: list[dict[str, object]] = [{}]
-    for key, values in (matrix or {}).items():
-        combinations = [{**c, f"matrix.{key}": v} for c in combinations for v in values or [None]]
-        if len(combinations) > _MAX_COMBINATIONS:
-            return [{}]
-    return combinations
-
-
-def _runner(runs_on: object, combination: Mapping[str, object]) -> str | None:
-    """The runner label of one combination; None when it cannot be told."""
-    expression = whole_expression(runs_on)
-    if expression is None:
-        return None if runs_on is None or "${{" in str(runs_on) else str(runs_on)
-    key = f"{expression.strip()}"
-    value = combination.get(key)
-    return str(value) if isinstance(value, str) else None
-
-
-def _runner_os(runner: str | None) -> object:
-    for fragment, name in _RUNNER_OS:
-        if runner is not None and fragment in runner.lower():
-            return name
-    return UNKNOWN
-
-
-def _scripts_of(jobs: object) -> frozenset[str]:
-    """Every variable the run scripts of ``jobs`` read."""
-    names: set[str] = set()
-    for job in jobs if isinstance(jobs, list | tuple) or hasattr(jobs, "__iter__") else []:
-        steps = job.get("steps") if isinstance(job, dict) else None
-        for step in steps if isinstance(steps, list) else []:
-            if isinstance(step, dict):
-                names |= referenced_variables(step.get("run"))
-    return frozenset(names)
-
-
 def _at(template: Finding, message: str) -> Finding:
     return Finding(template.file, message, template.line, template.where)
-
-
-def _env(env: object) -> dict[str, str]:
-    return {str(k): str(v) for k, v in env.items()} if isinstance(env, dict) else {}
-
-
-def _defaults(block: dict[str, Any]) -> tuple[object, object]:
-    defaults = block.get("defaults")
-    run = defaults.get("run") if isinstance(defaults, dict) else None
-    if not isinstance(run, dict):
-        return None, None
-    return run.get("shell"), run.get("working-directory")
-
-
-def _needs_order(jobs: dict[str, Any], report: Any) -> Iterator[str]:
-    done: list[str] = []
-    pending = list(jobs)
-    while pending:
-        ready = [j for j in pending if all(n in done for n in _needs(jobs[j]) if n in jobs)]
-        if not ready:
-            report(f"jobs {', '.join(pending)} need each other in a cycle")
-            ready = pending[:]
-        for job_id in ready:
-            pending.remove(job_id)
-            done.append(job_id)
-            yield job_id
-
-
-def _needs(job: object) -> list[str]:
-    needs = job.get("needs") if isinstance(job, dict) else None
-    if isinstance(needs, str):
-        return [needs]
-    return [str(n) for n in needs] if isinstance(needs, list) else []
