@@ -93,7 +93,8 @@ class MissingInterpreters(logging.Handler):
 
 _missing_interpreters = MissingInterpreters()
 logging.getLogger("nox").addHandler(_missing_interpreters)
-atexit.register(_missing_interpreters.report)
+if "--parallel-worker" not in sys.argv:  # a --parallel child: its parent's summary reports it
+    atexit.register(_missing_interpreters.report)
 
 
 def install(session: nox.Session, *groups: str) -> None:
