@@ -1,4 +1,4 @@
-"""Helpers: a small app on loopback, free ports, and the CLI run as a real process."""
+"""Helpers: a sample app on loopback, free ports, the CLI in-process, the recorder as a process."""
 
 from __future__ import annotations
 
@@ -14,6 +14,9 @@ from pathlib import Path
 
 import httpx
 import pytest
+from keploy_framework.cli import main as keploy_main
+
+from ...in_process import run_main
 
 HERE = Path(__file__).parent
 FIXTURES = HERE / "fixtures"
@@ -58,17 +61,14 @@ def wait_port(port: int, timeout: float = 30.0) -> None:
 
 
 def cli(
-    *args: str | int | Path, env: dict[str, str] | None = None, timeout: float = 120
+    *args: str | int | Path, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
-    """Run ``python -m keploy_framework.cli`` to completion."""
-    return subprocess.run(
-        [sys.executable, "-m", "keploy_framework.cli", *map(str, args)],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-        env=None if env is None else {**os.environ, **env},
-    )
+    """``keploy_framework.cli <args>`` run in-process (``tests/in_process.py``).
+
+    ``env`` adds to the environment, as it would for a child's.
+    """
+    environment = None if env is None else {**os.environ, **env}
+    return run_main(keploy_main, "keploy_framework.cli", *args, env=environment)
 
 
 @dataclass

@@ -7,8 +7,11 @@ import uuid
 from collections.abc import Callable
 
 import httpx
+import pytest
 
 from .conftest import Recorder
+
+pytestmark = pytest.mark.smoke  # real recorder and app processes
 
 
 def _canary(name: str) -> str:

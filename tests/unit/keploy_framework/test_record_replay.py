@@ -15,11 +15,14 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
+import pytest
 from keploy_framework.testcase import parse_test_case
 from keploy_framework.yamlio import load
 
 from .conftest import Recorder, app_command, cli, free_port
 from .keploy_structs import struct_errors
+
+pytestmark = pytest.mark.smoke  # real recorder and app processes
 
 CANARIES = ("CANARY-AUTH-7f3a", "CANARY-COOKIE-9b1c", "CANARY-PASSWORD-2e4d", "CANARY-FORM-5a6b")
 StartRecorder = Callable[..., Recorder]
