@@ -115,14 +115,22 @@ def replay_case(
     # The live response is compared as received (pkg/service/replay/replay.go redacts
     # nothing); only the copies kept for reports and logs are redacted.
     comparison = compare(case, actual, noise, config.match_options())
+    return _result(case, actual, comparison, redactor, started=started, elapsed=elapsed)
+
+
+def _result(
+    case: TestCase,
+    actual: HttpResponse,
+    comparison: Comparison,
+    redactor: Redactor,
+    *,
+    started: float,
+    elapsed: float,
+) -> CaseResult:
+    """The result as written: the case, live response and verdict redacted for writing."""
     written_case, written_actual, written = redactor.for_writing(case, actual, comparison)
     return CaseResult(
-        written_case,
-        written_actual,
-        written,
-        int(started),
-        int(time.time()),
-        f"{elapsed:.6f}s",
+        written_case, written_actual, written, int(started), int(time.time()), f"{elapsed:.6f}s"
     )
 
 
@@ -147,16 +155,8 @@ def _unanswered(
         categories = comparison.failure_info.setdefault("category", [])
         if "APP_CONNECTION_ERROR" not in categories:
             categories.append("APP_CONNECTION_ERROR")
-    written_case, written_actual, written = redactor.for_writing(case, actual, comparison)
     elapsed = time.time() - started
-    return CaseResult(
-        written_case,
-        written_actual,
-        written,
-        int(started),
-        int(time.time()),
-        f"{elapsed:.6f}s",
-    )
+    return _result(case, actual, comparison, redactor, started=started, elapsed=elapsed)
 
 
 def replay_set(test_set: TestSet, base_url: str, config: Config) -> SetResult:
