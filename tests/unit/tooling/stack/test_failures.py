@@ -24,8 +24,8 @@ time.sleep(600)
 """
 
 
-def _leftovers(stack_env: dict[str, str]) -> list[Path]:
-    return list(Path(stack_env["TMPDIR"]).glob("tta-stack-*"))
+def _leftovers(stack_root: Path) -> list[Path]:
+    return list((stack_root / ".nox" / "stack").glob("native-*"))
 
 
 def test_a_taken_port_is_exit_2_naming_the_port(stack_cli: StackCli) -> None:
@@ -46,7 +46,7 @@ def test_an_impossible_port_is_exit_2(stack_cli: StackCli) -> None:
 
 
 def test_native_without_binaries_is_exit_1_saying_what_to_install(
-    stack_cli: StackCli, stack_env: dict[str, str]
+    stack_cli: StackCli, stack_root: Path
 ) -> None:
     done = stack_cli("up", "--backend=native")
     assert done.returncode == 1, done.stderr
@@ -54,7 +54,7 @@ def test_native_without_binaries_is_exit_1_saying_what_to_install(
     assert "apt-get install redis-server prometheus" in done.stderr
     assert "brew install redis prometheus" in done.stderr
     assert "Docker" in done.stderr
-    assert _leftovers(stack_env) == []
+    assert _leftovers(stack_root) == []
 
 
 def test_auto_has_no_embedded_prometheus(
@@ -68,7 +68,10 @@ def test_auto_has_no_embedded_prometheus(
 
 
 def test_a_never_healthy_service_is_exit_1_with_its_log_tail_and_is_stopped(
-    stack_cli: StackCli, fake_executable: Callable[[str, str], Path], stack_env: dict[str, str]
+    stack_cli: StackCli,
+    fake_executable: Callable[[str, str], Path],
+    stack_env: dict[str, str],
+    stack_root: Path,
 ) -> None:
     fake_executable("redis-server", NEVER_HEALTHY)
     done = stack_cli("up", "--backend=native", "--service=redis", "--timeout=1")
@@ -78,7 +81,7 @@ def test_a_never_healthy_service_is_exit_1_with_its_log_tail_and_is_stopped(
     assert tail == [f"fake log line {n}" for n in range(5, 25)]
     pid = int(Path(stack_env["TMPDIR"], "fake.pid").read_text())
     assert not psutil.pid_exists(pid) or psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
-    assert _leftovers(stack_env) == []
+    assert _leftovers(stack_root) == []
 
 
 def test_a_service_that_exits_is_exit_1_at_once(

@@ -49,8 +49,6 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 def _efficiency(args: argparse.Namespace) -> int:
     root = args.root.resolve()
-    if args.sarif is not None:
-        args.sarif.unlink(missing_ok=True)  # never leave an earlier run's log behind
     result = scan(root, load_config(root), args.paths)
     violations = result.violations
     if args.sarif is not None:
