@@ -3,6 +3,8 @@ never becomes healthy (exit 1), each leaving nothing running and no temp dir beh
 
 from __future__ import annotations
 
+import errno
+import os
 import socket
 from collections.abc import Callable
 from pathlib import Path
@@ -128,3 +130,30 @@ def test_bad_arguments_are_exit_2(stack_cli: StackCli, args: list[str], message:
     done = stack_cli(*args)
     assert done.returncode == 2
     assert message in done.stderr
+
+
+@pytest.mark.parametrize("errno_", [errno.ENOSPC, errno.EROFS], ids=["enospc", "erofs"])
+def test_a_state_file_that_cannot_be_written_stops_the_stack_exit_2(
+    stack_cli: StackCli,
+    fake_executable: Callable[[str, str], Path],
+    monkeypatch: pytest.MonkeyPatch,
+    stack_root: Path,
+    tmp_path: Path,
+    errno_: int,
+) -> None:
+    fake_executable("docker", "import sys; sys.exit(1)")  # auto falls back to embedded Redis
+    real = os.replace
+
+    def replace(src: str, dst: str | Path) -> None:
+        if Path(dst).name == "state.json":
+            raise OSError(errno_, os.strerror(errno_))
+        real(src, dst)
+
+    monkeypatch.setattr(os, "replace", replace)
+    done = stack_cli("up", "--service=redis")
+    assert done.returncode == 2, done.stderr
+    assert done.stderr == f"error: {tmp_path / 'state.json'}: {os.strerror(errno_)}\n"
+    assert [p.name for p in tmp_path.glob("*state.json*")] == []
+    assert _leftovers(stack_root) == []
+    for process in psutil.process_iter(["cmdline"]):
+        assert str(stack_root) not in " ".join(process.info["cmdline"] or [])
