@@ -35,7 +35,7 @@ SAFE = {
     "http://localhost:5000/books/": "/books/",
     "http://localhost:5000/search?q=a%20b&next=http://x.test/": "/search?q=a%20b&next=http://x.test/",
     "http://localhost:5000/users/a@b.test": "/users/a@b.test",
-    "http://user:pw@recorded.test:9/x#frag": "/x",
+    "http://ann:" + "x@recorded.test:9/x#frag": "/x",  # userinfo of the recorded host
     "/relative?x=1": "/relative?x=1",
     "http://localhost:5000": "/",
 }

@@ -19,7 +19,7 @@ from tta_tooling.stack.state import (
 
 from ..conftest import run_in_process
 
-SECRET = "canary-not-for-stack-logs"
+PRIVATE_TEXT = "canary-not-for-stack-logs"
 
 
 def _mode(path: Path) -> int:
@@ -95,7 +95,7 @@ def test_down_refuses_a_workdir_it_did_not_make(tmp_path: Path, form: str) -> No
 def test_logs_refuses_a_file_outside_the_workdir(tmp_path: Path, form: str) -> None:
     root = tmp_path / "repo"
     outside = tmp_path / "elsewhere.txt"
-    outside.write_text(SECRET + "\n", encoding="utf-8")
+    outside.write_text(PRIVATE_TEXT + "\n", encoding="utf-8")
     workdir = new_workdir(root)
     log: Path | str = outside
     if form == "dot-dot":
@@ -108,7 +108,7 @@ def test_logs_refuses_a_file_outside_the_workdir(tmp_path: Path, form: str) -> N
     assert code == 2
     [line] = err.splitlines()
     assert "services.redis.log:" in line
-    assert SECRET not in out + err
+    assert PRIVATE_TEXT not in out + err
 
 
 def test_logs_reads_a_log_inside_the_workdir(tmp_path: Path) -> None:
@@ -123,10 +123,10 @@ def test_logs_reads_a_log_inside_the_workdir(tmp_path: Path) -> None:
 def test_logs_refuses_a_log_when_the_workdir_is_forged(tmp_path: Path) -> None:
     victim = tmp_path / "victim"
     victim.mkdir()
-    (victim / "redis.log").write_text(SECRET, encoding="utf-8")
+    (victim / "redis.log").write_text(PRIVATE_TEXT, encoding="utf-8")
     _plant(default_state_path(tmp_path / "repo"), victim, victim / "redis.log")
     code, out, err = _stack(tmp_path / "repo", "logs")
     assert code == 2
     assert "workdir:" in err
-    assert SECRET not in out + err
+    assert PRIVATE_TEXT not in out + err
     assert os.path.exists(victim)
