@@ -102,9 +102,14 @@ def _path_without(scratch: Path, *binaries: str) -> str:
     return os.pathsep.join(entries)
 
 
-def _leftovers(tmp: Path, output: str) -> list[str]:
-    """Anything of the stack still there: temp dirs, state files, processes, busy ports."""
-    found = [str(p) for p in tmp.glob("tta-stack-*")]
+def _workdirs(root: Path) -> list[str]:
+    """The native workdirs ``stack up`` made under ``root``'s private ``.nox/stack``."""
+    return [str(p) for p in (root / ".nox" / "stack").glob("native-*")]
+
+
+def _leftovers(root: Path, output: str) -> list[str]:
+    """Anything of the stack still there: workdirs, processes, busy ports."""
+    found = _workdirs(root)
     ports = {int(port) for _, port in _URL_PORT.findall(output)}
     assert ports, f"no URL printed:\n{output}"
     for process in psutil.process_iter(["name", "cmdline"]):
@@ -137,7 +142,7 @@ def test_integration_session_passes_on_embedded_redis(tmp_path: Path) -> None:
     assert done.returncode == 0, output
     assert "stack up (embedded)" in output, output
     assert " passed" in output, output
-    assert not list((tmp_path / "tmp").glob("tta-stack-*")), output
+    assert not _workdirs(repo), output
 
 
 def test_e2e_session_without_prometheus_or_docker_says_what_to_install(tmp_path: Path) -> None:
@@ -157,7 +162,7 @@ def test_e2e_session_without_prometheus_or_docker_says_what_to_install(tmp_path:
     assert "prometheus: no prometheus binary on PATH" in output, output
     assert "apt-get install redis-server prometheus" in output, output
     assert "brew install redis prometheus" in output, output
-    assert not list((tmp_path / "tmp").glob("tta-stack-*")), output
+    assert not _workdirs(repo), output
 
 
 @pytest.fixture(scope="module")
@@ -210,17 +215,19 @@ def invoke(cycle_repo: Path) -> Iterator[Invoke]:
         subprocess.run(down, env=env, capture_output=True, check=True)
 
 
-def test_invoke_integration_passes_and_leaves_nothing(invoke: Invoke, tmp_path: Path) -> None:
+def test_invoke_integration_passes_and_leaves_nothing(
+    invoke: Invoke, cycle_repo: Path, tmp_path: Path
+) -> None:
     tmp = tmp_path / "tmp"
     run = invoke(_env(tmp))
     output, _ = _finish(run, 600)
     assert run.returncode == 0, output
     assert "1 passed" in output, output
-    assert _leftovers(tmp, output) == [], output
+    assert _leftovers(cycle_repo, output) == [], output
 
 
 def test_invoke_integration_cleans_up_after_a_failing_test(
-    invoke: Invoke, planted: Path, tmp_path: Path
+    invoke: Invoke, cycle_repo: Path, planted: Path, tmp_path: Path
 ) -> None:
     planted.write_text("def test_planted():\n    assert 1 + 1 == 3\n", encoding="utf-8")
     tmp = tmp_path / "tmp"
@@ -228,7 +235,7 @@ def test_invoke_integration_cleans_up_after_a_failing_test(
     output, _ = _finish(run, 600)
     assert run.returncode == 1, output
     assert "FAILED tests/integration/test_planted.py::test_planted" in output, output
-    assert _leftovers(tmp, output) == [], output
+    assert _leftovers(cycle_repo, output) == [], output
 
 
 def _finish(run: subprocess.Popen[str], timeout: float) -> tuple[str, None]:
@@ -259,7 +266,7 @@ def _wait_for(path: Path, run: subprocess.Popen[str]) -> None:
     ids=["ctrl-c", "sigterm"],
 )
 def test_invoke_integration_cleans_up_when_interrupted(
-    invoke: Invoke, tmp_path: Path, interrupt: Callable[[int], None]
+    invoke: Invoke, cycle_repo: Path, tmp_path: Path, interrupt: Callable[[int], None]
 ) -> None:
     tmp = tmp_path / "tmp"
     marker = tmp_path / "running"
@@ -269,7 +276,7 @@ def test_invoke_integration_cleans_up_when_interrupted(
     output, _ = _finish(run, 120)
     assert run.returncode != 0, output
     assert "stack down" in output, output
-    assert _leftovers(tmp, output) == [], output
+    assert _leftovers(cycle_repo, output) == [], output
 
 
 _STACK_UP = (
@@ -296,7 +303,7 @@ def test_stack_up_stops_what_it_started_on_sigterm(tmp_path: Path) -> None:
     tmp = tmp_path / "tmp"
     env = _env(tmp, PATH=f"{fake.parent}{os.pathsep}{os.environ['PATH']}")
     run = subprocess.Popen(
-        [*_STACK_UP, "--timeout=120", f"--state={tmp_path / 'state.json'}"],
+        [*_STACK_UP, "--timeout=120", f"--root={tmp_path}", f"--state={tmp_path / 'state.json'}"],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -310,7 +317,7 @@ def test_stack_up_stops_what_it_started_on_sigterm(tmp_path: Path) -> None:
     assert "the services it started were stopped" in output
     pid = int((tmp / "fake.pid").read_text())
     assert not psutil.pid_exists(pid) or psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
-    assert not list(tmp.glob("tta-stack-*"))
+    assert not _workdirs(tmp_path)
     assert not (tmp_path / "state.json").exists()
 
 
@@ -319,7 +326,7 @@ def test_a_second_stack_up_is_refused_until_down(tmp_path: Path) -> None:
     env = _env(tmp_path / "tmp")
 
     def stack(*args: str) -> subprocess.CompletedProcess[str]:
-        command = [sys.executable, "-m", "tta_tooling", "stack", *args, state]
+        command = [sys.executable, "-m", "tta_tooling", "stack", *args, f"--root={tmp_path}", state]
         return subprocess.run(command, env=env, capture_output=True, text=True, check=False)
 
     first = stack("up", "--backend=native", "--service=redis")
@@ -333,7 +340,7 @@ def test_a_second_stack_up_is_refused_until_down(tmp_path: Path) -> None:
     finally:
         down = stack("down")
     assert down.returncode == 0, down.stderr
-    assert _leftovers(tmp_path / "tmp", first.stdout) == []
+    assert _leftovers(tmp_path, first.stdout) == []
 
 
 @pytest.mark.parametrize(
@@ -368,7 +375,7 @@ def test_e2e_session_stops_tta_api_and_the_stack_when_interrupted(
             run.communicate()
     assert run.returncode != 0, output
     assert "tta-tooling stack down" in output, output
-    assert _leftovers(tmp, output) == [], output
+    assert _leftovers(cycle_repo, output) == [], output
     api_port = int(marker.read_text().rsplit(":", 1)[1])
     with socket.socket() as sock:
         assert sock.connect_ex(("127.0.0.1", api_port)) != 0, f"tta-api still answers:\n{output}"

@@ -66,11 +66,21 @@ def test_signals_to_the_recorder_or_its_group_do_not_stop_the_writer(tmp_path: P
     assert writer.written == 2
 
 
-def test_a_writer_that_cannot_write_reports_what_is_missing(tmp_path: Path) -> None:
+def test_a_writer_that_cannot_write_raises_the_os_error_naming_the_case(tmp_path: Path) -> None:
     (tmp_path / "tests").write_text("a file where the cases folder should be")
     writer = CaseWriter(tmp_path)
     writer.submit(_case(1))
-    with pytest.raises(CaseWriterError, match=r"wrote 0 of 1 cases .* \(exit 1\)"):
+    with pytest.raises(OSError, match=r"File exists|Not a directory") as caught:
+        writer.close()
+    assert caught.value.filename == str(tmp_path / "tests" / "test-1.yaml")
+
+
+def test_a_writer_that_dies_reports_what_is_missing(tmp_path: Path) -> None:
+    (tmp_path / "tests").mkdir()
+    writer = CaseWriter(tmp_path)
+    writer._child.kill()
+    writer.submit(_case(1))
+    with pytest.raises(CaseWriterError, match=r"wrote 0 of 1 cases .* \(exit -9\)"):
         writer.close()
 
 

@@ -1,6 +1,10 @@
 from __future__ import annotations
 
+import errno
 import json
+import os
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -142,3 +146,35 @@ def test_an_unwritable_report_is_exit_2_naming_the_file(
     assert err.startswith(f"python -m tta_api.workload: {blocked}")
     assert ": cannot write: " in err
     assert err.count("\n") == 1
+
+
+def _fail(fault: OSError) -> Callable[..., None]:
+    def fail(*args: object, **kwargs: object) -> None:
+        if args and isinstance(args[0], int):  # os.fdopen's descriptor: close it as a write would
+            os.close(args[0])
+        raise fault
+
+    return fail
+
+
+@pytest.mark.parametrize("errno_", [errno.ENOSPC, errno.EROFS], ids=["enospc", "erofs"])
+@pytest.mark.parametrize("stage", ["mkstemp", "fdopen", "replace"])
+def test_a_full_or_read_only_disk_keeps_the_report_and_leaves_no_temp(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    errno_: int,
+    stage: str,
+) -> None:
+    workload = _workload(tmp_path / "w.jsonl", ("complex", LONG), ("simple", "Hi?"))
+    report = tmp_path / "reports" / "cost.json"
+    report.parent.mkdir()
+    report.write_text("previous\n", encoding="utf-8")
+    fault = OSError(errno_, os.strerror(errno_))
+    monkeypatch.setattr(tempfile if stage == "mkstemp" else os, stage, _fail(fault))
+    args = ["--workload", str(workload), "--threshold", "0", "--json", str(report)]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert err == f"python -m tta_api.workload: {report}: cannot write: {fault.strerror}\n"
+    assert report.read_text(encoding="utf-8") == "previous\n"
+    assert sorted(p.name for p in report.parent.iterdir()) == ["cost.json"]

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import errno
+import os
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -71,3 +73,20 @@ def test_main_refuses_an_empty_workload(tmp_path: Path, capsys: pytest.CaptureFi
     assert exited.value.code == 2
     assert "--requests: must be at least 1" in capsys.readouterr().err
     assert not (tmp_path / "w.jsonl").exists()
+
+
+def test_a_full_disk_is_one_line_exit_2_and_keeps_the_old_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "workload.jsonl"
+    out.write_text("previous\n", encoding="utf-8")
+
+    def replace(*args: object) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(os, "replace", replace)
+    assert main(["--requests", "3", "--out", str(out)]) == 2
+    prog = "python -m tta_api.workload_generator"
+    assert capsys.readouterr().err == f"{prog}: {out}: cannot write: {os.strerror(errno.ENOSPC)}\n"
+    assert out.read_text(encoding="utf-8") == "previous\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["workload.jsonl"]

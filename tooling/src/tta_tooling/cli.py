@@ -11,6 +11,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from tta_tooling.atomic import describe_os_error
 from tta_tooling.audit import commands as audit_commands
 from tta_tooling.efficiency import commands as efficiency_commands
 from tta_tooling.errors import InputError
@@ -42,6 +43,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.handler(args))
     except InputError as error:
         print(f"error: {error}", file=sys.stderr)
+        return 2
+    except OSError as error:  # a writer's full disk or read-only folder, named by path
+        print(f"error: {describe_os_error(error)}", file=sys.stderr)
         return 2
 
 

@@ -31,6 +31,7 @@ from keploy_framework.testcase import TestCase
 __all__ = ["CaseWriter", "CaseWriterError"]
 
 _LENGTH_BYTES = 4
+_WRITE_FAILED = 2  # the child could not write a case: its stdout says where and why
 
 
 class CaseWriterError(RuntimeError):
@@ -91,6 +92,9 @@ class CaseWriter:
         with self._child.stdout as counted:
             output = counted.read()
         self._child.wait()
+        if self._child.returncode == _WRITE_FAILED:
+            number, filename, reason = output.decode("utf-8", "replace").rstrip("\n").split("\t", 2)
+            raise OSError(int(number), reason, filename)
         self.written = int(output or 0)
         if self._child.returncode != 0 or self.written != self._next:
             raise CaseWriterError(
@@ -141,9 +145,9 @@ def main() -> None:
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     try:
         written = write_cases(Path(sys.argv[1]), sys.stdin.buffer)
-    except OSError as error:
-        print(f"case writer: {error.filename or sys.argv[1]}: {error.strerror}", file=sys.stderr)
-        sys.exit(1)
+    except OSError as error:  # the parent raises it again, for its CLI to print on one line
+        print(f"{error.errno or 0}\t{error.filename or sys.argv[1]}\t{error.strerror}")
+        sys.exit(_WRITE_FAILED)
     print(written)
 
 

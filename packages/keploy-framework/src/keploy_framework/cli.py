@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from keploy_framework.app_process import AppError, running_app, wait_healthy
+from keploy_framework.atomic import describe_os_error
 from keploy_framework.case_writer import CaseWriterError
 from keploy_framework.config import Config, load_config
 from keploy_framework.coverage import endpoint_coverage, load_openapi
@@ -188,6 +189,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (AppError, CaseWriterError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
+    except OSError as error:  # a writer's full disk or read-only folder, named by path
+        print(f"error: {describe_os_error(error)}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 
 import httpx
 
@@ -13,6 +12,7 @@ from keploy_framework.compare import Comparison, compare
 from keploy_framework.config import Config
 from keploy_framework.noise_match import NoiseSections
 from keploy_framework.redaction import MARKER, Redactor
+from keploy_framework.request_target import request_target
 from keploy_framework.storage import TestSet
 from keploy_framework.testcase import HttpResponse, TestCase
 
@@ -65,11 +65,6 @@ class SetResult:
         return len(self.cases) - self.passed
 
 
-def _request_target(case: TestCase) -> str:
-    parts = urlsplit(case.request.url)
-    return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-
-
 def replay_case(
     client: httpx.Client,
     base_url: str,
@@ -79,7 +74,11 @@ def replay_case(
     *,
     noise: NoiseSections,
 ) -> CaseResult:
-    """Send ``case``'s request (recorded Host kept, redirects not followed) and compare."""
+    """Send ``case``'s request (recorded Host kept, redirects not followed) and compare.
+
+    The target is re-checked here (:func:`request_target` raises on one that could
+    leave ``base_url``), so no caller can send a case anywhere but the app.
+    """
     request = case.request
     headers = [
         (name, value)
@@ -91,7 +90,7 @@ def replay_case(
     try:
         response = client.request(
             request.method,
-            base_url.rstrip("/") + _request_target(case),
+            base_url.rstrip("/") + request_target(request.url),
             headers=headers,
             content=body,
         )

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from keploy_framework.errors import InputError
+from keploy_framework.request_target import UnsafeTarget, request_target
 
 __all__ = ["API_VERSION", "HttpRequest", "HttpResponse", "TestCase", "parse_test_case"]
 
@@ -198,6 +199,10 @@ def parse_test_case(document: Any, source: Path | str) -> TestCase:
         timestamp=_timestamp(req),
     )
     request.extra = req.rest()
+    try:
+        request_target(request.url)
+    except UnsafeTarget as error:
+        raise InputError(source, f"spec.req.url: {error}") from None
     response = HttpResponse(
         status_code=resp.take("status_code", int),
         header=resp.string_map("header", required=False) or {},

@@ -82,15 +82,20 @@ def _parse_line(path: Path, number: int, line: str) -> WorkloadRequest:
 
 
 def write_text_atomically(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file in the same folder."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(
-        "w", encoding="utf-8", dir=path.parent, prefix=f".{path.name}.", delete=False, newline="\n"
-    ) as temporary:
-        temporary.write(text)
+    """Write ``text`` to ``path`` through a temporary file in the same folder.
+
+    On failure the previous file stays, the temporary file is removed, and the
+    OSError raised names ``path``.
+    """
+    temporary: str | None = None
     try:
-        os.chmod(temporary.name, _FILE_MODE)
-        os.replace(temporary.name, path)
-    except OSError:
-        os.unlink(temporary.name)
-        raise
+        path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+        with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as stream:
+            stream.write(text)
+        os.chmod(temporary, _FILE_MODE)
+        os.replace(temporary, path)
+    except OSError as error:
+        if temporary is not None:
+            Path(temporary).unlink(missing_ok=True)
+        raise OSError(error.errno, error.strerror, str(path)) from error

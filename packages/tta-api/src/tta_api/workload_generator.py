@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -294,7 +295,7 @@ def render_jsonl(records: Sequence[dict[str, str]]) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Write the workload; exit 0."""
+    """Write the workload; exit 0, or 2 when the file cannot be written."""
     parser = argparse.ArgumentParser(
         prog="python -m tta_api.workload_generator", description=__doc__.split("\n\n")[0]
     )
@@ -304,7 +305,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.requests < 1:
         parser.error("--requests: must be at least 1")
-    write_text_atomically(args.out, render_jsonl(generate(args.seed, args.requests)))
+    try:
+        write_text_atomically(args.out, render_jsonl(generate(args.seed, args.requests)))
+    except OSError as error:
+        print(f"{parser.prog}: {error.filename}: cannot write: {error.strerror}", file=sys.stderr)
+        return 2
     return 0
 
 

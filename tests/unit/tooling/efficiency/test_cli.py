@@ -9,7 +9,9 @@ JSON Schema, unchanged, from github.com/oasis-tcs/sarif-spec
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 import subprocess
 import sys
 from collections.abc import Callable
@@ -390,3 +392,23 @@ def test_exclude_globs_and_command_line_paths_choose_the_files(
     done = run(repo, "pkg/__init__.py", "pkg/mod.py")
     assert done.returncode == 1
     assert "in 2 file(s)" in done.stderr
+
+
+@pytest.mark.parametrize("errno_", [errno.ENOSPC, errno.EROFS], ids=["enospc", "erofs"])
+def test_a_sarif_log_that_cannot_be_written_keeps_the_previous_one(
+    repo: Path, run: Callable[..., Done], monkeypatch: pytest.MonkeyPatch, errno_: int
+) -> None:
+    _write(repo, LOOP)
+    report = repo / "reports" / "efficiency.sarif"
+    report.parent.mkdir()
+    report.write_text('{"previous": true}\n', encoding="utf-8")
+
+    def replace(*args: object) -> None:
+        raise OSError(errno_, os.strerror(errno_))
+
+    monkeypatch.setattr(os, "replace", replace)
+    done = run(repo, "--sarif", str(report))
+    assert done.returncode == 2
+    assert done.stderr == f"error: {report}: {os.strerror(errno_)}\n"
+    assert report.read_text(encoding="utf-8") == '{"previous": true}\n'
+    assert [p.name for p in report.parent.iterdir()] == ["efficiency.sarif"]

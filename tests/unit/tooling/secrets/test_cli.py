@@ -9,6 +9,8 @@ import json
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from ..conftest import RunTooling
 from .conftest import Canaries, git
 
@@ -221,3 +223,60 @@ def test_git_commit_ids_in_benchmark_and_perf_results_are_not_secrets(
     done = run_tooling("secrets", "--root", secrets_repo)
     assert done.returncode == 1, done.stdout
     assert ".nox/reports/other.json:2: Hex High Entropy String" in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "line"),
+    [
+        ("tests/api/test-set-0/tests/test-2.yaml", "kind: Http\n# key: {aws}\nname: t\n", 2),
+        ("tests/api/test-set-0/config.yml", "a: 1\nb: 2  # {aws}\n", 2),
+        (".nox/reports/replay.json", '{{\n  // {aws}\n  "cases": []\n}}\n', 2),
+        (".nox/reports/notes.txt", "run 1\nleaked {aws} here\n", 2),
+        (".nox/reports/api.log", '{{"event": "start"}}\nplain text {aws}\n', 2),
+    ],
+)
+def test_a_canary_in_a_comment_or_plain_line_of_an_artifact(
+    secrets_repo: Path,
+    run_tooling: RunTooling,
+    canaries: Canaries,
+    name: str,
+    text: str,
+    line: int,
+) -> None:
+    path = secrets_repo / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text.format(aws=canaries.aws_key), encoding="utf-8")
+    done = run_tooling("secrets", "--root", secrets_repo)
+    _assert_red(done, canaries, f"{name}:{line}: AWS Access Key")
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("deploy/values.yaml", "replicas: 2\n# aws: {aws}\n"),
+        ("settings.py", '"""Planted."""\n# {aws}\n'),
+        ("deploy/app.json", '{{"a": 1,\n "note": "{aws}"}}\n'),
+    ],
+)
+def test_a_canary_in_a_comment_of_a_tracked_file(
+    secrets_repo: Path, run_tooling: RunTooling, canaries: Canaries, name: str, text: str
+) -> None:
+    path = secrets_repo / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text.format(aws=canaries.aws_key), encoding="utf-8")
+    git(secrets_repo, "add", name)
+    done = run_tooling("secrets", "--root", secrets_repo)
+    _assert_red(done, canaries, f"{name}:2: AWS Access Key")
+
+
+def test_a_yaml_value_and_a_comment_are_both_reported(
+    secrets_repo: Path, run_tooling: RunTooling, canaries: Canaries
+) -> None:
+    name = "tests/api/test-set-0/tests/test-3.yaml"
+    path = secrets_repo / name
+    path.parent.mkdir(parents=True)
+    path.write_text(
+        f"token: {canaries.github_token}\n# old: {canaries.aws_key}\n", encoding="utf-8"
+    )
+    done = run_tooling("secrets", "--root", secrets_repo)
+    _assert_red(done, canaries, f"{name}:1: GitHub Token", f"{name}:2: AWS Access Key")

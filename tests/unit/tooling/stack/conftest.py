@@ -49,12 +49,24 @@ def stack_env(tmp_path: Path, fake_bin: Path) -> dict[str, str]:
 
 
 @pytest.fixture
+def stack_root(tmp_path: Path) -> Path:
+    """The repository root the stack CLI is given: its ``.nox/stack`` holds the workdirs."""
+    root = tmp_path / "repo"
+    root.mkdir()
+    return root
+
+
+@pytest.fixture
 def stack_cli(
-    tmp_path: Path, stack_env: dict[str, str]
+    tmp_path: Path, stack_root: Path, stack_env: dict[str, str]
 ) -> Callable[..., subprocess.CompletedProcess[str]]:
-    """Run ``tta-tooling stack <args> --state <tmp>/state.json`` in-process, in ``stack_env``."""
+    """Run ``tta-tooling stack <args> --state <tmp>/state.json`` in-process; the root is
+    ``stack_root`` unless ``args`` name one."""
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return run_in_process("stack", *args, f"--state={tmp_path / 'state.json'}", env=stack_env)
+        state = f"--state={tmp_path / 'state.json'}"
+        named = any(arg.startswith("--root") for arg in args)
+        root = () if named else (f"--root={stack_root}",)
+        return run_in_process("stack", *args, *root, state, env=stack_env)
 
     return run

@@ -3,6 +3,8 @@ never becomes healthy (exit 1), each leaving nothing running and no temp dir beh
 
 from __future__ import annotations
 
+import errno
+import os
 import socket
 from collections.abc import Callable
 from pathlib import Path
@@ -24,8 +26,8 @@ time.sleep(600)
 """
 
 
-def _leftovers(stack_env: dict[str, str]) -> list[Path]:
-    return list(Path(stack_env["TMPDIR"]).glob("tta-stack-*"))
+def _leftovers(stack_root: Path) -> list[Path]:
+    return list((stack_root / ".nox" / "stack").glob("native-*"))
 
 
 def test_a_taken_port_is_exit_2_naming_the_port(stack_cli: StackCli) -> None:
@@ -46,7 +48,7 @@ def test_an_impossible_port_is_exit_2(stack_cli: StackCli) -> None:
 
 
 def test_native_without_binaries_is_exit_1_saying_what_to_install(
-    stack_cli: StackCli, stack_env: dict[str, str]
+    stack_cli: StackCli, stack_root: Path
 ) -> None:
     done = stack_cli("up", "--backend=native")
     assert done.returncode == 1, done.stderr
@@ -54,7 +56,7 @@ def test_native_without_binaries_is_exit_1_saying_what_to_install(
     assert "apt-get install redis-server prometheus" in done.stderr
     assert "brew install redis prometheus" in done.stderr
     assert "Docker" in done.stderr
-    assert _leftovers(stack_env) == []
+    assert _leftovers(stack_root) == []
 
 
 def test_auto_has_no_embedded_prometheus(
@@ -68,7 +70,10 @@ def test_auto_has_no_embedded_prometheus(
 
 
 def test_a_never_healthy_service_is_exit_1_with_its_log_tail_and_is_stopped(
-    stack_cli: StackCli, fake_executable: Callable[[str, str], Path], stack_env: dict[str, str]
+    stack_cli: StackCli,
+    fake_executable: Callable[[str, str], Path],
+    stack_env: dict[str, str],
+    stack_root: Path,
 ) -> None:
     fake_executable("redis-server", NEVER_HEALTHY)
     done = stack_cli("up", "--backend=native", "--service=redis", "--timeout=1")
@@ -78,7 +83,7 @@ def test_a_never_healthy_service_is_exit_1_with_its_log_tail_and_is_stopped(
     assert tail == [f"fake log line {n}" for n in range(5, 25)]
     pid = int(Path(stack_env["TMPDIR"], "fake.pid").read_text())
     assert not psutil.pid_exists(pid) or psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
-    assert _leftovers(stack_env) == []
+    assert _leftovers(stack_root) == []
 
 
 def test_a_service_that_exits_is_exit_1_at_once(
@@ -125,3 +130,30 @@ def test_bad_arguments_are_exit_2(stack_cli: StackCli, args: list[str], message:
     done = stack_cli(*args)
     assert done.returncode == 2
     assert message in done.stderr
+
+
+@pytest.mark.parametrize("errno_", [errno.ENOSPC, errno.EROFS], ids=["enospc", "erofs"])
+def test_a_state_file_that_cannot_be_written_stops_the_stack_exit_2(
+    stack_cli: StackCli,
+    fake_executable: Callable[[str, str], Path],
+    monkeypatch: pytest.MonkeyPatch,
+    stack_root: Path,
+    tmp_path: Path,
+    errno_: int,
+) -> None:
+    fake_executable("docker", "import sys; sys.exit(1)")  # auto falls back to embedded Redis
+    real = os.replace
+
+    def replace(src: str, dst: str | Path) -> None:
+        if Path(dst).name == "state.json":
+            raise OSError(errno_, os.strerror(errno_))
+        real(src, dst)
+
+    monkeypatch.setattr(os, "replace", replace)
+    done = stack_cli("up", "--service=redis")
+    assert done.returncode == 2, done.stderr
+    assert done.stderr == f"error: {tmp_path / 'state.json'}: {os.strerror(errno_)}\n"
+    assert [p.name for p in tmp_path.glob("*state.json*")] == []
+    assert _leftovers(stack_root) == []
+    for process in psutil.process_iter(["cmdline"]):
+        assert str(stack_root) not in " ".join(process.info["cmdline"] or [])

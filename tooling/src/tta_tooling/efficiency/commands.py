@@ -11,6 +11,7 @@ from tta_tooling.efficiency.config import load_config
 from tta_tooling.efficiency.registry import RULES, Violation
 from tta_tooling.efficiency.runner import ScanResult, scan
 from tta_tooling.efficiency.sarif import sarif_log, write_sarif
+from tta_tooling.errors import InputError
 from tta_tooling.reporting import (
     Finding,
     append_step_summary,
@@ -49,9 +50,12 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 def _efficiency(args: argparse.Namespace) -> int:
     root = args.root.resolve()
-    if args.sarif is not None:
-        args.sarif.unlink(missing_ok=True)  # never leave an earlier run's log behind
-    result = scan(root, load_config(root), args.paths)
+    try:
+        result = scan(root, load_config(root), args.paths)
+    except InputError:
+        if args.sarif is not None:  # no verdict: leave no earlier run's log to be uploaded
+            args.sarif.unlink(missing_ok=True)
+        raise
     violations = result.violations
     if args.sarif is not None:
         write_sarif(args.sarif, sarif_log(violations))

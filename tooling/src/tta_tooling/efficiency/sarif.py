@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Sequence
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from tta_tooling.atomic import write_text_atomically
 from tta_tooling.efficiency.registry import RULES, Violation
 
 __all__ = ["SARIF_SCHEMA", "sarif_log", "write_sarif"]
@@ -66,16 +65,4 @@ def sarif_log(violations: Sequence[Violation]) -> dict[str, Any]:
 
 def write_sarif(path: Path, log: dict[str, Any]) -> None:
     """Write ``log`` to ``path`` atomically (a temporary file in the same folder, renamed)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, temporary = tempfile.mkstemp(
-        dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
-    )
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
-            json.dump(log, stream, indent=2)
-            stream.write("\n")
-        os.chmod(temporary, 0o644)  # mkstemp creates it owner-only
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    write_text_atomically(path, json.dumps(log, indent=2) + "\n")

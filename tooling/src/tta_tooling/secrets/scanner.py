@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from detect_secrets.core.scan import scan_file
+from detect_secrets.core.scan import _is_filtered_out, _process_line_based_plugins, scan_file
 from detect_secrets.settings import transient_settings
 
 from tta_tooling.errors import InputError, read_input
@@ -40,22 +41,40 @@ def scan(root: Path, config: SecretsConfig) -> ScanResult:
     with transient_settings(baseline.settings):
         for name in files:
             path = root / name
-            found.extend(
-                Detection(name, secret.line_number, secret.type, secret.secret_hash)
-                for secret in scan_file(str(path))
-            )
-            if names is not None and path.suffix.lower() in STRUCTURED_SUFFIXES:
-                text = _text(path)
-                if text is not None:
-                    lines = text.splitlines()
-                    found.extend(
-                        d
-                        for d in sensitive_values(name, text, names)
-                        if not _allowlisted(lines, d.line)
-                    )
+            text = _text(path)
+            found.extend(_detect_secrets(name, path, text))
+            if (
+                names is not None
+                and text is not None
+                and path.suffix.lower() in STRUCTURED_SUFFIXES
+            ):
+                lines = text.splitlines()
+                found.extend(
+                    d
+                    for d in sensitive_values(name, text, names)
+                    if not _allowlisted(lines, d.line)
+                )
     unique = {(d.key, d.line): d for d in found if d.key not in baseline.accepted}
     ordered = sorted(unique.values(), key=lambda d: (d.file, d.line, d.detector))
     return ScanResult(ordered, len(files))
+
+
+def _detect_secrets(name: str, path: Path, text: str | None) -> Iterator[Detection]:
+    """detect-secrets' plugins on every raw line (comments included), then on its own view.
+
+    ``scan_file`` reads a YAML or INI file through a transformer that keeps parsed values
+    and drops comments (detect_secrets/core/scan.py ``_get_lines_from_file``), so the raw
+    lines go through the same per-line engine (``_process_line_based_plugins``) first.
+    """
+    filename = str(path)
+    if text is not None and not _is_filtered_out(
+        required_filter_parameters=["filename"], filename=filename
+    ):
+        raw = list(enumerate(text.splitlines(), start=1))
+        for secret in _process_line_based_plugins(lines=raw, filename=filename):
+            yield Detection(name, secret.line_number, secret.type, secret.secret_hash)
+    for secret in scan_file(filename):
+        yield Detection(name, secret.line_number, secret.type, secret.secret_hash)
 
 
 def _allowlisted(lines: list[str], line: int) -> bool:
@@ -65,5 +84,5 @@ def _allowlisted(lines: list[str], line: int) -> bool:
 def _text(path: Path) -> str | None:
     try:
         return read_input(path)
-    except InputError:  # binary or unreadable: the line-based detectors judged it already
+    except InputError:  # binary or unreadable: scan_file skips it the same way
         return None

@@ -87,7 +87,7 @@ def _add(
     action = actions.add_parser(name, help=help_text, description=help_text)
     action.add_argument("--root", type=Path, default=Path.cwd(), help="repository root")
     action.add_argument(
-        "--state", type=Path, help="state file (default: one per repository in the temp dir)"
+        "--state", type=Path, help="state file (default: .nox/stack/state.json, owner-only)"
     )
     action.set_defaults(handler=_guarded(handler))
     return action

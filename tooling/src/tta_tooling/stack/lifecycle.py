@@ -35,7 +35,7 @@ def up(
     if previous is not None:
         if any(healthy for _, healthy in status_of(root, previous)):
             raise InputError(state_path, "a stack is already up; run `tta-tooling stack down`")
-        _teardown(root, previous)
+        _teardown(root, previous, state_path)
         state_file.remove(state_path)
     if backend == "compose" or (backend == "auto" and engine_answers()):
         for name, port in ports.items():
@@ -56,11 +56,12 @@ def up(
             app_port=app_port,
             timeout=timeout,
             embedded=backend == "auto",
+            workdir=state_file.new_workdir(root),
         )
     try:
         state_file.save(started, state_path)
     except BaseException:
-        _teardown(root, started)
+        _teardown(root, started, state_path)
         raise
     return started
 
@@ -69,7 +70,7 @@ def down(root: Path, state_path: Path) -> StackState | None:
     """Stop the recorded stack and forget it; None when no stack was up."""
     current = state_file.load(state_path)
     if current is not None:
-        _teardown(root, current)
+        _teardown(root, current, state_path)
         state_file.remove(state_path)
     return current
 
@@ -100,13 +101,15 @@ def logs(root: Path, state_path: Path, names: Sequence[str], lines: int) -> str 
         from tta_tooling.stack import compose  # noqa: PLC0415
 
         return compose.logs(root, [record.name for record in chosen], lines)
-    return "\n".join(processes.tail_of(Path(r.log), lines) for r in chosen if r.log is not None)
+    workdir = state_file.owned_workdir(root, current, state_path)
+    found = (state_file.log_inside(workdir, record, state_path) for record in chosen)
+    return "\n".join(processes.tail_of(log, lines) for log in found if log is not None)
 
 
-def _teardown(root: Path, current: StackState) -> None:
+def _teardown(root: Path, current: StackState, state_path: Path) -> None:
     if current.backend == "compose":
         from tta_tooling.stack import compose  # noqa: PLC0415
 
         compose.down(root)
     else:
-        native.down(current)
+        native.down(current, state_file.owned_workdir(root, current, state_path))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import tempfile
 from collections.abc import Mapping, Sequence
 from functools import partial
 from pathlib import Path
@@ -24,13 +23,14 @@ def up(
     app_port: int,
     timeout: float,
     embedded: bool,
+    workdir: Path,
 ) -> StackState:
-    """Start ``names`` and wait until each is healthy; on any failure stop what started."""
-    claimed = {name: claim(ports.get(name), f"--{name}-port") for name in names}
-    binaries = {name: _binary(name, embedded=embedded) for name in names}
-    workdir = Path(tempfile.mkdtemp(prefix="tta-stack-"))
+    """Start ``names`` in ``workdir`` (made and marked by the caller) and wait until each
+    is healthy; on any failure stop what started and remove ``workdir``."""
     records: list[ServiceRecord] = []
     try:
+        claimed = {name: claim(ports.get(name), f"--{name}-port") for name in names}
+        binaries = {name: _binary(name, embedded=embedded) for name in names}
         for name in names:
             service = SERVICES[name]
             port = claimed[name]
@@ -53,19 +53,20 @@ def up(
                 name, pid, started, probe=partial(service.healthy, port), log=log, timeout=timeout
             )
     except BaseException:
-        down(StackState("native", str(workdir), tuple(records)))
+        down(StackState("native", str(workdir), tuple(records)), workdir)
         raise
     backend = "embedded" if "redis" in names and is_embedded(binaries["redis"]) else "native"
     return StackState(backend, str(workdir), tuple(records))
 
 
-def down(state: StackState) -> None:
-    """Stop every recorded process and remove the temporary directory."""
+def down(state: StackState, workdir: Path | None) -> None:
+    """Stop every recorded process and remove ``workdir``, checked by the caller as
+    the marked directory ``up`` made (:func:`tta_tooling.stack.state.owned_workdir`)."""
     for record in reversed(state.services):
         if record.pid is not None and record.started is not None:
             processes.stop(record.pid, record.started)
-    if state.workdir:
-        shutil.rmtree(state.workdir, ignore_errors=True)
+    if workdir is not None:
+        shutil.rmtree(workdir, ignore_errors=True)
 
 
 def running(record: ServiceRecord) -> bool:

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
 import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from tta_tooling.atomic import write_text_atomically
 from tta_tooling.errors import InputError
+
+_MARKER = ".tta-stack-workdir"
 
 
 @dataclass(frozen=True)
@@ -39,23 +40,64 @@ class StackState:
         return [f"export {service.env}={service.url}" for service in self.services]
 
 
+def private_directory(root: Path) -> Path:
+    """``<root>/.nox/stack``, created owner-only (0700): where state and workdirs live.
+
+    Never a predictable path in the shared temp dir, where another user could plant a
+    state file naming a directory for ``down`` to delete or a file for ``logs`` to print.
+    """
+    directory = root.resolve() / ".nox" / "stack"
+    directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+    directory.chmod(0o700)
+    return directory
+
+
 def default_state_path(root: Path) -> Path:
     """Where the state of the stack for the repository at ``root`` lives by default."""
-    digest = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:12]
-    return Path(tempfile.gettempdir()) / f"tta-stack-{digest}.json"
+    return private_directory(root) / "state.json"
+
+
+def new_workdir(root: Path) -> Path:
+    """A fresh directory for the native services, marked as made by ``stack up``."""
+    workdir = Path(tempfile.mkdtemp(prefix="native-", dir=private_directory(root)))
+    (workdir / _MARKER).write_text("made by `tta-tooling stack up`\n", encoding="utf-8")
+    return workdir
+
+
+def owned_workdir(root: Path, state: StackState, state_path: Path) -> Path | None:
+    """``state``'s workdir if ``up`` made it (marked, inside the private directory)."""
+    if state.workdir is None:
+        return None
+    workdir = Path(state.workdir)
+    inside = private_directory(root)
+    if (
+        workdir.is_symlink()
+        or not workdir.resolve().is_relative_to(inside)
+        or not (workdir / _MARKER).is_file()
+    ):
+        raise InputError(
+            state_path,
+            f"workdir: {workdir} was not made by `stack up` (no marker inside {inside}); "
+            "delete the state file",
+        )
+    return workdir.resolve()
+
+
+def log_inside(workdir: Path | None, record: ServiceRecord, state_path: Path) -> Path | None:
+    """``record``'s log if it is a file directly inside ``workdir``; any other is refused."""
+    if record.log is None:
+        return None
+    log = Path(record.log)
+    if workdir is None or log.is_symlink() or log.resolve().parent != workdir:
+        raise InputError(
+            state_path, f"services.{record.name}.log: {log} is not inside the stack's workdir"
+        )
+    return log
 
 
 def save(state: StackState, path: Path) -> None:
-    """Write ``state`` to ``path`` atomically (temp file in the same directory, then rename)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            json.dump(asdict(state), handle, indent=2)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    """Write ``state`` to ``path`` atomically, readable by its owner only."""
+    write_text_atomically(path, json.dumps(asdict(state), indent=2), mode=0o600)
 
 
 def load(path: Path) -> StackState | None:

@@ -1,0 +1,164 @@
+"""A full disk or a read-only folder: the previous file stays, no temp file is left, and
+the CLI prints one line naming the path and the OS error, exit 2 (simulated in-process)."""
+
+from __future__ import annotations
+
+import errno
+import os
+import shutil
+import threading
+from collections.abc import Callable, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from keploy_framework import atomic
+from keploy_framework.atomic import atomic_write
+from keploy_framework.cli import main
+
+from .conftest import FIXTURES
+
+FAULTS = {
+    "enospc": OSError(errno.ENOSPC, os.strerror(errno.ENOSPC)),
+    "erofs": OSError(errno.EROFS, os.strerror(errno.EROFS)),
+}
+
+
+class _Ok(BaseHTTPRequestHandler):
+    def do_GET(self) -> None:
+        self.send_response(200)
+        self.send_header("Content-Length", "2")
+        self.end_headers()
+        self.wfile.write(b"{}")
+
+    do_POST = do_GET
+
+    def log_message(self, format: str, *args: object) -> None:
+        """Quiet."""
+
+
+@pytest.fixture
+def app_url() -> Iterator[str]:
+    """A tiny app answering 200 to everything, served in a thread of this process."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Ok)
+    thread = threading.Thread(target=server.serve_forever, args=(0.01,), daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def _fail_replacing(
+    monkeypatch: pytest.MonkeyPatch, suffix: str, fault: OSError
+) -> Callable[..., None]:
+    real = os.replace
+
+    def replace(src: str, dst: str | Path) -> None:
+        if str(dst).endswith(suffix):
+            raise fault
+        real(src, dst)
+
+    monkeypatch.setattr(atomic.os, "replace", replace)
+    return replace
+
+
+def _temps(folder: Path) -> list[Path]:
+    return list(folder.rglob(".*.tmp"))
+
+
+@pytest.mark.parametrize("fault", FAULTS.values(), ids=FAULTS.keys())
+@pytest.mark.parametrize("stage", ["mkstemp", "fsync", "replace"])
+def test_atomic_write_keeps_the_old_file_and_no_temp(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fault: OSError, stage: str
+) -> None:
+    target = tmp_path / "out.json"
+    target.write_text("previous", encoding="utf-8")
+
+    def fail(*args: object, **kwargs: object) -> None:
+        raise fault
+
+    where = atomic.tempfile if stage == "mkstemp" else atomic.os
+    monkeypatch.setattr(where, stage, fail)
+    with pytest.raises(OSError, match=str(fault.strerror)) as caught:
+        atomic_write(target, "new")
+    assert caught.value.errno == fault.errno
+    assert caught.value.filename == str(target)
+    assert target.read_text(encoding="utf-8") == "previous"
+    assert _temps(tmp_path) == []
+
+
+@pytest.mark.skipif(
+    os.name != "posix" or os.geteuid() == 0,
+    reason="root writes through mode 0500; the EROFS monkeypatch above covers it",
+)
+def test_atomic_write_into_a_read_only_folder(tmp_path: Path) -> None:
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    (folder / "out.json").write_text("previous", encoding="utf-8")
+    folder.chmod(0o500)
+    try:
+        with pytest.raises(PermissionError) as caught:
+            atomic_write(folder / "out.json", "new")
+    finally:
+        folder.chmod(0o700)
+    assert caught.value.filename == str(folder / "out.json")
+    assert (folder / "out.json").read_text(encoding="utf-8") == "previous"
+
+
+def _suite(tmp_path: Path) -> Path:
+    test_dir = tmp_path / "api"
+    shutil.copytree(FIXTURES / "flask-redis/test-set-0/tests", test_dir / "test-set-0/tests")
+    return test_dir
+
+
+def _one_line(capsys: pytest.CaptureFixture[str], *needles: str) -> None:
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    [line] = err.strip().splitlines()
+    for needle in needles:
+        assert needle in line, line
+
+
+@pytest.mark.parametrize("fault", FAULTS.values(), ids=FAULTS.keys())
+def test_test_command_on_a_failing_junit_write_is_one_line_exit_2(
+    tmp_path: Path,
+    app_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    fault: OSError,
+) -> None:
+    test_dir = _suite(tmp_path)
+    junit = tmp_path / "junit.xml"
+    junit.write_text("<previous/>", encoding="utf-8")
+    _fail_replacing(monkeypatch, "junit.xml", fault)
+    argv = ["test", "--replay", "--test-dir", str(test_dir), "--base-url", app_url]
+    code = main([*argv, "--delay", "0", "--junit", str(junit)])
+    assert code == 2
+    _one_line(capsys, f"error: {junit}: {fault.strerror}")
+    assert junit.read_text(encoding="utf-8") == "<previous/>"
+    assert _temps(tmp_path) == []
+
+
+@pytest.mark.parametrize("fault", FAULTS.values(), ids=FAULTS.keys())
+@pytest.mark.parametrize("output", ["summary.json", "summary.html"])
+def test_report_command_on_a_failing_write_is_one_line_exit_2(
+    tmp_path: Path,
+    app_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    fault: OSError,
+    output: str,
+) -> None:
+    test_dir = _suite(tmp_path)
+    argv = ["test", "--replay", "--test-dir", str(test_dir), "--base-url", app_url]
+    main([*argv, "--delay", "0"])
+    summary = tmp_path / "out" / "summary.json"
+    summary.parent.mkdir()
+    (tmp_path / "out" / output).write_text("previous", encoding="utf-8")
+    capsys.readouterr()
+    _fail_replacing(monkeypatch, output, fault)
+    code = main(["report", "--test-dir", str(test_dir), "--output", str(summary)])
+    assert code == 2
+    _one_line(capsys, f"error: {tmp_path / 'out' / output}: {fault.strerror}")
+    assert (tmp_path / "out" / output).read_text(encoding="utf-8") == "previous"
+    assert _temps(tmp_path) == []

@@ -1,0 +1,61 @@
+"""``write_text_atomically``: the old file stays and no temp file is left, whatever fails."""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+import tempfile
+from pathlib import Path
+
+import pytest
+from tta_tooling.atomic import describe_os_error, write_text_atomically
+
+FAULTS = [errno.ENOSPC, errno.EROFS]
+
+
+def test_it_replaces_the_file_with_the_mode_asked_for(tmp_path: Path) -> None:
+    target = tmp_path / "deep" / "out.json"
+    write_text_atomically(target, "one")
+    write_text_atomically(target, "two", mode=0o600)
+    assert target.read_text(encoding="utf-8") == "two"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert [p.name for p in target.parent.iterdir()] == ["out.json"]
+
+
+@pytest.mark.parametrize("number", FAULTS, ids=["enospc", "erofs"])
+@pytest.mark.parametrize("stage", ["mkstemp", "fsync", "chmod", "replace"])
+def test_a_failure_keeps_the_old_file_and_names_the_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, number: int, stage: str
+) -> None:
+    target = tmp_path / "out.json"
+    target.write_text("previous", encoding="utf-8")
+
+    def fail(*args: object, **kwargs: object) -> None:
+        raise OSError(number, os.strerror(number))
+
+    monkeypatch.setattr(tempfile if stage == "mkstemp" else os, stage, fail)
+    with pytest.raises(OSError, match=os.strerror(number)) as caught:
+        write_text_atomically(target, "new")
+    assert caught.value.errno == number
+    assert describe_os_error(caught.value) == f"{target}: {os.strerror(number)}"
+    assert target.read_text(encoding="utf-8") == "previous"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.json"]
+
+
+@pytest.mark.skipif(
+    os.name != "posix" or os.geteuid() == 0,
+    reason="root writes through mode 0500; the EROFS monkeypatch above covers it",
+)
+def test_a_read_only_folder(tmp_path: Path) -> None:
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    (folder / "out.json").write_text("previous", encoding="utf-8")
+    folder.chmod(0o500)
+    try:
+        with pytest.raises(PermissionError) as caught:
+            write_text_atomically(folder / "out.json", "new")
+    finally:
+        folder.chmod(0o700)
+    assert caught.value.filename == str(folder / "out.json")
+    assert (folder / "out.json").read_text(encoding="utf-8") == "previous"

@@ -1,0 +1,46 @@
+"""Atomic file writes: a temp file beside the target, renamed over it.
+
+A full disk or a read-only folder leaves the previous file as it was and no temp file
+behind; the error raised names the target path, so a CLI can print it on one line.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+__all__ = ["describe_os_error", "write_text_atomically"]
+
+
+def write_text_atomically(path: Path, text: str, *, mode: int = 0o644) -> None:
+    """Replace ``path`` with ``text`` (UTF-8) in one rename; an OSError names ``path``."""
+    temporary: str | None = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor, temporary = tempfile.mkstemp(
+            dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
+        )
+        with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
+            stream.write(text)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temporary, mode)  # mkstemp creates it owner-only
+        os.replace(temporary, path)
+    except OSError as error:
+        _discard(temporary)
+        raise OSError(error.errno, error.strerror, str(path)) from error
+    except BaseException:
+        _discard(temporary)
+        raise
+
+
+def describe_os_error(error: OSError) -> str:
+    """``<path>: <reason>`` on one line, for the CLI's top-level handler."""
+    reason = error.strerror or str(error)
+    return f"{error.filename}: {reason}" if error.filename else reason
+
+
+def _discard(temporary: str | None) -> None:
+    if temporary is not None:
+        Path(temporary).unlink(missing_ok=True)
