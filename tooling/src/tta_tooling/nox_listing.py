@@ -17,12 +17,12 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
 from collections.abc import Sequence
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
+from tta_tooling.atomic import write_text_atomically
 from tta_tooling.errors import InputError
 
 __all__ = ["nox_listings"]
@@ -89,17 +89,8 @@ def _cached(key: str) -> Entries | None:
 
 
 def _store(key: str, entries: Entries) -> None:
-    directory = _cache_dir()
     try:
-        directory.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=directory, prefix=".nox-list-", suffix=".tmp")
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as file:
-                json.dump(entries, file)
-            os.replace(temporary, directory / f"nox-list-{key}.json")
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        write_text_atomically(_cache_dir() / f"nox-list-{key}.json", json.dumps(entries))
     except OSError:
         return  # a cache that cannot be written only costs the next caller a listing
 

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 
+from tta_tooling.atomic import write_text_atomically
 from tta_tooling.flakiness.analysis import Summary
 from tta_tooling.reporting import markdown_table
 
@@ -36,16 +35,7 @@ def as_json(summary: Summary) -> dict[str, object]:
 
 def write_json(path: Path, summary: Summary) -> None:
     """Write :func:`as_json` to ``path`` through a temporary file and a rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            json.dump(as_json(summary), stream, indent=2)
-            stream.write("\n")
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    write_text_atomically(path, json.dumps(as_json(summary), indent=2) + "\n")
 
 
 def as_markdown(summary: Summary) -> str:

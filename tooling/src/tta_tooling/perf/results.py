@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 import statistics
-import tempfile
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from tta_tooling.atomic import write_text_atomically
 from tta_tooling.perf.rounds import PairedSamples
 from tta_tooling.perf.statistics import (
     Comparison,
@@ -142,16 +141,7 @@ def render_markdown(results: Sequence[BenchmarkResult], heading: str) -> str:
 
 def write_json_atomically(path: Path, document: dict[str, Any]) -> None:
     """Write ``document`` to ``path`` through a temporary file in the same directory."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(document, handle, indent=2, sort_keys=False)
-            handle.write("\n")
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    write_text_atomically(path, json.dumps(document, indent=2, sort_keys=False) + "\n")
 
 
 def result_document(results: Sequence[BenchmarkResult]) -> list[dict[str, Any]]:
