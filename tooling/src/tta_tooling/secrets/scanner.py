@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from detect_secrets.core.scan import _is_filtered_out, _process_line_based_plugins, scan_file
 from detect_secrets.settings import transient_settings
+from detect_secrets.transformers import get_transformers
 
 from tta_tooling.errors import InputError, read_input
 from tta_tooling.secrets.baseline import load_baseline
@@ -60,21 +62,34 @@ def scan(root: Path, config: SecretsConfig) -> ScanResult:
 
 
 def _detect_secrets(name: str, path: Path, text: str | None) -> Iterator[Detection]:
-    """detect-secrets' plugins on every raw line (comments included), then on its own view.
+    """detect-secrets' plugins on every raw line (comments included) and on its own view.
 
     ``scan_file`` reads a YAML or INI file through a transformer that keeps parsed values
     and drops comments (detect_secrets/core/scan.py ``_get_lines_from_file``), so the raw
     lines go through the same per-line engine (``_process_line_based_plugins``) first.
     """
     filename = str(path)
-    if text is not None and not _is_filtered_out(
-        required_filter_parameters=["filename"], filename=filename
+    if (
+        text is not None
+        and _parsed_before_scanning(filename)
+        and not _is_filtered_out(required_filter_parameters=["filename"], filename=filename)
     ):
         raw = list(enumerate(text.splitlines(), start=1))
         for secret in _process_line_based_plugins(lines=raw, filename=filename):
             yield Detection(name, secret.line_number, secret.type, secret.secret_hash)
     for secret in scan_file(filename):
         yield Detection(name, secret.line_number, secret.type, secret.secret_hash)
+
+
+def _parsed_before_scanning(filename: str) -> bool:
+    """Whether ``scan_file``'s first view of the file is a parse, not its raw lines.
+
+    Only a non-eager transformer (YAML, INI) replaces the raw lines in that first
+    pass (detect_secrets/transformers ``get_transformed_file``); every other file's
+    raw lines are already what ``scan_file`` scans, so they need no second pass.
+    """
+    transformers: list[Any] = list(get_transformers())
+    return any(not t.is_eager and t.should_parse_file(filename) for t in transformers)
 
 
 def _allowlisted(lines: list[str], line: int) -> bool:
