@@ -33,7 +33,7 @@ nox.options.reuse_venv = "yes"
 # sessions use every core through pytest-xdist, benchmarks time the machine, coverage
 # follows the tests sessions, mcp runs the lint session itself, secrets scans what the
 # gates before it wrote.
-nox.options.parallel = "auto"
+nox.options.parallel = "auto"  # type: ignore[assignment]  # nox converts it to the core count
 ON_CI = os.environ.get("CI", "").lower() in {"1", "true"}
 nox.options.error_on_missing_interpreters = ON_CI
 

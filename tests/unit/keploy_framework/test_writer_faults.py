@@ -6,13 +6,13 @@ from __future__ import annotations
 import errno
 import os
 import shutil
+import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from keploy_framework import atomic
 from keploy_framework.atomic import atomic_write
 from keploy_framework.cli import main
 
@@ -58,7 +58,7 @@ def _fail_replacing(
             raise fault
         real(src, dst)
 
-    monkeypatch.setattr(atomic.os, "replace", replace)
+    monkeypatch.setattr(os, "replace", replace)  # the os module atomic.py calls
     return replace
 
 
@@ -77,7 +77,7 @@ def test_atomic_write_keeps_the_old_file_and_no_temp(
     def fail(*args: object, **kwargs: object) -> None:
         raise fault
 
-    where = atomic.tempfile if stage == "mkstemp" else atomic.os
+    where = tempfile if stage == "mkstemp" else os  # the modules atomic.py calls
     monkeypatch.setattr(where, stage, fail)
     with pytest.raises(OSError, match=str(fault.strerror)) as caught:
         atomic_write(target, "new")
