@@ -46,8 +46,14 @@ IN_ORDER, REVERSED = 1, 2
 def flakiness(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> Callable[..., subprocess.CompletedProcess[str]]:
-    """``tta-tooling flakiness`` in-process in ``tmp_path``; its pytest runs are real children."""
+    """``tta-tooling flakiness`` in-process in ``tmp_path``; its pytest runs are real children.
+
+    The children load no plugin but the ``-p randomly`` the command names: the
+    planted suites need none, and the environment's others (Hypothesis,
+    schemathesis...) take four of every child's five seconds of start-up.
+    """
     monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")
 
     def run(
         *args: str, seeds: Sequence[int] = (IN_ORDER, REVERSED)
