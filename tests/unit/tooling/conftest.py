@@ -1,11 +1,19 @@
 """Fixtures: a temporary copy of the repository's CI configuration to plant defects in,
-and ``tta-tooling`` run in-process as a user runs it."""
+``tta-tooling`` run in-process as a user runs it, and one tooling cache for the run.
+
+The tooling caches ``nox --list --json`` by content (``tta_tooling.nox_listing``)
+under ``$TTA_TOOLING_CACHE``. Every test of a run, on every xdist worker, shares
+one such directory inside the run's temp directory: each distinct noxfile is
+listed once per run, and no test reads or writes the user's own cache. Entries
+are written by an atomic rename, so workers racing on one key are safe.
+"""
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 import pytest
@@ -17,6 +25,18 @@ REPO_ROOT = Path(__file__).resolve().parents[3]
 CI_FILES = ("noxfile.py", "pyproject.toml", "docker-compose.test.yml", ".github", ".vscode")
 
 RunTooling = Callable[..., subprocess.CompletedProcess[str]]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def shared_tooling_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """``$TTA_TOOLING_CACHE`` for the whole run, shared by the xdist workers."""
+    run_root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):  # each worker's base is <run root>/popen-gw<N>
+        run_root = run_root.parent
+    cache = run_root / "tta-tooling-cache"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("TTA_TOOLING_CACHE", str(cache))
+        yield cache
 
 
 @pytest.fixture

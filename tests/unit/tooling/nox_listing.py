@@ -1,23 +1,19 @@
-"""The repository's sessions as ``nox --list --json`` reports them, for doc-sync tests."""
+"""The repository's sessions as ``nox --list --json`` reports them, for doc-sync tests.
+
+Listed through the tooling's own cache (``tta_tooling.nox_listing``), which the
+run shares (``shared_tooling_cache``): the gates tests list the same noxfile.
+"""
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from typing import Any
+
+from tta_tooling.nox_listing import nox_listings
 
 from .conftest import REPO_ROOT
 
 
 def nox_list(*selection: str) -> list[dict[str, Any]]:
     """``nox --list --json`` on the repository's noxfile; no selection lists the default ones."""
-    noxfile = str(REPO_ROOT / "noxfile.py")
-    listing = subprocess.run(
-        [sys.executable, "-m", "nox", "--noxfile", noxfile, "--list", "--json", *selection],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    entries: list[dict[str, Any]] = json.loads(listing)
+    (entries,) = nox_listings(REPO_ROOT / "noxfile.py", selection)
     return entries

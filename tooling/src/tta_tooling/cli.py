@@ -51,6 +51,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="tta-tooling", description=__doc__)
+    parser.set_defaults(tooling=main)  # a command that runs another (paf runs check-gates)
     commands = parser.add_subparsers(required=True, metavar="command")
     for family in FAMILIES:
         family.register(commands)

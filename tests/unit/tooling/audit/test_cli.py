@@ -1,9 +1,15 @@
-"""``tta-tooling audit`` against a fake OSV service on loopback, and with none at all."""
+"""``tta-tooling audit`` against a fake OSV service on loopback, and with none at all.
+
+The audit runs the real pip-audit, whose start-up alone takes over a second, so
+the cases that reach it are the audit family's smoke tier.
+"""
 
 from __future__ import annotations
 
 import socket
 from pathlib import Path
+
+import pytest
 
 from ..conftest import RunTooling
 from .conftest import ALIAS, VULN_ID
@@ -21,6 +27,7 @@ def _closed_port() -> int:
         return int(probe.getsockname()[1])
 
 
+@pytest.mark.smoke
 def test_an_unreachable_service_fails_with_one_line(
     tmp_path: Path, requirements: Path, run_tooling: RunTooling
 ) -> None:
@@ -42,6 +49,7 @@ def test_an_unreachable_service_fails_with_one_line(
     ]
 
 
+@pytest.mark.smoke
 def test_a_known_vulnerability_fails_naming_package_and_id(
     tmp_path: Path, requirements: Path, osv_url: str, run_tooling: RunTooling
 ) -> None:
@@ -54,6 +62,7 @@ def test_a_known_vulnerability_fails_naming_package_and_id(
     assert "idna" not in done.stdout
 
 
+@pytest.mark.smoke
 def test_an_ignore_entry_by_alias_accepts_the_vulnerability_until_it_expires(
     tmp_path: Path, requirements: Path, osv_url: str, run_tooling: RunTooling
 ) -> None:
@@ -69,6 +78,7 @@ def test_an_ignore_entry_by_alias_accepts_the_vulnerability_until_it_expires(
     assert VULN_ID in done.stdout
 
 
+@pytest.mark.smoke
 def test_an_expired_entry_fails_even_without_a_matching_vulnerability(
     tmp_path: Path, requirements: Path, osv_url: str, run_tooling: RunTooling
 ) -> None:

@@ -173,3 +173,23 @@ def test_json_and_github_formats(ci_copy: Path, run_tooling: RunTooling) -> None
     assert annotated.stdout.startswith(
         f"::error file=.github/workflows/quality-check.yml,line={line}::"
     )
+
+
+@pytest.mark.parametrize(
+    ("file", "content", "schema"),
+    [
+        ("codecov.yml", b"coverage: [\n", "vendor.codecov"),
+        ("docker-compose.test.yml", b"\xff\xfe\xfd: x\n", "vendor.compose-spec"),
+    ],
+    ids=["invalid-yaml", "not-utf8"],
+)
+def test_a_file_check_jsonschema_cannot_parse_is_a_finding(
+    ci_copy: Path, run_tooling: RunTooling, file: str, content: bytes, schema: str
+) -> None:
+    (ci_copy / file).write_bytes(content)
+    done = run_tooling("ci-config", "--root", ci_copy)
+    assert done.returncode == 1, done.stderr
+    assert f"{file}: does not match the {schema} schema:\n    Failed to parse {file}\n" in (
+        done.stdout
+    )
+    assert "Traceback" not in done.stdout + done.stderr

@@ -60,6 +60,7 @@ def _rows(stdout: str) -> dict[str, list[str]]:
     return {line.split("  ")[0]: line.split() for line in stdout.splitlines()[1:]}
 
 
+@pytest.mark.smoke  # runs real nox sessions to get the report nox writes
 def test_real_nox_report_is_read(tmp_path: Path, run_tooling: RunTooling) -> None:
     assert version("nox") == NOX_VERSION, "the test must run the nox that uv.lock pins"
     (tmp_path / "noxfile.py").write_text(NOXFILE, encoding="utf-8")

@@ -35,19 +35,32 @@ def _package(root: Path, name: str, stage: str) -> Path:
     return module
 
 
+# ``coverage run --branch --source=...`` then ``coverage json``, in one child: coverage.py's API
+_COVERAGE_CHILD = """
+import runpy, sys
+import coverage
+data, report, driver, *sources = sys.argv[1:]
+cov = coverage.Coverage(data_file=data, branch=True, source=sources)
+cov.start()
+runpy.run_path(driver, run_name="__main__")
+cov.stop()
+cov.save()
+cov.json_report(outfile=report)
+"""
+
+
 def _measure(root: Path, script: str) -> Path:
     """Run ``script`` under real coverage.py and write a ``coverage json`` report."""
     driver = root / "driver.py"
     driver.write_text(script, encoding="utf-8")
     data, report = root / ".coverage", root / "coverage.json"
-    sources = ",".join(str(p) for p in root.glob("packages/*/src"))
-    for command in (
-        ["run", "--branch", f"--source={sources}", f"--data-file={data}", str(driver)],
-        ["json", f"--data-file={data}", "-o", str(report)],
-    ):
-        subprocess.run(
-            [sys.executable, "-m", "coverage", *command], cwd=root, check=True, capture_output=True
-        )
+    sources = [str(p) for p in root.glob("packages/*/src")]
+    subprocess.run(
+        [sys.executable, "-c", _COVERAGE_CHILD, str(data), str(report), str(driver), *sources],
+        cwd=root,
+        check=True,
+        capture_output=True,
+    )
     return report
 
 

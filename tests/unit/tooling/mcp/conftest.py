@@ -2,28 +2,25 @@
 
 from __future__ import annotations
 
-import json
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
+from tta_tooling.nox_listing import nox_listings
 
 TINY_NOXFILE = Path(__file__).with_name("tiny_noxfile.py")
 
 
 def nox_listing(root: Path) -> list[dict[str, Any]]:
-    """Every session of ``root``'s noxfile with ``default``, as ``list_gates`` reports them."""
-    command = [sys.executable, "-m", "nox", "--noxfile", str(root / "noxfile.py"), "--list"]
-    listing: list[dict[str, Any]] = []
-    for default, selection in ((True, []), (False, ["-s", "sleepy"])):
-        done = subprocess.run(
-            [*command, "--json", *selection], capture_output=True, text=True, check=True
-        )
-        listing += [{**entry, "default": default} for entry in json.loads(done.stdout)]
-    return listing
+    """Every session of ``root``'s noxfile with ``default``, as ``list_gates`` reports them.
+
+    Listed by nox through the tooling's cache, both selections side by side.
+    """
+    defaults, sleepy = nox_listings(root / "noxfile.py", (), ("-s", "sleepy"))
+    return [{**entry, "default": True} for entry in defaults] + [
+        {**entry, "default": False} for entry in sleepy
+    ]
 
 
 @pytest.fixture(scope="session")

@@ -23,23 +23,33 @@ _FILES = (
 _IGNORED = shutil.ignore_patterns("__pycache__", "*.egg-info", "README.md")
 
 
-@pytest.fixture
-def paf_copy(tmp_path: Path) -> Path:
-    """The facts, their contracts, the manifests, the CI files and every package's sources."""
+@pytest.fixture(scope="session")
+def paf_files(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The facts, their contracts, the manifests, the CI files and every package's sources.
+
+    Built once per session: copy it (``paf_copy``), never change it.
+    """
+    root = tmp_path_factory.mktemp("paf-files")
     for name in _FILES:
         source = REPO_ROOT / name
         if source.is_dir():
-            shutil.copytree(source, tmp_path / name)
+            shutil.copytree(source, root / name)
         else:
-            shutil.copy2(source, tmp_path / name)
+            shutil.copy2(source, root / name)
     for manifest in [
         *REPO_ROOT.glob("packages/*/pyproject.toml"),
         REPO_ROOT / "tooling/pyproject.toml",
     ]:
-        target = tmp_path / manifest.parent.relative_to(REPO_ROOT)
+        target = root / manifest.parent.relative_to(REPO_ROOT)
         shutil.copytree(manifest.parent / "src", target / "src", ignore=_IGNORED)
         shutil.copy2(manifest, target / "pyproject.toml")
-    return tmp_path
+    return root
+
+
+@pytest.fixture
+def paf_copy(paf_files: Path, tmp_path: Path) -> Path:
+    """A copy of :func:`paf_files` to plant defects in."""
+    return Path(shutil.copytree(paf_files, tmp_path / "repo"))
 
 
 def replace(path: Path, old: str, new: str) -> None:

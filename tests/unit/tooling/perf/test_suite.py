@@ -69,6 +69,7 @@ def test_unreadable_file_is_an_input_error(tmp_path: Path) -> None:
         read_benchmark_json(path)
 
 
+@pytest.mark.smoke  # starts a child pytest: the run is the subject
 def test_a_run_that_cannot_complete_is_a_suite_error(tmp_path: Path) -> None:
     (tmp_path / "test_nothing.py").write_text("def test_nothing():\n    assert True\n")
     with pytest.raises(SuiteError, match="pytest exited") as raised:

@@ -6,12 +6,12 @@ import json
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable, Iterable, Iterator
-from functools import partial
+from collections.abc import Iterator
 from pathlib import Path
 
 from tta_tooling.errors import InputError
 from tta_tooling.gates.gate_drift import check_gates
+from tta_tooling.gates.jsonschema_cli import run_check_jsonschema
 from tta_tooling.gates.nox_sessions import load_catalog
 from tta_tooling.gates.selftest_rows import check_selftest_rows
 from tta_tooling.reporting import Finding
@@ -27,31 +27,26 @@ REQUIRED_FILES = (".github/dependabot.yml", "docker-compose.test.yml", "codecov.
 ZIZMOR_CONFIG = ".github/zizmor.yml"
 
 
-Report = Callable[[str], Iterable[Finding]]
-"""Turns a failed checker's output into findings."""
-
-
 def check_ci_config(root: Path) -> list[Finding]:
     """Every problem in the CI configuration under ``root``.
 
-    The external checkers (check-jsonschema per schema, zizmor) start first and
-    run beside the gate-drift check, which waits on nox's own listings.
+    zizmor starts first and runs beside the gate-drift check (which waits on
+    nox's own listings) and check-jsonschema, run in this process per schema.
     """
-    checkers = list(_start_checkers(root))
+    zizmor = _start(_zizmor_command(root), root)
     try:
         catalog = load_catalog(root / "noxfile.py")
         findings = check_gates(root, catalog)
         findings.extend(check_selftest_rows(root, catalog))
         findings.extend(_missing_files(root))
-        for report, process in checkers:
-            output = _finish(process)
-            if output is not None:
-                findings.extend(report(output))
-    finally:  # also after bad input: no checker outlives the call, no pipe stays open
-        for _, process in checkers:
-            if process.poll() is None:
-                process.kill()
-            process.communicate()
+        findings.extend(_schema_check_findings(root))
+        output = _finish(zizmor)
+        if output is not None:
+            findings.extend(_zizmor_findings(output))
+    finally:  # also after bad input: zizmor does not outlive the call, no pipe stays open
+        if zizmor.poll() is None:
+            zizmor.kill()
+        zizmor.communicate()
     return findings
 
 
@@ -61,18 +56,22 @@ def _missing_files(root: Path) -> Iterator[Finding]:
             yield Finding(name, "required CI file is missing")
 
 
-def _start_checkers(root: Path) -> Iterator[tuple[Report, subprocess.Popen[str]]]:
-    """One check-jsonschema run per schema (JSON output), then zizmor over the workflows."""
-    check_jsonschema, zizmor = _tool("check-jsonschema"), _tool("zizmor")  # before any start
+def _zizmor_command(root: Path) -> list[str]:
+    command = [_tool("zizmor"), "--offline", "--no-progress", "--format", "plain"]
+    if (root / ZIZMOR_CONFIG).is_file():
+        command += ["--config", str(root / ZIZMOR_CONFIG)]
+    return [*command, str(root / ".github" / "workflows")]
+
+
+def _schema_check_findings(root: Path) -> Iterator[Finding]:
+    """One check-jsonschema run per schema (JSON output) over the files it validates."""
     for schema, pattern in SCHEMA_CHECKS:
         paths = [p.relative_to(root).as_posix() for p in sorted(root.glob(pattern))]
         if paths:
-            command = [check_jsonschema, "--output-format", "json", "--builtin-schema", schema]
-            yield partial(_schema_findings, schema, pattern), _start([*command, *paths], root)
-    command = [zizmor, "--offline", "--no-progress", "--format", "plain"]
-    if (root / ZIZMOR_CONFIG).is_file():
-        command += ["--config", str(root / ZIZMOR_CONFIG)]
-    yield _zizmor_findings, _start([*command, str(root / ".github" / "workflows")], root)
+            args = ["--output-format", "json", "--builtin-schema", schema, *paths]
+            code, output = run_check_jsonschema(args, root)
+            if code != 0:
+                yield from _schema_findings(schema, pattern, output.strip() or f"exit code {code}")
 
 
 def _schema_findings(schema: str, pattern: str, output: str) -> Iterator[Finding]:

@@ -9,6 +9,11 @@ import yaml
 
 from tta_tooling.errors import InputError, read_input
 
+try:  # libyaml's scanner and parser (PyYAML's Python ones are ports of it), a few times faster
+    from yaml import CSafeLoader as _SafeLoader
+except ImportError:  # a PyYAML built without libyaml
+    from yaml import SafeLoader as _SafeLoader  # type: ignore[assignment]
+
 
 class LineDict(dict[Any, Any]):
     """A mapping loaded from YAML that remembers its 1-based line."""
@@ -16,7 +21,7 @@ class LineDict(dict[Any, Any]):
     line: int = 0
 
 
-class _LineLoader(yaml.SafeLoader):
+class _LineLoader(_SafeLoader):
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> LineDict:
         mapping = LineDict(super().construct_mapping(node, deep=True))
         mapping.line = node.start_mark.line + 1

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from tta_tooling.errors import InputError
 from tta_tooling.paf.facts import Fact
-from tta_tooling.paf.gate_definitions import check_gate_definitions
+from tta_tooling.paf.gate_definitions import ToolingMain, check_gate_definitions
 from tta_tooling.paf.import_contracts import CONTRACTS_FILE, ImportContracts
 from tta_tooling.paf.module_size import check_module_size
 from tta_tooling.paf.package_stages import check_package_stages
@@ -17,12 +17,12 @@ from tta_tooling.reporting import Finding
 
 Outcome = tuple[list[Finding], str]
 _PLAIN: dict[str, Callable[[Path], list[Finding]]] = {
-    "check-gates": check_gate_definitions,
     "package-stages": check_package_stages,
     "python-versions": check_python_versions,
 }
 IMPORT_CONTRACT, MODULE_SIZE = "import-contract", "module-size"
-KNOWN_CHECKS = (*_PLAIN, f"{IMPORT_CONTRACT}:<id>", f"{MODULE_SIZE}:<lines>")
+CHECK_GATES = "check-gates"
+KNOWN_CHECKS = (CHECK_GATES, *_PLAIN, f"{IMPORT_CONTRACT}:<id>", f"{MODULE_SIZE}:<lines>")
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,10 +41,15 @@ class FactResult:
         return "VIOLATED" if self.findings else "holds"
 
 
-def check_facts(root: Path, facts: list[Fact], pafcore: Path) -> list[FactResult]:
-    """Validate every fact's check name first (exit 2 material), then run each check."""
+def check_facts(
+    root: Path, facts: list[Fact], pafcore: Path, tooling: ToolingMain
+) -> list[FactResult]:
+    """Validate every fact's check name first (exit 2 material), then run each check.
+
+    ``tooling`` is ``tta-tooling``'s own ``main``, which the ``check-gates`` check runs.
+    """
     contracts = ImportContracts(root) if (root / CONTRACTS_FILE).is_file() else None
-    runners = {fact.id: _runner(root, fact, pafcore, contracts) for fact in facts}
+    runners = {fact.id: _runner(root, fact, pafcore, contracts, tooling) for fact in facts}
     if contracts is not None:
         named = {f.check.partition(":")[2] for f in facts if f.check.startswith(IMPORT_CONTRACT)}
         unnamed = sorted(contracts.ids - named)
@@ -65,11 +70,13 @@ def check_facts(root: Path, facts: list[Fact], pafcore: Path) -> list[FactResult
 
 
 def _runner(
-    root: Path, fact: Fact, pafcore: Path, contracts: ImportContracts | None
+    root: Path, fact: Fact, pafcore: Path, contracts: ImportContracts | None, tooling: ToolingMain
 ) -> Callable[[], Outcome] | None:
     if fact.manual:
         return None
     name, _, argument = fact.check.partition(":")
+    if name == CHECK_GATES and not argument:
+        return lambda: (check_gate_definitions(root, tooling), "")
     if name in _PLAIN and not argument:
         plain = _PLAIN[name]
         return lambda: (plain(root), "")

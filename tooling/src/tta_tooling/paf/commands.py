@@ -30,7 +30,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 def _paf(args: argparse.Namespace) -> int:
     root = args.root.resolve()
     pafcore = root / PAFCORE
-    results = check_facts(root, parse_facts(pafcore), pafcore)
+    results = check_facts(root, parse_facts(pafcore), pafcore, args.tooling)
     for result in results:
         note = f"  ({result.note})" if result.note else ""
         print(f"{result.fact.id:<10} {result.fact.check:<38} {result.status}{note}")
