@@ -11,7 +11,8 @@ import pytest
 from ..conftest import RunTooling
 
 RESULTS = Path(__file__).parent / "fixtures" / "pytest-benchmark.json"
-"""Written by pytest-benchmark 5 (``--benchmark-json``) for one benchmark that reports
+"""Written by pytest-benchmark 5 (``--benchmark-json``, without ``--benchmark-save-data``
+so no per-round samples) for one benchmark that reports
 ``ratio_to_floor`` and ``target_ratio``; the benchmarks session also tabulates the
 file it writes on every run."""
 
