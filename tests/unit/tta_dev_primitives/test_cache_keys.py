@@ -13,7 +13,7 @@ import sys
 from typing import Any, NamedTuple
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from tta_dev_primitives import (
     MISSING,
@@ -119,7 +119,6 @@ def rebuilt(value: Any, data: st.DataObject) -> Any:
     return value
 
 
-@settings(max_examples=300, deadline=None)
 @given(values, values)
 def test_two_inputs_share_a_key_if_and_only_if_equal_under_the_rule(first, second):
     assert (canonical_bytes(first) == canonical_bytes(second)) == same(first, second)
@@ -127,7 +126,6 @@ def test_two_inputs_share_a_key_if_and_only_if_equal_under_the_rule(first, secon
     assert (digest(first) == digest(second)) == same(first, second)
 
 
-@settings(max_examples=200, deadline=None)
 @given(values, st.data())
 def test_mixed_orders_and_uncompared_fields_give_the_same_key(value, data):
     copy = rebuilt(value, data)
@@ -158,7 +156,6 @@ class CodecBackend:
         self.data.clear()
 
 
-@settings(max_examples=100, deadline=None)
 @given(st.lists(values, min_size=1, max_size=8), st.booleans())
 def test_a_hit_always_equals_what_the_wrapped_primitive_returns(inputs, remote):
     def answer(value: Any) -> Any:

@@ -7,7 +7,7 @@ from collections import OrderedDict
 from typing import Any, NamedTuple
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from tta_dev_primitives import JsonCodec, UncacheableValueError
 
@@ -64,7 +64,6 @@ accepted = st.recursive(
 )
 
 
-@settings(max_examples=300, deadline=None)
 @given(accepted)
 def test_everything_accepted_comes_back_identical(value):
     assert identical(CODEC.decode(CODEC.encode(value)), value)
