@@ -228,7 +228,8 @@ def e2e(session: nox.Session) -> None:
         api = [str(Path(session.bin) / "python"), "-m", "tta_api", f"--port={app_port}"]
         served = subprocess.Popen(api, env=env, stdin=subprocess.DEVNULL)
         try:
-            session.run("pytest", "tests/e2e", *session.posargs, env={**urls, "TTA_API_URL": url})
+            e2e = ("pytest", "tests/e2e", "--durations=10", *session.posargs)
+            session.run(*e2e, env={**urls, "TTA_API_URL": url})
         finally:
             served.terminate()
             try:
@@ -284,7 +285,7 @@ def selftest_opt_in(session: nox.Session) -> None:
     install(session, "integration")
     # One row at a time: perf-regression's row detects a 20% slowdown, which a
     # neighbouring row's load would drown.
-    session.run("pytest", "tests/selftest", *session.posargs)
+    session.run("pytest", "tests/selftest", "--durations=10", *session.posargs)
 
 
 @nox.session(python=DEFAULT_PYTHON, tags=["services", "linux"], allow_parallel=True)
