@@ -283,8 +283,8 @@ def _free_port() -> int:
 def selftest_opt_in(session: nox.Session) -> None:
     """Prove every opt-in gate red on a planted defect (Prometheus, git history, uv)."""
     install(session, "integration")
-    # One row at a time: perf-regression's row detects a 20% slowdown, which a
-    # neighbouring row's load would drown.
+    # One row at a time: perf-regression's row times a planted slowdown, which a
+    # neighbouring row's load would blur.
     session.run("pytest", "tests/selftest", "--durations=10", *session.posargs)
 
 
