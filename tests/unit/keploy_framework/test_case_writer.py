@@ -38,6 +38,7 @@ def _frame(case: TestCase) -> bytes:
     return len(data).to_bytes(4, "big") + data
 
 
+@pytest.mark.smoke  # starts the writer process
 def test_every_submitted_case_is_written_and_counted(tmp_path: Path) -> None:
     (tmp_path / "tests").mkdir()
     writer = CaseWriter(tmp_path)
@@ -50,6 +51,7 @@ def test_every_submitted_case_is_written_and_counted(tmp_path: Path) -> None:
     assert {c.request.timestamp for c in cases} == {STAMP}
 
 
+@pytest.mark.smoke  # starts the writer process
 def test_signals_to_the_recorder_or_its_group_do_not_stop_the_writer(tmp_path: Path) -> None:
     (tmp_path / "tests").mkdir()
     writer = CaseWriter(tmp_path)
@@ -66,6 +68,7 @@ def test_signals_to_the_recorder_or_its_group_do_not_stop_the_writer(tmp_path: P
     assert writer.written == 2
 
 
+@pytest.mark.smoke  # starts the writer process
 def test_a_writer_that_cannot_write_raises_the_os_error_naming_the_case(tmp_path: Path) -> None:
     (tmp_path / "tests").write_text("a file where the cases folder should be")
     writer = CaseWriter(tmp_path)
@@ -75,6 +78,7 @@ def test_a_writer_that_cannot_write_raises_the_os_error_naming_the_case(tmp_path
     assert caught.value.filename == str(tmp_path / "tests" / "test-1.yaml")
 
 
+@pytest.mark.smoke  # starts the writer process
 def test_a_writer_that_dies_reports_what_is_missing(tmp_path: Path) -> None:
     (tmp_path / "tests").mkdir()
     writer = CaseWriter(tmp_path)
