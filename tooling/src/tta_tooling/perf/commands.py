@@ -14,7 +14,7 @@ from tta_tooling.perf import benchmark_summary
 from tta_tooling.perf.baseline_file import BASELINE_PATH, baseline_document, recorded_commit
 from tta_tooling.perf.baseline_ref import resolve_baseline
 from tta_tooling.perf.error_rates import Plant, collect_pool, error_rates
-from tta_tooling.perf.gate import Settings, run_gate, terminate_as_interrupt
+from tta_tooling.perf.gate import Settings, run_gate
 from tta_tooling.perf.results import (
     render_markdown,
     render_text,
@@ -109,7 +109,7 @@ def _regression(args: argparse.Namespace) -> int:
     root = args.root.resolve()
     baseline = resolve_baseline(root, args.against, recorded_commit(root / BASELINE_PATH))
     try:
-        with terminate_as_interrupt():
+        with signals_interrupt():
             run = run_gate(root, baseline, settings)
     except SuiteError as error:
         print(f"perf-regression: the benchmark suite failed\n{error}", file=sys.stderr)
@@ -193,7 +193,7 @@ def _error_rates(args: argparse.Namespace) -> int:
         raise InputError("--pool-rounds", f"must be at least --rounds ({settings.rounds})")
     commit = _head(root)
     try:
-        with terminate_as_interrupt():
+        with signals_interrupt():
             pool = collect_pool(
                 root,
                 commit,

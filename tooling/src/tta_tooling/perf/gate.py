@@ -18,7 +18,7 @@ from tta_tooling.perf.results import BenchmarkResult, evaluate
 from tta_tooling.perf.rounds import collect_pairs
 from tta_tooling.perf.suite import run_suite
 
-__all__ = ["GateRun", "Settings", "run_gate", "terminate_as_interrupt"]
+__all__ = ["GateRun", "Settings", "run_gate"]
 
 BENCH_GROUP = "bench"
 
@@ -40,20 +40,6 @@ class GateRun:
     baseline: BaselineRef
     results: list[BenchmarkResult]
     seconds: float
-
-
-@contextmanager
-def terminate_as_interrupt() -> Iterator[None]:
-    """Treat SIGTERM like Ctrl-C so worktrees and children are cleaned up either way."""
-
-    def interrupt(_signum: int, _frame: FrameType | None) -> None:
-        raise KeyboardInterrupt
-
-    previous = signal.signal(signal.SIGTERM, interrupt)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
 
 
 def run_gate(
