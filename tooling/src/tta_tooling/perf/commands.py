@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from tta_tooling.child_lifetime import dies_with_parent, signals_interrupt
 from tta_tooling.errors import InputError
 from tta_tooling.perf import benchmark_summary
 from tta_tooling.perf.baseline_file import BASELINE_PATH, baseline_document, recorded_commit
@@ -161,6 +162,7 @@ def _head(root: Path) -> str:
         capture_output=True,
         text=True,
         check=False,
+        preexec_fn=dies_with_parent(),
     )
     if done.returncode != 0:
         raise InputError(root, "not a git repository")

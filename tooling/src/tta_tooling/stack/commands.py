@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import argparse
 import math
-import signal
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
-from types import FrameType
 
+from tta_tooling.child_lifetime import signals_interrupt
 from tta_tooling.stack import lifecycle
 from tta_tooling.stack.errors import StackError
 from tta_tooling.stack.services import SERVICES
@@ -109,7 +107,7 @@ def _state_path(args: argparse.Namespace) -> Path:
 
 
 def _guarded(handler: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
-    """``handler`` with SIGTERM and SIGHUP treated as Ctrl-C, StackError as exit 1, Ctrl-C as 130."""
+    """``handler`` with SIGTERM and SIGHUP as Ctrl-C, StackError as exit 1, Ctrl-C as 130."""
 
     def run(args: argparse.Namespace) -> int:
         try:
