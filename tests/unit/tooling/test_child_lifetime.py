@@ -47,7 +47,12 @@ def test_the_child_asks_for_the_signal_then_exits_if_its_parent_already_died(
 ) -> None:
     requested: list[tuple[int, ...]] = []
     exited: list[int] = []
-    monkeypatch.setattr(child_lifetime, "_PRCTL", lambda *args: requested.append(args) or 0)
+
+    def prctl(*args: int) -> int:
+        requested.append(args)
+        return 0
+
+    monkeypatch.setattr(child_lifetime, "_PRCTL", prctl)
     hook = dies_with_parent(signal.SIGTERM)
     assert hook is not None
     parent = os.getpid()  # the forking process, as the hook saw it
