@@ -204,7 +204,8 @@ def _assert_quiet(stderr: str) -> None:
 
 @pytest.mark.parametrize("attempt", [1, 2, 3])
 @pytest.mark.parametrize(
-    ("stop", "exit_status"), [("SIGTERM", 0), ("SIGINT", 130), ("stdin closed", 0)]
+    ("stop", "exit_status"),
+    [("SIGTERM", 0), ("SIGHUP", 0), ("SIGINT", 130), ("stdin closed", 0)],
 )
 def test_stopping_the_server_ends_the_running_gate(
     server: ServerProcess, tiny_repo: Path, stop: str, exit_status: int, attempt: int
