@@ -1,6 +1,7 @@
 """An app under test that starts a child of its own: ``python family_app.py PORT CHILD_PORT PIDS``.
 
-The app answers every GET with 200 on PORT; its child holds CHILD_PORT open and
+The app answers GET /unhealthy with 503 and every other GET with 200 on PORT (so a
+health path of /unhealthy keeps its starter waiting); its child holds CHILD_PORT open and
 ignores SIGTERM. Once both listen, ``PIDS`` holds "app-pid child-pid".
 """
 
@@ -22,7 +23,7 @@ time.sleep(600)
 
 class Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
-        self.send_response(200)
+        self.send_response(503 if self.path == "/unhealthy" else 200)
         self.send_header("Content-Length", "2")
         self.end_headers()
         self.wfile.write(b"ok")

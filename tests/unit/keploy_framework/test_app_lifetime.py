@@ -22,26 +22,37 @@ pytestmark = [
 ]
 
 FAMILY_APP = Path(__file__).with_name("family_app.py")
+TEST_SETS = Path(__file__).parents[2] / "api"  # any test sets: the app never gets healthy
 GONE_WITHIN_SECONDS = 5.0
 
 
 class Family:
-    """A ``record --app-cmd`` run whose app starts a child of its own."""
+    """A ``record`` (or ``test``) ``--app-cmd`` run whose app starts a child of its own."""
 
-    def __init__(self, tmp_path: Path, name: str) -> None:
+    def __init__(self, tmp_path: Path, name: str, command: str = "record") -> None:
         self.app_port, self.child_port, self.proxy_port = free_port(), free_port(), free_port()
         pids = tmp_path / f"{name}.pids"
         app = f"{sys.executable} {FAMILY_APP} {self.app_port} {self.child_port} {pids}"
+        common = ["--app-cmd", app, "--app-port", str(self.app_port)]
+        if command == "record":
+            specific = ["--port", str(self.proxy_port), "--test-dir", str(tmp_path / name)]
+        else:  # never healthy: `test` waits for the app until it is stopped
+            config = tmp_path / "unhealthy.yml"
+            config.write_text("config:\n  health_path: /unhealthy\n  timeout: 120\n")
+            specific = [
+                "--engine=python",
+                f"--config={config}",
+                f"--test-dir={TEST_SETS}",
+                f"--reports-dir={tmp_path / 'reports'}",
+            ]
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "keploy_framework.cli", "record", "--app-cmd", app,
-             "--app-port", str(self.app_port), "--port", str(self.proxy_port),
-             "--test-dir", str(tmp_path / name)],
+            [sys.executable, "-m", "keploy_framework.cli", command, *common, *specific],
             env={**os.environ, "XDG_RUNTIME_DIR": str(tmp_path / "run")},
             # not pipes: after a SIGKILL the app's child would hold them open
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )  # fmt: skip
-        wait_port(self.proxy_port)
+        wait_port(self.proxy_port if command == "record" else self.app_port)
         self.app_pid, self.child_pid = map(int, pids.read_text(encoding="utf-8").split())
 
     def stop(self, signum: int) -> int:
@@ -93,6 +104,16 @@ def test_a_stopped_recorder_leaves_no_process_and_no_port(
     assert family.stop(signum) == status
     seconds = family.wait_gone()
     print(f"{signal.Signals(signum).name}: app and its child gone after {seconds:.2f} s")
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP])
+def test_a_stopped_replay_exits_130_and_leaves_no_process_and_no_port(
+    tmp_path: Path, signum: int
+) -> None:
+    family = Family(tmp_path, "replay", command="test")
+    assert family.stop(signum) == 130
+    seconds = family.wait_gone()
+    print(f"test, {signal.Signals(signum).name}: app and its child gone after {seconds:.2f} s")
 
 
 def test_a_sigkilled_recorder_takes_its_app_along_and_the_next_run_sweeps_the_rest(
