@@ -204,7 +204,8 @@ def _assert_quiet(stderr: str) -> None:
 
 @pytest.mark.parametrize("attempt", [1, 2, 3])
 @pytest.mark.parametrize(
-    ("stop", "exit_status"), [("SIGTERM", 0), ("SIGINT", 130), ("stdin closed", 0)]
+    ("stop", "exit_status"),
+    [("SIGTERM", 0), ("SIGHUP", 0), ("SIGINT", 130), ("stdin closed", 0)],
 )
 def test_stopping_the_server_ends_the_running_gate(
     server: ServerProcess, tiny_repo: Path, stop: str, exit_status: int, attempt: int
@@ -326,3 +327,29 @@ def test_a_megabyte_request_gets_an_answer_under_8_kib(
         pass
     assert len(json.dumps(answer).encode()) < 8 * 1024
     assert "characters in total" in json.dumps(answer)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
+def test_a_sigkilled_server_takes_nox_along_and_the_next_server_sweeps_the_rest(
+    tiny_repo: Path,
+) -> None:
+    first = ServerProcess(tiny_repo)
+    try:
+        first.initialize()
+        first.start_sleepy(1)
+        gate = GateTree(tiny_repo)
+        first.process.kill()
+        started = time.monotonic()
+        while _running(gate.pgid):  # nox got SIGINT from the kernel and ran its Ctrl-C path
+            assert time.monotonic() - started < GONE_WITHIN_SECONDS, gate.survivors()
+            time.sleep(0.05)
+        print(f"SIGKILL: nox gone after {time.monotonic() - started:.2f} s")
+    finally:
+        first.close()
+    following = ServerProcess(tiny_repo)  # its start sweeps what the first one left
+    try:
+        following.initialize()
+        seconds = gate.wait_gone()
+        print(f"SIGKILL: the rest gone {seconds:.2f} s after the next server answered")
+    finally:
+        following.close()

@@ -1,4 +1,9 @@
-"""Start the application under test, wait until it answers, and always tear it down."""
+"""Start the application under test, wait until it answers, and always tear it down.
+
+The app leads a process group of its own, ended whole on every clean exit; on Linux
+it also dies with this process (SIGKILL included), and what it started is swept
+by the next run (:mod:`keploy_framework.child_lifetime`).
+"""
 
 from __future__ import annotations
 
@@ -11,6 +16,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import httpx
+
+from keploy_framework.child_lifetime import children_directory, dies_with_parent, owned_children
 
 __all__ = ["AppError", "running_app", "wait_healthy"]
 
@@ -64,9 +71,16 @@ def running_app(
     command: str, base_url: str, health_path: str, timeout: float
 ) -> Iterator[subprocess.Popen[bytes]]:
     """Run ``command`` in its own process group until the block ends, however it ends."""
-    process = subprocess.Popen(shlex.split(command), start_new_session=True)
-    try:
-        wait_healthy(base_url, health_path, timeout, process)
-        yield process
-    finally:
-        _stop(process)
+    with owned_children(children_directory()):
+        # The hook only calls prctl (bound before the fork), getppid and _exit: nothing
+        # that a lock held by another thread at fork time (the case feeder's) could block.
+        process = subprocess.Popen(
+            shlex.split(command),
+            start_new_session=True,
+            preexec_fn=dies_with_parent(),  # noqa: PLW1509
+        )
+        try:
+            wait_healthy(base_url, health_path, timeout, process)
+            yield process
+        finally:
+            _stop(process)

@@ -17,6 +17,7 @@ from typing import NoReturn
 from keploy_framework.app_process import AppError, running_app, wait_healthy
 from keploy_framework.atomic import describe_os_error
 from keploy_framework.case_writer import CaseWriterError
+from keploy_framework.child_lifetime import signals_interrupt
 from keploy_framework.config import Config, load_config
 from keploy_framework.coverage import endpoint_coverage, load_openapi
 from keploy_framework.engine import EngineUnavailable, resolve_engine, run_keploy
@@ -137,7 +138,10 @@ def _test(args: argparse.Namespace) -> int:
     app_port = args.app_port or (config.ports[0] if config.ports else 8000)
     base_url = args.base_url or f"http://127.0.0.1:{app_port}"
     if args.app_cmd:
-        with running_app(args.app_cmd, base_url, config.health_path, config.timeout):
+        with (
+            signals_interrupt(),  # SIGTERM and SIGHUP stop the app as Ctrl-C does
+            running_app(args.app_cmd, base_url, config.health_path, config.timeout),
+        ):
             results = _replay_python(args, config, base_url)
     else:
         results = _replay_python(args, config, base_url)
@@ -192,6 +196,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as error:  # a writer's full disk or read-only folder, named by path
         print(f"error: {describe_os_error(error)}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("interrupted; the app under test was stopped", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

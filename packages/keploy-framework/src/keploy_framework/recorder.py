@@ -299,7 +299,9 @@ def record(
         stop_requested.set()
         server.should_exit = True
 
-    previous = {sig: signal.signal(sig, _on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
+    # every way to stop flushes alike (Windows has no SIGHUP)
+    stops = [getattr(signal, n) for n in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, n)]
+    previous = {sig: signal.signal(sig, _on_signal) for sig in stops}
     try:
         launcher = (
             running_app(app_cmd, upstream, config.health_path, config.timeout)

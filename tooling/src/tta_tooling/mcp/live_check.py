@@ -13,6 +13,7 @@ import anyio
 import jsonschema
 from mcp import Client, StdioServerParameters
 
+from tta_tooling.child_lifetime import dies_with_parent
 from tta_tooling.mcp.catalog import nox_command
 from tta_tooling.mcp.tools import TOOL_DEFINITIONS
 from tta_tooling.reporting import Finding
@@ -113,7 +114,12 @@ async def _check_calls(root: Path, client: Client) -> list[Finding]:
 
 def _nox_json(root: Path) -> list[dict[str, Any]]:
     done = subprocess.run(
-        nox_command(root, "--list", "--json"), capture_output=True, text=True, check=True, cwd=root
+        nox_command(root, "--list", "--json"),
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=root,
+        preexec_fn=dies_with_parent(),
     )
     listing: list[dict[str, Any]] = json.loads(done.stdout)
     return listing

@@ -5,6 +5,11 @@ process group; ending it signals that group and every descendant seen (a tool
 that started a session of its own is still a descendant): TERM first, KILL
 what is left after a grace period. Windows has no signals to send: each process
 of the tree is terminated, as ``taskkill /T /F`` would.
+
+On Linux nox also gets SIGINT when the server dies, SIGKILL included
+(:func:`~tta_tooling.child_lifetime.exec_dying_with_parent`): nox's Ctrl-C path then
+ends the tool it runs. What a SIGKILLed server leaves beyond that carries its
+owner token and is swept when the next server starts (:mod:`tta_tooling.mcp.server`).
 """
 
 from __future__ import annotations
@@ -21,6 +26,8 @@ import anyio
 import psutil
 from anyio.abc import Process
 
+from tta_tooling.child_lifetime import exec_dying_with_parent
+
 POSIX = sys.platform != "win32"
 KILL_WAIT_SECONDS = 5.0
 _POLL_SECONDS = 0.05
@@ -29,7 +36,7 @@ _POLL_SECONDS = 0.05
 async def start_process_group(command: Sequence[str], cwd: Path) -> Process:
     """Start ``command`` leading a process group of its own, stdout and stderr on one pipe."""
     return await anyio.open_process(
-        list(command),
+        exec_dying_with_parent(command, signal.SIGINT),
         cwd=cwd,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,

@@ -23,6 +23,7 @@ from mcp.server.context import CallNext, ServerRequestContext
 from mcp.server.stdio import stdio_server
 from mcp.shared.exceptions import MCPError
 
+from tta_tooling.child_lifetime import children_directory, owned_children
 from tta_tooling.errors import InputError
 from tta_tooling.mcp.bounded import abridged, quoted
 from tta_tooling.mcp.stdin_lines import stdin_lines
@@ -111,8 +112,13 @@ def _error(message: str, **details: Any) -> types.CallToolResult:
 
 
 def serve(root: Path, settings: ServerSettings | None = None) -> int:
-    """Serve the gates of ``root`` over stdin/stdout until stdin ends or a signal arrives."""
-    return anyio.run(_serve, root, settings or ServerSettings())
+    """Serve the gates of ``root`` over stdin/stdout until stdin ends or a signal arrives.
+
+    The gates' processes are this server's own: what a SIGKILLed predecessor left is
+    swept first, and whatever a gate left is killed when the server exits.
+    """
+    with owned_children(children_directory(root)):
+        return anyio.run(_serve, root, settings or ServerSettings())
 
 
 async def _serve(root: Path, settings: ServerSettings) -> int:
@@ -133,10 +139,11 @@ async def _serve(root: Path, settings: ServerSettings) -> int:
 
 
 def _stop_signals() -> AbstractContextManager[Any]:
-    """SIGTERM and SIGINT as a stream while serving (Windows: none, Ctrl-C interrupts)."""
+    """SIGTERM, SIGHUP and SIGINT as a stream while serving (Windows: none, Ctrl-C
+    interrupts)."""
     if sys.platform == "win32":
         return nullcontext(None)
-    return anyio.open_signal_receiver(signal.SIGTERM, signal.SIGINT)
+    return anyio.open_signal_receiver(signal.SIGTERM, signal.SIGHUP, signal.SIGINT)
 
 
 async def _stop_on_first(signals: Any, scope: anyio.CancelScope, received: list[int]) -> None:

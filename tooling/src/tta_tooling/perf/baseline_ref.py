@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from tta_tooling.child_lifetime import dies_with_parent
 from tta_tooling.errors import InputError
 
 __all__ = ["BaselineRef", "baseline_worktree", "resolve_baseline"]
@@ -29,7 +30,11 @@ class BaselineRef:
 
 def _git(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        ["git", "-C", str(root), *args], capture_output=True, text=True, check=False
+        ["git", "-C", str(root), *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        preexec_fn=dies_with_parent(),
     )
 
 
@@ -66,9 +71,12 @@ def resolve_baseline(root: Path, against: str | None, recorded_commit: str | Non
 
 
 @contextlib.contextmanager
-def baseline_worktree(root: Path, commit: str) -> Iterator[Path]:
-    """A detached ``git worktree`` of ``commit``, removed on exit, error or interruption."""
-    with tempfile.TemporaryDirectory(prefix="perf-baseline-") as scratch:
+def baseline_worktree(root: Path, commit: str, parent: Path | None = None) -> Iterator[Path]:
+    """A detached ``git worktree`` of ``commit`` in a new directory under ``parent``,
+    removed on exit, error or interruption (and, after a SIGKILL, by the next run's
+    sweep of ``parent`` and the ``git worktree prune`` here)."""
+    _git(root, "worktree", "prune")
+    with tempfile.TemporaryDirectory(prefix="perf-baseline-", dir=parent) as scratch:
         tree = Path(scratch) / "tree"
         done = _git(root, "worktree", "add", "--detach", "--quiet", str(tree), commit)
         if done.returncode != 0:

@@ -9,12 +9,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from tta_tooling.child_lifetime import dies_with_parent, signals_interrupt
 from tta_tooling.errors import InputError
 from tta_tooling.perf import benchmark_summary
 from tta_tooling.perf.baseline_file import BASELINE_PATH, baseline_document, recorded_commit
 from tta_tooling.perf.baseline_ref import resolve_baseline
 from tta_tooling.perf.error_rates import Plant, collect_pool, error_rates
-from tta_tooling.perf.gate import Settings, run_gate, terminate_as_interrupt
+from tta_tooling.perf.gate import Settings, run_gate
 from tta_tooling.perf.results import (
     render_markdown,
     render_text,
@@ -109,7 +110,7 @@ def _regression(args: argparse.Namespace) -> int:
     root = args.root.resolve()
     baseline = resolve_baseline(root, args.against, recorded_commit(root / BASELINE_PATH))
     try:
-        with terminate_as_interrupt():
+        with signals_interrupt():
             run = run_gate(root, baseline, settings)
     except SuiteError as error:
         print(f"perf-regression: the benchmark suite failed\n{error}", file=sys.stderr)
@@ -161,6 +162,7 @@ def _head(root: Path) -> str:
         capture_output=True,
         text=True,
         check=False,
+        preexec_fn=dies_with_parent(),
     )
     if done.returncode != 0:
         raise InputError(root, "not a git repository")
@@ -193,7 +195,7 @@ def _error_rates(args: argparse.Namespace) -> int:
         raise InputError("--pool-rounds", f"must be at least --rounds ({settings.rounds})")
     commit = _head(root)
     try:
-        with terminate_as_interrupt():
+        with signals_interrupt():
             pool = collect_pool(
                 root,
                 commit,

@@ -6,6 +6,7 @@ import os
 import subprocess
 from pathlib import Path
 
+from tta_tooling.child_lifetime import dies_with_parent
 from tta_tooling.errors import InputError
 from tta_tooling.uv_binary import find_uv
 
@@ -33,6 +34,7 @@ def locked_environment(tree: Path, venv: Path, *, python: str, group: str) -> Pa
         text=True,
         check=False,
         env=env,
+        preexec_fn=dies_with_parent(),
     )
     if done.returncode != 0:
         last = (done.stderr.strip().splitlines() or ["no output"])[-1]

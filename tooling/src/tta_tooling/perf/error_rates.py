@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from tta_tooling.child_lifetime import children_directory, owned_children
 from tta_tooling.perf.baseline_ref import baseline_worktree
 from tta_tooling.perf.environment import locked_environment
 from tta_tooling.perf.gate import BENCH_GROUP
@@ -92,9 +93,10 @@ def collect_pool(
     """Record ``rounds`` rounds of A (HEAD), B (this tree) and P (HEAD + plant)."""
     current = Path(sys.executable)
     with (
-        baseline_worktree(root, commit) as tree_a,
-        baseline_worktree(root, commit) as tree_p,
-        tempfile.TemporaryDirectory(prefix="perf-venvs-") as venvs,
+        owned_children(children_directory(root)) as scratch,
+        baseline_worktree(root, commit, scratch) as tree_a,
+        baseline_worktree(root, commit, scratch) as tree_p,
+        tempfile.TemporaryDirectory(prefix="perf-venvs-", dir=scratch) as venvs,
     ):
         plant_slowdown(tree_p / plant.file, plant.qualname, plant.fraction)
         python_a = locked_environment(

@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
-import signal
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from types import FrameType
 
+from tta_tooling.child_lifetime import children_directory, owned_children
 from tta_tooling.perf.baseline_ref import BaselineRef, baseline_worktree
 from tta_tooling.perf.environment import locked_environment
 from tta_tooling.perf.results import BenchmarkResult, evaluate
 from tta_tooling.perf.rounds import collect_pairs
 from tta_tooling.perf.suite import run_suite
 
-__all__ = ["GateRun", "Settings", "run_gate", "terminate_as_interrupt"]
+__all__ = ["GateRun", "Settings", "run_gate"]
 
 BENCH_GROUP = "bench"
 
@@ -42,20 +40,6 @@ class GateRun:
     seconds: float
 
 
-@contextmanager
-def terminate_as_interrupt() -> Iterator[None]:
-    """Treat SIGTERM like Ctrl-C so worktrees and children are cleaned up either way."""
-
-    def interrupt(_signum: int, _frame: FrameType | None) -> None:
-        raise KeyboardInterrupt
-
-    previous = signal.signal(signal.SIGTERM, interrupt)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-
-
 def run_gate(
     root: Path,
     baseline: BaselineRef,
@@ -67,8 +51,9 @@ def run_gate(
     started = time.monotonic()
     current_python = Path(sys.executable)
     with (
-        baseline_worktree(root, baseline.commit) as tree,
-        tempfile.TemporaryDirectory(prefix="perf-venv-") as venv,
+        owned_children(children_directory(root)) as scratch,
+        baseline_worktree(root, baseline.commit, scratch) as tree,
+        tempfile.TemporaryDirectory(prefix="perf-venv-", dir=scratch) as venv,
     ):
         log(
             f"perf-regression: building the environment of {baseline.commit[:12]} "

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from tta_tooling.child_lifetime import dies_with_parent
 from tta_tooling.errors import InputError
 
 __all__ = ["Measurement", "SuiteError", "read_benchmark_json", "run_suite"]
@@ -102,6 +103,7 @@ def run_suite(
                 check=False,
                 env=env,
                 timeout=_RUN_TIMEOUT_SECONDS,
+                preexec_fn=dies_with_parent(),
             )
         except subprocess.TimeoutExpired as error:
             raise SuiteError(

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import argparse
 import math
-import signal
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
-from types import FrameType
 
+from tta_tooling.child_lifetime import signals_interrupt
 from tta_tooling.stack import lifecycle
 from tta_tooling.stack.errors import StackError
 from tta_tooling.stack.services import SERVICES
@@ -109,11 +107,11 @@ def _state_path(args: argparse.Namespace) -> Path:
 
 
 def _guarded(handler: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
-    """``handler`` with SIGTERM treated as Ctrl-C, StackError as exit 1, Ctrl-C as 130."""
+    """``handler`` with SIGTERM and SIGHUP as Ctrl-C, StackError as exit 1, Ctrl-C as 130."""
 
     def run(args: argparse.Namespace) -> int:
         try:
-            with _sigterm_interrupts():
+            with signals_interrupt():
                 return handler(args)
         except StackError as error:
             print(f"error: {error}", file=sys.stderr)
@@ -165,17 +163,3 @@ def _logs(args: argparse.Namespace) -> int:
         return 1
     print(text)
     return 0
-
-
-@contextmanager
-def _sigterm_interrupts() -> Iterator[None]:
-    """Turn SIGTERM into KeyboardInterrupt meanwhile, so cleanup runs as on Ctrl-C."""
-
-    def interrupt(signum: int, frame: FrameType | None) -> None:
-        raise KeyboardInterrupt
-
-    previous = signal.signal(signal.SIGTERM, interrupt)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import shutil
 import subprocess
 
+from tta_tooling.child_lifetime import dies_with_parent
+
 _ENGINE_PROBE_SECONDS = 10
 
 
@@ -19,6 +21,7 @@ def engine_answers() -> bool:
             capture_output=True,
             timeout=_ENGINE_PROBE_SECONDS,
             check=False,
+            preexec_fn=dies_with_parent(),
         )
     except (OSError, subprocess.TimeoutExpired):
         return False

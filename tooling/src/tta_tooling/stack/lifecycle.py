@@ -1,7 +1,9 @@
 """Bring the stack up, check it, read its logs and tear it down, whatever the backend.
 
-``up`` records what it started in a state file (written atomically), so that
-``status``, ``logs`` and ``down`` work from any later process. The compose
+``up`` records what it started in a state file (written atomically, after each
+service it spawns), so that ``status``, ``logs`` and ``down`` work from any later
+process, and a stack whose ``up`` was run by a process now gone (a SIGKILLed nox)
+is swept by the next ``up`` rather than left running. The compose
 backend is imported where it is used: python-on-whales takes a second or two to
 import, which every other ``tta-tooling`` command would otherwise pay.
 """
@@ -9,6 +11,7 @@ import, which every other ``tta-tooling`` command would otherwise pay.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from tta_tooling.errors import InputError
@@ -33,10 +36,11 @@ def up(
     """Start ``names`` on ``backend`` (auto: compose, else native, else embedded Redis)."""
     previous = state_file.load(state_path)
     if previous is not None:
-        if any(healthy for _, healthy in status_of(root, previous)):
+        if not _orphaned(previous) and any(healthy for _, healthy in status_of(root, previous)):
             raise InputError(state_path, "a stack is already up; run `tta-tooling stack down`")
         _teardown(root, previous, state_path)
         state_file.remove(state_path)
+    owner = processes.parent()
     if backend == "compose" or (backend == "auto" and engine_answers()):
         for name, port in ports.items():
             if port is not None and name in names:
@@ -49,15 +53,21 @@ def up(
 
         started = compose.up(root, names, timeout=timeout)
     else:
-        started = native.up(
-            names,
-            ports,
-            monitoring=root / "monitoring",
-            app_port=app_port,
-            timeout=timeout,
-            embedded=backend == "auto",
-            workdir=state_file.new_workdir(root),
-        )
+        try:
+            started = native.up(
+                names,
+                ports,
+                monitoring=root / "monitoring",
+                app_port=app_port,
+                timeout=timeout,
+                embedded=backend == "auto",
+                workdir=state_file.new_workdir(root),
+                spawned=lambda so_far: state_file.save(replace(so_far, owner=owner), state_path),
+            )
+        except BaseException:
+            state_file.remove(state_path)  # native.up stopped what it had recorded
+            raise
+    started = replace(started, owner=owner)
     try:
         state_file.save(started, state_path)
     except BaseException:
@@ -104,6 +114,11 @@ def logs(root: Path, state_path: Path, names: Sequence[str], lines: int) -> str 
     workdir = state_file.owned_workdir(root, current, state_path)
     found = (state_file.log_inside(workdir, record, state_path) for record in chosen)
     return "\n".join(processes.tail_of(log, lines) for log in found if log is not None)
+
+
+def _orphaned(current: StackState) -> bool:
+    """Whether the process that ran ``up`` for ``current`` is gone (SIGKILLed nox, say)."""
+    return current.owner is not None and not processes.is_running(*current.owner)
 
 
 def _teardown(root: Path, current: StackState, state_path: Path) -> None:

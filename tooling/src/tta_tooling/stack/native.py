@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 from pathlib import Path
 
@@ -24,9 +24,11 @@ def up(
     timeout: float,
     embedded: bool,
     workdir: Path,
+    spawned: Callable[[StackState], None],
 ) -> StackState:
     """Start ``names`` in ``workdir`` (made and marked by the caller) and wait until each
-    is healthy; on any failure stop what started and remove ``workdir``."""
+    is healthy; on any failure stop what started and remove ``workdir``. ``spawned``
+    gets the state so far after each start, so a SIGKILL mid-way loses no process."""
     records: list[ServiceRecord] = []
     try:
         claimed = {name: claim(ports.get(name), f"--{name}-port") for name in names}
@@ -49,6 +51,7 @@ def up(
             records.append(
                 ServiceRecord(name, service.env, port, service.url(port), pid, started, str(log))
             )
+            spawned(StackState("native", str(workdir), tuple(records)))
             processes.wait_healthy(
                 name, pid, started, probe=partial(service.healthy, port), log=log, timeout=timeout
             )

@@ -1,8 +1,10 @@
 """Service processes: started detached with their output in a log, stopped by pid.
 
 A service must outlive the ``stack up`` command that starts it, so it runs in a
-session (process group) of its own and is identified later by its pid and its
-start time (a reused pid is never mistaken for it).
+session (process group) of its own, without a parent-death signal, and is
+identified later by its pid and its start time (a reused pid is never mistaken
+for it). Its lifetime is the state file's: ``up`` records each service as soon as
+it is spawned, and ``down`` or the next ``up`` stops it.
 """
 
 from __future__ import annotations
@@ -47,6 +49,15 @@ def spawn(command: Sequence[str], log: Path, cwd: Path) -> tuple[int, float]:
     except psutil.NoSuchProcess:
         started = 0.0
     return child.pid, started
+
+
+def parent() -> tuple[int, float] | None:
+    """(pid, start time) of the process that started this one; None if it is gone."""
+    try:
+        process = psutil.Process().parent()
+        return None if process is None else (process.pid, process.create_time())
+    except psutil.NoSuchProcess:
+        return None
 
 
 def is_running(pid: int, started: float) -> bool:

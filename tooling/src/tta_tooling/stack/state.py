@@ -34,6 +34,9 @@ class StackState:
     backend: str
     workdir: str | None
     services: tuple[ServiceRecord, ...]
+    # (pid, start time) of the process that ran ``up`` (nox, a shell): once it is gone
+    # the next ``up`` sweeps the stack instead of refusing to start
+    owner: tuple[int, float] | None = None
 
     def exports(self) -> list[str]:
         """``export NAME=url`` lines, one per service, for a POSIX shell."""
@@ -110,8 +113,14 @@ def load(path: Path) -> StackState | None:
         raise InputError(path, f"unreadable stack state: {error}") from error
     try:
         services = tuple(ServiceRecord(**service) for service in raw["services"])
-        return StackState(str(raw["backend"]), raw["workdir"], services)
-    except (KeyError, TypeError) as error:
+        owner = raw.get("owner")
+        return StackState(
+            str(raw["backend"]),
+            raw["workdir"],
+            services,
+            (int(owner[0]), float(owner[1])) if owner is not None else None,
+        )
+    except (KeyError, TypeError, ValueError, IndexError) as error:
         raise InputError(path, f"malformed stack state: missing or bad field {error}") from error
 
 

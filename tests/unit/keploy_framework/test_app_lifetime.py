@@ -1,0 +1,135 @@
+"""The recorder's ``--app-cmd`` app and what it starts die with the recorder: on SIGINT,
+SIGTERM and SIGHUP at once, on SIGKILL the app at once (parent-death signal) and its
+child at the next run's sweep. Checked in /proc and by binding the ports, within 5 s."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from .conftest import free_port, wait_port
+
+pytestmark = [
+    pytest.mark.smoke,  # a real recorder, app and grandchild
+    pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc and PR_SET_PDEATHSIG"),
+]
+
+FAMILY_APP = Path(__file__).with_name("family_app.py")
+TEST_SETS = Path(__file__).parents[2] / "api"  # any test sets: the app never gets healthy
+GONE_WITHIN_SECONDS = 5.0
+
+
+class Family:
+    """A ``record`` (or ``test``) ``--app-cmd`` run whose app starts a child of its own."""
+
+    def __init__(self, tmp_path: Path, name: str, command: str = "record") -> None:
+        self.app_port, self.child_port, self.proxy_port = free_port(), free_port(), free_port()
+        pids = tmp_path / f"{name}.pids"
+        app = f"{sys.executable} {FAMILY_APP} {self.app_port} {self.child_port} {pids}"
+        common = ["--app-cmd", app, "--app-port", str(self.app_port)]
+        if command == "record":
+            specific = ["--port", str(self.proxy_port), "--test-dir", str(tmp_path / name)]
+        else:  # never healthy: `test` waits for the app until it is stopped
+            config = tmp_path / "unhealthy.yml"
+            config.write_text("config:\n  health_path: /unhealthy\n  timeout: 120\n")
+            specific = [
+                "--engine=python",
+                f"--config={config}",
+                f"--test-dir={TEST_SETS}",
+                f"--reports-dir={tmp_path / 'reports'}",
+            ]
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "keploy_framework.cli", command, *common, *specific],
+            env={**os.environ, "XDG_RUNTIME_DIR": str(tmp_path / "run")},
+            # not pipes: after a SIGKILL the app's child would hold them open
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        wait_port(self.proxy_port if command == "record" else self.app_port)
+        self.app_pid, self.child_pid = map(int, pids.read_text(encoding="utf-8").split())
+
+    def stop(self, signum: int) -> int:
+        self.process.send_signal(signum)
+        return self.process.wait(timeout=60)
+
+    def left(self) -> list[str]:
+        """What of the family still runs or listens."""
+        running = [f"pid {pid}" for pid in (self.app_pid, self.child_pid) if _running(pid)]
+        bound = [f"port {p}" for p in (self.app_port, self.child_port) if not _free(p)]
+        return running + bound
+
+    def wait_gone(self) -> float:
+        started = time.monotonic()
+        while self.left():
+            assert time.monotonic() - started < GONE_WITHIN_SECONDS, self.left()
+            time.sleep(0.05)
+        return time.monotonic() - started
+
+
+def _running(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii")
+    except OSError:
+        return False
+    return stat.rpartition(")")[2].split()[0] != "Z"
+
+
+def _free(port: int) -> bool:
+    """Nothing listens on ``port`` (a server could bind it again with SO_REUSEADDR, as
+    servers do; the app's closed health-check connections may sit in TIME_WAIT)."""
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(("127.0.0.1", port))
+            probe.listen()
+        except OSError:
+            return False
+    return True
+
+
+@pytest.mark.parametrize(
+    ("signum", "status"), [(signal.SIGINT, 0), (signal.SIGTERM, 0), (signal.SIGHUP, 0)]
+)
+def test_a_stopped_recorder_leaves_no_process_and_no_port(
+    tmp_path: Path, signum: int, status: int
+) -> None:
+    family = Family(tmp_path, "first")
+    assert family.stop(signum) == status
+    seconds = family.wait_gone()
+    print(f"{signal.Signals(signum).name}: app and its child gone after {seconds:.2f} s")
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP])
+def test_a_stopped_replay_exits_130_and_leaves_no_process_and_no_port(
+    tmp_path: Path, signum: int
+) -> None:
+    family = Family(tmp_path, "replay", command="test")
+    assert family.stop(signum) == 130
+    seconds = family.wait_gone()
+    print(f"test, {signal.Signals(signum).name}: app and its child gone after {seconds:.2f} s")
+
+
+def test_a_sigkilled_recorder_takes_its_app_along_and_the_next_run_sweeps_the_rest(
+    tmp_path: Path,
+) -> None:
+    family = Family(tmp_path, "first")
+    family.process.kill()
+    family.process.wait(timeout=60)
+    started = time.monotonic()
+    while _running(family.app_pid) or not _free(family.app_port):
+        assert time.monotonic() - started < GONE_WITHIN_SECONDS, "the app outlived the recorder"
+        time.sleep(0.05)
+    print(f"SIGKILL: app gone after {time.monotonic() - started:.2f} s (parent-death signal)")
+    following = Family(tmp_path, "second")  # its start sweeps what the first one left
+    try:
+        assert family.left() == [], "the next run did not sweep the killed run's leftovers"
+    finally:
+        assert following.stop(signal.SIGINT) == 0
+    following.wait_gone()
