@@ -111,7 +111,9 @@ def test_a_stopped_replay_exits_130_and_leaves_no_process_and_no_port(
     tmp_path: Path, signum: int
 ) -> None:
     family = Family(tmp_path, "replay", command="test")
-    assert family.stop(signum) == 130
+    # Ctrl-C's exit: 130, or now and then the interpreter ends itself by SIGINT after
+    # main returned 130 (seen under load); a shell reports both as 130.
+    assert family.stop(signum) in (130, -signal.SIGINT)
     seconds = family.wait_gone()
     print(f"test, {signal.Signals(signum).name}: app and its child gone after {seconds:.2f} s")
 
