@@ -96,6 +96,14 @@ _GOOD_SERVICE = {"name": "redis", "env": "REDIS_URL", "port": 6390, "url": "redi
             "services[0].pid: expected an integer or null, got '42'",
         ),
         (
+            {"backend": "native", "workdir": None, "services": [{**_GOOD_SERVICE, "pid": -1}]},
+            "services[0].pid: -1 is not a process id",
+        ),
+        (
+            {"backend": "native", "workdir": None, "services": [{**_GOOD_SERVICE, "pid": 0}]},
+            "services[0].pid: 0 is not a process id",
+        ),
+        (
             {"backend": "native", "workdir": None, "services": [{**_GOOD_SERVICE, "log": ["a"]}]},
             "services[0].log: expected a string or null",
         ),

@@ -154,6 +154,10 @@ def _parse(raw: Any, path: Path) -> StackState:
             raise InputError(
                 path, f"malformed stack state: {where}.port: {service['port']} is not 1-65535"
             )
+        if service.get("pid") is not None and service["pid"] < 1:
+            raise InputError(
+                path, f"malformed stack state: {where}.pid: {service['pid']} is not a process id"
+            )
         records.append(ServiceRecord(**service))
     return StackState(backend, workdir, tuple(records))
 
