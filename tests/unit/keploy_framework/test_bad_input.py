@@ -10,6 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from keploy_framework.config import load_config
 
 from .conftest import FIXTURES, cli
 
@@ -190,3 +191,60 @@ def test_config_ports_out_of_range_are_refused(tmp_path: Path, suite: Path, port
     _one_line_error(
         ["test", "--test-dir", suite, "--config", config, *BASE], str(config), "config.ports"
     )
+
+
+def _laughs(levels: int = 9, indent: str = "") -> str:
+    """A "billion laughs" mapping: each anchor holds ten aliases of the one before."""
+    lines = [f'{indent}l0: &l0 ["ha", "ha", "ha", "ha", "ha", "ha", "ha", "ha", "ha", "ha"]']
+    lines += [
+        f"{indent}l{n}: &l{n} [" + ", ".join([f"*l{n - 1}"] * 10) + "]" for n in range(1, levels)
+    ]
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("test:\n  laughs:\n" + _laughs(indent="    "), "document contains excessive aliasing"),
+        ("test:\n  laughs:\n" + _laughs(levels=5, indent="    "), "excessive aliasing"),
+        ("test:\n  loop: &loop [*loop]\n", "recursive alias"),
+        ("config: " + "[" * 150, "nested deeper than 100 levels"),
+    ],
+    ids=["billion-laughs", "hundred-thousand-laughs", "recursive", "deep"],
+)
+def test_a_config_that_expands_without_bound_is_refused(
+    tmp_path: Path, suite: Path, text: str, problem: str
+) -> None:
+    config = tmp_path / "keploy-config.yml"
+    config.write_text(text)
+    _one_line_error(["test", "--test-dir", suite, "--config", config, *BASE], str(config), problem)
+
+
+def test_a_case_or_report_with_an_alias_bomb_is_refused(tmp_path: Path, suite: Path) -> None:
+    case = suite / "test-set-0" / "tests" / "test-1.yaml"
+    case.write_text(case.read_text() + "laughs:\n" + _laughs(indent="    "))
+    _one_line_error(["test", "--test-dir", suite, *BASE], str(case), "excessive aliasing")
+    run = tmp_path / "reports" / "test-run-0"
+    run.mkdir(parents=True)
+    report = run / "test-set-0-report.yaml"
+    report.write_text("success: 1\nfailure: 0\ntotal: 1\nlaughs:\n" + _laughs(indent="  "))
+    _one_line_error(
+        ["report", "--output", tmp_path / "o.json", "--test-dir", tmp_path],
+        str(report),
+        "excessive aliasing",
+    )
+
+
+def test_a_deeply_nested_json_case_is_refused(suite: Path) -> None:
+    case = suite / "test-set-0" / "tests" / "test-9.json"
+    case.write_text("[" * 100_000)
+    _one_line_error(["test", "--test-dir", suite, *BASE], str(case), "nested too deeply")
+
+
+def test_ordinary_aliases_are_read(tmp_path: Path) -> None:
+    config = tmp_path / "keploy-config.yml"
+    config.write_text(
+        "config:\n  filters:\n    - &api {path: /api/*, method: GET}\n  exclude:\n    - *api\n"
+    )
+    loaded = load_config(config)
+    assert loaded.include == loaded.exclude

@@ -19,8 +19,10 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from yaml.composer import ComposerError
 
 from keploy_framework.errors import InputError
+from keploy_framework.yaml_aliases import refuse_excessive_aliasing
 
 __all__ = [
     "dump",
@@ -35,11 +37,30 @@ __all__ = [
 
 MAX_INPUT_ENV = "TTA_MAX_INPUT_BYTES"
 DEFAULT_MAX_INPUT_BYTES = 10 * 1024 * 1024
+MAX_NESTING = 100  # Keploy's documents nest a few levels: bodies are strings
 _TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
 
 
 class _Loader(yaml.SafeLoader):
-    """SafeLoader that leaves timestamp-looking scalars as strings."""
+    """SafeLoader that leaves timestamp-looking scalars as strings and refuses alias bombs."""
+
+    _depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        # PyYAML composes recursively; past Python's recursion limit it would fail slowly.
+        # yaml.v3 stops at 10,000 levels (scannerc.go, max_flow_level / max_indents).
+        self._depth += 1
+        try:
+            if self._depth > MAX_NESTING:
+                mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
+                raise ComposerError(None, None, f"nested deeper than {MAX_NESTING} levels", mark)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+    def construct_document(self, node: yaml.Node) -> Any:
+        refuse_excessive_aliasing(node)
+        return super().construct_document(node)
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -85,6 +106,8 @@ def load(text: str, source: Path | str) -> Any:
         return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
     except yaml.YAMLError as error:
         raise InputError(source, f"invalid YAML: {_one_line(error)}") from error
+    except RecursionError as error:
+        raise InputError(source, "invalid YAML: nested too deeply") from error
 
 
 def load_all(text: str, source: Path | str) -> list[Any]:
@@ -93,6 +116,8 @@ def load_all(text: str, source: Path | str) -> list[Any]:
         return [doc for doc in yaml.load_all(text, Loader=_Loader) if doc is not None]
     except yaml.YAMLError as error:
         raise InputError(source, f"invalid YAML: {_one_line(error)}") from error
+    except RecursionError as error:
+        raise InputError(source, "invalid YAML: nested too deeply") from error
 
 
 def dump(document: Any) -> str:
@@ -117,6 +142,8 @@ def read_document(path: Path) -> Any:
             return json.loads(text)
         except json.JSONDecodeError as error:
             raise InputError(path, f"invalid JSON at line {error.lineno}: {error.msg}") from error
+        except RecursionError as error:
+            raise InputError(path, "invalid JSON: nested too deeply") from error
     return load(text, path)
 
 
