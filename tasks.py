@@ -26,6 +26,7 @@ from types import FrameType
 import psutil
 from invoke.collection import Collection
 from invoke.context import Context
+from invoke.exceptions import Exit
 from invoke.tasks import task
 
 ROOT = Path(__file__).resolve().parent
@@ -63,11 +64,30 @@ def status(c: Context) -> None:
     c.run(f"{STACK} status {ROOT_ARG}")
 
 
+def whole_number(option: str, value: object, low: int, high: int | None = None) -> int:
+    """``value`` as a whole number in ``low..high`` (no upper bound if None), else exit 2.
+
+    Numeric task options are declared as strings: Invoke casts a typed option while
+    parsing, before the task runs, and a cast that fails ends in a traceback. A raised
+    ``invoke.exceptions.Exit`` is printed by ``Program.run`` as its message alone.
+    """
+    text = str(value).strip()
+    try:
+        number = int(text)
+    except ValueError:
+        raise Exit(f"--{option}: expected a whole number, got {text!r}", code=2) from None
+    if number < low or (high is not None and number > high):
+        expected = f"{low}-{high}" if high is not None else f">= {low}"
+        raise Exit(f"--{option}: expected {expected}, got {number}", code=2)
+    return number
+
+
 @task(help={"service": "redis or prometheus (default: both)", "lines": "lines per service"})
-def logs(c: Context, service: str = "", lines: int = 20) -> None:
+def logs(c: Context, service: str = "", lines: str = "20") -> None:
     """The last lines of each service's log."""
+    count = whole_number("lines", lines, 1)
     only = f" --service {shlex.quote(service)}" if service else ""
-    c.run(f"{STACK} logs {ROOT_ARG} --lines {int(lines)}{only}")
+    c.run(f"{STACK} logs {ROOT_ARG} --lines {count}{only}")
 
 
 @task(help={"backend": _BACKEND_HELP})
@@ -122,15 +142,26 @@ def record_command(*, app_port: int, port: int, duration: int, test_dir: str, co
     }
 )
 def record(
-    c: Context, scripted: bool = False, port: int = 8000, app_port: int = 8001, duration: int = 0
+    c: Context,
+    scripted: bool = False,
+    port: str = "8000",
+    app_port: str = "8001",
+    duration: str = "0",
 ) -> None:
     """Record API traffic into a new test set of tests/api (Ctrl-C stops and flushes)."""
     if scripted:
         c.run(f"{NOX} -s api-record")
         return
-    command = record_command(
-        app_port=app_port, port=port, duration=duration, test_dir=TEST_DIR, config=KEPLOY_CONFIG
-    )
+    try:
+        command = record_command(
+            app_port=whole_number("app-port", app_port, 1, 65535),
+            port=whole_number("port", port, 1, 65535),
+            duration=whole_number("duration", duration, 0),
+            test_dir=TEST_DIR,
+            config=KEPLOY_CONFIG,
+        )
+    except ValueError as error:
+        raise Exit(str(error), code=2) from None
     c.run(command)
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -104,9 +105,19 @@ class RedisServer:
         with open(self._log_path, encoding="utf-8", errors="replace") as handle:
             return handle.read()[-2000:]
 
+    def pause(self) -> None:
+        """Freeze the server (SIGSTOP): connections stay open, nothing answers."""
+        os.kill(self._process.pid, signal.SIGSTOP)
+
+    def resume(self) -> None:
+        """Let a paused server run again (SIGCONT); it keeps the data it had."""
+        os.kill(self._process.pid, signal.SIGCONT)
+
     def stop(self) -> None:
         """Terminate the server (idempotent) and remove its directory."""
         if self._process.poll() is None:
+            if hasattr(signal, "SIGCONT"):
+                os.kill(self._process.pid, signal.SIGCONT)  # a paused server cannot exit
             self._process.terminate()
             try:
                 self._process.wait(timeout=10)

@@ -12,6 +12,7 @@ from unittest.mock import Mock
 
 import pytest
 from invoke.context import MockContext
+from invoke.exceptions import Exit
 from invoke.runners import Result
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
@@ -84,12 +85,25 @@ def test_record_passes_a_duration_on() -> None:
 
 
 @pytest.mark.parametrize(
-    ("app_port", "port", "duration"),
-    [(8000, 8000, 0), (0, 8000, 0), (8001, 65536, 0), (8001, 8000, -1)],
+    ("options", "message"),
+    [
+        ({"port": "8000", "app_port": "8000"}, "ports must be two different TCP ports"),
+        ({"app_port": 0}, "--app-port: expected 1-65535, got 0"),
+        ({"port": "0"}, "--port: expected 1-65535, got 0"),
+        ({"port": "65536"}, "--port: expected 1-65535, got 65536"),
+        ({"port": "eighty"}, "--port: expected a whole number, got 'eighty'"),
+        ({"duration": "-1"}, "--duration: expected >= 0, got -1"),
+        ({"duration": "1.5"}, "--duration: expected a whole number, got '1.5'"),
+    ],
 )
-def test_record_refuses_unusable_ports_and_negative_durations(
-    app_port: int, port: int, duration: int
+def test_record_refuses_unusable_ports_and_durations_with_one_line(
+    options: dict[str, object], message: str
 ) -> None:
-    c = MockContext()
-    with pytest.raises(ValueError, match=r"ports|duration"):
-        tasks.record(c, port=port, app_port=app_port, duration=duration)
+    c = MockContext(run=Result())
+    with pytest.raises(Exit) as raised:
+        tasks.record(c, **options)
+    assert raised.value.code == 2
+    assert raised.value.message is not None
+    assert raised.value.message.startswith(message)
+    assert "\n" not in raised.value.message
+    _runs(c).assert_not_called()

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from invoke.context import MockContext
-from invoke.exceptions import UnexpectedExit
+from invoke.exceptions import Exit, UnexpectedExit
 from invoke.runners import Result
 
 TASKS_PY = Path(__file__).resolve().parents[3] / "tasks.py"
@@ -64,6 +64,25 @@ def test_stack_verbs_call_tta_tooling_stack(tasks: ModuleType) -> None:
         f"{tasks.STACK} logs {root} --lines 5 --service redis",
         f"{tasks.STACK} down {root}",
     ]
+
+
+@pytest.mark.parametrize(
+    ("lines", "message"),
+    [
+        ("abc", "--lines: expected a whole number, got 'abc'"),
+        ("0", "--lines: expected >= 1, got 0"),
+        ("-5", "--lines: expected >= 1, got -5"),
+        ("2.5", "--lines: expected a whole number, got '2.5'"),
+    ],
+)
+def test_logs_refuses_a_bad_line_count_with_one_line(
+    tasks: ModuleType, lines: str, message: str
+) -> None:
+    context = MockContext(run=Result())
+    with pytest.raises(Exit) as raised:
+        tasks.logs(context, lines=lines)
+    assert (raised.value.code, raised.value.message) == (2, message)
+    assert _commands(context) == []
 
 
 def test_integration_runs_nox_with_the_urls_then_stops_the_stack(tasks: ModuleType) -> None:

@@ -2,7 +2,8 @@
 
 Argument parsing and dispatch only; each gate family registers its own
 subcommands. Exit codes: 0 pass, 1 the gate found a problem, 2 bad usage or
-unreadable input (one line on stderr, no traceback).
+unreadable input (one line on stderr, no traceback). Input files over
+``TTA_MAX_INPUT_BYTES`` (default 10 MiB) are refused before they are parsed.
 """
 
 from __future__ import annotations
@@ -10,11 +11,12 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from tta_tooling.atomic import describe_os_error
 from tta_tooling.audit import commands as audit_commands
 from tta_tooling.efficiency import commands as efficiency_commands
-from tta_tooling.errors import InputError
+from tta_tooling.errors import MAX_INPUT_ENV, InputError
 from tta_tooling.flakiness import commands as flakiness_commands
 from tta_tooling.gates import commands as gates_commands
 from tta_tooling.mcp import commands as mcp_commands
@@ -49,8 +51,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
 
 
+class _Parser(argparse.ArgumentParser):
+    """Usage errors on one line (the subcommands' parsers inherit this class)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="tta-tooling", description=__doc__)
+    parser = _Parser(
+        prog="tta-tooling",
+        description=__doc__,
+        epilog=f"Input files larger than {MAX_INPUT_ENV} bytes (default 10 MiB) are refused, "
+        "exit 2.",
+    )
     parser.set_defaults(tooling=main)  # a command that runs another (paf runs check-gates)
     commands = parser.add_subparsers(required=True, metavar="command")
     for family in FAMILIES:

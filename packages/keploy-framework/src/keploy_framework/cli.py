@@ -2,15 +2,17 @@
 
 Exit codes: 0 pass, 1 the replay or the coverage found a problem (or the app
 never became healthy), 2 bad usage or unreadable input (one line naming the file
-and the field).
+and the field). Input files over ``TTA_MAX_INPUT_BYTES`` (default 10 MiB) are refused
+before they are parsed.
 """
 
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NoReturn
 
@@ -36,32 +38,75 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: {message}\n")
 
 
+def _port(text: str) -> int:
+    """An argparse type: a TCP port the user can send to or that an app listens on, 1-65535."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if not 0 < value < 65536:
+        raise argparse.ArgumentTypeError(f"a TCP port is 1-65535, got {text!r}")
+    return value
+
+
+def _seconds(*, zero: bool) -> Callable[[str], float]:
+    """An argparse type: a finite number of seconds, above 0 (or 0 too when ``zero``)."""
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+        low_ok = value >= 0 if zero else value > 0
+        if not low_ok or not math.isfinite(value):
+            bound = ">= 0" if zero else "above 0"
+            raise argparse.ArgumentTypeError(f"expected finite seconds {bound}, got {text!r}")
+        return value
+
+    return parse
+
+
+def _directory(text: str) -> Path:
+    """An argparse type: a path that is a directory or does not exist yet."""
+    path = Path(text)
+    if path.exists() and not path.is_dir():
+        raise argparse.ArgumentTypeError(f"{text}: not a directory")
+    return path
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="keploy_framework", description=__doc__.splitlines()[0])
+    parser = _Parser(
+        prog="keploy_framework",
+        description=__doc__.splitlines()[0],
+        epilog="Input files (config, test cases, mocks, reports, OpenAPI) larger than "
+        "TTA_MAX_INPUT_BYTES bytes (default 10 MiB) are refused, exit 2.",
+    )
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     rec = commands.add_parser("record", help="record API traffic through a reverse proxy")
     rec.add_argument("--app-cmd", help="command that starts the app (omit if it is running)")
-    rec.add_argument("--app-port", type=int, required=True, help="port the app listens on")
+    rec.add_argument("--app-port", type=_port, required=True, help="port the app listens on")
     rec.add_argument("--app-host", default="127.0.0.1")
-    rec.add_argument("--port", type=int, default=8000, help="port the recording proxy serves")
-    rec.add_argument("--test-dir", type=Path, required=True)
+    rec.add_argument("--port", type=_port, default=8000, help="port the recording proxy serves")
+    rec.add_argument("--test-dir", type=_directory, required=True)
     rec.add_argument("--config", type=Path)
-    rec.add_argument("--duration", type=float, help="stop after this many seconds")
+    rec.add_argument("--duration", type=_seconds(zero=False), help="stop after this many seconds")
     rec.add_argument("--denoise", action="store_true", help="repeat idempotent requests once")
     rec.add_argument("--dedup", action="store_true", help="one case per request/response kind")
 
     test = commands.add_parser("test", help="replay recorded test sets and judge the responses")
     test.add_argument("--replay", action="store_true", help="replay mode (the only test mode)")
-    test.add_argument("--test-dir", type=Path, required=True)
+    test.add_argument("--test-dir", type=_directory, required=True)
     test.add_argument("--config", type=Path)
     target = test.add_mutually_exclusive_group()
     target.add_argument("--app-cmd", help="command that starts the app for the run")
     target.add_argument("--base-url", help="replay against an app that is already running")
     test.add_argument(
-        "--app-port", type=int, help="port --app-cmd listens on (default: config ports[0], 8000)"
+        "--app-port", type=_port, help="port --app-cmd listens on (default: config ports[0], 8000)"
     )
-    test.add_argument("--delay", type=float, help="seconds to wait after the app is healthy")
+    test.add_argument(
+        "--delay", type=_seconds(zero=True), help="seconds to wait after the app is healthy"
+    )
     test.add_argument(
         "--test-sets", nargs="+", help="only these test sets (names, or comma-separated)"
     )
@@ -71,7 +116,7 @@ def _parser() -> argparse.ArgumentParser:
 
     rep = commands.add_parser("report", help="pass rate and endpoint coverage of the last run")
     rep.add_argument("--output", type=Path, required=True)
-    rep.add_argument("--test-dir", type=Path, default=Path("tests/api"))
+    rep.add_argument("--test-dir", type=_directory, default=Path("tests/api"))
     rep.add_argument("--reports-dir", type=Path, help="default: <test-dir>/reports")
     rep.add_argument("--openapi", help="URL of /openapi.json, or a JSON/YAML file")
     rep.add_argument("--html", type=Path, help="default: the output path with .html")

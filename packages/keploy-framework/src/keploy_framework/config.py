@@ -69,7 +69,10 @@ SCHEMA: dict[str, Any] = {
             "properties": {
                 "timeout": {"type": "number", "exclusiveMinimum": 0},
                 "delay": {"type": "number", "minimum": 0},
-                "ports": {"type": "array", "items": {"type": "integer"}},
+                "ports": {
+                    "type": "array",
+                    "items": {"type": "integer", "minimum": 1, "maximum": 65535},
+                },
                 "health_path": {"type": "string"},
                 "mode": {"enum": ["keploy", "strict"]},
                 "compare_all": _BOOLEAN,

@@ -40,6 +40,7 @@ from keploy_framework.noise import body_noise_from_diff, detect_noise
 from keploy_framework.redaction import Redactor
 from keploy_framework.storage import new_test_set_dir
 from keploy_framework.testcase import HttpResponse, TestCase
+from keploy_framework.upstream import UpstreamClient, UpstreamRequest
 
 __all__ = ["RecordSummary", "RecordingProxy", "record"]
 
@@ -86,26 +87,14 @@ class RecordingProxy:
         self.config = config
         self.redactor = Redactor.from_config(config)
         self.denoise = denoise
-        self._client: aiohttp.ClientSession | None = None
+        self._upstream = UpstreamClient(config.timeout)
         self._pending: set[asyncio.Task[None]] = set()
-
-    def _http(self) -> aiohttp.ClientSession:
-        if self._client is None:
-            self._client = aiohttp.ClientSession(
-                timeout=aiohttp.ClientTimeout(total=self.config.timeout),
-                connector=aiohttp.TCPConnector(limit=256),
-                auto_decompress=False,
-                trust_env=False,
-                cookie_jar=aiohttp.DummyCookieJar(),
-            )
-        return self._client
 
     async def aclose(self) -> None:
         """Finish pending recordings and close the upstream client."""
         if self._pending:
             await asyncio.gather(*self._pending, return_exceptions=True)
-        if self._client is not None:
-            await self._client.close()
+        await self._upstream.aclose()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -129,6 +118,12 @@ class RecordingProxy:
                 method, path_qs, headers, body
             )
         except _UPSTREAM_ERRORS as error:
+            # The path only: the query string may hold secrets.
+            cause = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+            print(
+                f"record: 502 for {method} {scope['path']}: the app failed: {cause}",
+                file=sys.stderr,
+            )
             message_text = f"upstream error: {type(error).__name__}".encode()
             await send({"type": "http.response.start", "status": 502, "headers": []})
             await send({"type": "http.response.body", "body": message_text})
@@ -175,21 +170,13 @@ class RecordingProxy:
     ) -> tuple[int, list[tuple[str, str]], bytes]:
         forwarded = [(k, v) for k, v in headers if k.lower() not in _NOT_FORWARDED]
         skipped = _AUTO_HEADERS - {k.lower() for k, _ in forwarded}
-        async with self._http().request(
-            method,
-            yarl.URL(self.upstream + path_qs, encoded=True),
-            headers=forwarded,
-            data=body or None,
-            allow_redirects=False,
-            skip_auto_headers=skipped,
-        ) as response:
-            raw = await response.read()
-            status = response.status
-            response_headers = [
-                (k.decode("latin-1"), v.decode("latin-1"))
-                for k, v in response.raw_headers
-                if k.decode("latin-1").lower() not in _HOP_BY_HOP
-            ]
+        answer = await self._upstream.send(
+            UpstreamRequest(
+                method, yarl.URL(self.upstream + path_qs, encoded=True), forwarded, body, skipped
+            )
+        )
+        status, raw = answer.status, answer.body
+        response_headers = [(k, v) for k, v in answer.headers if k.lower() not in _HOP_BY_HOP]
         if method != "HEAD" and "content-length" not in {k.lower() for k, _ in response_headers}:
             response_headers.append(("content-length", str(len(raw))))  # was chunked
         return status, response_headers, raw

@@ -71,7 +71,7 @@ def read_test_set(path: Path) -> TestSet:
     cases = [parse_test_case(yamlio.read_document(file), file) for file in files]
     mocks = next(
         (
-            (path / name).read_text(encoding="utf-8")
+            yamlio.read_text(path / name)
             for name in ("mocks.yaml", "mocks.yml")
             if (path / name).is_file()
         ),

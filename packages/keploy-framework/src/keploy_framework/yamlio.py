@@ -4,33 +4,63 @@ Keploy writes with Go's yaml.v3: four-space indentation, sequences indented unde
 their key, multi-line strings as literal blocks, and non-UTF-8 strings as
 ``!!binary``. RFC3339Nano timestamps are kept as the exact strings read, never
 converted through ``datetime`` (which would drop nanoseconds).
+
+Every input file (config, test cases, mocks, reports, an OpenAPI file) is read
+through :func:`read_text`, which refuses one over ``TTA_MAX_INPUT_BYTES`` (default
+10 MiB) before parsing.
 """
 
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import yaml
+from yaml.composer import ComposerError
 
 from keploy_framework.errors import InputError
+from keploy_framework.yaml_aliases import refuse_excessive_aliasing
 
 __all__ = [
     "dump",
     "dump_all",
     "load",
     "load_all",
+    "max_input_bytes",
     "read_document",
     "read_documents",
+    "read_text",
 ]
 
+MAX_INPUT_ENV = "TTA_MAX_INPUT_BYTES"
+DEFAULT_MAX_INPUT_BYTES = 10 * 1024 * 1024
+MAX_NESTING = 100  # Keploy's documents nest a few levels: bodies are strings
 _TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
 
 
 class _Loader(yaml.SafeLoader):
-    """SafeLoader that leaves timestamp-looking scalars as strings."""
+    """SafeLoader that leaves timestamp-looking scalars as strings and refuses alias bombs."""
+
+    _depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        # PyYAML composes recursively; past Python's recursion limit it would fail slowly.
+        # yaml.v3 stops at 10,000 levels (scannerc.go, max_flow_level / max_indents).
+        self._depth += 1
+        try:
+            if self._depth > MAX_NESTING:
+                mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
+                raise ComposerError(None, None, f"nested deeper than {MAX_NESTING} levels", mark)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+    def construct_document(self, node: yaml.Node) -> Any:
+        refuse_excessive_aliasing(node)
+        return super().construct_document(node)
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -76,6 +106,8 @@ def load(text: str, source: Path | str) -> Any:
         return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
     except yaml.YAMLError as error:
         raise InputError(source, f"invalid YAML: {_one_line(error)}") from error
+    except RecursionError as error:
+        raise InputError(source, "invalid YAML: nested too deeply") from error
 
 
 def load_all(text: str, source: Path | str) -> list[Any]:
@@ -84,6 +116,8 @@ def load_all(text: str, source: Path | str) -> list[Any]:
         return [doc for doc in yaml.load_all(text, Loader=_Loader) if doc is not None]
     except yaml.YAMLError as error:
         raise InputError(source, f"invalid YAML: {_one_line(error)}") from error
+    except RecursionError as error:
+        raise InputError(source, "invalid YAML: nested too deeply") from error
 
 
 def dump(document: Any) -> str:
@@ -102,12 +136,14 @@ def dump_all(documents: list[Any]) -> str:
 
 def read_document(path: Path) -> Any:
     """A YAML or JSON file's single document (``.json`` storage is accepted on read)."""
-    text = _read_text(path)
+    text = read_text(path)
     if path.suffix == ".json":
         try:
             return json.loads(text)
         except json.JSONDecodeError as error:
             raise InputError(path, f"invalid JSON at line {error.lineno}: {error.msg}") from error
+        except RecursionError as error:
+            raise InputError(path, "invalid JSON: nested too deeply") from error
     return load(text, path)
 
 
@@ -117,16 +153,40 @@ def read_documents(path: Path) -> Iterator[Any]:
         document = read_document(path)
         yield from document if isinstance(document, list) else [document]
         return
-    yield from load_all(_read_text(path), path)
+    yield from load_all(read_text(path), path)
 
 
-def _read_text(path: Path) -> str:
+def max_input_bytes() -> int:
+    """The input size limit: ``TTA_MAX_INPUT_BYTES`` if set, else 10 MiB."""
+    text = os.environ.get(MAX_INPUT_ENV, "").strip()
+    if not text:
+        return DEFAULT_MAX_INPUT_BYTES
+    if not text.isdigit() or int(text) < 1:
+        raise InputError(MAX_INPUT_ENV, f"expected a whole number of bytes >= 1, got {text!r}")
+    return int(text)
+
+
+def read_text(path: Path) -> str:
+    """The UTF-8 text of ``path``, refused before parsing when over :func:`max_input_bytes`.
+
+    The size is checked with ``fstat`` and the read is bounded, so a huge or endless
+    file (a FIFO, ``/dev/zero``) costs no more than the limit.
+    """
+    limit = max_input_bytes()
     try:
-        return path.read_text(encoding="utf-8")
+        with path.open("rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            data = b"" if size > limit else handle.read(limit + 1)
     except OSError as error:
         raise InputError(path, f"cannot read: {error.strerror}") from error
+    if size > limit or len(data) > limit:
+        raise InputError(
+            path, f"larger than the input limit of {limit} bytes (raise it with {MAX_INPUT_ENV})"
+        )
+    try:
+        return data.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise InputError(path, f"not UTF-8 text: {error.reason}") from error
+        raise InputError(path, f"not UTF-8 text: {error.reason} at byte {error.start}") from error
 
 
 def _one_line(error: yaml.YAMLError) -> str:

@@ -103,3 +103,39 @@ def test_a_malformed_ignore_entry_exits_2_naming_it(
     assert done.stderr.splitlines() == [
         f"error: {bad}: ignore[0]: missing reason (each entry needs id, reason, expires)"
     ]
+
+
+@pytest.mark.parametrize(
+    ("content", "needle"),
+    [
+        (b"anyio==4.16.0 \xff\n", "not UTF-8 text: invalid start byte at byte 14"),
+        (b"\xfe\xffanyio\n", "not UTF-8 text"),
+        (b"anyio==4.16.0 # caf\xe9\n", "not UTF-8 text"),
+    ],
+)
+def test_a_requirements_file_that_is_not_utf8_is_named(
+    tmp_path: Path, run_tooling: RunTooling, content: bytes, needle: str
+) -> None:
+    requirements = tmp_path / "requirements.txt"
+    requirements.write_bytes(content)
+    done = run_tooling("audit", "--requirements", requirements, "--ignore-file", tmp_path / "n")
+    assert done.returncode == 2
+    assert done.stderr.startswith(f"error: {requirements}: {needle}")
+    assert len(done.stderr.splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [
+        ("0", "expected 1-3600 seconds, got '0'"),
+        ("-3", "expected 1-3600 seconds, got '-3'"),
+        ("3601", "expected 1-3600 seconds, got '3601'"),
+        ("abc", "not a whole number: 'abc'"),
+    ],
+)
+def test_a_bad_timeout_is_one_line_exit_2(
+    tmp_path: Path, run_tooling: RunTooling, value: str, problem: str
+) -> None:
+    done = run_tooling("audit", "--requirements", tmp_path / "r.txt", f"--timeout={value}")
+    assert done.returncode == 2
+    assert done.stderr.splitlines() == [f"tta-tooling audit: error: argument --timeout: {problem}"]

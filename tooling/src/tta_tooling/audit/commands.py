@@ -9,7 +9,7 @@ from pathlib import Path
 
 from tta_tooling.audit.ignores import load_ignores
 from tta_tooling.audit.pip_audit import AuditFailed, run_pip_audit
-from tta_tooling.errors import InputError
+from tta_tooling.errors import read_input
 from tta_tooling.reporting import append_step_summary, markdown_table
 
 __all__ = ["register"]
@@ -30,14 +30,26 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "--ignore-file", type=Path, default=Path(".github/audit-ignore.toml"), help="ignores"
     )
     command.add_argument("--osv-url", help="OSV query endpoint (default: pip-audit's, api.osv.dev)")
-    command.add_argument("--timeout", type=int, default=15, help="seconds per request")
+    command.add_argument(
+        "--timeout", type=_seconds, default=15, help="seconds per request, 1-3600 (default 15)"
+    )
     command.set_defaults(handler=_audit)
+
+
+def _seconds(text: str) -> int:
+    """An argparse type: whole seconds, 1 to 3600."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if not 1 <= value <= 3600:
+        raise argparse.ArgumentTypeError(f"expected 1-3600 seconds, got {text!r}")
+    return value
 
 
 def _audit(args: argparse.Namespace) -> int:
     ignores = load_ignores(args.ignore_file)
-    if not args.requirements.is_file():
-        raise InputError(args.requirements, "cannot read: no such file")
+    read_input(args.requirements)  # unreadable, oversized or not UTF-8: named here, exit 2
     today = datetime.datetime.now(datetime.UTC).date()
     expired = [entry for entry in ignores if entry.expired(today)]
     active = [entry.id for entry in ignores if not entry.expired(today)]

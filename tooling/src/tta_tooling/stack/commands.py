@@ -38,13 +38,13 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     for name, service in SERVICES.items():
         up.add_argument(
             f"--{name}-port",
-            type=_positive(int),
+            type=_port,
             help=f"native backend: port for {name} (default: a free one; compose: "
             f"{service.compose_port})",
         )
     up.add_argument(
         "--app-port",
-        type=_positive(int),
+        type=_port,
         default=DEFAULT_APP_PORT,
         help="native backend: loopback port of tta-api that Prometheus scrapes",
     )
@@ -59,6 +59,17 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     logs = _add(actions, "logs", "the last lines of each service's log", _logs)
     _add_services(logs, default=[])
     logs.add_argument("--lines", type=_positive(int), default=20, help="lines per service")
+
+
+def _port(text: str) -> int:
+    """An argparse type: a TCP port, 1-65535."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 0 < value < 65536:
+        raise argparse.ArgumentTypeError(f"a TCP port is 1-65535, got {text!r}")
+    return value
 
 
 def _positive(kind: type[int] | type[float]) -> Callable[[str], float]:

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from tta_tooling.atomic import write_text_atomically
-from tta_tooling.errors import InputError
+from tta_tooling.errors import InputError, read_input
 
 _MARKER = ".tta-stack-workdir"
 
@@ -105,23 +105,99 @@ def save(state: StackState, path: Path) -> None:
 
 def load(path: Path) -> StackState | None:
     """The state at ``path``, None when there is none; a malformed file is an InputError."""
-    try:
-        raw: Any = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
+    if not path.exists():
         return None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise InputError(path, f"unreadable stack state: {error}") from error
     try:
-        services = tuple(ServiceRecord(**service) for service in raw["services"])
-        owner = raw.get("owner")
-        return StackState(
-            str(raw["backend"]),
-            raw["workdir"],
-            services,
-            (int(owner[0]), float(owner[1])) if owner is not None else None,
+        raw: Any = json.loads(read_input(path))
+    except json.JSONDecodeError as error:
+        raise InputError(path, f"unreadable stack state: {error}") from error
+    return _parse(raw, path)
+
+
+_NULL = type(None)
+# ServiceRecord's fields: (accepted JSON types, required).
+_SERVICE_FIELDS: dict[str, tuple[tuple[type, ...], bool]] = {
+    "name": ((str,), True),
+    "env": ((str,), True),
+    "port": ((int,), True),
+    "url": ((str,), True),
+    "pid": ((int, _NULL), False),
+    "started": ((int, float, _NULL), False),
+    "log": ((str, _NULL), False),
+}
+_TYPE_NAMES = {
+    str: "a string",
+    int: "an integer",
+    float: "a number",
+    list: "a list",
+    dict: "an object",
+    _NULL: "null",
+}
+
+
+def _parse(raw: Any, path: Path) -> StackState:
+    """Check each field's presence and type; the first bad one is named (``services[0].port``)."""
+    if not isinstance(raw, dict):
+        raise InputError(path, "malformed stack state: document: expected an object")
+    backend = _field(path, raw, "backend", "backend", (str,))
+    workdir = _field(path, raw, "workdir", "workdir", (str, _NULL))
+    services = _field(path, raw, "services", "services", (list,))
+    records = []
+    for index, service in enumerate(services):
+        where = f"services[{index}]"
+        if not isinstance(service, dict):
+            raise InputError(path, f"malformed stack state: {where}: expected an object")
+        unknown = sorted(set(service) - set(_SERVICE_FIELDS))
+        if unknown:
+            raise InputError(path, f"malformed stack state: {where}.{unknown[0]}: unknown field")
+        for name, (kinds, required) in _SERVICE_FIELDS.items():
+            if required or name in service:
+                _field(path, service, name, f"{where}.{name}", kinds)
+        if not 0 < service["port"] < 65536:
+            raise InputError(
+                path, f"malformed stack state: {where}.port: {service['port']} is not 1-65535"
+            )
+        if service.get("pid") is not None and service["pid"] < 1:
+            raise InputError(
+                path, f"malformed stack state: {where}.pid: {service['pid']} is not a process id"
+            )
+        records.append(ServiceRecord(**service))
+    return StackState(backend, workdir, tuple(records), _owner(path, raw))
+
+
+def _owner(path: Path, raw: dict[str, Any]) -> tuple[int, float] | None:
+    """The optional ``owner``: ``[pid, start time]`` of the process that ran ``up``."""
+    owner = raw.get("owner")
+    if owner is None:
+        return None
+    if (
+        not isinstance(owner, list)
+        or len(owner) != 2
+        or isinstance(owner[0], bool)
+        or not isinstance(owner[0], int)
+        or owner[0] < 1
+        or isinstance(owner[1], bool)
+        or not isinstance(owner[1], int | float)
+    ):
+        raise InputError(
+            path, f"malformed stack state: owner: expected [pid, start time], got {owner!r:.40}"
         )
-    except (KeyError, TypeError, ValueError, IndexError) as error:
-        raise InputError(path, f"malformed stack state: missing or bad field {error}") from error
+    return owner[0], float(owner[1])
+
+
+def _field(
+    path: Path, mapping: dict[str, Any], key: str, where: str, kinds: tuple[type, ...]
+) -> Any:
+    """``mapping[key]`` if present and of one of ``kinds`` (a bool is no integer here)."""
+    if key not in mapping:
+        raise InputError(path, f"malformed stack state: {where}: missing")
+    value = mapping[key]
+    if isinstance(value, bool) or not isinstance(value, kinds):
+        expected = " or ".join(_TYPE_NAMES[kind] for kind in kinds)
+        raise InputError(
+            path, f"malformed stack state: {where}: expected {expected}, got {value!r:.40}"
+        )
+    return value
 
 
 def remove(path: Path) -> None:

@@ -1,0 +1,101 @@
+"""Every input file of ``tta-tooling`` is refused over ``TTA_MAX_INPUT_BYTES`` before parsing.
+
+One line naming the file and the limit, exit 2; the read is bounded, so an endless
+file costs no more than the limit.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from tta_tooling.errors import (
+    DEFAULT_MAX_INPUT_BYTES,
+    InputError,
+    max_input_bytes,
+    read_input,
+    read_json,
+)
+
+from .conftest import run_in_process
+
+
+def _limited(limit: int) -> dict[str, str]:
+    return {**os.environ, "TTA_MAX_INPUT_BYTES": str(limit)}
+
+
+def _one_line(done_stderr: str, *needles: str) -> None:
+    lines = done_stderr.strip().splitlines()
+    assert len(lines) == 1, done_stderr
+    for needle in needles:
+        assert needle in lines[0], lines[0]
+
+
+def test_the_default_limit_is_ten_mib(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("TTA_MAX_INPUT_BYTES", raising=False)
+    assert max_input_bytes() == DEFAULT_MAX_INPUT_BYTES == 10 * 1024 * 1024
+
+
+@pytest.mark.parametrize("size", [1, 99, 100])
+def test_a_file_within_the_limit_is_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, size: int
+) -> None:
+    monkeypatch.setenv("TTA_MAX_INPUT_BYTES", "100")
+    path = tmp_path / "in.json"
+    path.write_text("1" * size)
+    assert read_json(path) == int("1" * size)
+
+
+@pytest.mark.parametrize("size", [101, 1000, 100_000])
+def test_a_file_over_the_limit_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, size: int
+) -> None:
+    monkeypatch.setenv("TTA_MAX_INPUT_BYTES", "100")
+    path = tmp_path / "in.json"
+    path.write_text("1" * size)
+    with pytest.raises(InputError) as raised:
+        read_json(path)
+    assert str(raised.value) == (
+        f"{path}: larger than the input limit of 100 bytes (raise it with TTA_MAX_INPUT_BYTES)"
+    )
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
+def test_an_endless_file_is_cut_at_the_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TTA_MAX_INPUT_BYTES", "4096")
+    with pytest.raises(InputError, match="input limit of 4096 bytes"):
+        read_input(Path("/dev/zero"))
+
+
+@pytest.mark.parametrize("value", ["ten", "-1", "0", "1e6"])
+def test_a_bad_limit_is_named(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    monkeypatch.setenv("TTA_MAX_INPUT_BYTES", value)
+    with pytest.raises(InputError, match=r"^TTA_MAX_INPUT_BYTES: expected a whole number"):
+        max_input_bytes()
+
+
+def test_an_oversized_state_file_is_refused(tmp_path: Path) -> None:
+    state = tmp_path / "state.json"
+    state.write_text(json.dumps({"backend": "native", "workdir": None, "services": []}) + " " * 200)
+    done = run_in_process(
+        "stack", "status", f"--root={tmp_path}", f"--state={state}", env=_limited(100)
+    )
+    assert done.returncode == 2
+    _one_line(done.stderr, str(state), "input limit of 100 bytes")
+
+
+@pytest.mark.parametrize("option", ["--requirements", "--ignore-file"])
+def test_oversized_audit_inputs_are_refused(tmp_path: Path, option: str) -> None:
+    requirements = tmp_path / "requirements.txt"
+    requirements.write_text("anyio==4.16.0\n")
+    big = tmp_path / "big.txt"
+    big.write_text("#" * 500 + "\n")
+    paths = {"--requirements": requirements, "--ignore-file": tmp_path / "none.toml"}
+    paths[option] = big
+    done = run_in_process(
+        "audit", *(f"{name}={path}" for name, path in paths.items()), env=_limited(100)
+    )
+    assert done.returncode == 2
+    _one_line(done.stderr, str(big), "input limit of 100 bytes")
