@@ -30,6 +30,7 @@ _WRAPPERS = frozenset(
     }
 )
 _MAX_DEPTH = 6
+_RETURNS: frozenset[type] = frozenset({ast.Return})
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,7 +125,7 @@ def _made_by_factory(
         return Receiver(annotated=True)
     returned = [
         node.value
-        for node in owner.walk_scope(function)
+        for node in owner.nodes_of(function, _RETURNS)
         if isinstance(node, ast.Return) and node.value is not None
     ]
     return _combined([instance_of(owner, v, pattern, v, depth + 1) for v in returned])

@@ -72,6 +72,14 @@ _DOCUMENT_LOADS = frozenset({"load", "lazy_load", "load_and_split", "load_data"}
 _CAP_WORD = re.compile(r"max|limit|budget|cap", re.IGNORECASE)
 
 Loop = ast.For | ast.AsyncFor | ast.While
+_LOOP_KINDS: frozenset[type] = frozenset({ast.For, ast.AsyncFor, ast.While})
+_FOR_KINDS: frozenset[type] = frozenset({ast.For, ast.AsyncFor})
+_GROWTH_KINDS: frozenset[type] = frozenset({ast.Call, ast.AugAssign, ast.Assign})
+_TRIM_KINDS: frozenset[type] = frozenset(
+    {ast.Call, ast.Compare, ast.Delete, ast.Assign, ast.AugAssign}
+)
+_IF_KINDS: frozenset[type] = frozenset({ast.If})
+_RETURN_KINDS: frozenset[type] = frozenset({ast.Return})
 
 
 def check_accumulation(scan: FileScan) -> Iterator[Violation]:
@@ -154,7 +162,7 @@ class _DocumentReads:
                     isinstance(node, ast.Return)
                     and node.value is not None
                     and reaching(owner, node.value, _named(holders, also=self.is_whole)) is not None
-                    for node in owner.walk_scope(function)
+                    for node in owner.nodes_of(function, _RETURN_KINDS)
                 )
         return self._returns[id(function)]
 
@@ -253,11 +261,10 @@ def _unbounded_growth(module: SourceModule, scope: Scope) -> dict[str, Loop]:
     """Names grown in an unbounded loop of ``scope`` that nothing in ``scope`` trims."""
     grown: dict[str, Loop] = {}
     resets: set[str] = set()
-    for loop in module.walk_scope(scope):
-        if not isinstance(loop, LOOPS):
-            continue
+    for loop in module.nodes_of(scope, _LOOP_KINDS):
+        assert isinstance(loop, LOOPS)
         names: list[str] = []
-        for node in module.walk_scope(loop):
+        for node in module.nodes_of(loop, _GROWTH_KINDS):
             name = _grown_name(node)
             if name is not None:
                 names.append(name)
@@ -279,9 +286,9 @@ def _document_text(module: SourceModule, scope: Scope) -> set[str]:
     for each page), that nothing in ``scope`` trims."""
     gathered = {
         name
-        for loop in module.walk_scope(scope)
+        for loop in module.nodes_of(scope, _FOR_KINDS)
         if isinstance(loop, ast.For | ast.AsyncFor) and _over_document(module, loop)
-        for node in module.walk_scope(loop)
+        for node in module.nodes_of(loop, _GROWTH_KINDS)
         if (name := _grown_name(node)) is not None
     }
     return gathered - _trimmed_names(module, scope) if gathered else gathered
@@ -349,7 +356,7 @@ def _grown_name(node: ast.AST) -> str | None:
 
 def _trimmed_names(module: SourceModule, scope: Scope) -> set[str]:
     trimmed: set[str] = set()
-    for node in module.walk_scope(scope):
+    for node in module.nodes_of(scope, _TRIM_KINDS):
         if isinstance(node, ast.Call):
             name = receiver_name(node, _SHRINK)
             if name is not None:
@@ -399,7 +406,7 @@ def _bounded_iteration(module: SourceModule, loop: Loop) -> bool:
             any(isinstance(n, ast.Break | ast.Return) for n in node.body)
             or _is_cap(node.test, named=True)
         )
-        for node in module.walk_scope(loop)
+        for node in module.nodes_of(loop, _IF_KINDS)
     )
 
 

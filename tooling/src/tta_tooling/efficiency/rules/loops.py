@@ -39,6 +39,10 @@ _INTERACTIVE = frozenset(
 _PROMPTS = frozenset({"click.prompt", "typer.prompt", "prompt_toolkit.prompt"})
 # ``rich.prompt.Prompt.ask`` and friends: ``ask`` is interactive on these receivers only.
 _ASKING = frozenset({"Prompt", "Confirm", "IntPrompt", "FloatPrompt"})
+_CALL_KINDS: frozenset[type] = frozenset({ast.Call})
+_IF_KINDS: frozenset[type] = frozenset({ast.If})
+_EXIT_KINDS: frozenset[type] = frozenset({ast.Break, ast.Return})
+_SPREAD_KINDS: frozenset[type] = frozenset({ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Call})
 
 
 def check(scan: FileScan) -> Iterator[Violation]:
@@ -82,7 +86,7 @@ def _interactive(module: SourceModule, loop: ast.stmt | ast.expr) -> bool:
         return True
     return any(
         isinstance(node, ast.Call) and (module.final_name(node) in _INTERACTIVE or _asks(node))
-        for node in module.walk_scope(loop)
+        for node in module.nodes_of(loop, _CALL_KINDS)
     )
 
 
@@ -107,7 +111,7 @@ def _runs_concurrently(module: SourceModule, path: list[ast.AST], concurrent: se
     scope = module.scope_of(path[0])
     return any(
         id(node) in concurrent and any(collection in names_in(arg) for arg in call_inputs(node))
-        for node in module.walk_scope(scope)
+        for node in module.nodes_of(scope, _CALL_KINDS)
         if isinstance(node, ast.Call)
     )
 
@@ -158,8 +162,8 @@ def _depends_on_answer(
     return any(
         isinstance(node, ast.If)
         and _content_names(node.test) & tainted
-        and any(isinstance(n, ast.Break | ast.Return) for n in module.walk_scope(node))
-        for node in module.walk_scope(loop)
+        and bool(module.nodes_of(node, _EXIT_KINDS))
+        for node in module.nodes_of(loop, _IF_KINDS)
     )
 
 
@@ -204,7 +208,7 @@ def _answer_names(statement: ast.stmt, path: list[ast.AST]) -> set[str]:
 
 def _spread(module: SourceModule, loop: ast.AST, tainted: set[str]) -> set[str]:
     result = set(tainted)
-    for node in module.walk_scope(loop):
+    for node in module.nodes_of(loop, _SPREAD_KINDS):
         if isinstance(node, ast.Assign) and names_in(node.value) & tainted:
             for target in node.targets:
                 result |= names_in(target)
