@@ -18,7 +18,15 @@ from collections.abc import Callable, Collection, Iterator
 
 from tta_tooling.efficiency.module import SourceModule
 from tta_tooling.efficiency.registry import Violation
-from tta_tooling.efficiency.rules.flow import LOOPS, call_inputs, names_in, reaching, receiver_name
+from tta_tooling.efficiency.rules.flow import (
+    LOOPS,
+    call_inputs,
+    exclusive,
+    names_in,
+    reaching,
+    receiver_name,
+    sources,
+)
 from tta_tooling.efficiency.rules.scan import FileScan
 from tta_tooling.efficiency.syntax import Function, Scope, arguments_for, walk
 
@@ -120,16 +128,28 @@ def check_whole_documents(scan: FileScan) -> Iterator[Violation]:
         scope = module.scope_of(call)
         if id(scope) not in holders_by_scope:
             holders_by_scope[id(scope)] = reader.holders(module, scope)
-        source = _first_reaching(
-            module, inputs, _named(holders_by_scope[id(scope)], also=reader.is_whole)
-        )
-        if source is None:
+        is_source = _named(holders_by_scope[id(scope)], also=reader.is_whole)
+        source = _first_reaching(module, inputs, is_source)
+        if source is None or _read_only_elsewhere(module, source, call, is_source):
             continue
         if isinstance(source, ast.Name):
             detail = f"{source.id!r} holds a whole document"
         else:
             detail = f"whole document read at line {source.lineno}"
         yield scan.violation("EFF005", call, f"{detail}{reaches}")
+
+
+def _read_only_elsewhere(
+    module: SourceModule, source: ast.expr, call: ast.Call, is_source: Callable[[ast.expr], bool]
+) -> bool:
+    """Every binding of ``source`` that holds a whole document sits in another branch of
+    an ``if`` than ``call`` (``if edit: html = path.read_text() else: html = generate()``,
+    then a call in the ``else`` branch)."""
+    if not isinstance(source, ast.Name):
+        return False
+    values, _, _ = module.name_values(source.id, call)
+    holding = [value for value in values if reaching(module, value, is_source) is not None]
+    return bool(holding) and all(exclusive(module, value, call) for value in holding)
 
 
 class _DocumentReads:
@@ -190,14 +210,33 @@ def _parameters_sent(scan: FileScan, owner: SourceModule, function: Function) ->
         arg.arg
         for arg in (*function.args.posonlyargs, *function.args.args, *function.args.kwonlyargs)
     }
-    origin = _aliases(owner, function, {name: name for name in parameters})
-    sent: set[str] = set()
-    for llm in scan.project.llm_calls[owner.relpath]:
-        if owner.scope_of(llm.node) is function:
-            source = _first_reaching(owner, list(call_inputs(llm.node)), _named(origin))
-            if isinstance(source, ast.Name):
-                sent.add(origin[source.id])
-    return sent
+    # every parameter a name carries: a prompt may hold several (``f"{feedback} {code}"``)
+    origin: dict[str, set[str]] = {name: {name} for name in parameters}
+    bindings = owner.bindings(function)
+    for _ in range(_MAX_ALIAS_ROUNDS):
+        grown = False
+        for name, values in bindings.items():
+            found = {
+                parameter
+                for value in values
+                for source in sources(owner, value, _named(origin))
+                if isinstance(source, ast.Name)
+                for parameter in origin[source.id]
+            }
+            if not found <= origin.get(name, set()):
+                origin[name] = origin.get(name, set()) | found
+                grown = True
+        if not grown:
+            break
+    return {
+        parameter
+        for llm in scan.project.llm_calls[owner.relpath]
+        if owner.scope_of(llm.node) is function
+        for value in call_inputs(llm.node)
+        for source in sources(owner, value, _named(origin))
+        if isinstance(source, ast.Name)
+        for parameter in origin[source.id]
+    }
 
 
 def _named(

@@ -16,6 +16,7 @@ __all__ = [
     "names_in",
     "reaching",
     "receiver_name",
+    "sources",
 ]
 
 LOOPS = (ast.For, ast.AsyncFor, ast.While)
@@ -62,13 +63,20 @@ def reaching(
     ``json.dumps`` and string methods carry their operands whole; a slice or
     index, and any other call (a truncation or chunking helper), does not.
     """
+    return next(sources(module, expr, is_source), None)
+
+
+def sources(
+    module: SourceModule, expr: ast.expr, is_source: Callable[[ast.expr], bool]
+) -> Iterator[ast.expr]:
+    """Every source whose whole value ``expr`` carries (see :func:`reaching`), in order."""
     pending = [expr]
     while pending:
         node = pending.pop()
         if is_source(node):
-            return node
+            yield node
+            continue
         pending.extend(reversed(_carried(module, node)))
-    return None
 
 
 def _carried(module: SourceModule, expr: ast.expr) -> list[ast.expr]:

@@ -42,6 +42,7 @@ _ASKING = frozenset({"Prompt", "Confirm", "IntPrompt", "FloatPrompt"})
 _CALL_KINDS: frozenset[type] = frozenset({ast.Call})
 _IF_KINDS: frozenset[type] = frozenset({ast.If})
 _EXIT_KINDS: frozenset[type] = frozenset({ast.Break, ast.Return})
+_ASSIGNMENT_KINDS: frozenset[type] = frozenset({ast.Assign, ast.AnnAssign})
 _SPREAD_KINDS: frozenset[type] = frozenset({ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Call})
 
 
@@ -57,6 +58,7 @@ def check(scan: FileScan) -> Iterator[Violation]:
         (helper.node, f"{helper.name}() makes the model call at {_where(scan, helper.reach)}")
         for helper in scan.helper_calls
     ]
+    site_ids = {id(call) for call, _ in sites}
     for call, reaches in sites:
         found = enclosing_loop(module, call)
         if found is None:
@@ -65,6 +67,7 @@ def check(scan: FileScan) -> Iterator[Violation]:
         if (
             _runs_concurrently(module, path, concurrent)
             or _depends_on_answer(module, call, loop, path)
+            or _ends_on_any_answer(module, loop, site_ids)
             or _interactive(module, loop)
         ):
             continue
@@ -149,14 +152,41 @@ def _depends_on_answer(
     after = siblings[siblings.index(statement) + 1 :]
     if any(isinstance(node, ast.Break | ast.Return) for node in after):
         return True
-    tainted = _answer_names(statement, path)
+    tainted = _spread_rounds(module, loop, _answer_names(statement, path))
+    if any(names_in(value) & tainted for value in call_inputs(call)):
+        return True
+    return _exits_on(module, loop, tainted)
+
+
+def _ends_on_any_answer(module: SourceModule, loop: ast.stmt | ast.expr, sites: set[int]) -> bool:
+    """A model answer obtained in the loop decides whether it goes on (a refinement loop:
+    ``feedback = critique(draft)``, ``if "none" in feedback: break``, then ``refine()``):
+    each turn needs the previous one, whichever call in the loop gives that answer."""
+    if not isinstance(loop, ast.stmt):
+        return False
+    answers = {
+        name
+        for node in module.nodes_of(loop, _ASSIGNMENT_KINDS)
+        if isinstance(node, ast.Assign | ast.AnnAssign)
+        and node.value is not None
+        and any(id(part) in sites for part in walk(node.value))
+        for target in (node.targets if isinstance(node, ast.Assign) else [node.target])
+        for name in names_in(target)
+    }
+    return bool(answers) and _exits_on(module, loop, _spread_rounds(module, loop, answers))
+
+
+def _spread_rounds(module: SourceModule, loop: ast.AST, tainted: set[str]) -> set[str]:
     for _ in range(_MAX_TAINT_ROUNDS):
         grown = _spread(module, loop, tainted)
         if grown == tainted:
             break
         tainted = grown
-    if any(names_in(value) & tainted for value in call_inputs(call)):
-        return True
+    return tainted
+
+
+def _exits_on(module: SourceModule, loop: ast.stmt, tainted: set[str]) -> bool:
+    """The loop's test, or a test leading to ``break`` / ``return``, reads ``tainted``."""
     if isinstance(loop, ast.While) and _content_names(loop.test) & tainted:
         return True
     return any(
