@@ -267,22 +267,41 @@ class SourceModule:
             return self._imports.get(func.id, func.id).rpartition(".")[2]
         return None
 
+    @cached_property
+    def _calls_by_name(self) -> dict[str, list[ast.Call]]:
+        """The calls by the name they spell last, each list in source order."""
+        named: dict[str, list[ast.Call]] = {}
+        for call in self.calls:
+            name = self.final_name(call)
+            if name is not None:
+                named.setdefault(name, []).append(call)
+        return named
+
+    def _candidates(
+        self, patterns: tuple[CallPattern, ...]
+    ) -> list[tuple[ast.Call, list[CallPattern]]]:
+        """The calls spelling the final name of one of ``patterns``, in source order, with
+        those patterns (read from the file's index, not by testing every call)."""
+        by_final = by_final_name(patterns)
+        named = self._calls_by_name
+        found = [
+            (call, by_final[name])
+            for name in by_final.keys() & named.keys()
+            for call in named[name]
+        ]
+        found.sort(key=lambda item: (item[0].lineno, item[0].col_offset))
+        return found
+
     def matching(self, patterns: tuple[CallPattern, ...]) -> Iterator[ast.Call]:
         """Every call in the file matching one of ``patterns``."""
-        by_final = by_final_name(patterns)
-        for call in self.calls:
-            candidates = by_final.get(self.final_name(call) or "")
-            if candidates and any(self.matches(call, p) is not None for p in candidates):
+        for call, candidates in self._candidates(patterns):
+            if any(self.matches(call, p) is not None for p in candidates):
                 yield call
 
     def llm_calls(self, patterns: tuple[CallPattern, ...]) -> list[LlmCall]:
         """The LLM call sites of the file; the first matching pattern wins."""
-        by_final = by_final_name(patterns)
         found: list[LlmCall] = []
-        for call in self.calls:
-            candidates = by_final.get(self.final_name(call) or "")
-            if not candidates:
-                continue
+        for call, candidates in self._candidates(patterns):
             spelled = _attribute_chain(call.func)
             for pattern in candidates:
                 chain = pattern.chain
