@@ -64,6 +64,8 @@ def instance_of(
         values, notes, scope = module.name_values(expr.id, at)
         if not values and not notes and isinstance(scope, FUNCTIONS):
             return _passed_by_callers(module, expr.id, scope, pattern, depth)
+        if not values and not notes:  # ``from .config import client``
+            module, values, notes = module.imported_values(expr.id)
     elif isinstance(expr, ast.Attribute) and module.is_self(expr.value, at):
         values, notes = module.attribute_values(expr.attr, at)
     else:

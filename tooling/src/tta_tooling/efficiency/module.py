@@ -57,6 +57,10 @@ class Definitions(Protocol):
         """Every call of ``function`` (that reaches a model call) with its module."""
         ...
 
+    def imported(self, qualified: str) -> tuple[SourceModule, str] | None:
+        """The scanned module whose top level binds ``qualified``, and the name there."""
+        ...
+
 
 class SourceModule:
     """A parsed file and the queries the rules make of it."""
@@ -424,6 +428,20 @@ class SourceModule:
                 bind_other(node, values)
         self._bindings[scope] = values
         self._annotations[scope] = notes
+
+    def imported_values(self, name: str) -> tuple[SourceModule, list[ast.expr], list[ast.expr]]:
+        """Values and annotations of a name this file imports from a scanned module's top
+        level (``from .config import client``), with that module; empty when none."""
+        qualified = self._imports.get(name)
+        found = self.project.imported(qualified) if qualified and self.project else None
+        if found is None or found[0] is self:
+            return self, [], []
+        owner, local = found
+        return (
+            owner,
+            owner.bindings(owner.tree).get(local, []),
+            owner.annotations(owner.tree).get(local, []),
+        )
 
     def name_values(self, name: str, at: ast.AST) -> tuple[list[ast.expr], list[ast.expr], Scope]:
         """Values, annotations and scope of ``name`` in the nearest scope (from ``at``)
