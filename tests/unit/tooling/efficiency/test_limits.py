@@ -21,11 +21,10 @@ POSITIVE = {
         def ask(q):
             return client.responses.create(model="m", input=q, max_tokens=100)  # expect
     """,
-    "a factory annotated with the base class returns a model made without a limit": """
-        from langchain_core.language_models import BaseChatModel
+    "a factory annotated with its class returns a model made without a limit": """
         from langchain_openai import ChatOpenAI
 
-        def get_llm() -> BaseChatModel:
+        def get_llm() -> ChatOpenAI:
             return ChatOpenAI(model="gpt-4o", temperature=0)
 
         def answer(q):
@@ -92,11 +91,10 @@ SDK_STYLES = {
 }
 
 NEGATIVE = {
-    "a factory annotated with the base class returns a model made with a limit": """
-        from langchain_core.language_models import BaseChatModel
+    "a factory annotated with its class returns a model made with a limit": """
         from langchain_openai import ChatOpenAI
 
-        def get_llm() -> BaseChatModel:
+        def get_llm() -> ChatOpenAI:
             return ChatOpenAI(model="gpt-4o", max_tokens=512)
 
         def answer(q):
