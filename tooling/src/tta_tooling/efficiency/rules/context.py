@@ -77,6 +77,8 @@ _RETRIEVAL_WORDS = ("search", "query", "retrieve", "similar", "top")
 # LangChain ``BaseLoader.load`` / ``lazy_load`` / ``load_and_split``, LlamaIndex
 # ``SimpleDirectoryReader.load_data``: every document (or page) of the source.
 _DOCUMENT_LOADS = frozenset({"load", "lazy_load", "load_and_split", "load_data"})
+# PyMuPDF: ``fitz.open(path)`` is a document whose iteration yields every page.
+_PDF_OPENS = frozenset({"fitz.open", "pymupdf.open"})
 _CAP_WORD = re.compile(r"max|limit|budget|cap", re.IGNORECASE)
 
 Loop = ast.For | ast.AsyncFor | ast.While
@@ -342,10 +344,14 @@ def _is_document(module: SourceModule, expr: ast.expr, depth: int) -> bool:
     if isinstance(expr, ast.Attribute) and expr.attr == "pages":
         return True
     if isinstance(expr, ast.Call):
-        return _loads_document(module, expr) or (
-            module.final_name(expr) in {"enumerate", "list"}
-            and bool(expr.args)
-            and _is_document(module, expr.args[0], depth + 1)
+        return (
+            _loads_document(module, expr)
+            or module.qualify(expr.func) in _PDF_OPENS
+            or (
+                module.final_name(expr) in {"enumerate", "list"}
+                and bool(expr.args)
+                and _is_document(module, expr.args[0], depth + 1)
+            )
         )
     if isinstance(expr, ast.Name) and depth < _MAX_ALIAS_ROUNDS:
         values, _, _ = module.name_values(expr.id, expr)
@@ -354,8 +360,11 @@ def _is_document(module: SourceModule, expr: ast.expr, depth: int) -> bool:
 
 
 def _loads_document(module: SourceModule, call: ast.Call) -> bool:
-    """A LangChain or LlamaIndex loader's ``load()``: every part of the source."""
-    return module.final_name(call) in _DOCUMENT_LOADS and not call.args
+    """A LangChain or LlamaIndex loader's ``load()``, or a PDF opened with PyMuPDF: every
+    part of the source."""
+    if module.final_name(call) in _DOCUMENT_LOADS and not call.args:
+        return True
+    return module.final_name(call) == "open" and module.qualify(call.func) in _PDF_OPENS
 
 
 def _joins_pages(module: SourceModule, expr: ast.expr) -> bool:
