@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -56,7 +57,7 @@ def scan(root: Path, config: EfficiencyConfig, paths: list[str] | None = None) -
     files = _python_files(root, config, paths or _default_paths(root, config))
     may_call_llm = _candidate_filter(config.llm_calls)
     may_wrap_in_cache = _candidate_filter(config.caches)
-    makes_client = _constructor_filter(may_call_llm.classes)
+    makes_client = _constructor_filter(config.llm_calls)
     project = Project(config.llm_calls)
     problems: list[Violation] = []
     deferred: list[tuple[Path, str, str]] = []
@@ -142,10 +143,21 @@ def _candidate_filter(patterns: tuple[CallPattern, ...]) -> CandidateFilter:
 
 
 @lru_cache(maxsize=8)
-def _constructor_filter(classes: frozenset[str]) -> Callable[[str], bool]:
-    """A text test: does the file construct one of ``classes`` (``client = Mistral(...)``
-    in a configuration module that others import the client from)?"""
-    constructs = spells_any(classes)
+def _constructor_filter(patterns: tuple[CallPattern, ...]) -> Callable[[str], bool]:
+    """A text test: does the file construct a client of a ``module.Class().method``
+    pattern (``client = Mistral(...)`` in a configuration module that others import the
+    client from)? A class name several packages share (``Client``) must be spelled with
+    its package (``cohere.Client(``): alone it is any library's client."""
+    packages: dict[str, set[str]] = {}
+    for pattern in patterns:
+        if pattern.kind == "instance":
+            package, _, word = pattern.target.rpartition(".")
+            packages.setdefault(word, set()).add(package.partition(".")[0])
+    spellings = [
+        re.escape(word) if len(owners) == 1 else rf"(?:{'|'.join(sorted(owners))})\s*\.\s*{word}"
+        for word, owners in sorted(packages.items())
+    ]
+    constructs = re.compile(r"\b(?:" + "|".join(spellings) + r")\s*\(") if spellings else None
     return lambda text: constructs is not None and constructs.search(text) is not None
 
 
