@@ -59,16 +59,20 @@ def check(scan: FileScan) -> Iterator[Violation]:
         for helper in scan.helper_calls
     ]
     site_ids = {id(call) for call, _ in sites}
+    ended: dict[int, bool] = {}  # per loop: the same answer for every call it holds
     for call, reaches in sites:
         found = enclosing_loop(module, call)
         if found is None:
             continue
         loop, path = found
+        if id(loop) not in ended:
+            ended[id(loop)] = _ends_on_any_answer(module, loop, site_ids) or _interactive(
+                module, loop
+            )
         if (
-            _runs_concurrently(module, path, concurrent)
+            ended[id(loop)]
+            or _runs_concurrently(module, path, concurrent)
             or _depends_on_answer(module, call, loop, path)
-            or _ends_on_any_answer(module, loop, site_ids)
-            or _interactive(module, loop)
         ):
             continue
         kind = "loop" if isinstance(loop, ast.stmt) else "comprehension"
