@@ -21,6 +21,15 @@ POSITIVE = {
         def ask(q):
             return client.responses.create(model="m", input=q, max_tokens=100)  # expect
     """,
+    "a factory annotated with its class returns a model made without a limit": """
+        from langchain_openai import ChatOpenAI
+
+        def get_llm() -> ChatOpenAI:
+            return ChatOpenAI(model="gpt-4o", temperature=0)
+
+        def answer(q):
+            return get_llm().invoke(q)  # expect
+    """,
     "LangChain model made without a limit": """
         from langchain_openai import ChatOpenAI
 
@@ -82,6 +91,15 @@ SDK_STYLES = {
 }
 
 NEGATIVE = {
+    "a factory annotated with its class returns a model made with a limit": """
+        from langchain_openai import ChatOpenAI
+
+        def get_llm() -> ChatOpenAI:
+            return ChatOpenAI(model="gpt-4o", max_tokens=512)
+
+        def answer(q):
+            return get_llm().invoke(q)
+    """,
     "each SDK's own keyword, in a dict, an options map or a config object": """
         import ollama
         from anthropic import Anthropic

@@ -30,6 +30,7 @@ _WRAPPERS = frozenset(
     }
 )
 _MAX_DEPTH = 6
+_RETURNS: frozenset[type] = frozenset({ast.Return})
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +64,8 @@ def instance_of(
         values, notes, scope = module.name_values(expr.id, at)
         if not values and not notes and isinstance(scope, FUNCTIONS):
             return _passed_by_callers(module, expr.id, scope, pattern, depth)
+        if not values and not notes:  # ``from .config import client``
+            module, values, notes = module.imported_values(expr.id)
     elif isinstance(expr, ast.Attribute) and module.is_self(expr.value, at):
         values, notes = module.attribute_values(expr.attr, at)
     else:
@@ -114,20 +117,24 @@ def _constructed(
 def _made_by_factory(
     module: SourceModule, call: ast.Call, pattern: CallPattern, at: ast.AST, depth: int
 ) -> Receiver | None:
-    """``call`` runs a scanned function annotated to return the class, or returning
-    an object made by it (``def make_client() -> OpenAI``)."""
+    """``call`` runs a scanned function returning an object made by the class, or
+    annotated to return one (``def make_client() -> OpenAI``)."""
     found = module.resolve_function(call.func, at)
     if found is None:
         return None
     owner, function = found
-    if function.returns is not None and _annotation_is(owner, function.returns, pattern):
-        return Receiver(annotated=True)
     returned = [
         node.value
-        for node in owner.walk_scope(function)
+        for node in owner.nodes_of(function, _RETURNS)
         if isinstance(node, ast.Return) and node.value is not None
     ]
-    return _combined([instance_of(owner, v, pattern, v, depth + 1) for v in returned])
+    # the objects it returns show how they are configured; the annotation only what they are
+    made = _combined([instance_of(owner, v, pattern, v, depth + 1) for v in returned])
+    if made is None and function.returns is not None:
+        return (
+            Receiver(annotated=True) if _annotation_is(owner, function.returns, pattern) else None
+        )
+    return made
 
 
 def _annotation_is(module: SourceModule, note: ast.expr, pattern: CallPattern) -> bool:

@@ -8,13 +8,15 @@ file. Nothing is imported or executed.
 from __future__ import annotations
 
 import ast
+import weakref
+from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import cached_property
 from typing import Protocol
 
 from tta_tooling.efficiency.instances import Receiver, instance_of
-from tta_tooling.efficiency.patterns import CallPattern
+from tta_tooling.efficiency.patterns import CallPattern, by_final_name
 from tta_tooling.efficiency.syntax import (
     BINDERS,
     BLOCKS,
@@ -53,6 +55,10 @@ class Definitions(Protocol):
 
     def callers(self, function: Function) -> list[tuple[SourceModule, ast.Call]]:
         """Every call of ``function`` (that reaches a model call) with its module."""
+        ...
+
+    def imported(self, qualified: str) -> tuple[SourceModule, str] | None:
+        """The scanned module whose top level binds ``qualified``, and the name there."""
         ...
 
 
@@ -106,17 +112,31 @@ class SourceModule:
                 if local in self.functions:
                     self.redefined.add(local)
                 self.functions[local] = function
-        self.project: Definitions | None = None
+        self._project: weakref.ref[Definitions] | None = None
         self._bindings: dict[ast.AST, dict[str, list[ast.expr]]] = {}
         self._annotations: dict[ast.AST, dict[str, list[ast.expr]]] = {}
         self._attributes: dict[tuple[ast.AST, str], tuple[list[ast.expr], list[ast.expr]]] = {}
         self._local_callers: dict[int, list[ast.Call]] | None = None
         self._scopes: dict[ast.AST, Scope] = {}
+        self._receivers: dict[tuple[int, str, int], Receiver | None] = {}
+        self._kinds: dict[int, dict[type, list[int]]] = {}
+
+    @property
+    def project(self) -> Definitions | None:
+        """The scan's definitions, held weakly: a module and its project referring to each
+        other would keep every syntax tree of a scan alive until a full garbage collection."""
+        return self._project() if self._project is not None else None
+
+    @project.setter
+    def project(self, project: Definitions) -> None:
+        self._project = weakref.ref(project)
 
     def _index(self, tree: ast.Module) -> list[ast.Import | ast.ImportFrom]:
         """Fill ``parents`` and ``calls`` in one pass; return the import statements.
 
         A hand-written traversal: ``ast.walk`` would visit each node's fields twice.
+        Names and constants (nearly half the nodes) get their parent but no place in
+        the pre-order: no query asks for them (:meth:`nodes_of`).
         """
         parents = self.parents
         calls = self.calls
@@ -125,6 +145,8 @@ class SourceModule:
         imports: list[ast.Import | ast.ImportFrom] = []
         stack: list[ast.AST | None] = [tree]
         opened: list[ast.AST] = []
+        leaves = _LEAVES
+        node_type = ast.AST
         while stack:
             node = stack.pop()
             if node is None:  # every node under the last opened block has been visited
@@ -145,30 +167,51 @@ class SourceModule:
                 value = getattr(node, field, None)
                 if type(value) is list:
                     for item in value:
-                        if isinstance(item, ast.AST):
+                        if isinstance(item, node_type):
                             parents[item] = node
-                            children.append(item)
-                elif isinstance(value, ast.AST):
+                            if type(item) not in leaves:
+                                children.append(item)
+                elif isinstance(value, node_type):
                     parents[value] = node
-                    children.append(value)
+                    if type(value) not in leaves:
+                        children.append(value)
             stack.extend(reversed(children))  # source order: pre-order of the tree
         calls.sort(key=lambda call: (call.lineno, call.col_offset))
         imports.sort(key=lambda statement: statement.lineno)
         return imports
 
-    def walk_scope(self, node: ast.AST) -> Iterator[ast.AST]:
-        """Every node under ``node`` outside nested functions, lambdas and classes, in
-        source order, read from the index built once (``node`` of this module)."""
+    def nodes_of(self, node: ast.AST, kinds: frozenset[type]) -> list[ast.AST]:
+        """The nodes of ``kinds`` under ``node`` outside nested functions, lambdas and
+        classes, in source order (names and constants excepted): the walk of ``node``'s
+        scope is done once, into positions by node type."""
         start = self._starts.get(id(node))
         if start is None:
-            yield from walk_scope(node)
-            return
+            return [child for child in walk_scope(node) if type(child) in kinds]
+        owner = node
+        while type(owner) not in NESTED_TYPES and type(owner) is not ast.Module:
+            owner = self.parents[owner]
+        table = self._kinds.get(id(owner))
+        if table is None:
+            table = self._kinds[id(owner)] = {}
+            for index in self._scope_positions(owner):
+                table.setdefault(type(self._order[index]), []).append(index)
+        end = self._ends[id(node)]
+        found: list[int] = []
+        for kind in kinds:
+            positions = table.get(kind)
+            if positions:
+                found += positions[bisect_left(positions, start + 1) : bisect_left(positions, end)]
+        if len(kinds) > 1:
+            found.sort()
+        order = self._order
+        return [order[index] for index in found]
+
+    def _scope_positions(self, node: ast.AST) -> Iterator[int]:
         order, ends = self._order, self._ends
-        index, end = start + 1, ends[id(node)]
+        index, end = self._starts[id(node)] + 1, ends[id(node)]
         while index < end:
-            child = order[index]
-            yield child
-            index = ends[id(child)] if type(child) in NESTED_TYPES else index + 1
+            yield index
+            index = ends[id(order[index])] if type(order[index]) in NESTED_TYPES else index + 1
 
     # -- names -------------------------------------------------------------
 
@@ -206,7 +249,17 @@ class SourceModule:
             func = func.value
         if pattern.kind == "any":
             return Receiver()
-        return instance_of(self, func, pattern, call, 0)
+        # A name or ``self`` attribute means the same object everywhere in one scope:
+        # traced once per scope, not once per call (800 calls on one client).
+        if isinstance(func, ast.Name):
+            key: tuple[int, str, int] = (id(self.scope_of(call)), func.id, id(pattern))
+        elif isinstance(func, ast.Attribute) and self.is_self(func.value, call):
+            key = (id(self.scope_of(call)), f"self.{func.attr}", id(pattern))
+        else:
+            return instance_of(self, func, pattern, call, 0)
+        if key not in self._receivers:
+            self._receivers[key] = instance_of(self, func, pattern, call, 0)
+        return self._receivers[key]
 
     def final_name(self, call: ast.Call) -> str | None:
         """The name a call spells last (``f`` in ``f()`` and ``a.b.f()``), or the
@@ -218,22 +271,41 @@ class SourceModule:
             return self._imports.get(func.id, func.id).rpartition(".")[2]
         return None
 
+    @cached_property
+    def _calls_by_name(self) -> dict[str, list[ast.Call]]:
+        """The calls by the name they spell last, each list in source order."""
+        named: dict[str, list[ast.Call]] = {}
+        for call in self.calls:
+            name = self.final_name(call)
+            if name is not None:
+                named.setdefault(name, []).append(call)
+        return named
+
+    def _candidates(
+        self, patterns: tuple[CallPattern, ...]
+    ) -> list[tuple[ast.Call, list[CallPattern]]]:
+        """The calls spelling the final name of one of ``patterns``, in source order, with
+        those patterns (read from the file's index, not by testing every call)."""
+        by_final = by_final_name(patterns)
+        named = self._calls_by_name
+        found = [
+            (call, by_final[name])
+            for name in by_final.keys() & named.keys()
+            for call in named[name]
+        ]
+        found.sort(key=lambda item: (item[0].lineno, item[0].col_offset))
+        return found
+
     def matching(self, patterns: tuple[CallPattern, ...]) -> Iterator[ast.Call]:
         """Every call in the file matching one of ``patterns``."""
-        by_final = _by_final_name(patterns)
-        for call in self.calls:
-            candidates = by_final.get(self.final_name(call) or "")
-            if candidates and any(self.matches(call, p) is not None for p in candidates):
+        for call, candidates in self._candidates(patterns):
+            if any(self.matches(call, p) is not None for p in candidates):
                 yield call
 
     def llm_calls(self, patterns: tuple[CallPattern, ...]) -> list[LlmCall]:
         """The LLM call sites of the file; the first matching pattern wins."""
-        by_final = _by_final_name(patterns)
         found: list[LlmCall] = []
-        for call in self.calls:
-            candidates = by_final.get(self.final_name(call) or "")
-            if not candidates:
-                continue
+        for call, candidates in self._candidates(patterns):
             spelled = _attribute_chain(call.func)
             for pattern in candidates:
                 chain = pattern.chain
@@ -338,9 +410,7 @@ class SourceModule:
         notes: dict[str, list[ast.expr]] = {}
         if isinstance(scope, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
             bind_parameters(scope.args, values, notes)
-        for node in self.walk_scope(scope):
-            if type(node) not in BINDERS:
-                continue
+        for node in self.nodes_of(scope, BINDERS):
             if isinstance(node, ast.Assign):
                 for target in node.targets:
                     if isinstance(target, ast.Name):
@@ -358,6 +428,20 @@ class SourceModule:
                 bind_other(node, values)
         self._bindings[scope] = values
         self._annotations[scope] = notes
+
+    def imported_values(self, name: str) -> tuple[SourceModule, list[ast.expr], list[ast.expr]]:
+        """Values and annotations of a name this file imports from a scanned module's top
+        level (``from .config import client``), with that module; empty when none."""
+        qualified = self._imports.get(name)
+        found = self.project.imported(qualified) if qualified and self.project else None
+        if found is None or found[0] is self:
+            return self, [], []
+        owner, local = found
+        return (
+            owner,
+            owner.bindings(owner.tree).get(local, []),
+            owner.annotations(owner.tree).get(local, []),
+        )
 
     def name_values(self, name: str, at: ast.AST) -> tuple[list[ast.expr], list[ast.expr], Scope]:
         """Values, annotations and scope of ``name`` in the nearest scope (from ``at``)
@@ -418,7 +502,7 @@ class SourceModule:
     def _index_attribute(self, cls: ast.AST, attr: str) -> tuple[list[ast.expr], list[ast.expr]]:
         values: list[ast.expr] = []
         notes: list[ast.expr] = []
-        for node in self.walk_scope(cls):
+        for node in self.nodes_of(cls, _ANNOTATED):
             if (
                 isinstance(node, ast.AnnAssign)
                 and isinstance(node.target, ast.Name)
@@ -428,7 +512,7 @@ class SourceModule:
         for method in ast.iter_child_nodes(cls):
             if not isinstance(method, ast.FunctionDef | ast.AsyncFunctionDef):
                 continue
-            for node in self.walk_scope(method):
+            for node in self.nodes_of(method, _ASSIGNMENTS):
                 targets: list[ast.expr] = []
                 if isinstance(node, ast.Assign):
                     targets = node.targets
@@ -449,6 +533,8 @@ class SourceModule:
     def column(self, node: ast.expr | ast.stmt) -> int:
         """1-based column of ``node`` in characters (the AST counts UTF-8 bytes)."""
         line = self._lines[node.lineno - 1] if node.lineno <= len(self._lines) else ""
+        if line.isascii():
+            return node.col_offset + 1
         return len(line.encode()[: node.col_offset].decode(errors="ignore")) + 1
 
 
@@ -461,11 +547,7 @@ def _attribute_chain(func: ast.expr) -> tuple[str, ...]:
     return tuple(reversed(names))
 
 
-@lru_cache(maxsize=32)
-def _by_final_name(patterns: tuple[CallPattern, ...]) -> dict[str, list[CallPattern]]:
-    """``patterns`` by the name a matching call spells last, in their order (built once
-    per pattern list)."""
-    by_final: dict[str, list[CallPattern]] = {}
-    for pattern in patterns:
-        by_final.setdefault(pattern.final_name, []).append(pattern)
-    return by_final
+# Leaves the index gives a parent but no place in the pre-order.
+_LEAVES = frozenset({ast.Name, ast.Constant})
+_ANNOTATED: frozenset[type] = frozenset({ast.AnnAssign})
+_ASSIGNMENTS: frozenset[type] = frozenset({ast.Assign, ast.AnnAssign})

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-__all__ = ["CallPattern", "PatternError", "parse_pattern"]
+__all__ = ["CallPattern", "PatternError", "by_final_name", "parse_pattern"]
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
@@ -80,3 +80,25 @@ def _names(dotted: str, text: str) -> tuple[str, ...]:
             "module.Class().method or *.attribute.method"
         )
     return parts
+
+
+_TABLES: dict[int, tuple[tuple[CallPattern, ...], dict[str, list[CallPattern]]]] = {}
+_MAX_TABLES = 32
+
+
+def by_final_name(patterns: tuple[CallPattern, ...]) -> dict[str, list[CallPattern]]:
+    """``patterns`` by the name a matching call spells last, in their order.
+
+    Built once per pattern list and found again by identity: hashing the default list
+    (over 300 patterns, each hashed in Python) cost more than scanning a small file.
+    """
+    entry = _TABLES.get(id(patterns))
+    if entry is not None and entry[0] is patterns:
+        return entry[1]
+    table: dict[str, list[CallPattern]] = {}
+    for pattern in patterns:
+        table.setdefault(pattern.final_name, []).append(pattern)
+    if len(_TABLES) >= _MAX_TABLES:
+        _TABLES.clear()
+    _TABLES[id(patterns)] = (patterns, table)
+    return table

@@ -35,6 +35,16 @@ class CandidateFilter:
             for regex, words in self._checks
         )
 
+    def spells_call(self, text: str) -> bool:
+        """``text`` spells a call of a pattern, whatever names its receiver's class (a
+        client imported from another module: ``from .config import client``)."""
+        return any(regex.search(text) is not None for regex, _ in self._checks)
+
+    @property
+    def classes(self) -> frozenset[str]:
+        """The class names of the ``module.Class().method`` patterns."""
+        return frozenset(word for _, words in self._checks for word in words if word)
+
 
 def _spelling(pattern: CallPattern) -> str:
     if pattern.kind == "function":

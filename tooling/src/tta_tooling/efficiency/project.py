@@ -60,7 +60,6 @@ class Project:
         """Index ``module`` (summaries are recomputed by :meth:`summarize`)."""
         module.project = self
         self.modules.append(module)
-        self.llm_calls[module.relpath] = module.llm_calls(self._patterns)
         # two files with one dotted name (scripts in several folders): neither is importable
         self._by_name[module.name] = None if module.name in self._by_name else module
 
@@ -77,8 +76,20 @@ class Project:
                 return module, found
         return None
 
+    def imported(self, qualified: str) -> tuple[SourceModule, str] | None:
+        """The scanned module whose top level binds ``qualified`` (``pkg.config.client``)
+        and the name there."""
+        module_name, _, name = qualified.rpartition(".")
+        module = self._by_name.get(module_name)
+        return (module, name) if module is not None else None
+
     def summarize(self) -> None:
-        """Which functions reach a model call, and every call of such a function."""
+        """The LLM call sites of modules added since the last summary (once every module
+        of the round is there: a client may be made in a module added after its user),
+        which functions reach a model call, and every call of such a function."""
+        for module in self.modules:
+            if module.relpath not in self.llm_calls:
+                self.llm_calls[module.relpath] = module.llm_calls(self._patterns)
         reach = self._direct_reach()
         edges = self._edges()
         callers_of: dict[int, list[int]] = {}
@@ -138,6 +149,19 @@ class Project:
         """Every call of ``function`` in the scanned files, with its module."""
         return self._callers.get(id(function), [])
 
+    def client_names(self, classes: frozenset[str]) -> set[str]:
+        """Names bound at a module's top level to a constructor of one of ``classes``
+        (what another module imports the client as)."""
+        return {
+            name
+            for module in self.modules
+            for name, values in module.bindings(module.tree).items()
+            if any(
+                isinstance(value, ast.Call) and module.final_name(value) in classes
+                for value in values
+            )
+        }
+
     def reaching_names(self) -> set[str]:
         """The names of the functions that reach a model call (what a caller spells)."""
         return {
@@ -160,9 +184,10 @@ def _spelled_name(call: ast.Call) -> str | None:
     return None
 
 
-def spells_any(names: Iterable[str]) -> re.Pattern[str] | None:
-    """A regex finding a call of one of ``names`` in a file's text (None: no names)."""
+def spells_any(names: Iterable[str], after: str = r"\s*\(") -> re.Pattern[str] | None:
+    """A regex finding one of ``names`` followed by ``after`` (by default: a call of it)
+    in a file's text (None: no names)."""
     alternatives = sorted(set(names))
     if not alternatives:
         return None
-    return re.compile(r"\b(?:" + "|".join(map(re.escape, alternatives)) + r")\s*\(")
+    return re.compile(r"\b(?:" + "|".join(map(re.escape, alternatives)) + ")" + after)

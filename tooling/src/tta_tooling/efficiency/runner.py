@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -55,6 +57,7 @@ def scan(root: Path, config: EfficiencyConfig, paths: list[str] | None = None) -
     files = _python_files(root, config, paths or _default_paths(root, config))
     may_call_llm = _candidate_filter(config.llm_calls)
     may_wrap_in_cache = _candidate_filter(config.caches)
+    makes_client = _constructor_filter(config.llm_calls)
     project = Project(config.llm_calls)
     problems: list[Violation] = []
     deferred: list[tuple[Path, str, str]] = []
@@ -74,14 +77,20 @@ def scan(root: Path, config: EfficiencyConfig, paths: list[str] | None = None) -
         except Unanalysable as error:
             problems.append(Violation(_UNANALYSABLE, relpath, error.line, 1, error.reason))
             continue
-        if may_call_llm(source) or may_wrap_in_cache(source):
+        if may_call_llm(source) or may_wrap_in_cache(source) or makes_client(source):
             load(path, relpath, source)
         else:
             deferred.append((path, relpath, source))
     project.summarize()
+    clients = spells_any(project.client_names(may_call_llm.classes), r"\b")
     for _ in range(_MAX_HELPER_ROUNDS):  # callers of helpers in files the pre-filter skipped
         spelled = spells_any(project.reaching_names())
-        callers = [entry for entry in deferred if spelled and spelled.search(entry[2])]
+        callers = [
+            entry
+            for entry in deferred
+            if (spelled and spelled.search(entry[2]))
+            or (clients and clients.search(entry[2]) and may_call_llm.spells_call(entry[2]))
+        ]
         if not callers:
             break
         deferred = [entry for entry in deferred if entry not in callers]
@@ -131,6 +140,25 @@ def scan(root: Path, config: EfficiencyConfig, paths: list[str] | None = None) -
 def _candidate_filter(patterns: tuple[CallPattern, ...]) -> CandidateFilter:
     """One compiled pre-filter per pattern list (its regexes cost more than a small scan)."""
     return CandidateFilter(patterns)
+
+
+@lru_cache(maxsize=8)
+def _constructor_filter(patterns: tuple[CallPattern, ...]) -> Callable[[str], bool]:
+    """A text test: does the file construct a client of a ``module.Class().method``
+    pattern (``client = Mistral(...)`` in a configuration module that others import the
+    client from)? A class name several packages share (``Client``) must be spelled with
+    its package (``cohere.Client(``): alone it is any library's client."""
+    packages: dict[str, set[str]] = {}
+    for pattern in patterns:
+        if pattern.kind == "instance":
+            package, _, word = pattern.target.rpartition(".")
+            packages.setdefault(word, set()).add(package.partition(".")[0])
+    spellings = [
+        re.escape(word) if len(owners) == 1 else rf"(?:{'|'.join(sorted(owners))})\s*\.\s*{word}"
+        for word, owners in sorted(packages.items())
+    ]
+    constructs = re.compile(r"\b(?:" + "|".join(spellings) + r")\s*\(") if spellings else None
+    return lambda text: constructs is not None and constructs.search(text) is not None
 
 
 def _default_paths(root: Path, config: EfficiencyConfig) -> list[str]:

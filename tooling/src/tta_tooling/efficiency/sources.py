@@ -33,12 +33,13 @@ def read_source(path: Path) -> str:
         data = path.read_bytes()
     except OSError as error:
         raise Unanalysable(f"cannot read: {error.strerror}") from error
-    try:
-        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-    except SyntaxError as error:  # an unknown coding declared, or none and not UTF-8
-        if "unknown encoding" in str(error):
-            raise Unanalysable(f"cannot decode: {error}") from error
-        encoding = "utf-8"
+    encoding = "utf-8"
+    if b"coding" in b"\n".join(data.split(b"\n", 2)[:2]):  # PEP 263: first two lines only
+        try:
+            encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        except SyntaxError as error:  # an unknown coding declared
+            if "unknown encoding" in str(error):
+                raise Unanalysable(f"cannot decode: {error}") from error
     try:
         return data.decode(encoding).removeprefix("\ufeff")
     except UnicodeDecodeError as error:

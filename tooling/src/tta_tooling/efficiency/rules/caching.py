@@ -17,6 +17,9 @@ __all__ = ["cached_names", "check"]
 
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 _MAX_FOLLOW = 3
+_REBINDING_KINDS: frozenset[type] = frozenset(
+    {ast.Assign, ast.AugAssign, ast.AnnAssign, ast.For, ast.AsyncFor, ast.NamedExpr, ast.Call}
+)
 _GLOBAL_CACHES = tuple(parse_pattern(text) for text in GLOBAL_CACHES)
 _ROUTES = frozenset(
     {"get", "post", "put", "patch", "delete", "route", "api_route", "websocket", "message_handler"}
@@ -253,7 +256,7 @@ def _rebound_between(
     names: set[str] = set()
     for value in call_inputs(first):
         names |= names_in(value)
-    for node in module.walk_scope(scope):
+    for node in module.nodes_of(scope, _REBINDING_KINDS):
         if not first.lineno <= getattr(node, "lineno", 0) <= second.lineno:
             continue
         if isinstance(node, ast.Assign):

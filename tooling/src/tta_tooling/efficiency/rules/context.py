@@ -18,7 +18,15 @@ from collections.abc import Callable, Collection, Iterator
 
 from tta_tooling.efficiency.module import SourceModule
 from tta_tooling.efficiency.registry import Violation
-from tta_tooling.efficiency.rules.flow import LOOPS, call_inputs, names_in, reaching, receiver_name
+from tta_tooling.efficiency.rules.flow import (
+    LOOPS,
+    call_inputs,
+    exclusive,
+    names_in,
+    reaching,
+    receiver_name,
+    sources,
+)
 from tta_tooling.efficiency.rules.scan import FileScan
 from tta_tooling.efficiency.syntax import Function, Scope, arguments_for, walk
 
@@ -69,9 +77,19 @@ _RETRIEVAL_WORDS = ("search", "query", "retrieve", "similar", "top")
 # LangChain ``BaseLoader.load`` / ``lazy_load`` / ``load_and_split``, LlamaIndex
 # ``SimpleDirectoryReader.load_data``: every document (or page) of the source.
 _DOCUMENT_LOADS = frozenset({"load", "lazy_load", "load_and_split", "load_data"})
+# PyMuPDF: ``fitz.open(path)`` is a document whose iteration yields every page.
+_PDF_OPENS = frozenset({"fitz.open", "pymupdf.open"})
 _CAP_WORD = re.compile(r"max|limit|budget|cap", re.IGNORECASE)
 
 Loop = ast.For | ast.AsyncFor | ast.While
+_LOOP_KINDS: frozenset[type] = frozenset({ast.For, ast.AsyncFor, ast.While})
+_FOR_KINDS: frozenset[type] = frozenset({ast.For, ast.AsyncFor})
+_GROWTH_KINDS: frozenset[type] = frozenset({ast.Call, ast.AugAssign, ast.Assign})
+_TRIM_KINDS: frozenset[type] = frozenset(
+    {ast.Call, ast.Compare, ast.Delete, ast.Assign, ast.AugAssign}
+)
+_IF_KINDS: frozenset[type] = frozenset({ast.If})
+_RETURN_KINDS: frozenset[type] = frozenset({ast.Return})
 
 
 def check_accumulation(scan: FileScan) -> Iterator[Violation]:
@@ -112,16 +130,28 @@ def check_whole_documents(scan: FileScan) -> Iterator[Violation]:
         scope = module.scope_of(call)
         if id(scope) not in holders_by_scope:
             holders_by_scope[id(scope)] = reader.holders(module, scope)
-        source = _first_reaching(
-            module, inputs, _named(holders_by_scope[id(scope)], also=reader.is_whole)
-        )
-        if source is None:
+        is_source = _named(holders_by_scope[id(scope)], also=reader.is_whole)
+        source = _first_reaching(module, inputs, is_source)
+        if source is None or _read_only_elsewhere(module, source, call, is_source):
             continue
         if isinstance(source, ast.Name):
             detail = f"{source.id!r} holds a whole document"
         else:
             detail = f"whole document read at line {source.lineno}"
         yield scan.violation("EFF005", call, f"{detail}{reaches}")
+
+
+def _read_only_elsewhere(
+    module: SourceModule, source: ast.expr, call: ast.Call, is_source: Callable[[ast.expr], bool]
+) -> bool:
+    """Every binding of ``source`` that holds a whole document sits in another branch of
+    an ``if`` than ``call`` (``if edit: html = path.read_text() else: html = generate()``,
+    then a call in the ``else`` branch)."""
+    if not isinstance(source, ast.Name):
+        return False
+    values, _, _ = module.name_values(source.id, call)
+    holding = [value for value in values if reaching(module, value, is_source) is not None]
+    return bool(holding) and all(exclusive(module, value, call) for value in holding)
 
 
 class _DocumentReads:
@@ -154,7 +184,7 @@ class _DocumentReads:
                     isinstance(node, ast.Return)
                     and node.value is not None
                     and reaching(owner, node.value, _named(holders, also=self.is_whole)) is not None
-                    for node in owner.walk_scope(function)
+                    for node in owner.nodes_of(function, _RETURN_KINDS)
                 )
         return self._returns[id(function)]
 
@@ -182,14 +212,33 @@ def _parameters_sent(scan: FileScan, owner: SourceModule, function: Function) ->
         arg.arg
         for arg in (*function.args.posonlyargs, *function.args.args, *function.args.kwonlyargs)
     }
-    origin = _aliases(owner, function, {name: name for name in parameters})
-    sent: set[str] = set()
-    for llm in scan.project.llm_calls[owner.relpath]:
-        if owner.scope_of(llm.node) is function:
-            source = _first_reaching(owner, list(call_inputs(llm.node)), _named(origin))
-            if isinstance(source, ast.Name):
-                sent.add(origin[source.id])
-    return sent
+    # every parameter a name carries: a prompt may hold several (``f"{feedback} {code}"``)
+    origin: dict[str, set[str]] = {name: {name} for name in parameters}
+    bindings = owner.bindings(function)
+    for _ in range(_MAX_ALIAS_ROUNDS):
+        grown = False
+        for name, values in bindings.items():
+            found = {
+                parameter
+                for value in values
+                for source in sources(owner, value, _named(origin))
+                if isinstance(source, ast.Name)
+                for parameter in origin[source.id]
+            }
+            if not found <= origin.get(name, set()):
+                origin[name] = origin.get(name, set()) | found
+                grown = True
+        if not grown:
+            break
+    return {
+        parameter
+        for llm in scan.project.llm_calls[owner.relpath]
+        if owner.scope_of(llm.node) is function
+        for value in call_inputs(llm.node)
+        for source in sources(owner, value, _named(origin))
+        if isinstance(source, ast.Name)
+        for parameter in origin[source.id]
+    }
 
 
 def _named(
@@ -253,11 +302,10 @@ def _unbounded_growth(module: SourceModule, scope: Scope) -> dict[str, Loop]:
     """Names grown in an unbounded loop of ``scope`` that nothing in ``scope`` trims."""
     grown: dict[str, Loop] = {}
     resets: set[str] = set()
-    for loop in module.walk_scope(scope):
-        if not isinstance(loop, LOOPS):
-            continue
+    for loop in module.nodes_of(scope, _LOOP_KINDS):
+        assert isinstance(loop, LOOPS)
         names: list[str] = []
-        for node in module.walk_scope(loop):
+        for node in module.nodes_of(loop, _GROWTH_KINDS):
             name = _grown_name(node)
             if name is not None:
                 names.append(name)
@@ -279,9 +327,9 @@ def _document_text(module: SourceModule, scope: Scope) -> set[str]:
     for each page), that nothing in ``scope`` trims."""
     gathered = {
         name
-        for loop in module.walk_scope(scope)
+        for loop in module.nodes_of(scope, _FOR_KINDS)
         if isinstance(loop, ast.For | ast.AsyncFor) and _over_document(module, loop)
-        for node in module.walk_scope(loop)
+        for node in module.nodes_of(loop, _GROWTH_KINDS)
         if (name := _grown_name(node)) is not None
     }
     return gathered - _trimmed_names(module, scope) if gathered else gathered
@@ -296,10 +344,14 @@ def _is_document(module: SourceModule, expr: ast.expr, depth: int) -> bool:
     if isinstance(expr, ast.Attribute) and expr.attr == "pages":
         return True
     if isinstance(expr, ast.Call):
-        return _loads_document(module, expr) or (
-            module.final_name(expr) in {"enumerate", "list"}
-            and bool(expr.args)
-            and _is_document(module, expr.args[0], depth + 1)
+        return (
+            _loads_document(module, expr)
+            or module.qualify(expr.func) in _PDF_OPENS
+            or (
+                module.final_name(expr) in {"enumerate", "list"}
+                and bool(expr.args)
+                and _is_document(module, expr.args[0], depth + 1)
+            )
         )
     if isinstance(expr, ast.Name) and depth < _MAX_ALIAS_ROUNDS:
         values, _, _ = module.name_values(expr.id, expr)
@@ -308,8 +360,11 @@ def _is_document(module: SourceModule, expr: ast.expr, depth: int) -> bool:
 
 
 def _loads_document(module: SourceModule, call: ast.Call) -> bool:
-    """A LangChain or LlamaIndex loader's ``load()``: every part of the source."""
-    return module.final_name(call) in _DOCUMENT_LOADS and not call.args
+    """A LangChain or LlamaIndex loader's ``load()``, or a PDF opened with PyMuPDF: every
+    part of the source."""
+    if module.final_name(call) in _DOCUMENT_LOADS and not call.args:
+        return True
+    return module.final_name(call) == "open" and module.qualify(call.func) in _PDF_OPENS
 
 
 def _joins_pages(module: SourceModule, expr: ast.expr) -> bool:
@@ -349,7 +404,7 @@ def _grown_name(node: ast.AST) -> str | None:
 
 def _trimmed_names(module: SourceModule, scope: Scope) -> set[str]:
     trimmed: set[str] = set()
-    for node in module.walk_scope(scope):
+    for node in module.nodes_of(scope, _TRIM_KINDS):
         if isinstance(node, ast.Call):
             name = receiver_name(node, _SHRINK)
             if name is not None:
@@ -399,7 +454,7 @@ def _bounded_iteration(module: SourceModule, loop: Loop) -> bool:
             any(isinstance(n, ast.Break | ast.Return) for n in node.body)
             or _is_cap(node.test, named=True)
         )
-        for node in module.walk_scope(loop)
+        for node in module.nodes_of(loop, _IF_KINDS)
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Callable, Iterator
 
 from tta_tooling.efficiency.module import SourceModule
@@ -16,6 +17,7 @@ __all__ = [
     "names_in",
     "reaching",
     "receiver_name",
+    "sources",
 ]
 
 LOOPS = (ast.For, ast.AsyncFor, ast.While)
@@ -27,6 +29,7 @@ _PASS_THROUGH_METHODS = _TEMPLATING | frozenset(
     {"join", "strip", "lstrip", "rstrip", "decode", "encode", "lower", "upper", "replace"}
 )
 _PASS_THROUGH_QUALIFIED = frozenset({"json.dumps", "textwrap.dedent"})
+_PLACEHOLDER = re.compile(r"\{\{?\s*\w+\s*\}?\}|\$\{?\w+\}?|<\w+>|\[\w+\]")
 
 
 def names_in(node: ast.AST) -> set[str]:
@@ -62,13 +65,20 @@ def reaching(
     ``json.dumps`` and string methods carry their operands whole; a slice or
     index, and any other call (a truncation or chunking helper), does not.
     """
+    return next(sources(module, expr, is_source), None)
+
+
+def sources(
+    module: SourceModule, expr: ast.expr, is_source: Callable[[ast.expr], bool]
+) -> Iterator[ast.expr]:
+    """Every source whose whole value ``expr`` carries (see :func:`reaching`), in order."""
     pending = [expr]
     while pending:
         node = pending.pop()
         if is_source(node):
-            return node
+            yield node
+            continue
         pending.extend(reversed(_carried(module, node)))
-    return None
 
 
 def _carried(module: SourceModule, expr: ast.expr) -> list[ast.expr]:
@@ -84,11 +94,29 @@ def _carried(module: SourceModule, expr: ast.expr) -> list[ast.expr]:
     if isinstance(expr, ast.Call) and _passes_through(module, expr):
         func = expr.func
         carried = list(call_inputs(expr))
-        # ``template.format(...)`` carries its arguments; the template is not context.
-        if isinstance(func, ast.Attribute) and func.attr not in _TEMPLATING:
+        # ``template.format(...)`` and ``template.replace("{{title}}", title)`` carry their
+        # arguments; the template is not context.
+        if isinstance(func, ast.Attribute) and not _fills_template(expr):
             carried.append(func.value)
         return carried
     return []
+
+
+def _fills_template(call: ast.Call) -> bool:
+    """``t.format(...)``, or ``t.replace(placeholder, value)`` with a placeholder such as
+    ``{{title}}``, ``{name}``, ``$name`` or ``<name>``: ``t`` is a prompt template."""
+    func = call.func
+    if not isinstance(func, ast.Attribute):
+        return False
+    if func.attr in _TEMPLATING:
+        return True
+    first = call.args[0] if call.args else None
+    return (
+        func.attr == "replace"
+        and isinstance(first, ast.Constant)
+        and isinstance(first.value, str)
+        and _PLACEHOLDER.fullmatch(first.value.strip()) is not None
+    )
 
 
 def _passes_through(module: SourceModule, call: ast.Call) -> bool:

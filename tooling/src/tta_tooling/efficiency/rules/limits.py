@@ -12,6 +12,8 @@ from tta_tooling.efficiency.rules.scan import FileScan
 
 __all__ = ["check"]
 
+_KEY_WRITES: frozenset[type] = frozenset({ast.Subscript, ast.Call})
+
 
 def check(scan: FileScan) -> Iterator[Violation]:
     """Report LLM calls whose call, model object and wrappers set none of the pattern's
@@ -75,7 +77,7 @@ def _local_dict_without(
         return False
     if not all(isinstance(v, ast.Dict) and not _sets_limit(v, limits) for v in values):
         return False
-    for node in module.walk_scope(scope):
+    for node in module.nodes_of(scope, _KEY_WRITES):
         if (
             isinstance(node, ast.Subscript)
             and isinstance(node.ctx, ast.Store)

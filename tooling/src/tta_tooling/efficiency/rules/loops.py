@@ -39,6 +39,11 @@ _INTERACTIVE = frozenset(
 _PROMPTS = frozenset({"click.prompt", "typer.prompt", "prompt_toolkit.prompt"})
 # ``rich.prompt.Prompt.ask`` and friends: ``ask`` is interactive on these receivers only.
 _ASKING = frozenset({"Prompt", "Confirm", "IntPrompt", "FloatPrompt"})
+_CALL_KINDS: frozenset[type] = frozenset({ast.Call})
+_IF_KINDS: frozenset[type] = frozenset({ast.If})
+_EXIT_KINDS: frozenset[type] = frozenset({ast.Break, ast.Return})
+_ASSIGNMENT_KINDS: frozenset[type] = frozenset({ast.Assign, ast.AnnAssign})
+_SPREAD_KINDS: frozenset[type] = frozenset({ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Call})
 
 
 def check(scan: FileScan) -> Iterator[Violation]:
@@ -53,15 +58,21 @@ def check(scan: FileScan) -> Iterator[Violation]:
         (helper.node, f"{helper.name}() makes the model call at {_where(scan, helper.reach)}")
         for helper in scan.helper_calls
     ]
+    site_ids = {id(call) for call, _ in sites}
+    ended: dict[int, bool] = {}  # per loop: the same answer for every call it holds
     for call, reaches in sites:
         found = enclosing_loop(module, call)
         if found is None:
             continue
         loop, path = found
+        if id(loop) not in ended:
+            ended[id(loop)] = _ends_on_any_answer(module, loop, site_ids) or _interactive(
+                module, loop
+            )
         if (
-            _runs_concurrently(module, path, concurrent)
+            ended[id(loop)]
+            or _runs_concurrently(module, path, concurrent)
             or _depends_on_answer(module, call, loop, path)
-            or _interactive(module, loop)
         ):
             continue
         kind = "loop" if isinstance(loop, ast.stmt) else "comprehension"
@@ -82,7 +93,7 @@ def _interactive(module: SourceModule, loop: ast.stmt | ast.expr) -> bool:
         return True
     return any(
         isinstance(node, ast.Call) and (module.final_name(node) in _INTERACTIVE or _asks(node))
-        for node in module.walk_scope(loop)
+        for node in module.nodes_of(loop, _CALL_KINDS)
     )
 
 
@@ -107,7 +118,7 @@ def _runs_concurrently(module: SourceModule, path: list[ast.AST], concurrent: se
     scope = module.scope_of(path[0])
     return any(
         id(node) in concurrent and any(collection in names_in(arg) for arg in call_inputs(node))
-        for node in module.walk_scope(scope)
+        for node in module.nodes_of(scope, _CALL_KINDS)
         if isinstance(node, ast.Call)
     )
 
@@ -145,21 +156,48 @@ def _depends_on_answer(
     after = siblings[siblings.index(statement) + 1 :]
     if any(isinstance(node, ast.Break | ast.Return) for node in after):
         return True
-    tainted = _answer_names(statement, path)
+    tainted = _spread_rounds(module, loop, _answer_names(statement, path))
+    if any(names_in(value) & tainted for value in call_inputs(call)):
+        return True
+    return _exits_on(module, loop, tainted)
+
+
+def _ends_on_any_answer(module: SourceModule, loop: ast.stmt | ast.expr, sites: set[int]) -> bool:
+    """A model answer obtained in the loop decides whether it goes on (a refinement loop:
+    ``feedback = critique(draft)``, ``if "none" in feedback: break``, then ``refine()``):
+    each turn needs the previous one, whichever call in the loop gives that answer."""
+    if not isinstance(loop, ast.stmt):
+        return False
+    answers = {
+        name
+        for node in module.nodes_of(loop, _ASSIGNMENT_KINDS)
+        if isinstance(node, ast.Assign | ast.AnnAssign)
+        and node.value is not None
+        and any(id(part) in sites for part in walk(node.value))
+        for target in (node.targets if isinstance(node, ast.Assign) else [node.target])
+        for name in names_in(target)
+    }
+    return bool(answers) and _exits_on(module, loop, _spread_rounds(module, loop, answers))
+
+
+def _spread_rounds(module: SourceModule, loop: ast.AST, tainted: set[str]) -> set[str]:
     for _ in range(_MAX_TAINT_ROUNDS):
         grown = _spread(module, loop, tainted)
         if grown == tainted:
             break
         tainted = grown
-    if any(names_in(value) & tainted for value in call_inputs(call)):
-        return True
+    return tainted
+
+
+def _exits_on(module: SourceModule, loop: ast.stmt, tainted: set[str]) -> bool:
+    """The loop's test, or a test leading to ``break`` / ``return``, reads ``tainted``."""
     if isinstance(loop, ast.While) and _content_names(loop.test) & tainted:
         return True
     return any(
         isinstance(node, ast.If)
         and _content_names(node.test) & tainted
-        and any(isinstance(n, ast.Break | ast.Return) for n in module.walk_scope(node))
-        for node in module.walk_scope(loop)
+        and bool(module.nodes_of(node, _EXIT_KINDS))
+        for node in module.nodes_of(loop, _IF_KINDS)
     )
 
 
@@ -204,7 +242,7 @@ def _answer_names(statement: ast.stmt, path: list[ast.AST]) -> set[str]:
 
 def _spread(module: SourceModule, loop: ast.AST, tainted: set[str]) -> set[str]:
     result = set(tainted)
-    for node in module.walk_scope(loop):
+    for node in module.nodes_of(loop, _SPREAD_KINDS):
         if isinstance(node, ast.Assign) and names_in(node.value) & tainted:
             for target in node.targets:
                 result |= names_in(target)
