@@ -44,7 +44,7 @@ def test_a_taken_port_is_exit_2_naming_the_port(stack_cli: StackCli) -> None:
 def test_an_impossible_port_is_exit_2(stack_cli: StackCli) -> None:
     done = stack_cli("up", "--backend=native", "--redis-port=70000")
     assert done.returncode == 2
-    assert "port 70000 is not between 1 and 65535" in done.stderr
+    assert "a TCP port is 1-65535, got '70000'" in done.stderr
 
 
 def test_native_without_binaries_is_exit_1_saying_what_to_install(
