@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import ast
 import weakref
-from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
@@ -19,9 +18,7 @@ from tta_tooling.efficiency.instances import Receiver, instance_of
 from tta_tooling.efficiency.patterns import CallPattern, by_final_name
 from tta_tooling.efficiency.syntax import (
     BINDERS,
-    BLOCKS,
     FUNCTIONS,
-    NESTED_TYPES,
     SCOPE_TYPE_SET,
     SCOPE_TYPES,
     Function,
@@ -29,10 +26,9 @@ from tta_tooling.efficiency.syntax import (
     bind_other,
     bind_parameters,
     bind_unknown,
-    child_fields,
     is_attr,
-    walk_scope,
 )
+from tta_tooling.efficiency.tree_index import TreeIndex
 
 __all__ = ["Definitions", "LlmCall", "SourceModule"]
 
@@ -70,14 +66,11 @@ class SourceModule:
         self.source = source
         self.tree = tree
         self.name = name
-        self.parents: dict[ast.AST, ast.AST] = {}
-        self.calls: list[ast.Call] = []
-        # every node in pre-order, and where each node's subtree starts and ends in it
-        self._order: list[ast.AST] = []
-        self._starts: dict[int, int] = {}
-        self._ends: dict[int, int] = {}
+        self._tree_index = TreeIndex(tree)
+        self.parents = self._tree_index.parents
+        self.calls = self._tree_index.calls
         self._imports: dict[str, str] = {}
-        for node in self._index(tree):
+        for node in self._tree_index.imports:
             if isinstance(node, ast.Import):
                 for alias in node.names:
                     if alias.asname:
@@ -119,7 +112,6 @@ class SourceModule:
         self._local_callers: dict[int, list[ast.Call]] | None = None
         self._scopes: dict[ast.AST, Scope] = {}
         self._receivers: dict[tuple[int, str, int], Receiver | None] = {}
-        self._kinds: dict[int, dict[type, list[int]]] = {}
 
     @property
     def project(self) -> Definitions | None:
@@ -131,87 +123,10 @@ class SourceModule:
     def project(self, project: Definitions) -> None:
         self._project = weakref.ref(project)
 
-    def _index(self, tree: ast.Module) -> list[ast.Import | ast.ImportFrom]:
-        """Fill ``parents`` and ``calls`` in one pass; return the import statements.
-
-        A hand-written traversal: ``ast.walk`` would visit each node's fields twice.
-        Names and constants (nearly half the nodes) get their parent but no place in
-        the pre-order: no query asks for them (:meth:`nodes_of`).
-        """
-        parents = self.parents
-        calls = self.calls
-        order = self._order
-        starts, ends = self._starts, self._ends
-        imports: list[ast.Import | ast.ImportFrom] = []
-        stack: list[ast.AST | None] = [tree]
-        opened: list[ast.AST] = []
-        leaves = _LEAVES
-        node_type = ast.AST
-        while stack:
-            node = stack.pop()
-            if node is None:  # every node under the last opened block has been visited
-                ends[id(opened.pop())] = len(order)
-                continue
-            kind = type(node)
-            if kind in BLOCKS:
-                starts[id(node)] = len(order)
-                opened.append(node)
-                stack.append(None)
-            order.append(node)
-            if kind is ast.Call:
-                calls.append(node)  # type: ignore[arg-type]
-            elif kind is ast.Import or kind is ast.ImportFrom:
-                imports.append(node)  # type: ignore[arg-type]
-            children: list[ast.AST] = []
-            for field in child_fields(kind):
-                value = getattr(node, field, None)
-                if type(value) is list:
-                    for item in value:
-                        if isinstance(item, node_type):
-                            parents[item] = node
-                            if type(item) not in leaves:
-                                children.append(item)
-                elif isinstance(value, node_type):
-                    parents[value] = node
-                    if type(value) not in leaves:
-                        children.append(value)
-            stack.extend(reversed(children))  # source order: pre-order of the tree
-        calls.sort(key=lambda call: (call.lineno, call.col_offset))
-        imports.sort(key=lambda statement: statement.lineno)
-        return imports
-
     def nodes_of(self, node: ast.AST, kinds: frozenset[type]) -> list[ast.AST]:
-        """The nodes of ``kinds`` under ``node`` outside nested functions, lambdas and
-        classes, in source order (names and constants excepted): the walk of ``node``'s
-        scope is done once, into positions by node type."""
-        start = self._starts.get(id(node))
-        if start is None:
-            return [child for child in walk_scope(node) if type(child) in kinds]
-        owner = node
-        while type(owner) not in NESTED_TYPES and type(owner) is not ast.Module:
-            owner = self.parents[owner]
-        table = self._kinds.get(id(owner))
-        if table is None:
-            table = self._kinds[id(owner)] = {}
-            for index in self._scope_positions(owner):
-                table.setdefault(type(self._order[index]), []).append(index)
-        end = self._ends[id(node)]
-        found: list[int] = []
-        for kind in kinds:
-            positions = table.get(kind)
-            if positions:
-                found += positions[bisect_left(positions, start + 1) : bisect_left(positions, end)]
-        if len(kinds) > 1:
-            found.sort()
-        order = self._order
-        return [order[index] for index in found]
-
-    def _scope_positions(self, node: ast.AST) -> Iterator[int]:
-        order, ends = self._order, self._ends
-        index, end = self._starts[id(node)] + 1, ends[id(node)]
-        while index < end:
-            yield index
-            index = ends[id(order[index])] if type(order[index]) in NESTED_TYPES else index + 1
+        """The nodes of ``kinds`` under ``node`` outside nested scopes, in source order
+        (:meth:`.TreeIndex.nodes_of`)."""
+        return self._tree_index.nodes_of(node, kinds)
 
     # -- names -------------------------------------------------------------
 
@@ -547,7 +462,5 @@ def _attribute_chain(func: ast.expr) -> tuple[str, ...]:
     return tuple(reversed(names))
 
 
-# Leaves the index gives a parent but no place in the pre-order.
-_LEAVES = frozenset({ast.Name, ast.Constant})
 _ANNOTATED: frozenset[type] = frozenset({ast.AnnAssign})
 _ASSIGNMENTS: frozenset[type] = frozenset({ast.Assign, ast.AnnAssign})

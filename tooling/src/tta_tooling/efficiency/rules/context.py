@@ -13,11 +13,11 @@ or any other call (a truncation or chunking helper) stops it.
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Callable, Collection, Iterator
 
 from tta_tooling.efficiency.module import SourceModule
 from tta_tooling.efficiency.registry import Violation
+from tta_tooling.efficiency.rules.bounds import Loop, bounded_iteration
 from tta_tooling.efficiency.rules.flow import (
     LOOPS,
     call_inputs,
@@ -36,59 +36,18 @@ _GROW = frozenset({"append", "extend", "insert", "appendleft", "extendleft"})
 _SHRINK = frozenset({"pop", "popleft", "popitem", "clear", "remove"})
 _WHOLE_READS = frozenset({"read_text", "read_bytes", "readlines"})
 _MAX_ALIAS_ROUNDS = 4
-_WRAPPING = frozenset({"enumerate", "zip", "sorted", "reversed", "list", "tuple", "set"})
-# Keywords that cap how many results a retrieval call returns (Chroma ``n_results``,
-# Pinecone and LlamaIndex ``top_k``, LangChain ``k``, mem0 ``limit``).
-_COUNT_KEYWORDS = frozenset(
-    {
-        "limit",
-        "k",
-        "top_k",
-        "n",
-        "n_results",
-        "top_n",
-        "max_results",
-        "num_results",
-        "size",
-        "similarity_top_k",
-        "fetch_k",
-        "max_docs",
-        "count",
-    }
-)
-# Retrieval calls that return a library-defined top k when given no count: LangChain
-# ``VectorStore.similarity_search(query, k=4)`` (langchain_core/vectorstores/base.py),
-# retrievers' ``get_relevant_documents``; LlamaIndex ``retrieve`` (similarity_top_k=2,
-# llama_index/core/constants.py DEFAULT_SIMILARITY_TOP_K).
-_TOP_K_BY_DEFAULT = frozenset(
-    {
-        "similarity_search",
-        "asimilarity_search",
-        "similarity_search_with_score",
-        "similarity_search_with_relevance_scores",
-        "max_marginal_relevance_search",
-        "get_relevant_documents",
-        "aget_relevant_documents",
-        "retrieve",
-        "aretrieve",
-    }
-)
-_RETRIEVAL_WORDS = ("search", "query", "retrieve", "similar", "top")
 # LangChain ``BaseLoader.load`` / ``lazy_load`` / ``load_and_split``, LlamaIndex
 # ``SimpleDirectoryReader.load_data``: every document (or page) of the source.
 _DOCUMENT_LOADS = frozenset({"load", "lazy_load", "load_and_split", "load_data"})
 # PyMuPDF: ``fitz.open(path)`` is a document whose iteration yields every page.
 _PDF_OPENS = frozenset({"fitz.open", "pymupdf.open"})
-_CAP_WORD = re.compile(r"max|limit|budget|cap", re.IGNORECASE)
 
-Loop = ast.For | ast.AsyncFor | ast.While
 _LOOP_KINDS: frozenset[type] = frozenset({ast.For, ast.AsyncFor, ast.While})
 _FOR_KINDS: frozenset[type] = frozenset({ast.For, ast.AsyncFor})
 _GROWTH_KINDS: frozenset[type] = frozenset({ast.Call, ast.AugAssign, ast.Assign})
 _TRIM_KINDS: frozenset[type] = frozenset(
     {ast.Call, ast.Compare, ast.Delete, ast.Assign, ast.AugAssign}
 )
-_IF_KINDS: frozenset[type] = frozenset({ast.If})
 _RETURN_KINDS: frozenset[type] = frozenset({ast.Return})
 
 
@@ -313,7 +272,7 @@ def _unbounded_growth(module: SourceModule, scope: Scope) -> dict[str, Loop]:
                 # ``x = x + y`` is growth (counted above); any other rebinding resets.
                 targets = {t.id for t in node.targets if isinstance(t, ast.Name)}
                 resets |= targets - names_in(node.value)
-        if names and not _over_document(module, loop) and not _bounded_iteration(module, loop):
+        if names and not _over_document(module, loop) and not bounded_iteration(module, loop):
             for name in names:
                 grown.setdefault(name, loop)
     if not grown:
@@ -437,106 +396,3 @@ def _trimmed_names(module: SourceModule, scope: Scope) -> set[str]:
                 }
                 trimmed |= {t.id for t in node.targets if isinstance(t, ast.Name)} & sliced
     return trimmed
-
-
-def _bounded_iteration(module: SourceModule, loop: Loop) -> bool:
-    """A loop with a visible bound: over a bounded iterable, under an ordering test
-    (``while turn < max_turns``), broken out of by one (``if calls >= n: break``), or
-    testing a named cap (``if requested_calls < max_tool_calls``)."""
-    if isinstance(loop, ast.For | ast.AsyncFor) and _bounded_iterable(module, loop.iter, 0):
-        return True
-    if isinstance(loop, ast.While) and _is_cap(loop.test):
-        return True
-    return any(
-        isinstance(node, ast.If)
-        and _is_cap(node.test)
-        and (
-            any(isinstance(n, ast.Break | ast.Return) for n in node.body)
-            or _is_cap(node.test, named=True)
-        )
-        for node in module.nodes_of(loop, _IF_KINDS)
-    )
-
-
-def _is_cap(test: ast.expr, *, named: bool = False) -> bool:
-    """An ordering comparison (with ``named``: against a name like ``max_steps``)."""
-    return any(
-        isinstance(node, ast.Compare)
-        and any(isinstance(op, ast.Lt | ast.LtE | ast.Gt | ast.GtE) for op in node.ops)
-        and (not named or any(_CAP_WORD.search(name) for name in _spelled(node)))
-        for node in walk(test)
-    )
-
-
-def _spelled(node: ast.AST) -> set[str]:
-    return {n.id for n in walk(node) if isinstance(n, ast.Name)} | {
-        n.attr for n in walk(node) if isinstance(n, ast.Attribute)
-    }
-
-
-def _bounded_iterable(module: SourceModule, expr: ast.expr, depth: int) -> bool:
-    """Literals, constant-sized collections, slices, ``range``, retrieval calls given a
-    count (``search(q, limit=5)``, ``vectordb.search(x, 5)``), and what is read from or
-    bound to one of those."""
-    if isinstance(expr, ast.List | ast.Tuple | ast.Set | ast.Dict | ast.Constant):
-        return True
-    if depth > _MAX_ALIAS_ROUNDS:
-        return False
-    if isinstance(expr, ast.Subscript) and isinstance(expr.slice, ast.Slice):
-        return True
-    if isinstance(expr, ast.Subscript | ast.Attribute | ast.Await):
-        return _bounded_iterable(module, expr.value, depth + 1)
-    if isinstance(expr, ast.Name):
-        return _bounded_name(module, expr, depth)
-    return isinstance(expr, ast.Call) and _bounded_call(module, expr, depth)
-
-
-def _bounded_name(module: SourceModule, name: ast.Name, depth: int) -> bool:
-    values, _, scope = module.name_values(name.id, name)
-    if not values:
-        return _bounded_by_callers(module, name.id, scope, depth)
-    return all(_bounded_iterable(module, v, depth + 1) for v in values)
-
-
-def _bounded_by_callers(module: SourceModule, name: str, scope: Scope, depth: int) -> bool:
-    """``name`` is a parameter that every scanned caller fills with a bounded value
-    (``_rerank(query, db.search(query, k=20))``)."""
-    if not isinstance(scope, ast.FunctionDef | ast.AsyncFunctionDef) or module.project is None:
-        return False
-    callers = module.project.callers(scope)
-    return bool(callers) and all(
-        (arguments := arguments_for(call, scope, {name}))
-        and all(_bounded_iterable(owner, argument, depth + 1) for argument in arguments)
-        for owner, call in callers
-    )
-
-
-def _bounded_call(module: SourceModule, call: ast.Call, depth: int) -> bool:
-    name = module.final_name(call)
-    if name == "range":
-        counted = [
-            a.args[0]
-            for a in call.args
-            if isinstance(a, ast.Call) and module.final_name(a) == "len" and a.args
-        ]
-        return all(_bounded_iterable(module, c, depth + 1) for c in counted)
-    if name in _WRAPPING and call.args:
-        bounded = [_bounded_iterable(module, a, depth + 1) for a in call.args]
-        return any(bounded) if name == "zip" else all(bounded)
-    if name == "map" and len(call.args) > 1:  # ``map(f, xs)``, ``executor.map(f, xs)``
-        return any(_bounded_iterable(module, a, depth + 1) for a in call.args[1:])
-    if any(k.arg in _COUNT_KEYWORDS for k in call.keywords) or name in _TOP_K_BY_DEFAULT:
-        return True
-    if name in {"invoke", "ainvoke"} and isinstance(call.func, ast.Attribute):
-        receiver = call.func.value  # ``retriever.invoke(q)``: the retriever's top k
-        spelled = receiver.id if isinstance(receiver, ast.Name) else ""
-        if isinstance(receiver, ast.Attribute):
-            spelled = receiver.attr
-        if isinstance(receiver, ast.Call):
-            spelled = module.final_name(receiver) or ""
-        return "retriever" in spelled.lower()
-    return bool(
-        name
-        and any(word in name.lower() for word in _RETRIEVAL_WORDS)
-        and any(isinstance(a, ast.Constant) and isinstance(a.value, int) for a in call.args)
-    )
