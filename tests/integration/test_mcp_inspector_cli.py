@@ -75,10 +75,13 @@ def test_the_inspector_is_refused_a_weakening_argument(npx: str, tiny_repo: Path
     assert (
         "'--exit-zero' is not allowed for session 'touch'" in answer["structuredContent"]["error"]
     )
-    # Listing the sessions imports noxfile.py (Python may cache its bytecode beside it);
-    # the refused gate itself created nothing: no .nox, no file of the session's.
-    created = sorted(p.name for p in tiny_repo.iterdir() if p.name != "__pycache__")
+    # Listing the sessions imports noxfile.py (Python may cache its bytecode beside it),
+    # and the server keeps its owner record in .nox/children; the refused gate itself
+    # created nothing: no session venv in .nox, no file of the session's.
+    created = sorted(p.name for p in tiny_repo.iterdir() if p.name not in {"__pycache__", ".nox"})
     assert created == ["noxfile.py"]
+    nox_dir = tiny_repo / ".nox"
+    assert not nox_dir.exists() or [p.name for p in nox_dir.iterdir()] == ["children"]
 
 
 def test_the_inspector_runs_a_gate_with_an_allowed_argument(npx: str, tiny_repo: Path) -> None:
