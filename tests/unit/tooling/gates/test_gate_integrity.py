@@ -167,7 +167,7 @@ BYPASSES = [
         CI,
         PORTABLE_OS,
         "        os: [ubuntu-latest]\n",
-        "noxfile.py",
+        CI,
         "portable session 'tests-3.11' is run on pull requests by no workflow on macOS, Windows",
     ),
     (
@@ -175,7 +175,7 @@ BYPASSES = [
         CI,
         PORTABLE_OS,
         "        os: [ubuntu-latest, macos-latest]\n",
-        "noxfile.py",
+        CI,
         "portable session 'lint' is run on pull requests by no workflow on Windows",
     ),
     (
@@ -183,7 +183,7 @@ BYPASSES = [
         CI,
         "    runs-on: ${{ matrix.os }}\n",
         "    runs-on: ubuntu-24.04\n",
-        "noxfile.py",
+        CI,
         "portable session 'tests-3.13' is run on pull requests by no workflow on macOS, Windows",
     ),
     # Conditions and triggers
@@ -596,6 +596,114 @@ BYPASSES = [
         "packages/conftest.py",
         "`pytest_runtest_makereport` can change",
     ),
+    # A redundant workflow still may not pretend to gate: its jobs, triggers and files
+    (
+        "job-skipped-on-pull-requests",
+        QUALITY,
+        QUALITY_RUNNER,
+        QUALITY_RUNNER + "    if: github.event_name != 'pull_request'\n",
+        QUALITY,
+        "runs default sessions (ci-config, efficiency, format, lint, mcp, paf, typecheck) but "
+        "is skipped on pull requests",
+    ),
+    (
+        "job-draft-and-push",
+        QUALITY,
+        QUALITY_RUNNER,
+        QUALITY_RUNNER
+        + "    if: github.event_name == 'push' && !github.event.pull_request.draft\n",
+        QUALITY,
+        "but is skipped on pull requests",
+    ),
+    (
+        "needs-a-push-only-job",
+        QUALITY,
+        "jobs:\n  quality:\n",
+        "jobs:\n  gate:\n    if: github.event_name == 'push'\n    runs-on: ubuntu-latest\n"
+        "    steps:\n      - run: echo push\n  quality:\n    needs: gate\n",
+        QUALITY,
+        "but is skipped on pull requests",
+    ),
+    (
+        "branches-ignore-glob",
+        QUALITY,
+        PR_TRIGGER,
+        PR_TRIGGER + "    branches-ignore: ['m*n']\n",
+        QUALITY,
+        "branches or types leave out pull requests to main",
+    ),
+    (
+        "branches-negated-in-a-redundant-workflow",
+        QUALITY,
+        PR_TRIGGER,
+        PR_TRIGGER + "    branches: ['**', '!ma*']\n",
+        QUALITY,
+        "branches or types leave out pull requests to main",
+    ),
+    (
+        "types-closed",
+        QUALITY,
+        PR_TRIGGER,
+        PR_TRIGGER + "    types: [closed, labeled]\n",
+        QUALITY,
+        "branches or types leave out pull requests to main",
+    ),
+    (
+        "pull-request-target",
+        QUALITY,
+        "  pull_request:\n",
+        "  pull_request_target:\n",
+        QUALITY,
+        "on `pull_request_target`",
+    ),
+    (
+        "paths-ignore-everything",
+        QUALITY,
+        PR_TRIGGER,
+        PR_TRIGGER + "    paths-ignore: ['**']\n",
+        QUALITY,
+        "paths-ignore skips a pull request that changes only noxfile.py",
+    ),
+    (
+        "paths-ignore-python",
+        QUALITY,
+        PR_TRIGGER,
+        PR_TRIGGER + "    paths-ignore: ['**/*.py']\n",
+        QUALITY,
+        "paths-ignore skips a pull request that changes only packages/",
+    ),
+    (
+        "paths-ignore-a-room",
+        CI,
+        "  pull_request:\n",
+        "  pull_request:\n    paths-ignore: ['tooling/**']\n",
+        CI,
+        "paths-ignore skips a pull request that changes only tooling/",
+    ),
+    (
+        "workflow-other-extension",
+        ".github/workflows/gates.yml.disabled",
+        None,
+        _QUALITY_TEXT,
+        ".github/workflows/gates.yml.disabled",
+        "GitHub runs only the .yml / .yaml files directly in .github/workflows",
+    ),
+    (
+        "workflow-in-a-subfolder",
+        ".github/workflows/gates/quality.yml",
+        None,
+        _QUALITY_TEXT,
+        ".github/workflows/gates/quality.yml",
+        "this one never runs",
+    ),
+    (
+        "workflow-json-extension",
+        ".github/workflows/gates.json",
+        None,
+        '{"on": "pull_request",\n"jobs":\n{}}\n'.replace('"jobs":', "jobs:"),
+        ".github/workflows/gates.json",
+        "this one never runs",
+    ),
 ]
 
 HARMLESS = [
@@ -767,6 +875,19 @@ HARMLESS = [
             f"{NOX} -t quality"
         ),
     ),
+    (
+        "redundant-workflow-paths-ignore-markdown",
+        QUALITY,
+        PR_TRIGGER,
+        PR_TRIGGER + "    paths-ignore: ['**.md', 'docs/**']\n",
+    ),
+    (
+        "pull-request-types-with-synchronize",
+        QUALITY,
+        PR_TRIGGER,
+        PR_TRIGGER + "    types: [opened, synchronize, reopened, ready_for_review]\n",
+    ),
+    ("workflow-readme", ".github/workflows/README.md", None, "# The workflows\n\nThin.\n"),
 ]
 
 

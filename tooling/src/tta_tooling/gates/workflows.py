@@ -30,7 +30,12 @@ from tta_tooling.gates.gh_expressions import (
     whole_expression,
 )
 from tta_tooling.gates.script_rules import Listing, Rules, ScriptResult, check_script
-from tta_tooling.gates.triggers import GATING_TRIGGER, runs_on_every_pull_request, triggers
+from tta_tooling.gates.triggers import (
+    GATING_TRIGGER,
+    runs_on_every_pull_request,
+    trigger_problems,
+    triggers,
+)
 from tta_tooling.gates.workflow_jobs import (
     env_of,
     jobs_of,
@@ -53,6 +58,7 @@ _FROM_NEEDS = re.compile(r"^fromJSON\(\s*needs\.([\w-]+)\.outputs\.([\w-]+)\s*\)
 _STEP_OUTPUT = re.compile(r"^steps\.([\w-]+)\.outputs\.([\w-]+)$")
 _CONTEXT_VALUE = re.compile(r"^(matrix|inputs)\.([\w-]+)(?:\.([\w-]+))?$")
 _LITERAL = re.compile(r"^'((?:[^']|'')*)'$")
+_WORKFLOW_KEYS = re.compile(r"^jobs\s*:", re.MULTILINE)
 
 
 @dataclass(slots=True)
@@ -62,9 +68,11 @@ class WorkflowCoverage:
     gating: set[str] = field(default_factory=set)
     anywhere: set[str] = field(default_factory=set)
     not_on_pull_requests: dict[str, Finding] = field(default_factory=dict)
+    """Where a session is run, but not on every pull request (a trigger, a skipped job)."""
     gating_systems: dict[str, set[str]] = field(default_factory=dict)
     """The runner operating systems (Linux, macOS, Windows) each gating session runs on."""
-    """Where a session is run, but not on every pull request (a trigger, a skipped job)."""
+    gating_jobs: dict[str, Finding] = field(default_factory=dict)
+    """The first job that runs each gating session on pull requests."""
 
 
 def check_workflows(root: Path, rules: Rules) -> tuple[list[Finding], WorkflowCoverage]:
@@ -76,6 +84,7 @@ def check_workflows(root: Path, rules: Rules) -> tuple[list[Finding], WorkflowCo
         for p in (folder.iterdir() if folder.is_dir() else [])
         if p.is_file() and p.suffix in WORKFLOW_SUFFIXES
     )
+    walker.findings.extend(_ignored_workflows(root, folder, paths))
     documents = {path: load_yaml(path) for path in paths}
     called = {
         (root / job["uses"]).resolve()
@@ -194,8 +203,11 @@ class _Walker:
                 self.coverage.gating |= job_runs
                 for session in job_runs:
                     self.coverage.gating_systems.setdefault(session, set()).update(self.job_systems)
+                    self.coverage.gating_jobs.setdefault(session, where)
             runs |= job_runs
         self.gates_pull_requests = workflow_gates
+        for problem in trigger_problems(document, runs & self.default_sessions()):
+            self.finding(trigger_at, problem)
         if not workflow_gates:
             for session in runs:
                 self.coverage.not_on_pull_requests.setdefault(
@@ -219,10 +231,20 @@ class _Walker:
             self.finding(
                 at, "a gating job (dependency review, Codecov) is skipped on pull requests"
             )
+        defaults = sorted(runs & self.default_sessions())
+        if defaults:
+            self.finding(
+                at,
+                f"the job runs default sessions ({', '.join(defaults)}) but is skipped on "
+                "pull requests (`if:` or `needs:`): it would not gate the pull request",
+            )
         for session in runs:
             self.coverage.not_on_pull_requests.setdefault(
                 session, _at(at, "the job is skipped on pull requests (`if:` or `needs:`)")
             )
+
+    def default_sessions(self) -> set[str]:
+        return {s.name for s in self.rules.catalog.defaults}
 
     def job(
         self,
@@ -462,6 +484,28 @@ class _Walker:
             self.finding(at, f"`shell: {shell}` is a custom shell: use bash, sh, pwsh or cmd")
         if workdir not in (None, ".", "./") and whole_expression(workdir) != "github.workspace":
             self.finding(at, f"`working-directory: {workdir}`: nox would read another noxfile")
+
+
+def _ignored_workflows(root: Path, folder: Path, run: list[Path]) -> list[Finding]:
+    """Workflow-like files GitHub never runs: another extension, or a subfolder."""
+    found = []
+    for path in sorted(folder.rglob("*") if folder.is_dir() else []):
+        if not path.is_file() or path in run:
+            continue
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        if _WORKFLOW_KEYS.search(text):
+            found.append(
+                Finding(
+                    path.relative_to(root).as_posix(),
+                    "looks like a workflow, but GitHub runs only the .yml / .yaml files "
+                    f"directly in {WORKFLOWS_DIR}: this one never runs",
+                    1,
+                )
+            )
+    return found
 
 
 def _resolve(expression: str, job: _Job) -> list[object] | None:
