@@ -596,6 +596,56 @@ BYPASSES = [
         "packages/conftest.py",
         "`pytest_runtest_makereport` can change",
     ),
+    # .ci/run: the line numbers, and the listing cut by an expansion
+    (
+        "ci-run-others-cut",
+        ".ci/run",
+        "-s $others\n",
+        "-s ${others%% *}\n",
+        ".ci/run",
+        "no top-level nox call after the README's test command runs every other default",
+    ),
+    (
+        "ci-run-not-strict",
+        ".ci/run",
+        "set -euo pipefail\n",
+        "set -uo pipefail\n",
+        ".ci/run",
+        "must run under `set -euo pipefail`",
+    ),
+    (
+        "ci-run-tests-in-background",
+        ".ci/run",
+        TESTS_LINE,
+        TESTS_LINE.rstrip("\n") + " &\n",
+        ".ci/run",
+        "does not run the README's test command",
+    ),
+    # VS Code's own pytest runs
+    (
+        "vscode-pytest-keyword",
+        SETTINGS,
+        None,
+        '{\n  "python.testing.pytestArgs": ["tests", "-k", "not slow"]\n}\n',
+        SETTINGS,
+        "passes '-k' to the editor's pytest runs",
+    ),
+    (
+        "vscode-pytest-deselect",
+        SETTINGS,
+        None,
+        '{\n  "python.testing.pytestArgs": ["--deselect=tests/unit/tta_api"]\n}\n',
+        SETTINGS,
+        "passes '--deselect=tests/unit/tta_api'",
+    ),
+    (
+        "vscode-pytest-plugin-off",
+        SETTINGS,
+        None,
+        '{\n  "python.testing.pytestArgs": ["-p", "no:asyncio"]\n}\n',
+        SETTINGS,
+        "passes '-p=no:asyncio'",
+    ),
     # Tool configuration that narrows lint, typecheck or coverage from inside
     (
         "ruff-per-file-ignores-all",
@@ -989,6 +1039,13 @@ HARMLESS = [
         "pyproject.toml",
         '"tests/**" = [',
         '"tests/performance/**" = ["PLR0912"]\n"tests/**" = [',
+    ),
+    (
+        "vscode-pytest-verbose",
+        SETTINGS,
+        None,
+        '{\n  "python.testing.pytestEnabled": true,\n'
+        '  "python.testing.pytestArgs": ["tests", "-v"]\n}\n',
     ),
 ]
 

@@ -41,7 +41,8 @@ _NARROWING_TOOLS = re.compile(r"\b(?:grep|head|tail|sed|awk|jq|cut)\b")
 _SELECTING = re.compile(r"\s(?:-s|--sessions?|-t|--tags|-k|--keywords|-e)\b")
 _TESTS = re.compile(r"\s-s tests(?:\s|$)")
 _ASSIGNED = re.compile(r"^(\w+)=")
-_SELECTS_VARIABLE = re.compile(r"\s-s\s+\"?\$\{?(\w+)\}?\"?")
+# `-s $others` / `-s "${others}"`: the whole listing, not an expansion that cuts it.
+_SELECTS_VARIABLE = re.compile(r"\s-s\s+(\"?)\$(?:\{(\w+)\}|(\w+))\1(?=\s|$)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +59,7 @@ def check_ci_entry(root: Path) -> Iterator[Finding]:
         return
     text = read_input(path)
     if not _STRICT.search(text):
-        yield Finding(CI_ENTRY, "must run under `set -euo pipefail`")
+        yield Finding(CI_ENTRY, "must run under `set -euo pipefail`", 1)
     for number, raw in enumerate(text.splitlines(), start=1):
         if not raw.lstrip().startswith("#") and _MASKING.search(raw):
             yield Finding(CI_ENTRY, f"`{raw.strip()}` can hide a failing gate", number)
@@ -69,9 +70,11 @@ def check_ci_entry(root: Path) -> Iterator[Finding]:
         return
     test_line = next((ln for ln in lines if ln.text == test_command), None)
     if test_line is None:
+        near = next((ln.number for ln in lines if _TESTS.search(ln.text)), 1)
         yield Finding(
             CI_ENTRY,
             f"does not run the README's test command `{test_command}` as a command of its own",
+            near,
         )
         return
     if test_line.depth:
@@ -101,7 +104,8 @@ def _check_default_sessions(lines: list[_Line], test_line: _Line) -> Iterator[Fi
                 listed.add(assigned[1])
             continue
         selected = _SELECTS_VARIABLE.search(line.text)
-        runs_defaults = not _SELECTING.search(line.text) or (selected and selected[1] in listed)
+        variable = (selected[2] or selected[3]) if selected else None
+        runs_defaults = not _SELECTING.search(line.text) or variable in listed
         if runs_defaults and line.depth == 0 and line.number > test_line.number:
             return
     yield Finding(
