@@ -414,7 +414,7 @@ BYPASSES = [
         'if [[ -n "${CI_FULL:-}" ]]; then\npython3 -m pip install --upgrade --target '
         ".nox/uv uv " + TESTS_LINE + "fi\n",
         ".ci/run",
-        "inside a condition, loop, function or group",
+        "runs the README's test command inside an `if`",
     ),
     (
         "ci-run-exit-early",
@@ -619,7 +619,41 @@ BYPASSES = [
         TESTS_LINE,
         TESTS_LINE.rstrip("\n") + " &\n",
         ".ci/run",
-        "does not run the README's test command",
+        "can hide a failing gate: it runs in the background",
+    ),
+    (
+        "ci-run-tests-in-a-loop-never-entered",
+        ".ci/run",
+        "python3 -m pip install --upgrade --target .nox/uv uv " + TESTS_LINE,
+        "while false; do\npython3 -m pip install --upgrade --target .nox/uv uv "
+        + TESTS_LINE
+        + "done\n",
+        ".ci/run",
+        "runs the README's test command inside a `while` loop",
+    ),
+    (
+        "ci-run-tests-in-a-function-never-called",
+        ".ci/run",
+        "python3 -m pip install --upgrade --target .nox/uv uv " + TESTS_LINE,
+        "run_tests() {\npython3 -m pip install --upgrade --target .nox/uv uv " + TESTS_LINE + "}\n",
+        ".ci/run",
+        "runs the README's test command inside function run_tests()",
+    ),
+    (
+        "ci-run-trap-exits-green",
+        ".ci/run",
+        '    exit "$status"\n',
+        "    exit 0\n",
+        ".ci/run",
+        "`exit 0` can hide a failing gate",
+    ),
+    (
+        "ci-run-tests-or-colon",
+        ".ci/run",
+        TESTS_LINE,
+        TESTS_LINE.rstrip("\n") + " || :\n",
+        ".ci/run",
+        "is followed by `||`, which swallows its failure",
     ),
     # VS Code's own pytest runs
     (
@@ -1046,6 +1080,14 @@ HARMLESS = [
         None,
         '{\n  "python.testing.pytestEnabled": true,\n'
         '  "python.testing.pytestArgs": ["tests", "-v"]\n}\n',
+    ),
+    (
+        "ci-run-loop-function-arithmetic-array",
+        ".ci/run",
+        "tests_start=$SECONDS\n",
+        'tools=(redis-server prometheus)\nsay() {\n    echo "ci: $*"\n}\n'
+        'for tool in "${tools[@]}"; do\n    command -v "$tool" >/dev/null || say "no $tool"\n'
+        'done\nsay "$((${#tools[@]} + 0)) tools checked"\ntests_start=$SECONDS\n',
     ),
 ]
 
