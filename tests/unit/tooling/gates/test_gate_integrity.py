@@ -680,6 +680,31 @@ BYPASSES = [
         SETTINGS,
         "passes '-p=no:asyncio'",
     ),
+    # pytest narrowed through a module constant the session unpacks
+    (
+        "noxfile-constant-marker",
+        "noxfile.py",
+        'UNIT_TIER = ("-m", "not smoke",',
+        'UNIT_TIER = ("-m", "not smoke and not slow",',
+        "noxfile.py",
+        "[session tests] runs pytest with `-m`, which drops tests",
+    ),
+    (
+        "noxfile-constant-keyword",
+        "noxfile.py",
+        'XDIST = ("--numprocesses=auto",',
+        'XDIST = ("-k", "not api", "--numprocesses=auto",',
+        "noxfile.py",
+        "runs pytest with `-k`, which drops tests",
+    ),
+    (
+        "noxfile-constant-deselect",
+        "noxfile.py",
+        'UNIT_TIER = ("-m", "not smoke",',
+        'UNIT_TIER = ("--deselect=tests/unit/tta_api", "-m", "not smoke",',
+        "noxfile.py",
+        "runs pytest with `--deselect=tests/unit/tta_api`",
+    ),
     # Tool configuration that narrows lint, typecheck or coverage from inside
     (
         "ruff-per-file-ignores-all",
