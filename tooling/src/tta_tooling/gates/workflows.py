@@ -22,6 +22,7 @@ from typing import Any
 
 from tta_tooling.gates.action_inputs import GATING_ACTIONS, action_name, check_action_step
 from tta_tooling.gates.env_policy import referenced_variables, unlisted_variables
+from tta_tooling.gates.expression_values import resolve_value
 from tta_tooling.gates.gh_expressions import (
     UNKNOWN,
     context_lookup,
@@ -36,6 +37,7 @@ from tta_tooling.gates.triggers import (
     trigger_problems,
     triggers,
 )
+from tta_tooling.gates.workflow_files import ignored_workflows, workflow_paths
 from tta_tooling.gates.workflow_jobs import (
     env_of,
     jobs_of,
@@ -51,14 +53,9 @@ from tta_tooling.gates.workflow_jobs import (
 from tta_tooling.gates.yaml_loading import load_yaml
 from tta_tooling.reporting import Finding
 
-WORKFLOWS_DIR = ".github/workflows"
-WORKFLOW_SUFFIXES = (".yml", ".yaml")
 SHELLS = frozenset({"bash", "sh", "pwsh", "cmd"})
 _FROM_NEEDS = re.compile(r"^fromJSON\(\s*needs\.([\w-]+)\.outputs\.([\w-]+)\s*\)$", re.IGNORECASE)
 _STEP_OUTPUT = re.compile(r"^steps\.([\w-]+)\.outputs\.([\w-]+)$")
-_CONTEXT_VALUE = re.compile(r"^(matrix|inputs)\.([\w-]+)(?:\.([\w-]+))?$")
-_LITERAL = re.compile(r"^'((?:[^']|'')*)'$")
-_WORKFLOW_KEYS = re.compile(r"^jobs\s*:", re.MULTILINE)
 
 
 @dataclass(slots=True)
@@ -78,13 +75,8 @@ class WorkflowCoverage:
 def check_workflows(root: Path, rules: Rules) -> tuple[list[Finding], WorkflowCoverage]:
     """Findings in every workflow under ``root`` and the sessions they run."""
     walker = _Walker(root, rules)
-    folder = root / WORKFLOWS_DIR
-    paths = sorted(
-        p
-        for p in (folder.iterdir() if folder.is_dir() else [])
-        if p.is_file() and p.suffix in WORKFLOW_SUFFIXES
-    )
-    walker.findings.extend(_ignored_workflows(root, folder, paths))
+    paths = workflow_paths(root)
+    walker.findings.extend(ignored_workflows(root, paths))
     documents = {path: load_yaml(path) for path in paths}
     called = {
         (root / job["uses"]).resolve()
@@ -375,7 +367,12 @@ class _Walker:
         posix = shell in ("bash", "sh") or (shell is None and not job.windows)
         env = {**job.env, **env_of(step.get("env"))}
         return check_script(
-            script, at, self.rules, env=env, resolve=lambda e: _resolve(e, job), posix=posix
+            script,
+            at,
+            self.rules,
+            env=env,
+            resolve=lambda e: resolve_value(e, job.matrix, job.inputs),
+            posix=posix,
         )
 
     def action(self, step: dict[str, Any], at: Finding, job: _Job) -> tuple[set[str], int]:
@@ -484,53 +481,6 @@ class _Walker:
             self.finding(at, f"`shell: {shell}` is a custom shell: use bash, sh, pwsh or cmd")
         if workdir not in (None, ".", "./") and whole_expression(workdir) != "github.workspace":
             self.finding(at, f"`working-directory: {workdir}`: nox would read another noxfile")
-
-
-def _ignored_workflows(root: Path, folder: Path, run: list[Path]) -> list[Finding]:
-    """Workflow-like files GitHub never runs: another extension, or a subfolder."""
-    found = []
-    for path in sorted(folder.rglob("*") if folder.is_dir() else []):
-        if not path.is_file() or path in run:
-            continue
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            continue
-        if _WORKFLOW_KEYS.search(text):
-            found.append(
-                Finding(
-                    path.relative_to(root).as_posix(),
-                    "looks like a workflow, but GitHub runs only the .yml / .yaml files "
-                    f"directly in {WORKFLOWS_DIR}: this one never runs",
-                    1,
-                )
-            )
-    return found
-
-
-def _resolve(expression: str, job: _Job) -> list[object] | None:
-    literal = _LITERAL.match(expression)
-    if literal:
-        return [literal[1].replace("''", "'")]
-    match = _CONTEXT_VALUE.match(expression)
-    if not match:
-        return None
-    context, key, attribute = match[1], match[2], match[3]
-    if context == "inputs":
-        return _resolve_input(job, key) if attribute is None else None
-    values = (job.matrix or {}).get(key)
-    if not values or attribute is None:
-        return values or None
-    picked = [v.get(attribute) if isinstance(v, dict) else None for v in values]
-    return picked if all(p is not None for p in picked) else None
-
-
-def _resolve_input(job: _Job, key: str) -> list[object] | None:
-    value = job.inputs.get(key)
-    inner = whole_expression(value)
-    if inner is not None and not inner.startswith("inputs."):
-        return _resolve(inner, job)  # a caller's matrix value passed as an input
-    return [value] if value is not None and inner is None else None
 
 
 def _events(document: object) -> set[str]:
