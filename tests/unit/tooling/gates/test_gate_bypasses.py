@@ -427,7 +427,7 @@ def test_pin_and_task_bypasses(
         pytest.param(
             "    apt-get update -qq\n",
             "    apt-get update -qq || true\n",
-            "`apt-get update -qq || true` can hide a failing gate",
+            "`true` can hide a failing gate: it swallows the failure of the command before `||`",
             id="or-true",
         ),
         pytest.param(

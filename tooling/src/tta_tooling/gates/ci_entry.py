@@ -2,53 +2,40 @@
 README's test command word for word and unconditionally, then every other default
 session from nox's own listing.
 
-"Unconditionally" is read from the script's structure: the command must sit at
-the top level (outside any ``if`` / loop / ``case`` / function / group, not on a
-continued line) with no top-level ``exit`` / ``return`` / ``exec`` before it.
-The listing that picks the other sessions may drop only ``tests`` (run just
-before), and a top-level nox call must run what it lists.
+The script is read with the shell model the workflows' ``run:`` steps use
+(:mod:`~tta_tooling.gates.shell_script`, with loops and functions walked), so
+"unconditionally" is read from its structure: the README's commands must follow
+each other at the top level (outside any ``if`` / loop / function / group),
+with nothing that swallows the last one's status, and no ``exit`` / ``return``
+/ ``exec`` before them. The listing that picks the other sessions may drop only
+``tests`` (run just before), and a top-level nox call after the tests must run
+all of it (``-s $others``, not an expansion that cuts the list).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from tta_tooling.errors import read_input
+from tta_tooling.gates.shell_script import ShellCommand, parse_script
 from tta_tooling.reporting import Finding
 
 CI_ENTRY = ".ci/run"
 README = "README.md"
-_STRICT = re.compile(r"^set -euo pipefail$", re.MULTILINE)
-_MASKING = re.compile(
-    r"\|\|\s*(?:true|:|exit|return)(?:\s|;|$)|\bset\s+(?:\+[a-z]*[eo]|-[a-z]*a\b|-o\s+allexport)"
-    r"|^\s*exit\s+0\b"
-)
 _QUICK_START = re.compile(
     r"^## Quick start\n(?:.*\n)*?```sh\n(?P<block>(?:.*\n)*?)```", re.MULTILINE
 )
-_QUOTED = re.compile(r"'[^']*'|\"(?:[^\"\\]|\\.)*\"")
-_OPENERS = re.compile(
-    r"(?:^|[;&|({]\s*|\bthen\s+|\bdo\s+|\belse\s+)(if|for|while|until|case|select)\b"
-)
-_CLOSERS = re.compile(r"(?:^|[;&|]\s*|\s)(fi|done|esac)\b")
-_LEAVES = re.compile(r"^(?:exit|return|exec)\b")
-_NOX = re.compile(r"\bnox(?:@\S+)?\s")
+_NOX_WORD = re.compile(r"(?:^|/)nox(?:@\S+)?$")
 _LISTING_WORDS = frozenset({" ", "session", "name", "tests", "python", "tags"})
 _NARROWING_TOOLS = re.compile(r"\b(?:grep|head|tail|sed|awk|jq|cut)\b")
-_SELECTING = re.compile(r"\s(?:-s|--sessions?|-t|--tags|-k|--keywords|-e)\b")
+_SELECTING = frozenset({"-s", "--session", "--sessions", "-t", "--tags", "-k", "--keywords", "-e"})
 _TESTS = re.compile(r"\s-s tests(?:\s|$)")
-_ASSIGNED = re.compile(r"^(\w+)=")
-_SELECTS_VARIABLE = re.compile(r"\s-s\s+\"?\$\{?(\w+)\}?\"?")
-
-
-@dataclass(frozen=True, slots=True)
-class _Line:
-    number: int
-    text: str  # the logical command, continuation lines joined
-    depth: int
+_WHOLE_VARIABLE = re.compile(r"^\$(?:\{(\w+)\}|(\w+))$")
+_SWALLOWERS = frozenset({"true", ":", "exit", "return"})
+_LEAVES = frozenset({"exit", "return", "exec"})
+_AFTER_OR = "runs only when the command before `||` fails"
 
 
 def check_ci_entry(root: Path) -> Iterator[Finding]:
@@ -56,106 +43,142 @@ def check_ci_entry(root: Path) -> Iterator[Finding]:
     path = root / CI_ENTRY
     if not path.is_file():
         return
-    text = read_input(path)
-    if not _STRICT.search(text):
-        yield Finding(CI_ENTRY, "must run under `set -euo pipefail`")
-    for number, raw in enumerate(text.splitlines(), start=1):
-        if not raw.lstrip().startswith("#") and _MASKING.search(raw):
-            yield Finding(CI_ENTRY, f"`{raw.strip()}` can hide a failing gate", number)
-    lines = list(_structure(text))
+    parsed = parse_script(read_input(path), structures=True)
+    for problem in parsed.problems:
+        yield Finding(CI_ENTRY, problem, 1)
+    commands = parsed.commands
+    if not any(_strict(c) for c in commands):
+        yield Finding(CI_ENTRY, "must run under `set -euo pipefail` at the top level", 1)
+    for command in commands:
+        yield from _masking(command)
     test_command = _readme_test_command(root)
     if test_command is None:
         yield Finding(README, "the Quick start has no `-s tests` command in a ```sh block")
         return
-    test_line = next((ln for ln in lines if ln.text == test_command), None)
-    if test_line is None:
+    tests = _find_sequence(commands, parse_script(test_command).commands)
+    if tests is None:
+        near = next((c.line for c in commands if _TESTS.search(f" {c} ")), 1)
         yield Finding(
             CI_ENTRY,
             f"does not run the README's test command `{test_command}` as a command of its own",
+            near,
         )
         return
-    if test_line.depth:
+    if tests.nesting:
         yield Finding(
             CI_ENTRY,
-            "runs the README's test command inside a condition, loop, function or group: "
-            "it must run unconditionally, at the top level",
-            test_line.number,
+            f"runs the README's test command {tests.nesting}: it must run unconditionally, "
+            "at the top level",
+            tests.line,
         )
-    for line in lines:
-        if line.number >= test_line.number:
+    elif tests.exposure:
+        yield Finding(CI_ENTRY, f"the README's test command {tests.exposure}", tests.line)
+    for command in commands:
+        if command.line >= tests.line:
             break
-        if line.depth == 0 and _LEAVES.match(line.text):
-            yield Finding(CI_ENTRY, f"`{line.text}` ends the script before its tests", line.number)
-    yield from _check_default_sessions(lines, test_line)
+        leaving = command.argv[:1] and command.argv[0] in _LEAVES
+        if leaving and not (command.nesting or "").startswith("inside function"):
+            yield Finding(CI_ENTRY, f"`{command}` ends the script before its tests", command.line)
+    yield from _check_default_sessions(commands, tests)
 
 
-def _check_default_sessions(lines: list[_Line], test_line: _Line) -> Iterator[Finding]:
+def _strict(command: ShellCommand) -> bool:
+    argv = command.argv
+    flags = "".join(a[1:] for a in argv[1:] if a.startswith("-") and a != "-o")
+    return (
+        not command.nesting
+        and argv[:1] == ("set",)
+        and {"e", "u"} <= set(flags)
+        and "pipefail" in argv
+    )
+
+
+def _masking(command: ShellCommand) -> Iterator[Finding]:
+    argv = command.argv
+    hidden = None
+    if argv[:1] == ("set",) and any(a.startswith("+") and ("e" in a or "o" in a) for a in argv[1:]):
+        hidden = "turns off exit-on-error"
+    elif argv[:1] == ("set",) and any(
+        (a.startswith("-") and not a.startswith("--") and "a" in a) or a == "allexport"
+        for a in argv[1:]
+    ):
+        hidden = "exports every variable the script sets"
+    elif argv[:1] and argv[0] in _SWALLOWERS and command.exposure == _AFTER_OR:
+        hidden = "swallows the failure of the command before `||`"
+    elif argv[:2] == ("exit", "0") or (
+        argv[:1] == ("trap",) and re.search(r"\bexit 0\b", " ".join(argv[1:2]))
+    ):
+        hidden = "exits green whatever failed"
+    elif _runs_nox(command) and "--list" not in argv and command.exposure:
+        hidden = command.exposure
+    if hidden:
+        yield Finding(CI_ENTRY, f"`{command}` can hide a failing gate: it {hidden}", command.line)
+
+
+def _runs_nox(command: ShellCommand) -> bool:
+    return any(_NOX_WORD.search(word) for word in command.argv)
+
+
+def _find_sequence(
+    commands: Sequence[ShellCommand], wanted: Sequence[ShellCommand]
+) -> ShellCommand | None:
+    """The last command of the first run of ``commands`` whose words are ``wanted``'s."""
+    words = [c.argv for c in wanted]
+    for index in range(len(commands) - len(words) + 1):
+        window = commands[index : index + len(words)]
+        if words and [c.argv for c in window] == words:
+            return window[-1]
+    return None
+
+
+def _check_default_sessions(commands: list[ShellCommand], tests: ShellCommand) -> Iterator[Finding]:
     listed: set[str] = set()
-    for line in lines:
-        if not _NOX.search(line.text) or line.number == test_line.number:
+    for command in commands:
+        if command.in_substitution or command is tests:
             continue
-        if "--list" in line.text:
-            yield from _check_listing(line)
-            assigned = _ASSIGNED.match(line.text)
-            if assigned and line.depth == 0:
-                listed.add(assigned[1])
+        text = str(command)
+        if "--list" in text and "nox" in text:
+            yield from _check_listing(command)
+            names = [a.partition("=")[0] for a in command.assignments]
+            if not command.nesting and not command.argv:
+                listed.update(names)
             continue
-        selected = _SELECTS_VARIABLE.search(line.text)
-        runs_defaults = not _SELECTING.search(line.text) or (selected and selected[1] in listed)
-        if runs_defaults and line.depth == 0 and line.number > test_line.number:
+        if not _runs_nox(command) or command.nesting or command.exposure:
+            continue
+        if command.line > tests.line and _runs_every_default(command.argv, listed):
             return
     yield Finding(
         CI_ENTRY,
         "no top-level nox call after the README's test command runs every other default "
         "session (plain `nox`, or `-s $others` from a `nox --list --json` that drops only "
         '"tests")',
-        test_line.number,
+        tests.line,
     )
 
 
-def _check_listing(line: _Line) -> Iterator[Finding]:
-    words = {w[1:-1] for w in re.findall(r"\"[^\"]*\"", line.text.replace("'", ""))}
+def _runs_every_default(argv: tuple[str, ...], listed: set[str]) -> bool:
+    selecting = [i for i, word in enumerate(argv) if word in _SELECTING]
+    if not selecting:
+        return True
+    if [argv[i] for i in selecting] not in (["-s"], ["--sessions"], ["--session"]):
+        return False
+    after = argv[selecting[0] + 1 : selecting[0] + 2]
+    match = _WHOLE_VARIABLE.match(after[0]) if after else None
+    return match is not None and (match[1] or match[2]) in listed
+
+
+def _check_listing(command: ShellCommand) -> Iterator[Finding]:
+    text = str(command)
+    words = {w[1:-1] for w in re.findall(r"\"[^\"]*\"", text.replace("'", ""))}
     unexpected = sorted(w for w in words if w not in _LISTING_WORDS and "$" not in w)
-    if unexpected or _NARROWING_TOOLS.search(line.text) or _SELECTING.search(line.text):
+    inner = text.partition("--list")[2]
+    if unexpected or _NARROWING_TOOLS.search(text) or _SELECTING & set(inner.split()):
         yield Finding(
             CI_ENTRY,
             "filters nox's session listing by more than the `tests` sessions run before "
             f"({', '.join(repr(w) for w in unexpected) or 'a selection or text filter'})",
-            line.number,
+            command.line,
         )
-
-
-def _structure(text: str) -> Iterator[_Line]:
-    """Each logical command with its nesting depth (a line-based reading of the shell).
-
-    Lines ending in ``\\``, ``|``, ``&&`` or ``||`` continue the command.
-    """
-    depth = 0
-    pending: list[str] = []
-    start = 0
-    for number, raw in enumerate(text.splitlines(), start=1):
-        stripped = raw.strip()
-        if not pending and (not stripped or stripped.startswith("#")):
-            continue
-        if not pending:
-            start = number
-        pending.append(stripped.removesuffix("\\").strip())
-        if stripped.endswith(("\\", "|", "&&")):
-            continue
-        logical = " ".join(pending)
-        pending = []
-        bare = _QUOTED.sub("''", logical)
-        yield _Line(start, logical, depth)
-        depth += len(_OPENERS.findall(bare)) - len(_CLOSERS.findall(bare))
-        depth += bare.count("{") - bare.count("}")
-        depth += _subshells(bare)
-        depth = max(depth, 0)
-
-
-def _subshells(bare: str) -> int:
-    if bare.startswith("(") and not bare.startswith("(("):
-        return 0 if bare.endswith(")") else 1
-    return -1 if bare == ")" else 0
 
 
 def _readme_test_command(root: Path) -> str | None:

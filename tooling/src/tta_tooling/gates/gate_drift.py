@@ -67,12 +67,14 @@ def check_gates(root: Path, catalog: SessionCatalog) -> list[Finding]:
         if session.default and PORTABLE in session.tags and session.name in workflows.gating:
             missing = [s for s in RUNNER_SYSTEMS if s not in systems]
             if missing:
+                job = workflows.gating_jobs[session.name]
                 findings.append(
                     Finding(
-                        NOXFILE,
+                        job.file,
                         f"portable session {session.name!r} is run on pull requests by no "
                         f"workflow on {', '.join(missing)}",
-                        line,
+                        job.line,
+                        job.where,
                     )
                 )
         if session.default and session.name not in tasks.runs:

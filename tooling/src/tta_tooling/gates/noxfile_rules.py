@@ -29,6 +29,9 @@ _PYTEST_NARROWING = frozenset(
     | {"--last-failed", "--sw", "--stepwise", "--noconftest"}
 )
 _NARROWING_OPTIONS = frozenset({"sessions", "keywords", "tags"})
+# The marker expressions that split the test tiers (docs/testing.md): the unit tier
+# without the smoke tests, and the process tiers; any other `-m` drops tests.
+TEST_TIERS = frozenset({"not smoke", "integration or smoke"})
 
 
 @dataclass(slots=True)
@@ -48,6 +51,7 @@ def check_noxfile(root: Path) -> NoxfileFacts:
         raise InputError(path, f"invalid Python: {error.msg}", line=error.lineno) from error
     facts = NoxfileFacts()
     defaults: list[str] = []
+    constants = _string_constants(module)
     for node in module.body:
         session = _session_decorator(node)
         if isinstance(node, ast.FunctionDef) and session is not None:
@@ -56,21 +60,39 @@ def check_noxfile(root: Path) -> NoxfileFacts:
             default = _keyword(session, "default") is not False
             if default:
                 defaults.append(str(name))
-            facts.findings.extend(_check_session(node, default))
+            facts.findings.extend(_check_session(node, default, constants))
     facts.findings.extend(_check_options(module, defaults))
     return facts
 
 
-def _check_session(function: ast.FunctionDef, default: bool) -> Iterator[Finding]:
+def _string_constants(module: ast.Module) -> dict[str, list[str]]:
+    """Module-level ``NAME = ("...", ...)`` tuples and lists of strings."""
+    constants: dict[str, list[str]] = {}
+    for node in module.body:
+        target = node.targets[0] if isinstance(node, ast.Assign) and node.targets else None
+        if target is None and isinstance(node, ast.AnnAssign):
+            target = node.target
+        value = getattr(node, "value", None)
+        strings = _literal_strings(value) if isinstance(value, ast.expr) else None
+        if isinstance(target, ast.Name) and strings is not None:
+            constants[target.id] = strings
+    return constants
+
+
+def _check_session(
+    function: ast.FunctionDef, default: bool, constants: dict[str, list[str]]
+) -> Iterator[Finding]:
     where = f"session {function.name}"
     session = function.args.args[0].arg if function.args.args else "session"
     for node in ast.walk(function):
         if isinstance(node, ast.Call):
-            yield from _check_call(node, session, where, default)
+            yield from _check_call(node, session, where, default, constants)
     yield from _early_returns(function.body, session, where)
 
 
-def _check_call(call: ast.Call, session: str, where: str, default: bool) -> Iterator[Finding]:
+def _check_call(
+    call: ast.Call, session: str, where: str, default: bool, constants: dict[str, list[str]]
+) -> Iterator[Finding]:
     method = _method(call, session)
     if any(k.arg == "success_codes" for k in call.keywords):
         yield _finding(call, where, "`success_codes` lets a failing command pass")
@@ -78,7 +100,7 @@ def _check_call(call: ast.Call, session: str, where: str, default: bool) -> Iter
         yield _finding(call, where, "`session.skip` passes a gate without running it")
     if method != "run":
         return
-    words = [w for arg in call.args for w in _strings(arg)]
+    words = [w for arg in call.args for w in _argument_strings(arg, constants)]
     program = words[0] if words else ""
     if program == "ruff":
         for word in words[1:]:
@@ -93,9 +115,19 @@ def _check_call(call: ast.Call, session: str, where: str, default: bool) -> Iter
                     call, where, f"runs mypy with `{word}`: mypy checks the configured files"
                 )
     if default and "pytest" in words:
-        for word in words[words.index("pytest") + 1 :]:
-            if word.partition("=")[0] in _PYTEST_NARROWING:
-                yield _finding(call, where, f"runs pytest with `{word}`, which drops tests")
+        for word in _narrowing_pytest_options(words[words.index("pytest") + 1 :]):
+            yield _finding(call, where, f"runs pytest with `{word}`, which drops tests")
+
+
+def _narrowing_pytest_options(arguments: list[str]) -> Iterator[str]:
+    """Options that select fewer tests; ``-m`` only with a test tier's expression."""
+    for index, word in enumerate(arguments):
+        option, _, value = word.partition("=")
+        following = arguments[index + 1] if index + 1 < len(arguments) else ""
+        if option == "-m" and (value or following) in TEST_TIERS:
+            continue
+        if option in _PYTEST_NARROWING:
+            yield word
 
 
 def _early_returns(body: list[ast.stmt], session: str, where: str) -> Iterator[Finding]:
@@ -163,6 +195,15 @@ def _method(call: ast.Call, session: str) -> str | None:
     if isinstance(func, ast.Attribute) and _dotted(func.value) == session:
         return func.attr
     return None
+
+
+def _argument_strings(node: ast.expr, constants: dict[str, list[str]]) -> Iterator[str]:
+    """The strings an argument passes: literals, and module constants it names or unpacks."""
+    name = node.value if isinstance(node, ast.Starred) else node
+    if isinstance(name, ast.Name) and name.id in constants:
+        yield from constants[name.id]
+    else:
+        yield from _strings(node)
 
 
 def _strings(node: ast.expr) -> Iterator[str]:

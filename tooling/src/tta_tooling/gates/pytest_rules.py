@@ -58,7 +58,7 @@ _ALLOWED_KEYS = frozenset(
         "cache_dir",
     }
 )
-_TEST_ROOTS = frozenset({"tests", "tests/unit", "tests/unit/"})
+TEST_ROOTS = frozenset({"tests", "tests/unit", "tests/unit/"})
 _HOOKS_THAT_CHANGE_RESULTS = frozenset(
     {
         "pytest_runtest_makereport",
@@ -108,17 +108,18 @@ def _check_pyproject(root: Path) -> Iterator[Finding]:
         if key not in _ALLOWED_KEYS:
             yield Finding(PYPROJECT, f"pytest `{key}` changes what pytest collects", line)
         elif key == "addopts":
-            for option in _unlisted_options(value):
+            for option in unlisted_options(value):
                 yield Finding(
                     PYPROJECT, f"pytest addopts `{option}` is not on the allow-list", line
                 )
         elif key == "testpaths" and not (
-            isinstance(value, list) and _TEST_ROOTS & {str(v) for v in value}
+            isinstance(value, list) and TEST_ROOTS & {str(v) for v in value}
         ):
             yield Finding(PYPROJECT, f"pytest testpaths {value!r} leave out tests/unit", line)
 
 
-def _unlisted_options(value: object) -> Iterator[str]:
+def unlisted_options(value: object) -> Iterator[str]:
+    """The pytest options in ``value`` (a string or list) that are not on the allow-list."""
     words = shlex.split(value) if isinstance(value, str) else []
     if isinstance(value, list):
         words = [str(v) for v in value]

@@ -5,24 +5,32 @@ assignments and redirections, ``;`` / ``&&`` / ``||`` lists, pipelines,
 ``if ...; then ...; fi``, ``{ ...; }`` and ``( ... )`` groups,
 ``[[ ... ]]`` conditionals (a test, like ``[``, unless they hold a
 substitution), every redirection operator, and ``$(...)`` substitutions.
-Loops, functions, ``case``, here-documents, arithmetic and process
-substitution are outside it: :func:`parse_script` reports them as
-problems instead of guessing what they run.
+Arithmetic (``$(( ))``, ``(( ))``) and array assignments (``name=(...)``)
+without a substitution in them are read as the values they are (bashlex
+cannot parse them). Loops and functions are walked only for a whole script
+(``structures=True``, as ``.ci/run``), where each command inside one carries
+its ``nesting``; in a step they are problems, as are ``case``,
+here-documents and process substitution: :func:`parse_script` reports them
+instead of guessing what they run.
 
 Each command carries ``exposure``: why its failure would not fail the script
-(``None`` when a failure does fail it, under ``bash -e``).
+(``None`` when a failure does fail it, under ``bash -e``), and its line.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import bashlex  # type: ignore[import-untyped]
 import bashlex.errors  # type: ignore[import-untyped]
 
 _GROUPS = frozenset({"{", "}", "(", ")"})
+_LOOPS = frozenset({"for", "while", "until"})
+# `$((`, a command-position `((`, or `name=(` / `name+=(` (an array).
+_VALUE_START = re.compile(r"\$\(\(|(?:^|(?<=[\s;&|!]))\(\(|(?<=\w=)\(|(?<=\w\+=)\(", re.MULTILINE)
+_CODE_IN_VALUE = re.compile(r"\$\(|`|<\(")
 # bashlex cannot parse `[[ ]]`; one without a substitution in it only tests, as `[` does.
 _CONDITIONAL = re.compile(r"(?<![\w$])\[\[\s(?P<body>[^\n]*?)\s\]\](?=[\s;&|)]|$)")
 
@@ -36,6 +44,9 @@ class ShellCommand:
     redirects: tuple[tuple[str, str], ...] = ()
     exposure: str | None = None
     in_substitution: bool = False
+    line: int = 1
+    nesting: str | None = None
+    """Why the command does not run at the top level (an ``if`` branch, a loop...)."""
 
     def __str__(self) -> str:
         return " ".join([*self.assignments, *self.argv])
@@ -47,15 +58,22 @@ class ParsedScript:
 
     commands: list[ShellCommand] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    text: str = ""
+    structures: bool = False
+    nesting: list[str] = field(default_factory=list)
+
+    def line_of(self, node: Any) -> int:
+        return self.text.count("\n", 0, node.pos[0]) + 1
 
 
-def parse_script(script: str) -> ParsedScript:
+def parse_script(script: str, *, structures: bool = False) -> ParsedScript:
     """Every simple command of ``script`` in order, including those in substitutions."""
-    parsed = ParsedScript()
+    parsed = ParsedScript(text=_plain_values(_CONDITIONAL.sub(_as_test, script)))
+    parsed.structures = structures
     if not script.strip():
         return parsed
     try:
-        trees = bashlex.parse(_CONDITIONAL.sub(_as_test, script))
+        trees = bashlex.parse(parsed.text)
     except (bashlex.errors.ParsingError, NotImplementedError, IndexError, ValueError) as error:
         parsed.problems.append(f"cannot parse the script as shell: {_first_line(error)}")
         return parsed
@@ -69,10 +87,53 @@ def _as_test(match: re.Match[str]) -> str:
     return match[0] if "$(" in body or "`" in body or "<(" in body else "[ conditional ]"
 
 
+def _plain_values(script: str) -> str:
+    """``$((...))`` as ``0``, ``((...))`` as a test and ``name=(...)`` as a word.
+
+    Only spans on one line without a substitution in them: anything else is
+    left for bashlex to refuse.
+    """
+    out: list[str] = []
+    index = 0
+    while index < len(script):
+        match = _VALUE_START.match(script, index)
+        end = _closing(script, match.end()) if match else -1
+        span = script[match.end() : end] if match and end != -1 else ""
+        if match and end != -1 and not _CODE_IN_VALUE.search(span):
+            kind = match[0]
+            out.append({"$((": "0", "((": "[ arithmetic ]"}.get(kind, "array"))
+            index = end + (2 if "((" in kind else 1)
+            continue
+        out.append(script[index])
+        index += 1
+    return "".join(out)
+
+
+def _closing(script: str, start: int) -> int:
+    depth = 0
+    for index in range(start, len(script)):
+        char = script[index]
+        if char == "\n":
+            return -1
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            if depth == 0:
+                return index
+            depth -= 1
+    return -1
+
+
 def _walk(node: Any, exposure: str | None, parsed: ParsedScript) -> None:
     kind = node.kind
     if kind == "command":
         _command(node, exposure, parsed)
+    elif kind in _LOOPS and parsed.structures:
+        _loop(node, exposure, parsed)
+    elif kind == "function" and parsed.structures:
+        parsed.nesting.append(f"inside function {node.name.word}()")
+        _walk(node.body, exposure, parsed)
+        parsed.nesting.pop()
     elif kind == "list":
         _list(node.parts, exposure, parsed)
     elif kind == "pipeline":
@@ -120,10 +181,24 @@ def _compound(node: Any, exposure: str | None, parsed: ParsedScript) -> None:
         construct = next(word for word in words if word not in _GROUPS)
         parsed.problems.append(f"`{construct}` is outside the supported shell subset")
         return
+    parsed.nesting.extend(["inside a group"] if words else [])  # else it wraps an if / loop
     for part in node.list:
         _walk(part, exposure, parsed)
+    del parsed.nesting[len(parsed.nesting) - (1 if words else 0) :]
     for redirect in getattr(node, "redirects", []):
         _walk(redirect, exposure, parsed)
+
+
+def _loop(node: Any, exposure: str | None, parsed: ParsedScript) -> None:
+    parsed.nesting.append(f"inside a `{node.kind}` loop")
+    in_condition = False
+    for part in node.parts:
+        if part.kind == "reservedword":
+            in_condition = part.word in {"while", "until"}
+        elif part.kind != "word":
+            reason = exposure or "is a loop condition: its failure only ends the loop"
+            _walk(part, reason if in_condition else exposure, parsed)
+    parsed.nesting.pop()
 
 
 def _if(parts: list[Any], exposure: str | None, parsed: ParsedScript) -> None:
@@ -133,7 +208,9 @@ def _if(parts: list[Any], exposure: str | None, parsed: ParsedScript) -> None:
             in_condition = part.word in {"if", "elif"}
             continue
         reason = exposure or ("is an `if` condition: its failure only picks a branch")
+        parsed.nesting.append("inside an `if`")
         _walk(part, reason if in_condition else exposure, parsed)
+        parsed.nesting.pop()
 
 
 def _command(node: Any, exposure: str | None, parsed: ParsedScript) -> None:
@@ -154,17 +231,24 @@ def _command(node: Any, exposure: str | None, parsed: ParsedScript) -> None:
                 parsed.problems.append("here-documents are outside the supported shell subset")
         _substitutions(part, parsed)
     parsed.commands.append(
-        ShellCommand(tuple(argv), tuple(assignments), tuple(redirects), exposure)
+        ShellCommand(
+            tuple(argv),
+            tuple(assignments),
+            tuple(redirects),
+            exposure,
+            line=parsed.line_of(node),
+            nesting=parsed.nesting[0] if parsed.nesting else None,
+        )
     )
 
 
 def _substitutions(node: Any, parsed: ParsedScript) -> None:
     for part in getattr(node, "parts", []):
         if part.kind == "commandsubstitution":
-            inner = ParsedScript()
+            inner = ParsedScript(text=parsed.text, structures=parsed.structures)
             _walk(part.command, "runs inside `$(...)`, whose status is discarded", inner)
             parsed.commands.extend(
-                ShellCommand(c.argv, c.assignments, c.redirects, c.exposure, in_substitution=True)
+                replace(c, in_substitution=True, nesting=c.nesting or parsed_nesting(parsed))
                 for c in inner.commands
             )
             parsed.problems.extend(inner.problems)
@@ -172,6 +256,10 @@ def _substitutions(node: Any, parsed: ParsedScript) -> None:
             parsed.problems.append("process substitution is outside the supported shell subset")
         else:
             _substitutions(part, parsed)
+
+
+def parsed_nesting(parsed: ParsedScript) -> str | None:
+    return parsed.nesting[0] if parsed.nesting else None
 
 
 def _first_line(error: BaseException) -> str:

@@ -6,10 +6,19 @@ ruff's ``exclude`` / ``extend-exclude`` hold only folders that are not the
 project's code (tool and build folders, and test data folders named ``corpus``,
 ``fixtures``, ``testdata`` or ``data`` under ``tests/``), mypy stays ``strict`` over every room
 (``packages``, ``tooling/src``, ``tests``) and no override sets ``ignore_errors``.
+Ruff's per-file ignores apply only under ``tests/`` and never ``ALL``; no ignore
+names ``ALL`` or a whole rule family. coverage.py measures every file of the
+``source_pkgs`` (no ``omit`` / ``include``) and its exclusion patterns may not match
+ordinary code. The configuration stays in pyproject.toml: a ``ruff.toml`` /
+``.ruff.toml`` or a nested pyproject.toml with ``[tool.ruff]`` anywhere (ruff uses
+the closest configuration), a ``mypy.ini`` / ``.mypy.ini`` / ``setup.cfg [mypy]``
+(read before pyproject.toml) or a ``.coveragerc`` / ``setup.cfg`` / ``tox.ini``
+coverage section (read before pyproject.toml) is a finding.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from collections.abc import Iterator
@@ -25,6 +34,30 @@ _NOT_CODE = re.compile(
     r"^(\.[\w.-]+|build|dist|node_modules|__pycache__"
     r"|tests/([\w.-]+/)*(corpus|fixtures|testdata|data))/?$"
 )
+
+
+_RULE_CODE = re.compile(r"^[A-Z]+[0-9]+$")
+_ORDINARY_CODE = (
+    "x = 1",
+    "    return result",
+    "def handle(request):",
+    "    if value is None:",
+    "        raise ValueError(name)",
+    "import os",
+)
+_PRECEDING_CONFIGS: tuple[tuple[str, str | None], ...] = (
+    ("mypy.ini", None),
+    (".mypy.ini", None),
+    ("setup.cfg", "[mypy"),
+    (".coveragerc", None),
+    ("setup.cfg", "[coverage:"),
+    ("tox.ini", "[coverage:"),
+)
+_TOOL_OF = {
+    (name, marker): ("mypy" if "mypy" in name or marker == "[mypy" else "coverage")
+    for name, marker in _PRECEDING_CONFIGS
+}
+_PRUNED = frozenset({"node_modules", "__pycache__", "build", "dist", "site-packages"})
 
 
 def check_tool_config(root: Path) -> Iterator[Finding]:
@@ -46,6 +79,9 @@ def check_tool_config(root: Path) -> Iterator[Finding]:
                         f"ruff `{key}` leaves out {value!r}: lint and format check every file",
                         _line_of(text, key),
                     )
+    yield from _check_ruff_ignores(ruff, text)
+    yield from _check_coverage(tools.get("coverage", {}) if isinstance(tools, dict) else {}, text)
+    yield from _other_configs(root)
     mypy = tools.get("mypy", {}) if isinstance(tools, dict) else {}
     if not isinstance(mypy, dict):
         return
@@ -73,3 +109,85 @@ def check_tool_config(root: Path) -> Iterator[Finding]:
 def _line_of(text: str, key: str) -> int | None:
     match = re.search(rf"^{re.escape(key)}\s*=", text, re.MULTILINE)
     return text.count("\n", 0, match.start()) + 1 if match else None
+
+
+def _check_ruff_ignores(ruff: object, text: str) -> Iterator[Finding]:
+    lint = ruff.get("lint", {}) if isinstance(ruff, dict) else {}
+    for block in (ruff, lint):
+        if not isinstance(block, dict):
+            continue
+        for key in ("ignore", "extend-ignore"):
+            for code in _strings(block.get(key)):
+                if not _RULE_CODE.match(code):
+                    yield Finding(
+                        PYPROJECT,
+                        f"ruff `{key}` ignores {code!r}, a whole rule family",
+                        _line_of(text, key),
+                    )
+        for key in ("per-file-ignores", "extend-per-file-ignores"):
+            table = block.get(key)
+            for glob, codes in table.items() if isinstance(table, dict) else []:
+                if not str(glob).startswith("tests/") or "ALL" in _strings(codes):
+                    yield Finding(
+                        PYPROJECT,
+                        f"ruff `{key}` {glob!r} = {codes!r}: files may be excused from rules "
+                        "only under tests/, and never from ALL",
+                        _line_of(text, f'"{glob}"') or _line_of(text, f"'{glob}'"),
+                    )
+
+
+def _check_coverage(coverage: object, text: str) -> Iterator[Finding]:
+    if not isinstance(coverage, dict):
+        return
+    for section in ("run", "report"):
+        block = coverage.get(section, {})
+        for key in ("omit", "include"):
+            if isinstance(block, dict) and key in block:
+                yield Finding(
+                    PYPROJECT,
+                    f"coverage `{section}.{key}` narrows the measured files: coverage-gate "
+                    "measures every file of source_pkgs",
+                    _line_of(text, key),
+                )
+        for key in ("exclude_lines", "exclude_also", "partial_branches", "partial_also"):
+            patterns = _strings(block.get(key)) if isinstance(block, dict) else []
+            for pattern in patterns:
+                if _matches_code(pattern):
+                    yield Finding(
+                        PYPROJECT,
+                        f"coverage `{section}.{key}` pattern {pattern!r} matches ordinary code",
+                        _line_of(text, key),
+                    )
+
+
+def _matches_code(pattern: str) -> bool:
+    try:
+        compiled = re.compile(pattern)
+    except re.error:
+        return True
+    return any(compiled.search(line) for line in _ORDINARY_CODE)
+
+
+def _other_configs(root: Path) -> Iterator[Finding]:
+    for name, marker in _PRECEDING_CONFIGS:
+        path = root / name
+        if path.is_file() and (marker is None or marker in read_input(path)):
+            yield Finding(name, f"configures {_TOOL_OF[name, marker]} outside {PYPROJECT}", 1)
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _PRUNED)
+        for name in sorted(files):
+            path = Path(folder) / name
+            nested = name == PYPROJECT and path != root / PYPROJECT
+            if name in ("ruff.toml", ".ruff.toml") or (nested and "[tool.ruff" in read_input(path)):
+                yield Finding(
+                    path.relative_to(root).as_posix(),
+                    "configures ruff for the files under it: the root pyproject.toml's "
+                    "settings no longer apply there",
+                    1,
+                )
+
+
+def _strings(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    return [str(v) for v in value] if isinstance(value, list) else []

@@ -14,12 +14,21 @@ anything, ``?`` / ``+`` make the preceding character optional / repeated,
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import cache
 
 GATING_TRIGGER = "pull_request"
 BASE_BRANCH = "main"
 # A pull request is checked when it is opened and on every push to it.
 _NEEDED_TYPES = frozenset({"opened", "synchronize"})
+# Files a pull request that changes the gated code touches (one per room).
+CODE_PATHS = (
+    "noxfile.py",
+    "pyproject.toml",
+    "packages/tta-api/src/tta_api/main.py",
+    "tooling/src/tta_tooling/cli.py",
+    "tests/unit/tta_api/test_app.py",
+)
 
 
 def triggers(document: object) -> dict[str, object]:
@@ -50,6 +59,50 @@ def runs_on_every_pull_request(document: object) -> bool:
         and (ignored is None or _none_selects(ignored, BASE_BRANCH))
         and (types is None or (isinstance(listed, list) and set(map(str, listed)) >= _NEEDED_TYPES))
     )
+
+
+def trigger_problems(document: object, default_sessions: set[str]) -> Iterator[str]:
+    """Why a workflow that runs ``default_sessions`` does not gate every pull request to main.
+
+    ``pull_request_target`` checks the base branch's code; a ``pull_request`` trigger
+    whose branches or types leave out pull requests to main never runs for them; a
+    ``paths-ignore`` filter may not let a pull request that changes only code
+    (:data:`CODE_PATHS`) skip the workflow (GitHub skips it when every changed file
+    matches). A ``paths`` filter opts a workflow in for some changes: its sessions
+    then count only where another workflow runs them on every pull request.
+    """
+    if not default_sessions:
+        return
+    on = triggers(document)
+    shown = ", ".join(sorted(default_sessions))
+    if "pull_request_target" in on:
+        yield (
+            f"runs default sessions ({shown}) on `pull_request_target`, which checks out "
+            "and runs the base branch's workflow, not the pull request's"
+        )
+    trigger = on.get(GATING_TRIGGER)
+    if GATING_TRIGGER not in on or not isinstance(trigger, dict):
+        return
+    filtered = {k: v for k, v in trigger.items() if k not in ("paths", "paths-ignore")}
+    if not runs_on_every_pull_request({"on": {GATING_TRIGGER: filtered}}):
+        yield (
+            f"runs default sessions ({shown}), but its `pull_request` branches or types "
+            f"leave out pull requests to {BASE_BRANCH}"
+        )
+    skipped = [p for p in CODE_PATHS if _path_skipped(trigger, p)]
+    if skipped:
+        yield (
+            f"runs default sessions ({shown}), but its `pull_request` paths-ignore skips a "
+            f"pull request that changes only {skipped[0]}"
+        )
+
+
+def _path_skipped(trigger: dict[object, object], path: str) -> bool:
+    if "paths-ignore" in trigger:
+        ignored = trigger["paths-ignore"]
+        listed = [ignored] if isinstance(ignored, str) else ignored
+        return not isinstance(listed, list) or any(_glob(str(p)).fullmatch(path) for p in listed)
+    return False
 
 
 def _none_selects(patterns: object, branch: str) -> bool:

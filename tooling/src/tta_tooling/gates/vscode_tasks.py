@@ -17,6 +17,7 @@ from typing import Any
 from tta_tooling.errors import read_input
 from tta_tooling.gates.env_policy import unlisted_variables
 from tta_tooling.gates.jsonc import load_jsonc
+from tta_tooling.gates.pytest_rules import TEST_ROOTS, unlisted_options
 from tta_tooling.gates.script_rules import Rules, check_script
 from tta_tooling.reporting import Finding
 
@@ -88,6 +89,14 @@ def _check_settings(root: Path) -> Iterator[Finding]:
             yield from unlisted_variables(value, at)
         elif key.startswith(("terminal.integrated.automation", "terminal.integrated.shellArgs")):
             yield _at(at, "sets the shell VS Code tasks run in: use the default")
+        elif key == "python.testing.pytestArgs":
+            words = [str(v) for v in value] if isinstance(value, list) else [str(value)]
+            for option in unlisted_options([w for w in words if w not in TEST_ROOTS]):
+                yield _at(
+                    at,
+                    f"passes {option!r} to the editor's pytest runs: it selects other tests "
+                    "than the tests session",
+                )
 
 
 def _check_task(task: dict[str, Any], at: Finding, rules: Rules, check: TaskCheck) -> None:

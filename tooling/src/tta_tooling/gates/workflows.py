@@ -22,6 +22,7 @@ from typing import Any
 
 from tta_tooling.gates.action_inputs import GATING_ACTIONS, action_name, check_action_step
 from tta_tooling.gates.env_policy import referenced_variables, unlisted_variables
+from tta_tooling.gates.expression_values import resolve_value
 from tta_tooling.gates.gh_expressions import (
     UNKNOWN,
     context_lookup,
@@ -30,7 +31,13 @@ from tta_tooling.gates.gh_expressions import (
     whole_expression,
 )
 from tta_tooling.gates.script_rules import Listing, Rules, ScriptResult, check_script
-from tta_tooling.gates.triggers import GATING_TRIGGER, runs_on_every_pull_request, triggers
+from tta_tooling.gates.triggers import (
+    GATING_TRIGGER,
+    runs_on_every_pull_request,
+    trigger_problems,
+    triggers,
+)
+from tta_tooling.gates.workflow_files import ignored_workflows, workflow_paths
 from tta_tooling.gates.workflow_jobs import (
     env_of,
     jobs_of,
@@ -46,13 +53,9 @@ from tta_tooling.gates.workflow_jobs import (
 from tta_tooling.gates.yaml_loading import load_yaml
 from tta_tooling.reporting import Finding
 
-WORKFLOWS_DIR = ".github/workflows"
-WORKFLOW_SUFFIXES = (".yml", ".yaml")
 SHELLS = frozenset({"bash", "sh", "pwsh", "cmd"})
 _FROM_NEEDS = re.compile(r"^fromJSON\(\s*needs\.([\w-]+)\.outputs\.([\w-]+)\s*\)$", re.IGNORECASE)
 _STEP_OUTPUT = re.compile(r"^steps\.([\w-]+)\.outputs\.([\w-]+)$")
-_CONTEXT_VALUE = re.compile(r"^(matrix|inputs)\.([\w-]+)(?:\.([\w-]+))?$")
-_LITERAL = re.compile(r"^'((?:[^']|'')*)'$")
 
 
 @dataclass(slots=True)
@@ -62,20 +65,18 @@ class WorkflowCoverage:
     gating: set[str] = field(default_factory=set)
     anywhere: set[str] = field(default_factory=set)
     not_on_pull_requests: dict[str, Finding] = field(default_factory=dict)
+    """Where a session is run, but not on every pull request (a trigger, a skipped job)."""
     gating_systems: dict[str, set[str]] = field(default_factory=dict)
     """The runner operating systems (Linux, macOS, Windows) each gating session runs on."""
-    """Where a session is run, but not on every pull request (a trigger, a skipped job)."""
+    gating_jobs: dict[str, Finding] = field(default_factory=dict)
+    """The first job that runs each gating session on pull requests."""
 
 
 def check_workflows(root: Path, rules: Rules) -> tuple[list[Finding], WorkflowCoverage]:
     """Findings in every workflow under ``root`` and the sessions they run."""
     walker = _Walker(root, rules)
-    folder = root / WORKFLOWS_DIR
-    paths = sorted(
-        p
-        for p in (folder.iterdir() if folder.is_dir() else [])
-        if p.is_file() and p.suffix in WORKFLOW_SUFFIXES
-    )
+    paths = workflow_paths(root)
+    walker.findings.extend(ignored_workflows(root, paths))
     documents = {path: load_yaml(path) for path in paths}
     called = {
         (root / job["uses"]).resolve()
@@ -194,8 +195,11 @@ class _Walker:
                 self.coverage.gating |= job_runs
                 for session in job_runs:
                     self.coverage.gating_systems.setdefault(session, set()).update(self.job_systems)
+                    self.coverage.gating_jobs.setdefault(session, where)
             runs |= job_runs
         self.gates_pull_requests = workflow_gates
+        for problem in trigger_problems(document, runs & self.default_sessions()):
+            self.finding(trigger_at, problem)
         if not workflow_gates:
             for session in runs:
                 self.coverage.not_on_pull_requests.setdefault(
@@ -219,10 +223,20 @@ class _Walker:
             self.finding(
                 at, "a gating job (dependency review, Codecov) is skipped on pull requests"
             )
+        defaults = sorted(runs & self.default_sessions())
+        if defaults:
+            self.finding(
+                at,
+                f"the job runs default sessions ({', '.join(defaults)}) but is skipped on "
+                "pull requests (`if:` or `needs:`): it would not gate the pull request",
+            )
         for session in runs:
             self.coverage.not_on_pull_requests.setdefault(
                 session, _at(at, "the job is skipped on pull requests (`if:` or `needs:`)")
             )
+
+    def default_sessions(self) -> set[str]:
+        return {s.name for s in self.rules.catalog.defaults}
 
     def job(
         self,
@@ -353,7 +367,12 @@ class _Walker:
         posix = shell in ("bash", "sh") or (shell is None and not job.windows)
         env = {**job.env, **env_of(step.get("env"))}
         return check_script(
-            script, at, self.rules, env=env, resolve=lambda e: _resolve(e, job), posix=posix
+            script,
+            at,
+            self.rules,
+            env=env,
+            resolve=lambda e: resolve_value(e, job.matrix, job.inputs),
+            posix=posix,
         )
 
     def action(self, step: dict[str, Any], at: Finding, job: _Job) -> tuple[set[str], int]:
@@ -462,31 +481,6 @@ class _Walker:
             self.finding(at, f"`shell: {shell}` is a custom shell: use bash, sh, pwsh or cmd")
         if workdir not in (None, ".", "./") and whole_expression(workdir) != "github.workspace":
             self.finding(at, f"`working-directory: {workdir}`: nox would read another noxfile")
-
-
-def _resolve(expression: str, job: _Job) -> list[object] | None:
-    literal = _LITERAL.match(expression)
-    if literal:
-        return [literal[1].replace("''", "'")]
-    match = _CONTEXT_VALUE.match(expression)
-    if not match:
-        return None
-    context, key, attribute = match[1], match[2], match[3]
-    if context == "inputs":
-        return _resolve_input(job, key) if attribute is None else None
-    values = (job.matrix or {}).get(key)
-    if not values or attribute is None:
-        return values or None
-    picked = [v.get(attribute) if isinstance(v, dict) else None for v in values]
-    return picked if all(p is not None for p in picked) else None
-
-
-def _resolve_input(job: _Job, key: str) -> list[object] | None:
-    value = job.inputs.get(key)
-    inner = whole_expression(value)
-    if inner is not None and not inner.startswith("inputs."):
-        return _resolve(inner, job)  # a caller's matrix value passed as an input
-    return [value] if value is not None and inner is None else None
 
 
 def _events(document: object) -> set[str]:
