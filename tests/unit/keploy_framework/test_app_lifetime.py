@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from ...processes import running
 from .conftest import free_port, wait_port
 
 pytestmark = [
@@ -61,9 +62,9 @@ class Family:
 
     def left(self) -> list[str]:
         """What of the family still runs or listens."""
-        running = [f"pid {pid}" for pid in (self.app_pid, self.child_pid) if _running(pid)]
+        alive = [f"pid {pid}" for pid in (self.app_pid, self.child_pid) if running(pid)]
         bound = [f"port {p}" for p in (self.app_port, self.child_port) if not _free(p)]
-        return running + bound
+        return alive + bound
 
     def wait_gone(self) -> float:
         started = time.monotonic()
@@ -71,14 +72,6 @@ class Family:
             assert time.monotonic() - started < GONE_WITHIN_SECONDS, self.left()
             time.sleep(0.05)
         return time.monotonic() - started
-
-
-def _running(pid: int) -> bool:
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii")
-    except OSError:
-        return False
-    return stat.rpartition(")")[2].split()[0] != "Z"
 
 
 def _free(port: int) -> bool:
@@ -125,7 +118,7 @@ def test_a_sigkilled_recorder_takes_its_app_along_and_the_next_run_sweeps_the_re
     family.process.kill()
     family.process.wait(timeout=60)
     started = time.monotonic()
-    while _running(family.app_pid) or not _free(family.app_port):
+    while running(family.app_pid) or not _free(family.app_port):
         assert time.monotonic() - started < GONE_WITHIN_SECONDS, "the app outlived the recorder"
         time.sleep(0.05)
     print(f"SIGKILL: app gone after {time.monotonic() - started:.2f} s (parent-death signal)")

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from tta_tooling.child_lifetime import children_directory
 
+from ....processes import running
 from .test_baseline_ref import _git, _worktrees
 
 pytestmark = [
@@ -79,16 +80,8 @@ def _start(root: Path) -> tuple[subprocess.Popen[bytes], int]:
     return run, pytest_pid
 
 
-def _running(pid: int) -> bool:
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii")
-    except OSError:
-        return False
-    return stat.rpartition(")")[2].split()[0] != "Z"
-
-
 def _left(root: Path, pytest_pid: int) -> list[str]:
-    left = [f"pytest {pytest_pid}"] if _running(pytest_pid) else []
+    left = [f"pytest {pytest_pid}"] if running(pytest_pid) else []
     left += [f"scratch {p.name}" for p in children_directory(root).glob("*")]
     return left + _worktrees(root)[1:]
 
@@ -118,7 +111,7 @@ def test_a_sigkilled_run_takes_pytest_along_and_the_next_run_sweeps_the_rest(
     run.kill()
     run.wait()
     started = time.monotonic()
-    while _running(pytest_pid):
+    while running(pytest_pid):
         assert time.monotonic() - started < GONE_WITHIN_SECONDS, "pytest outlived the run"
         time.sleep(0.05)
     assert [p.name for p in children_directory(slow_repo).iterdir()] != []  # left for the sweep
