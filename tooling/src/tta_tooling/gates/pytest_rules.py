@@ -6,9 +6,13 @@ pytest reads the first of ``pytest.ini``, ``.pytest.ini``, ``pyproject.toml``
 locate_config), so the configuration must stay in pyproject.toml. Its
 ``addopts`` may only hold options from an allow-list (strictness, reporting,
 xdist's ``-n`` / ``--dist``); options that collect or select fewer tests are
-findings, as are collection keys that narrow what pytest finds. A conftest.py
-may not define hooks that change outcomes, collection or the exit status,
-nor drop collected items.
+findings, as are collection keys that narrow what pytest finds. The strict
+settings stay: ``xfail_strict = true`` (an xfail test that passes fails the run)
+and ``filterwarnings`` turning warnings into errors, with no later entry that
+turns every warning back off (pytest applies the entries in order, each like
+``python -W action:message:category:module:line``: src/_pytest/warnings.py,
+catch_warnings_for_item). A conftest.py may not define hooks that change
+outcomes, collection or the exit status, nor drop collected items.
 """
 
 from __future__ import annotations
@@ -112,10 +116,55 @@ def _check_pyproject(root: Path) -> Iterator[Finding]:
                 yield Finding(
                     PYPROJECT, f"pytest addopts `{option}` is not on the allow-list", line
                 )
+        elif key == "xfail_strict" and value is not True:
+            yield Finding(
+                PYPROJECT, f"pytest xfail_strict = {value!r} lets xpassing tests pass", line
+            )
+        elif key == "filterwarnings":
+            problem = _warnings_problem(value)
+            if problem:
+                yield Finding(PYPROJECT, f"pytest filterwarnings {problem}", line)
         elif key == "testpaths" and not (
             isinstance(value, list) and TEST_ROOTS & {str(v) for v in value}
         ):
             yield Finding(PYPROJECT, f"pytest testpaths {value!r} leave out tests/unit", line)
+
+    for key in sorted(_STRICT_KEYS.keys() - options.keys()):
+        yield Finding(
+            PYPROJECT,
+            f"pytest `{key}` was removed: {_STRICT_KEYS[key]}",
+            text.count("\n", 0, max(text.find("[tool.pytest.ini_options]"), 0)) + 1,
+        )
+
+
+_STRICT_KEYS = {
+    "xfail_strict": "an xfail test that passes must fail the run",
+    "filterwarnings": "warnings must be errors",
+}
+_CATCH_ALL = frozenset({"", "Warning", "builtins.Warning"})
+
+
+def _warnings_problem(value: object) -> str | None:
+    """Why ``filterwarnings`` no longer makes warnings errors, or None when it does."""
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        return f"{value!r} is not a list of filters"
+    errors = [i for i, entry in enumerate(value) if _catch_all(entry) == "error"]
+    if not errors:
+        return "has no catch-all `error`"
+    for entry in value[errors[-1] + 1 :]:
+        if _catch_all(entry) is not None:  # a later catch-all is not `error`
+            return f"`{entry}` turns every warning back off"
+    return None
+
+
+def _catch_all(entry: str) -> str | None:
+    """The action of a filter that matches every warning, None for a narrower one."""
+    action, message, category, module, line = [*(p.strip() for p in entry.split(":")), *[""] * 4][
+        :5
+    ]
+    if message or category not in _CATCH_ALL or module or line:
+        return None
+    return action
 
 
 def unlisted_options(value: object) -> Iterator[str]:
