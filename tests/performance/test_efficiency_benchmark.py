@@ -1,6 +1,9 @@
 """Cost of ``tta-tooling efficiency`` over the whole repository, against a bare ``ast.parse``.
 
-Both sides handle the same files, measured in the same run with interleaved
+The repository's ratio leaves out the LLM-dense corpus of real excerpts (test data,
+where every file is a candidate): it has its own test and ceiling below, and counting
+it here would make the repository's ratio grow with every excerpt added. Both sides
+handle the same files, measured in the same run with interleaved
 rounds: the gate (discover, read, pre-filter, parse the candidates, run every
 rule) and the floor (``ast.parse`` of every file's text, already read). Target:
 the median of the per-round ratios is at most 2x, in one of three comparisons.
@@ -21,6 +24,7 @@ from tta_tooling.efficiency import EfficiencyConfig, load_config, scan
 TARGET_RATIO = 2.0
 ROUNDS = 21
 REPO_ROOT = Path(__file__).resolve().parents[2]
+CORPUS = REPO_ROOT / "tests" / "unit" / "tooling" / "efficiency" / "corpus"
 _SKIPPED = {".git", ".nox", ".venv", "__pycache__", ".mypy_cache", ".ruff_cache"}
 
 
@@ -28,6 +32,7 @@ def _repository_config() -> EfficiencyConfig:
     configured = load_config(REPO_ROOT)
     return EfficiencyConfig(
         paths=(".",),
+        exclude=(f"{CORPUS.relative_to(REPO_ROOT).as_posix()}/*",),
         llm_calls=configured.llm_calls,
         concurrency=configured.concurrency,
         caches=configured.caches,
@@ -39,7 +44,7 @@ def _sources() -> list[tuple[str, str]]:
     files = sorted(
         path
         for path in REPO_ROOT.rglob("*.py")
-        if not _SKIPPED & set(path.relative_to(REPO_ROOT).parts)
+        if not _SKIPPED & set(path.relative_to(REPO_ROOT).parts) and CORPUS not in path.parents
     )
     return [(str(path), path.read_text(encoding="utf-8")) for path in files]
 
@@ -76,7 +81,6 @@ def test_efficiency_costs_at_most_twice_a_bare_parse(benchmark: Any) -> None:
     print(f"\nefficiency over {len(sources)} files: {ratio:.2f}x a bare ast.parse (median)")
 
 
-CORPUS = REPO_ROOT / "tests" / "unit" / "tooling" / "efficiency" / "corpus"
 LINEAR_TARGET = 1.5
 # The issue's target is 2x a bare parse with the pre-filter doing no work; it is not met
 # on LLM-dense code. Every file is a candidate there and every call analysed: the index
