@@ -19,6 +19,7 @@ import signal
 import socket
 import subprocess
 import sys
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -228,6 +229,7 @@ def e2e(session: nox.Session) -> None:
         api = [str(Path(session.bin) / "python"), "-m", "tta_api", f"--port={app_port}"]
         served = subprocess.Popen(api, env=env, stdin=subprocess.DEVNULL)
         try:
+            _wait_listening(session, app_port, served)
             e2e = ("pytest", "tests/e2e", "--durations=10", *session.posargs)
             session.run(*e2e, env={**urls, "TTA_API_URL": url})
         finally:
@@ -265,6 +267,17 @@ def _stack(session: nox.Session, *args: str) -> Iterator[dict[str, str]]:
     finally:
         session.run(*stack, "down", state, silent=True)
         signal.signal(signal.SIGTERM, previous)
+
+
+def _wait_listening(session: nox.Session, port: int, served: subprocess.Popen[bytes]) -> None:
+    """Return once ``served`` accepts connections on ``port``; fail if it exits or takes 60 s."""
+    deadline = time.monotonic() + 60
+    while served.poll() is None and time.monotonic() < deadline:
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.1)
+    session.error(f"tta-api did not listen on port {port} (exit code {served.poll()})")
 
 
 def _free_port() -> int:
