@@ -71,6 +71,19 @@ def cli(
     return run_main(keploy_main, "keploy_framework.cli", *args, env=environment)
 
 
+def one_line_error(args: list[str | Path], *needles: str, limit: int | None = None) -> str:
+    """Run the CLI with ``args`` (input limit ``limit`` bytes, if given); assert exit 2 with
+    one stderr line, no traceback, holding every needle; return that line."""
+    result = cli(*args, env=None if limit is None else {"TTA_MAX_INPUT_BYTES": str(limit)})
+    assert result.returncode == 2, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    for needle in needles:
+        assert needle in lines[0], lines[0]
+    return lines[0]
+
+
 @dataclass
 class Recorder:
     """A recording proxy process in front of the sample app."""

@@ -12,22 +12,10 @@ from pathlib import Path
 import pytest
 from keploy_framework.config import load_config
 
-from .conftest import FIXTURES, cli
+from .conftest import FIXTURES, cli, one_line_error
 
 BASE = ["--base-url", "http://127.0.0.1:9"]
 SET = FIXTURES / "flask-redis/test-set-0"
-
-
-def _one_line_error(result_args: list[str | Path], *needles: str, limit: int | None = None) -> str:
-    env = None if limit is None else {"TTA_MAX_INPUT_BYTES": str(limit)}
-    result = cli(*result_args, env=env)
-    assert result.returncode == 2, result.stderr
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    assert "Traceback" not in result.stderr
-    for needle in needles:
-        assert needle in lines[0], lines[0]
-    return lines[0]
 
 
 @pytest.fixture
@@ -48,7 +36,7 @@ def test_a_config_over_the_limit_is_refused_naming_file_and_limit(
     tmp_path: Path, suite: Path, limit: int
 ) -> None:
     config = _padded(tmp_path / "keploy-config.yml", limit + 1)
-    line = _one_line_error(
+    line = one_line_error(
         ["test", "--test-dir", suite, "--config", config, *BASE],
         str(config),
         f"input limit of {limit} bytes",
@@ -70,7 +58,7 @@ def test_a_config_at_the_limit_is_read(tmp_path: Path, suite: Path) -> None:
 
 def test_the_default_limit_is_ten_mib(tmp_path: Path, suite: Path) -> None:
     config = _padded(tmp_path / "keploy-config.yml", 10 * 1024 * 1024 + 1)
-    _one_line_error(
+    one_line_error(
         ["test", "--test-dir", suite, "--config", config, *BASE],
         "input limit of 10485760 bytes",
     )
@@ -87,7 +75,7 @@ def test_the_default_limit_is_ten_mib(tmp_path: Path, suite: Path) -> None:
 def test_oversized_cases_and_mocks_are_refused(suite: Path, relative: str, command: str) -> None:
     target = suite / relative
     target.write_text(target.read_text() + "#" + "x" * 5000 + "\n")
-    _one_line_error([command, "--test-dir", suite, *BASE], str(target), "input limit", limit=4096)
+    one_line_error([command, "--test-dir", suite, *BASE], str(target), "input limit", limit=4096)
 
 
 @pytest.mark.parametrize("name", ["test-set-0-report.yaml", "test-set-1-report.yaml"])
@@ -95,7 +83,7 @@ def test_an_oversized_report_is_refused(tmp_path: Path, name: str) -> None:
     run = tmp_path / "reports" / "test-run-0"
     run.mkdir(parents=True)
     report = _padded(run / name, 5000)
-    _one_line_error(
+    one_line_error(
         ["report", "--output", tmp_path / "o.json", "--test-dir", tmp_path],
         str(report),
         "input limit",
@@ -109,7 +97,7 @@ def test_an_oversized_openapi_file_is_refused(tmp_path: Path, suffix: str) -> No
     run.mkdir(parents=True)
     openapi = tmp_path / f"openapi{suffix}"
     openapi.write_text('{"paths": {}, "x": "' + "y" * 5000 + '"}')
-    _one_line_error(
+    one_line_error(
         ["report", "--output", tmp_path / "o.json", "--test-dir", tmp_path, "--openapi", openapi],
         str(openapi),
         "input limit",
@@ -143,7 +131,7 @@ def test_a_bad_limit_is_named(tmp_path: Path, suite: Path, value: str) -> None:
 )
 def test_record_options_out_of_range_exit_2(tmp_path: Path, args: list[str], needle: str) -> None:
     argv: list[str | Path] = ["record", "--app-port", "8001", "--test-dir", tmp_path / "api"]
-    _one_line_error([*argv, *args], needle)
+    one_line_error([*argv, *args], needle)
     assert not (tmp_path / "api").exists()  # refused before anything was created
 
 
@@ -158,7 +146,7 @@ def test_record_options_out_of_range_exit_2(tmp_path: Path, args: list[str], nee
     ],
 )
 def test_test_options_out_of_range_exit_2(suite: Path, args: list[str], needle: str) -> None:
-    _one_line_error(["test", "--test-dir", suite, *args], needle)
+    one_line_error(["test", "--test-dir", suite, *args], needle)
 
 
 @pytest.mark.parametrize("command", ["record", "test", "report"])
@@ -170,14 +158,14 @@ def test_a_file_as_test_dir_is_refused(tmp_path: Path, command: str) -> None:
         "test": BASE,
         "report": ["--output", str(tmp_path / "o.json")],
     }[command]
-    _one_line_error([command, "--test-dir", afile, *extra], f"{afile}: not a directory")
+    one_line_error([command, "--test-dir", afile, *extra], f"{afile}: not a directory")
     assert afile.read_text() == "not a folder\n"
 
 
 def test_a_test_dir_below_a_file_is_refused(tmp_path: Path) -> None:
     (tmp_path / "afile").write_text("")
     below = tmp_path / "afile" / "api"
-    _one_line_error(
+    one_line_error(
         ["record", "--app-port", "8001", "--port", "8002", "--test-dir", below],
         str(below),
         "Not a directory",
@@ -188,7 +176,7 @@ def test_a_test_dir_below_a_file_is_refused(tmp_path: Path) -> None:
 def test_config_ports_out_of_range_are_refused(tmp_path: Path, suite: Path, ports: str) -> None:
     config = tmp_path / "keploy-config.yml"
     config.write_text(f"config:\n  ports: {ports}\n")
-    _one_line_error(
+    one_line_error(
         ["test", "--test-dir", suite, "--config", config, *BASE], str(config), "config.ports"
     )
 
@@ -217,18 +205,18 @@ def test_a_config_that_expands_without_bound_is_refused(
 ) -> None:
     config = tmp_path / "keploy-config.yml"
     config.write_text(text)
-    _one_line_error(["test", "--test-dir", suite, "--config", config, *BASE], str(config), problem)
+    one_line_error(["test", "--test-dir", suite, "--config", config, *BASE], str(config), problem)
 
 
 def test_a_case_or_report_with_an_alias_bomb_is_refused(tmp_path: Path, suite: Path) -> None:
     case = suite / "test-set-0" / "tests" / "test-1.yaml"
     case.write_text(case.read_text() + "laughs:\n" + _laughs(indent="    "))
-    _one_line_error(["test", "--test-dir", suite, *BASE], str(case), "excessive aliasing")
+    one_line_error(["test", "--test-dir", suite, *BASE], str(case), "excessive aliasing")
     run = tmp_path / "reports" / "test-run-0"
     run.mkdir(parents=True)
     report = run / "test-set-0-report.yaml"
     report.write_text("success: 1\nfailure: 0\ntotal: 1\nlaughs:\n" + _laughs(indent="  "))
-    _one_line_error(
+    one_line_error(
         ["report", "--output", tmp_path / "o.json", "--test-dir", tmp_path],
         str(report),
         "excessive aliasing",
@@ -238,7 +226,7 @@ def test_a_case_or_report_with_an_alias_bomb_is_refused(tmp_path: Path, suite: P
 def test_a_deeply_nested_json_case_is_refused(suite: Path) -> None:
     case = suite / "test-set-0" / "tests" / "test-9.json"
     case.write_text("[" * 100_000)
-    _one_line_error(["test", "--test-dir", suite, *BASE], str(case), "nested too deeply")
+    one_line_error(["test", "--test-dir", suite, *BASE], str(case), "nested too deeply")
 
 
 def test_ordinary_aliases_are_read(tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from keploy_framework.config import load_config
 
-from .conftest import FIXTURES, cli
+from .conftest import FIXTURES, one_line_error
 
 CASE = FIXTURES / "flask-redis/test-set-0/tests/test-1.yaml"
 
@@ -18,16 +18,6 @@ def _suite(tmp_path: Path, text: str, name: str = "test-1.yaml") -> Path:
     tests.mkdir(parents=True)
     (tests / name).write_text(text)
     return tmp_path / "api"
-
-
-def _one_line_error(args: list[str | Path], *needles: str) -> None:
-    result = cli(*args)
-    assert result.returncode == 2, result.stderr
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    assert "Traceback" not in result.stderr
-    for needle in needles:
-        assert needle in lines[0], lines[0]
 
 
 @pytest.mark.parametrize(
@@ -55,7 +45,7 @@ def test_malformed_cases_exit_2_naming_file_and_field(
     tmp_path: Path, text: str, field: str
 ) -> None:
     test_dir = _suite(tmp_path, text)
-    _one_line_error(
+    one_line_error(
         ["test", "--replay", "--test-dir", test_dir, "--base-url", "http://127.0.0.1:9"],
         "test-1.yaml",
         field,
@@ -64,7 +54,7 @@ def test_malformed_cases_exit_2_naming_file_and_field(
 
 def test_malformed_json_storage_names_the_file(tmp_path: Path) -> None:
     test_dir = _suite(tmp_path, "{not json", "test-1.json")
-    _one_line_error(
+    one_line_error(
         ["test", "--test-dir", test_dir, "--base-url", "http://127.0.0.1:9"], "test-1.json", "JSON"
     )
 
@@ -89,7 +79,7 @@ def test_invalid_config_exits_2_naming_key_and_file(
     shutil.copytree(FIXTURES / "flask-redis/test-set-0", tmp_path / "api/test-set-0")
     path = tmp_path / "keploy-config.yml"
     path.write_text(config)
-    _one_line_error(
+    one_line_error(
         [
             "test",
             "--replay",
@@ -106,12 +96,12 @@ def test_invalid_config_exits_2_naming_key_and_file(
 
 
 def test_usage_errors_are_one_line(tmp_path: Path) -> None:
-    _one_line_error(
+    one_line_error(
         ["test", "--test-dir", tmp_path, "--app-cmd", "x", "--base-url", "y"], "not allowed"
     )
-    _one_line_error(["test", "--test-dir", tmp_path / "missing"], "missing", "does not exist")
-    _one_line_error(["test", "--test-dir", tmp_path, "--test-sets", "test-set-7"], "test-set-7")
-    _one_line_error(["report", "--output", tmp_path / "o.json", "--test-dir", tmp_path], "test-run")
+    one_line_error(["test", "--test-dir", tmp_path / "missing"], "missing", "does not exist")
+    one_line_error(["test", "--test-dir", tmp_path, "--test-sets", "test-set-7"], "test-set-7")
+    one_line_error(["report", "--output", tmp_path / "o.json", "--test-dir", tmp_path], "test-run")
 
 
 def test_the_proposals_config_is_valid(tmp_path: Path) -> None:
