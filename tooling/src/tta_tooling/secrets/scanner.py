@@ -16,8 +16,9 @@ from tta_tooling.secrets.baseline import load_baseline
 from tta_tooling.secrets.config import SecretsConfig
 from tta_tooling.secrets.detection import Detection
 from tta_tooling.secrets.files import files_to_scan
-from tta_tooling.secrets.names import load_names
+from tta_tooling.secrets.names import SensitiveNames, load_names
 from tta_tooling.secrets.structured import STRUCTURED_SUFFIXES, sensitive_values
+from tta_tooling.secrets.workers import map_files
 
 __all__ = ["ScanResult", "scan"]
 
@@ -39,26 +40,37 @@ def scan(root: Path, config: SecretsConfig) -> ScanResult:
     names = load_names(root / config.names) if config.names else None
     exclude = (config.baseline, *config.exclude)
     files = files_to_scan(root, config.artifacts, exclude)
-    found: list[Detection] = []
     with transient_settings(baseline.settings):
-        for name in files:
-            path = root / name
-            text = _text(path)
-            found.extend(_detect_secrets(name, path, text))
-            if (
-                names is not None
-                and text is not None
-                and path.suffix.lower() in STRUCTURED_SUFFIXES
-            ):
-                lines = text.splitlines()
-                found.extend(
-                    d
-                    for d in sensitive_values(name, text, names)
-                    if not _allowlisted(lines, d.line)
-                )
+        per_file = map_files(_FileScan(root, names), files)
+    found = [detection for detections in per_file for detection in detections]
     unique = {(d.key, d.line): d for d in found if d.key not in baseline.accepted}
     ordered = sorted(unique.values(), key=lambda d: (d.file, d.line, d.detector))
     return ScanResult(ordered, len(files))
+
+
+@dataclass(frozen=True)
+class _FileScan:
+    """Every detection in one file: detect-secrets' plugins, then the sensitive names."""
+
+    root: Path
+    names: SensitiveNames | None
+
+    def __call__(self, name: str) -> list[Detection]:
+        path = self.root / name
+        text = _text(path)
+        found = list(_detect_secrets(name, path, text))
+        if (
+            self.names is not None
+            and text is not None
+            and path.suffix.lower() in STRUCTURED_SUFFIXES
+        ):
+            lines = text.splitlines()
+            found.extend(
+                d
+                for d in sensitive_values(name, text, self.names)
+                if not _allowlisted(lines, d.line)
+            )
+        return found
 
 
 def _detect_secrets(name: str, path: Path, text: str | None) -> Iterator[Detection]:
