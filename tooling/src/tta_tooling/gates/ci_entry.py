@@ -34,6 +34,7 @@ _SELECTING = frozenset({"-s", "--session", "--sessions", "-t", "--tags", "-k", "
 _TESTS = re.compile(r"\s-s tests(?:\s|$)")
 _WHOLE_VARIABLE = re.compile(r"^\$(?:\{(\w+)\}|(\w+))$")
 _SWALLOWERS = frozenset({"true", ":", "exit", "return"})
+_REASSIGNING = frozenset({"unset", "read", "export", "declare", "local", "readonly"})
 _LEAVES = frozenset({"exit", "return", "exec"})
 _AFTER_OR = "runs only when the command before `||` fails"
 
@@ -137,11 +138,14 @@ def _check_default_sessions(commands: list[ShellCommand], tests: ShellCommand) -
         if command.in_substitution or command is tests:
             continue
         text = str(command)
+        names = [a.partition("=")[0] for a in command.assignments]
         if "--list" in text and "nox" in text:
             yield from _check_listing(command)
-            names = [a.partition("=")[0] for a in command.assignments]
             if not command.nesting and not command.argv:
                 listed.update(names)
+            continue
+        if not command.argv or command.argv[0] in _REASSIGNING:  # a later value wins
+            listed.difference_update([*names, *(a.partition("=")[0] for a in command.argv[1:])])
             continue
         if not _runs_nox(command) or command.nesting or command.exposure:
             continue
