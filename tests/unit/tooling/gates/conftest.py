@@ -36,7 +36,6 @@ GATE_FILES = (
     "packages/tta-observability-integration/pyproject.toml",
     "packages/tta-api/pyproject.toml",
     "packages/keploy-framework/pyproject.toml",
-    "tooling/pyproject.toml",
 )
 
 LoadCatalog = Callable[[Path], SessionCatalog]

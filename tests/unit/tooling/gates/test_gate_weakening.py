@@ -12,7 +12,7 @@ import pytest
 
 from ..conftest import RunTooling
 from .pinned import NOX
-from .test_gate_integrity import QUALITY, STATIC, _plant, _static, same_catalog
+from .test_gate_integrity import QUALITY, STATIC, _plant, same_catalog
 
 __all__ = ["same_catalog"]  # the fixture, used by name
 
@@ -182,14 +182,6 @@ BYPASSES = [
         "unset others\n" + OTHERS,
         CI_RUN,
         "no top-level nox call after the README's test command",
-    ),
-    (
-        "step-nox-in-if",
-        QUALITY,
-        STATIC,
-        _static(f'if [ "$GITHUB_EVENT_NAME" = push ]; then\n  {NOX} -t quality\nfi'),
-        QUALITY,
-        "runs inside an `if`: only when its condition holds",
     ),
     # Self-test rows that prove nothing
     (

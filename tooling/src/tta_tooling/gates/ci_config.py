@@ -13,6 +13,7 @@ from tta_tooling.errors import InputError
 from tta_tooling.gates.gate_drift import check_gates
 from tta_tooling.gates.jsonschema_cli import run_check_jsonschema
 from tta_tooling.gates.nox_sessions import load_catalog
+from tta_tooling.gates.selftest_rows import check_selftest_rows
 from tta_tooling.reporting import Finding
 
 # (check-jsonschema builtin schema, files it validates) relative to the repository root.
@@ -36,6 +37,7 @@ def check_ci_config(root: Path) -> list[Finding]:
     try:
         catalog = load_catalog(root / "noxfile.py")
         findings = check_gates(root, catalog)
+        findings.extend(check_selftest_rows(root, catalog))
         findings.extend(_missing_files(root))
         findings.extend(_schema_check_findings(root))
         output = _finish(zizmor)

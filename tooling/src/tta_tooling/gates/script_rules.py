@@ -190,8 +190,6 @@ class _Checker:
             )
         if command.exposure and not call.lists:
             self.finding(f"`{text}` {command.exposure}")
-        elif command.nesting and not call.lists:
-            self.finding(f"`{text}` runs {command.nesting}: only when its condition holds")
         selected = self.selection(text, call)
         if selected is None:
             return
