@@ -7,11 +7,11 @@ assignments and redirections, ``;`` / ``&&`` / ``||`` lists, pipelines,
 substitution), every redirection operator, and ``$(...)`` substitutions.
 Arithmetic (``$(( ))``, ``(( ))``) and array assignments (``name=(...)``)
 without a substitution in them are read as the values they are (bashlex
-cannot parse them). Loops and functions are walked only for a whole script
-(``structures=True``, as ``.ci/run``), where each command inside one carries
-its ``nesting``; in a step they are problems, as are ``case``,
-here-documents and process substitution: :func:`parse_script` reports them
-instead of guessing what they run.
+cannot parse them). Loops, functions and ``case`` (read as the
+``if`` chain it is) are walked only for a whole script (``structures=True``,
+as ``.ci/run``), where each command inside one carries its ``nesting``; in a
+step they are problems, as are here-documents and process substitution:
+:func:`parse_script` reports them instead of guessing what they run.
 
 Each command carries ``exposure``: why its failure would not fail the script
 (``None`` when a failure does fail it, under ``bash -e``), and its line.
@@ -33,7 +33,7 @@ _VALUE_START = re.compile(r"\$\(\(|(?:^|(?<=[\s;&|!]))\(\(|(?<=\w=)\(|(?<=\w\+=)
 _CODE_IN_VALUE = re.compile(r"\$\(|`|<\(")
 # bashlex cannot parse `case`: it is read as the `if` chain it is (each branch conditional).
 _CASE = re.compile(
-    r"(?<![\w$])case\s+(?P<word>[^\n]+?)\s+in(?=\s)(?P<head>)(?P<body>.*?)(?<![\w$])esac(?![\w])",
+    r"(?<![\w$])case\s+(?P<word>[^\n]+?)\s+in(?=\s)(?P<body>.*?)(?<![\w$])esac(?![\w])",
     re.DOTALL,
 )
 _CASE_CLAUSE = re.compile(r"^(?P<space>\s*)\(?[^)\n]*\)(?P<commands>.*)$", re.DOTALL)
@@ -95,7 +95,7 @@ def _case_as_if(match: re.Match[str]) -> str:
     Each branch runs only when its pattern matches, as an ``if`` branch does; the
     text keeps its newlines, so every command keeps its line.
     """
-    out = [match["head"]]
+    out: list[str] = []
     keyword = "if"
     for clause in re.split(r";;&?|;&", match["body"]):
         branch = _CASE_CLAUSE.match(clause)
