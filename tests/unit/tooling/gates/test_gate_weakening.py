@@ -183,6 +183,31 @@ BYPASSES = [
         CI_RUN,
         "no top-level nox call after the README's test command",
     ),
+    # .ci/run's EXIT handler keeps the run's status
+    (
+        "ci-exit-handler-resets-status",
+        CI_RUN,
+        "    if ((status == 0)); then\n",
+        "    status=0\n    if ((status == 0)); then\n",
+        CI_RUN,
+        "`status=0` in the EXIT handler replaces the run's status",
+    ),
+    (
+        "ci-exit-handler-status-from-budget",
+        CI_RUN,
+        "    if ((status == 0)); then\n        status=$budget\n    fi\n",
+        "    status=$budget\n",
+        CI_RUN,
+        "`status=$budget` in the EXIT handler replaces the run's status",
+    ),
+    (
+        "ci-exit-handler-exits-with-budget",
+        CI_RUN,
+        '    exit "$status"\n',
+        '    exit "$budget"\n',
+        CI_RUN,
+        "exits with another status than the run's",
+    ),
     # Self-test rows that prove nothing
     (
         "row-runs-the-repository",
@@ -584,6 +609,12 @@ HARMLESS = [
         CI_RUN,
         OTHERS,
         'case "${CI:-}" in\n    *) true ;;\nesac\n' + OTHERS,
+    ),
+    (
+        "ci-exit-handler-says-more",
+        CI_RUN,
+        '    exit "$status"\n',
+        '    echo "ci: exit status $status"\n    exit "$status"\n',
     ),
     ("ci-trap-err-reset", CI_RUN, TESTS_START, "trap - ERR\n" + TESTS_START),
     (

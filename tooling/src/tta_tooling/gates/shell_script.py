@@ -53,6 +53,8 @@ class ShellCommand:
     line: int = 1
     nesting: str | None = None
     """Why the command does not run at the top level (an ``if`` branch, a loop...)."""
+    depth: int = 0
+    """How many structures (function, ``if``, loop, group) the command sits in."""
 
     def __str__(self) -> str:
         return " ".join([*self.assignments, *self.argv])
@@ -282,6 +284,7 @@ def _command(node: Any, exposure: str | None, parsed: ParsedScript) -> None:
             exposure,
             line=parsed.line_of(node),
             nesting=parsed.nesting[0] if parsed.nesting else None,
+            depth=len(parsed.nesting),
         )
     )
 
