@@ -665,6 +665,13 @@ HARMLESS = [
         "def pytest_collection_modifyitems(items):\n"
         "    for item in items:\n        item.add_marker(pytest.mark.integration)\n",
     ),
+    (
+        "ruff-ignores-another-style-rule",
+        PYPROJECT,
+        'ignore = ["PLR0913"',
+        'ignore = ["PLR0911", "PLR0913"',
+    ),
+    ("ruff-selects-more", PYPROJECT, 'select = ["E", "W", "F", ', 'select = ["E", "W", "F", "N", '),
     ("mypy-stricter", PYPROJECT, MYPY, MYPY + "warn_return_any = true\n"),
     (
         "ruff-extend-include",

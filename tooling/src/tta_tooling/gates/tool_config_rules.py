@@ -48,6 +48,8 @@ _CODE_SAMPLES = (
 _MYPY_RELAXING_KEYS = frozenset(
     {"disable_error_code", "allow_untyped_defs", "allow_untyped_calls", "implicit_optional"}
 )
+# pyflakes, syntax errors and bugbear: the rules that find bugs (the self-test plants F401).
+_BUG_RULES = ("F", "E9", "B")
 _RULE_CODE = re.compile(r"^[A-Z]+[0-9]+$")
 _ORDINARY_CODE = (
     "x = 1",
@@ -174,20 +176,32 @@ def _check_ruff_ignores(ruff: object, text: str) -> Iterator[Finding]:
             continue
         for key in ("ignore", "extend-ignore"):
             for code in _strings(block.get(key)):
-                if not _RULE_CODE.match(code):
+                if not _RULE_CODE.match(code) or code.startswith(_BUG_RULES):
+                    why = "a whole rule family" if not _RULE_CODE.match(code) else "a rule"
                     yield Finding(
                         PYPROJECT,
-                        f"ruff `{key}` ignores {code!r}, a whole rule family",
+                        f"ruff `{key}` ignores {code!r}, {why} (rules of {', '.join(_BUG_RULES)} "
+                        "find bugs)",
                         _line_of(text, key),
                     )
+        for key in ("select",):
+            selected = _strings(block.get(key))
+            if key in block and "ALL" not in selected and not {"E", "F"} <= set(selected):
+                yield Finding(
+                    PYPROJECT,
+                    f"ruff `{key}` {selected!r} leaves out pycodestyle (E) or pyflakes (F)",
+                    _line_of(text, key),
+                )
         for key in ("per-file-ignores", "extend-per-file-ignores"):
             table = block.get(key)
             for glob, codes in table.items() if isinstance(table, dict) else []:
-                if not str(glob).startswith("tests/") or "ALL" in _strings(codes):
+                excused = _strings(codes)
+                bugs = any(c.startswith(_BUG_RULES) for c in excused)
+                if not str(glob).startswith("tests/") or "ALL" in excused or bugs:
                     yield Finding(
                         PYPROJECT,
                         f"ruff `{key}` {glob!r} = {codes!r}: files may be excused from rules "
-                        "only under tests/, and never from ALL",
+                        "only under tests/, never from ALL nor a rule that finds bugs",
                         _line_of(text, f'"{glob}"') or _line_of(text, f"'{glob}'"),
                     )
 
