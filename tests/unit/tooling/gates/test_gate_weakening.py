@@ -12,7 +12,7 @@ import pytest
 
 from ..conftest import RunTooling
 from .pinned import NOX
-from .test_gate_integrity import QUALITY, STATIC, _plant, same_catalog
+from .test_gate_integrity import QUALITY, STATIC, _plant, _static, same_catalog
 
 __all__ = ["same_catalog"]  # the fixture, used by name
 
@@ -182,6 +182,33 @@ BYPASSES = [
         "unset others\n" + OTHERS,
         CI_RUN,
         "no top-level nox call after the README's test command",
+    ),
+    (
+        "step-nox-in-an-event-if",
+        QUALITY,
+        STATIC,
+        _static(f'if [ "$GITHUB_EVENT_NAME" = push ]; then\n  {NOX} -t quality\nfi'),
+        QUALITY,
+        "in a script that reads the event or ref",
+    ),
+    (
+        "step-nox-in-a-ref-if",
+        QUALITY,
+        STATIC,
+        _static(f'if [[ "${{GITHUB_REF}}" == refs/heads/* ]]; then\n  {NOX} -t quality\nfi'),
+        QUALITY,
+        "in a script that reads the event or ref",
+    ),
+    (
+        "step-nox-in-an-event-else",
+        QUALITY,
+        STATIC,
+        _static(
+            f'if [ "$GITHUB_EVENT_NAME" = pull_request ]; then\n  echo skipped\n'
+            f"else\n  {NOX} -t quality\nfi"
+        ),
+        QUALITY,
+        "in a script that reads the event or ref",
     ),
     # .ci/run's EXIT handler keeps the run's status
     (
