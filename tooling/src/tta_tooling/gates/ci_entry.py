@@ -34,6 +34,7 @@ _SELECTING = frozenset({"-s", "--session", "--sessions", "-t", "--tags", "-k", "
 _TESTS = re.compile(r"\s-s tests(?:\s|$)")
 _WHOLE_VARIABLE = re.compile(r"^\$(?:\{(\w+)\}|(\w+))$")
 _SWALLOWERS = frozenset({"true", ":", "exit", "return"})
+_REASSIGNING = frozenset({"unset", "read", "export", "declare", "local", "readonly"})
 _LEAVES = frozenset({"exit", "return", "exec"})
 _AFTER_OR = "runs only when the command before `||` fails"
 
@@ -51,6 +52,7 @@ def check_ci_entry(root: Path) -> Iterator[Finding]:
         yield Finding(CI_ENTRY, "must run under `set -euo pipefail` at the top level", 1)
     for command in commands:
         yield from _masking(command)
+    yield from _exit_handler(commands)
     test_command = _readme_test_command(root)
     if test_command is None:
         yield Finding(README, "the Quick start has no `-s tests` command in a ```sh block")
@@ -115,6 +117,51 @@ def _masking(command: ShellCommand) -> Iterator[Finding]:
         yield Finding(CI_ENTRY, f"`{command}` can hide a failing gate: it {hidden}", command.line)
 
 
+def _exit_handler(commands: list[ShellCommand]) -> Iterator[Finding]:
+    """The ``trap <function> EXIT`` handler exits only with the status it captured (``$?``).
+
+    bash exits with the handler's ``exit`` status (bash manual, "trap"), so a handler
+    that resets the captured status, or exits with another variable, turns a red run green.
+    """
+    trap = next(
+        (
+            c
+            for c in commands
+            if not c.nesting
+            and len(c.argv) == 3
+            and c.argv[0] == "trap"
+            and c.argv[2] == "EXIT"
+            and c.argv[1] != "-"
+        ),
+        None,
+    )
+    if trap is None:
+        return
+    body = [c for c in commands if c.nesting == f"inside function {trap.argv[1]}()"]
+    words = [w for c in body for w in (*c.assignments, *c.argv[1:])]
+    status = next((w.partition("=")[0] for w in words if w.endswith("=$?")), None)
+    top = min((c.depth for c in body), default=0)  # the function's own block
+    for command in body:
+        for word in (*command.assignments, *command.argv[1:]):
+            name, _, value = word.partition("=")
+            direct = command.depth == top and value not in ("$?", "")
+            if name == status and ("$" not in value or direct):
+                yield Finding(
+                    CI_ENTRY,
+                    f"`{command}` in the EXIT handler replaces the run's status: a failed "
+                    "gate would exit green",
+                    command.line,
+                )
+        exits = command.argv[:1] == ("exit",) and command.argv != ("exit", "0")  # see _masking
+        if exits and command.argv[1:] != (f"${status}",):
+            yield Finding(
+                CI_ENTRY,
+                f"`{command}` in the EXIT handler exits with another status than the run's "
+                f'(`exit "${status or "?"}"`)',
+                command.line,
+            )
+
+
 def _runs_nox(command: ShellCommand) -> bool:
     return any(_NOX_WORD.search(word) for word in command.argv)
 
@@ -137,11 +184,14 @@ def _check_default_sessions(commands: list[ShellCommand], tests: ShellCommand) -
         if command.in_substitution or command is tests:
             continue
         text = str(command)
+        names = [a.partition("=")[0] for a in command.assignments]
         if "--list" in text and "nox" in text:
             yield from _check_listing(command)
-            names = [a.partition("=")[0] for a in command.assignments]
             if not command.nesting and not command.argv:
                 listed.update(names)
+            continue
+        if not command.argv or command.argv[0] in _REASSIGNING:  # a later value wins
+            listed.difference_update([*names, *(a.partition("=")[0] for a in command.argv[1:])])
             continue
         if not _runs_nox(command) or command.nesting or command.exposure:
             continue

@@ -17,11 +17,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from tta_tooling.gates.ci_entry import check_ci_entry
+from tta_tooling.gates.coverage_rules import check_stages
+from tta_tooling.gates.file_level_ignores import check_file_level_ignores
 from tta_tooling.gates.nox_pins import check_text_pins, locked_nox_version
 from tta_tooling.gates.nox_sessions import SessionCatalog
 from tta_tooling.gates.noxfile_rules import NOXFILE, check_noxfile
 from tta_tooling.gates.pytest_rules import check_pytest_config
 from tta_tooling.gates.script_rules import Rules
+from tta_tooling.gates.selftest_rows import check_row_proofs
 from tta_tooling.gates.session_posargs import allowed_posargs
 from tta_tooling.gates.tool_config_rules import check_tool_config
 from tta_tooling.gates.vscode_tasks import check_vscode_tasks
@@ -45,6 +48,9 @@ def check_gates(root: Path, catalog: SessionCatalog) -> list[Finding]:
     findings.extend(noxfile.findings)
     findings.extend(check_pytest_config(root))
     findings.extend(check_tool_config(root))
+    findings.extend(check_stages(root))
+    findings.extend(check_file_level_ignores(root))
+    findings.extend(check_row_proofs(root, catalog))
     for session in catalog.sessions:
         line = noxfile.session_lines.get(session.base_name)
         if session.default and session.name not in workflows.gating:

@@ -27,13 +27,19 @@ class WorkspacePackage:
 
 def workspace_packages(root: Path) -> list[WorkspacePackage]:
     """Every package under ``packages/*`` and ``tooling`` that has a pyproject.toml."""
+    return [read_package(path) for path in package_manifests(root)]
+
+
+def package_manifests(root: Path) -> list[Path]:
+    """The pyproject.toml of every package under ``packages/*`` and ``tooling``."""
     manifests = sorted(root.glob("packages/*/pyproject.toml"))
     if (root / "tooling" / "pyproject.toml").is_file():
         manifests.append(root / "tooling" / "pyproject.toml")
-    return [_read_package(path) for path in manifests]
+    return manifests
 
 
-def _read_package(path: Path) -> WorkspacePackage:
+def read_package(path: Path) -> WorkspacePackage:
+    """The package whose pyproject.toml is ``path``; InputError when its stage is not valid."""
     try:
         data = tomllib.loads(read_input(path))
     except tomllib.TOMLDecodeError as error:

@@ -78,6 +78,7 @@ _HOOKS_THAT_CHANGE_RESULTS = frozenset(
         "pytest_deselected",
     }
 )
+_RESULT_ATTRIBUTES = frozenset({"exitstatus", "testsfailed", "option", "args"})
 _SKIPPING_MARKS = frozenset({"skip", "skipif", "xfail"})
 _ITEM_MUTATORS = frozenset({"remove", "pop", "clear", "__delitem__", "__setitem__"})
 _PRUNED = frozenset({"node_modules", "__pycache__", "build", "dist", "site-packages"})
@@ -94,6 +95,7 @@ def check_pytest_config(root: Path) -> Iterator[Finding]:
                 name, f"configures pytest, which then ignores {PYPROJECT}'s settings", line
             )
     yield from _check_pyproject(root)
+    yield from _nested_configs(root)
     for path in _conftests(root):
         yield from _check_conftest(path, path.relative_to(root).as_posix())
 
@@ -178,9 +180,33 @@ def unlisted_options(value: object) -> Iterator[str]:
         if word in _OPTIONS_WITH_VALUE and index + 1 < len(words):
             word = f"{word}={words[index + 1]}"
             index += 1
-        if not _ALLOWED_OPTION.match(word):
+        if not allowed_option(word):
             yield word
         index += 1
+
+
+def allowed_option(word: str) -> bool:
+    """Whether the pytest option ``word`` (a value joined with ``=``) is on the allow-list."""
+    return _ALLOWED_OPTION.match(word) is not None
+
+
+def _nested_configs(root: Path) -> Iterator[Finding]:
+    """A pytest configuration below the root: pytest uses it for arguments under its folder."""
+    sections = dict(OTHER_CONFIGS) | {PYPROJECT: "[tool.pytest"}
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _PRUNED)
+        if Path(folder) == root:
+            continue
+        for name in sorted(set(files) & sections.keys()):
+            path = Path(folder) / name
+            section = sections[name]
+            if section is None or section in read_input(path):
+                yield Finding(
+                    path.relative_to(root).as_posix(),
+                    "configures pytest for the tests under it: the root pyproject.toml's "
+                    "settings no longer apply there",
+                    1,
+                )
 
 
 def _conftests(root: Path) -> Iterator[Path]:
@@ -199,20 +225,51 @@ def _check_conftest(path: Path, name: str) -> Iterator[Finding]:
         targets = node.targets if isinstance(node, ast.Assign) else []
         if any(isinstance(t, ast.Name) and t.id.startswith("collect_ignore") for t in targets):
             yield Finding(name, "`collect_ignore` drops test files from collection", node.lineno)
-        if isinstance(node, ast.Expr) and _calls(node, {"skip", "importorskip"}):
-            yield Finding(name, "skips every test under this conftest", node.lineno)
+        if any(isinstance(t, ast.Name) and t.id == "pytest_plugins" for t in targets):
+            yield Finding(name, "`pytest_plugins` loads code that can change results", node.lineno)
     for child in ast.walk(module):
+        problem = _skipping_or_rewiring(child)
+        if problem:
+            yield Finding(name, problem, getattr(child, "lineno", 1))
         if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef):
             yield from _check_hook(child, name)
         elif isinstance(child, ast.Assign | ast.AugAssign):
             for target in child.targets if isinstance(child, ast.Assign) else [child.target]:
                 dotted = _dotted(target) if isinstance(target, ast.Attribute) else ""
                 if dotted.endswith((".exitstatus", ".testsfailed", "config.args")) or (
-                    ".option." in dotted
+                    ".option." in dotted or dotted.startswith("builtins.")
                 ):
                     yield Finding(name, f"sets `{dotted}`: pytest's result changes", child.lineno)
         elif isinstance(child, ast.Call) and _dotted(child.func) in {"os._exit", "sys.exit"}:
             yield Finding(name, "exits the test process itself", child.lineno)
+
+
+def _skipping_or_rewiring(node: ast.AST) -> str | None:
+    """Why ``node`` skips, xfails or rewires tests from a conftest, or None."""
+    if isinstance(node, ast.Attribute) and node.attr in _SKIPPING_MARKS:
+        mark = _dotted(node.value).endswith("mark")
+        return f"applies `mark.{node.attr}`: tests here would not run or fail" if mark else None
+    if not isinstance(node, ast.Call):
+        return None
+    called = _dotted(node.func)
+    last = called.rpartition(".")[2]
+    if last in {"skip", "xfail", "importorskip"} and called in {last, f"pytest.{last}"}:
+        return f"calls `{called}`: tests under this conftest would not run or fail"
+    return _rewiring(node, last)
+
+
+def _rewiring(call: ast.Call, called: str) -> str | None:
+    """Why a call changes pytest's settings, result or hooks, or None."""
+    first = call.args[0] if call.args else None
+    text = first.value if isinstance(first, ast.Constant) else None
+    if called == "addinivalue_line" and text != "markers":
+        return f"adds to the ini setting {text!r}: only markers may be added"
+    attribute = call.args[1] if called == "setattr" and len(call.args) > 1 else None
+    if isinstance(attribute, ast.Constant) and attribute.value in _RESULT_ATTRIBUTES:
+        return f"sets `{attribute.value}` with setattr: pytest's result changes"
+    if called == "hookimpl" and any(k.arg in {"hookwrapper", "wrapper"} for k in call.keywords):
+        return "wraps a pytest hook: the wrapper can change its result"
+    return None
 
 
 def _check_hook(function: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> Iterator[Finding]:
@@ -236,18 +293,13 @@ def _check_hook(function: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> 
                 and _calls_method(node, _ITEM_MUTATORS | {"pytest_deselected"})
             )
         )
-        skipping = isinstance(node, ast.Attribute) and node.attr in _SKIPPING_MARKS
-        if dropped or skipping:
+        if dropped:
             yield Finding(
                 name,
                 f"`{hook}` drops, deselects or skips collected tests",
                 getattr(node, "lineno", function.lineno),
             )
             return
-
-
-def _calls(node: ast.Expr, names: set[str]) -> bool:
-    return isinstance(node.value, ast.Call) and _dotted(node.value.func).rpartition(".")[2] in names
 
 
 def _calls_method(call: ast.Call, names: frozenset[str] | set[str]) -> bool:

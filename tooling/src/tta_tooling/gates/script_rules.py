@@ -45,6 +45,10 @@ RUNNER_VALUES = frozenset(
         "github.workspace",
     }
 )
+# Runner variables that differ between a pull request and a push (the others are constant).
+_EVENT_VARIABLE = re.compile(
+    r"\$\{?(GITHUB_(EVENT_NAME|EVENT_PATH|REF|REF_NAME|REF_TYPE|HEAD_REF|BASE_REF)|CI_EVENT)\b"
+)
 _GITHUB_FILES = frozenset({"GITHUB_OUTPUT", "GITHUB_ENV", "GITHUB_STEP_SUMMARY"})
 _DEVICES = frozenset({"/dev/null", "/dev/stdout", "/dev/stderr"})
 _INPUT_REDIRECTS = frozenset({"<", "<<", "<<-", "<<<", "<&"})
@@ -190,6 +194,11 @@ class _Checker:
             )
         if command.exposure and not call.lists:
             self.finding(f"`{text}` {command.exposure}")
+        elif command.nesting and not call.lists and _EVENT_VARIABLE.search(self.masked.text):
+            self.finding(
+                f"`{text}` runs {command.nesting} in a script that reads the event or ref "
+                "($GITHUB_EVENT_NAME, $GITHUB_REF, ...): it may be skipped on pull requests"
+            )
         selected = self.selection(text, call)
         if selected is None:
             return

@@ -6,11 +6,18 @@ Rows of default gates live in :data:`DEFAULT_ROWS`, which the default
 rows of opt-in gates (``default=False``) live in :data:`OPT_IN_ROWS`, which the
 opt-in :data:`OPT_IN_SESSION` runs. A default gate with no row, an opt-in gate's
 row in the default file, or an opt-in gate with no row anywhere is a finding.
+
+A row proves its gate only when it plants the defect in the copy nox runs in and
+asserts on that run: ``run_nox``'s root is one of the test's fixtures, every
+planted path (``plant(...)``, ``.write_text(...)``, ...) starts from that same
+root (never ``REPO_ROOT``), and a row named ``test_<gate>_go(es)_red_...`` runs
+``-s <gate>`` and hands that run to ``assert_red``.
 """
 
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,16 +27,19 @@ from tta_tooling.reporting import Finding
 
 DEFAULT_ROWS = Path("tests/integration/test_gates_go_red.py")
 OPT_IN_ROWS = Path("tests/selftest/test_opt_in_gates_go_red.py")
+_CLAIM = re.compile(r"^test_(?P<gate>\w+?)_goe?s?_red")
+_WRITES = frozenset({"write_text", "write_bytes", "unlink", "touch", "rename", "replace"})
 OPT_IN_SESSION = "selftest-opt-in"
 """The session that runs :data:`OPT_IN_ROWS`; its own rows are the rows it runs."""
 
 
 def check_selftest_rows(root: Path, catalog: SessionCatalog) -> list[Finding]:
-    """Every gate whose self-test row is missing or runs in the wrong kind of session."""
+    """Every gate whose self-test row is missing, runs in the wrong kind of session or
+    does not prove its gate on the copy it planted in."""
     base_names = {s.name: s.base_name for s in catalog.sessions}
+    findings = []
     default_rows = _by_base_name(session_rows(root, DEFAULT_ROWS), base_names)
     opt_in_rows = _by_base_name(session_rows(root, OPT_IN_ROWS), base_names)
-    findings = []
     for name, default in sorted(_gates(catalog).items()):
         if default and name not in default_rows:
             findings.append(
@@ -70,19 +80,173 @@ def _gates(catalog: SessionCatalog) -> dict[str, bool]:
     return gates
 
 
-def session_rows(root: Path, relative: Path) -> dict[str, list[tuple[str, int]]]:
-    """The sessions the test functions of ``relative`` run: name -> [(test, line)]."""
+def check_row_proofs(root: Path, catalog: SessionCatalog) -> Iterator[Finding]:
+    """Rows of either file that do not prove their gate on the copy they planted in."""
+    gates = {s.base_name for s in catalog.sessions}
+    for relative in (DEFAULT_ROWS, OPT_IN_ROWS):
+        if (root / relative).is_file():
+            yield from row_proofs(root, relative, gates)
+
+
+def row_proofs(root: Path, relative: Path, gates: set[str]) -> Iterator[Finding]:
+    """Rows that plant in one place and run or assert in another, or claim another gate."""
+    name = relative.as_posix()
+    for function in _test_functions(root, relative):
+        fixtures = {a.arg for a in function.args.args}
+        aliases = _assignments(function)
+        runs = [
+            c for c in ast.walk(function) if isinstance(c, ast.Call) and _called(c) == "run_nox"
+        ]
+        if not runs:
+            continue
+        roots = {_root(c.args[0], aliases) if c.args else None for c in runs}
+        run_root = next(iter(roots)) if len(roots) == 1 else None
+        if run_root is None or run_root not in fixtures:
+            yield Finding(
+                name,
+                f"{function.name} runs nox in {', '.join(sorted(map(str, roots)))}: a row runs "
+                "every session in the one copy its fixture made",
+                runs[0].lineno,
+            )
+            continue
+        for call in ast.walk(function):
+            target = _planted(call)
+            planted_root = _root(target, aliases) if target is not None else run_root
+            if planted_root != run_root:
+                yield Finding(
+                    name,
+                    f"{function.name} plants in {planted_root} but runs nox in {run_root}: "
+                    "the gate never sees the defect",
+                    call.lineno,  # type: ignore[attr-defined]
+                )
+        yield from _claimed_gate(function, runs, aliases, gates, name)
+
+
+def _claimed_gate(
+    function: ast.FunctionDef,
+    runs: list[ast.Call],
+    aliases: dict[str, ast.expr],
+    gates: set[str],
+    name: str,
+) -> Iterator[Finding]:
+    claim = _CLAIM.match(function.name)
+    gate = next(
+        (
+            g
+            for g in sorted(gates, key=len, reverse=True)
+            if claim and claim["gate"] == g.replace("-", "_")
+        ),
+        None,
+    )
+    if gate is None:
+        return
+    proving = [
+        c for c in runs if any(n == gate or n.startswith(f"{gate}-") for n, _ in _sessions_in(c))
+    ]
+    if not proving:
+        yield Finding(
+            name,
+            f"{function.name} claims the {gate} gate but never runs `-s {gate}`",
+            function.lineno,
+        )
+        return
+    asserted = {
+        _root(arg, aliases, follow=False)
+        for call in ast.walk(function)
+        if isinstance(call, ast.Call) and _called(call) == "assert_red"
+        for arg in call.args[:1]
+    }
+    for run in proving:
+        holder = next(
+            (t.id for t, v in _assigned_pairs(function) if v is run and isinstance(t, ast.Name)),
+            None,
+        )
+        inline = any(
+            isinstance(c, ast.Call) and _called(c) == "assert_red" and c.args and c.args[0] is run
+            for c in ast.walk(function)
+        )
+        if not inline and holder not in asserted:
+            yield Finding(
+                name,
+                f"{function.name} never hands its `-s {gate}` run to assert_red: it proves nothing",
+                run.lineno,
+            )
+
+
+def _test_functions(root: Path, relative: Path) -> list[ast.FunctionDef]:
     path = root / relative
     try:
         tree = ast.parse(read_input(path), filename=str(path))
     except SyntaxError as error:
         raise InputError(path, f"not valid Python: {error.msg}", line=error.lineno) from error
+    return [n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name.startswith("test_")]
+
+
+def _called(call: ast.Call) -> str:
+    func = call.func
+    return func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
+
+
+def _assigned_pairs(function: ast.FunctionDef) -> Iterator[tuple[ast.expr, ast.expr]]:
+    for node in ast.walk(function):
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                yield target, node.value
+        elif isinstance(node, ast.AnnAssign | ast.NamedExpr) and node.value is not None:
+            yield node.target, node.value
+
+
+def _assignments(function: ast.FunctionDef) -> dict[str, ast.expr]:
+    return {t.id: v for t, v in _assigned_pairs(function) if isinstance(t, ast.Name)}
+
+
+def _root(node: ast.expr, aliases: dict[str, ast.expr], *, follow: bool = True) -> str | None:
+    """The variable a path expression starts from (``repo_copy`` in ``repo_copy / X / "y"``)."""
+    seen: set[str] = set()
+    while True:
+        if isinstance(node, ast.BinOp):
+            node = node.left
+        elif isinstance(node, ast.Attribute | ast.Subscript):
+            node = node.value
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            node = node.func.value
+        elif isinstance(node, ast.Call) and node.args:
+            node = node.args[0]  # Path(x), str(x)
+        elif isinstance(node, ast.Name) and follow and node.id in aliases and node.id not in seen:
+            seen.add(node.id)
+            node = aliases[node.id]
+        elif isinstance(node, ast.Name):
+            return node.id
+        else:
+            return None
+
+
+def _planted(node: ast.AST) -> ast.expr | None:
+    """The path a call writes a defect to: ``plant(path, ...)`` or ``path.write_text(...)``."""
+    if not isinstance(node, ast.Call):
+        return None
+    if isinstance(node.func, ast.Name) and node.func.id == "plant" and node.args:
+        return node.args[0]
+    if isinstance(node.func, ast.Attribute) and node.func.attr in _WRITES:
+        return node.func.value
+    return None
+
+
+def session_rows(root: Path, relative: Path) -> dict[str, list[tuple[str, int]]]:
+    """The sessions the test functions of ``relative`` run: name -> [(test, line)]."""
     rows: dict[str, list[tuple[str, int]]] = {}
-    for node in tree.body:
-        if isinstance(node, ast.FunctionDef) and node.name.startswith("test_"):
-            for name, line in _sessions_run(node):
-                rows.setdefault(name, []).append((node.name, line))
+    for node in _test_functions(root, relative):
+        for name, line in _sessions_run(node):
+            rows.setdefault(name, []).append((node.name, line))
     return rows
+
+
+def _sessions_in(call: ast.Call) -> Iterator[tuple[str, int]]:
+    for flag, value in zip(call.args, call.args[1:], strict=False):
+        if isinstance(flag, ast.Constant) and flag.value == "-s":
+            name = _literal_prefix(value)
+            if name:
+                yield name, call.lineno
 
 
 def _sessions_run(function: ast.FunctionDef) -> Iterator[tuple[str, int]]:
@@ -92,13 +256,8 @@ def _sessions_run(function: ast.FunctionDef) -> Iterator[tuple[str, int]]:
     its base name, a dash and the parameter.
     """
     for call in ast.walk(function):
-        if not isinstance(call, ast.Call):
-            continue
-        for flag, value in zip(call.args, call.args[1:], strict=False):
-            if isinstance(flag, ast.Constant) and flag.value == "-s":
-                name = _literal_prefix(value)
-                if name:
-                    yield name, call.lineno
+        if isinstance(call, ast.Call):
+            yield from _sessions_in(call)
 
 
 def _literal_prefix(node: ast.expr) -> str | None:

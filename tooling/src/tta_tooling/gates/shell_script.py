@@ -7,11 +7,11 @@ assignments and redirections, ``;`` / ``&&`` / ``||`` lists, pipelines,
 substitution), every redirection operator, and ``$(...)`` substitutions.
 Arithmetic (``$(( ))``, ``(( ))``) and array assignments (``name=(...)``)
 without a substitution in them are read as the values they are (bashlex
-cannot parse them). Loops and functions are walked only for a whole script
-(``structures=True``, as ``.ci/run``), where each command inside one carries
-its ``nesting``; in a step they are problems, as are ``case``,
-here-documents and process substitution: :func:`parse_script` reports them
-instead of guessing what they run.
+cannot parse them). Loops, functions and ``case`` (read as the
+``if`` chain it is) are walked only for a whole script (``structures=True``,
+as ``.ci/run``), where each command inside one carries its ``nesting``; in a
+step they are problems, as are here-documents and process substitution:
+:func:`parse_script` reports them instead of guessing what they run.
 
 Each command carries ``exposure``: why its failure would not fail the script
 (``None`` when a failure does fail it, under ``bash -e``), and its line.
@@ -31,6 +31,12 @@ _LOOPS = frozenset({"for", "while", "until"})
 # `$((`, a command-position `((`, or `name=(` / `name+=(` (an array).
 _VALUE_START = re.compile(r"\$\(\(|(?:^|(?<=[\s;&|!]))\(\(|(?<=\w=)\(|(?<=\w\+=)\(", re.MULTILINE)
 _CODE_IN_VALUE = re.compile(r"\$\(|`|<\(")
+# bashlex cannot parse `case`: it is read as the `if` chain it is (each branch conditional).
+_CASE = re.compile(
+    r"(?<![\w$])case\s+(?P<word>[^\n]+?)\s+in(?=\s)(?P<body>.*?)(?<![\w$])esac(?![\w])",
+    re.DOTALL,
+)
+_CASE_CLAUSE = re.compile(r"^(?P<space>\s*)\(?[^)\n]*\)(?P<commands>.*)$", re.DOTALL)
 # bashlex cannot parse `[[ ]]`; one without a substitution in it only tests, as `[` does.
 _CONDITIONAL = re.compile(r"(?<![\w$])\[\[\s(?P<body>[^\n]*?)\s\]\](?=[\s;&|)]|$)")
 
@@ -47,6 +53,8 @@ class ShellCommand:
     line: int = 1
     nesting: str | None = None
     """Why the command does not run at the top level (an ``if`` branch, a loop...)."""
+    depth: int = 0
+    """How many structures (function, ``if``, loop, group) the command sits in."""
 
     def __str__(self) -> str:
         return " ".join([*self.assignments, *self.argv])
@@ -68,7 +76,8 @@ class ParsedScript:
 
 def parse_script(script: str, *, structures: bool = False) -> ParsedScript:
     """Every simple command of ``script`` in order, including those in substitutions."""
-    parsed = ParsedScript(text=_plain_values(_CONDITIONAL.sub(_as_test, script)))
+    text = _plain_values(_CONDITIONAL.sub(_as_test, script))
+    parsed = ParsedScript(text=_CASE.sub(_case_as_if, text) if structures else text)
     parsed.structures = structures
     if not script.strip():
         return parsed
@@ -80,6 +89,28 @@ def parse_script(script: str, *, structures: bool = False) -> ParsedScript:
     for tree in trees:
         _walk(tree, None, parsed)
     return parsed
+
+
+def _case_as_if(match: re.Match[str]) -> str:
+    """``case w in p) cmds;; ... esac`` as ``if [ case ]; then cmds; elif ...; fi``.
+
+    Each branch runs only when its pattern matches, as an ``if`` branch does; the
+    text keeps its newlines, so every command keeps its line.
+    """
+    out: list[str] = []
+    keyword = "if"
+    for clause in re.split(r";;&?|;&", match["body"]):
+        branch = _CASE_CLAUSE.match(clause)
+        if branch is None:
+            out.append(clause)
+            continue
+        commands = branch["commands"]
+        body = commands.rstrip()
+        out.append(f"{branch['space']}{keyword} [ case ]; then {body or ':'}; ")
+        out.append(commands[len(body) :])
+        keyword = "elif"
+    out.append("fi" if keyword == "elif" else "true")
+    return "".join(out)
 
 
 def _as_test(match: re.Match[str]) -> str:
@@ -163,7 +194,14 @@ def _list(parts: list[Any], exposure: str | None, parsed: ParsedScript) -> None:
             reason = reason or "runs in the background (`&`): nothing waits for its exit status"
         elif before == "||":
             reason = reason or "runs only when the command before `||` fails"
+        elif before == "&&" and _is_test(items[index - 1]):
+            reason = reason or "runs only when the test before `&&` passes"
         _walk(item, reason, parsed)
+
+
+def _is_test(node: Any) -> bool:
+    words = [p.word for p in getattr(node, "parts", []) if p.kind == "word"]
+    return node.kind == "command" and words[:1] in (["["], ["test"], ["false"])
 
 
 def _pipeline(parts: list[Any], exposure: str | None, parsed: ParsedScript) -> None:
@@ -208,9 +246,17 @@ def _if(parts: list[Any], exposure: str | None, parsed: ParsedScript) -> None:
             in_condition = part.word in {"if", "elif"}
             continue
         reason = exposure or ("is an `if` condition: its failure only picks a branch")
-        parsed.nesting.append("inside an `if`")
+        parsed.nesting.append("inside a `case`" if _is_case(parts) else "inside an `if`")
         _walk(part, reason if in_condition else exposure, parsed)
         parsed.nesting.pop()
+
+
+def _is_case(parts: list[Any]) -> bool:
+    condition = parts[1] if len(parts) > 1 else None
+    if condition is not None and condition.kind == "list":
+        condition = condition.parts[0]
+    words = [p.word for p in getattr(condition, "parts", []) if p.kind == "word"]
+    return words == ["[", "case", "]"]
 
 
 def _command(node: Any, exposure: str | None, parsed: ParsedScript) -> None:
@@ -238,6 +284,7 @@ def _command(node: Any, exposure: str | None, parsed: ParsedScript) -> None:
             exposure,
             line=parsed.line_of(node),
             nesting=parsed.nesting[0] if parsed.nesting else None,
+            depth=len(parsed.nesting),
         )
     )
 

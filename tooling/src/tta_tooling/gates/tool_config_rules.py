@@ -25,6 +25,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from tta_tooling.errors import InputError, read_input
+from tta_tooling.gates.coverage_rules import check_coverage_settings
 from tta_tooling.reporting import Finding
 
 PYPROJECT = "pyproject.toml"
@@ -36,6 +37,19 @@ _NOT_CODE = re.compile(
 )
 
 
+# One file of each room: a mypy `exclude` regex that matches one leaves out code.
+_CODE_SAMPLES = (
+    "packages/tta-api/src/tta_api/main.py",
+    "tooling/src/tta_tooling/cli.py",
+    "tests/unit/tta_api/test_app.py",
+    "tests/integration/conftest.py",
+    "noxfile.py",
+)
+_MYPY_RELAXING_KEYS = frozenset(
+    {"disable_error_code", "allow_untyped_defs", "allow_untyped_calls", "implicit_optional"}
+)
+# pyflakes, syntax errors and bugbear: the rules that find bugs (the self-test plants F401).
+_BUG_RULES = ("F", "E9", "B")
 _RULE_CODE = re.compile(r"^[A-Z]+[0-9]+$")
 _ORDINARY_CODE = (
     "x = 1",
@@ -79,12 +93,21 @@ def check_tool_config(root: Path) -> Iterator[Finding]:
                         f"ruff `{key}` leaves out {value!r}: lint and format check every file",
                         _line_of(text, key),
                     )
+    if isinstance(ruff, dict) and "include" in ruff:
+        yield Finding(
+            PYPROJECT,
+            "ruff `include` replaces the files ruff checks: use `extend-include`",
+            _line_of(text, "include"),
+        )
     yield from _check_ruff_ignores(ruff, text)
     yield from _check_coverage(tools.get("coverage", {}) if isinstance(tools, dict) else {}, text)
     yield from _other_configs(root)
     mypy = tools.get("mypy", {}) if isinstance(tools, dict) else {}
-    if not isinstance(mypy, dict):
-        return
+    if isinstance(mypy, dict):
+        yield from _check_mypy(mypy, text)
+
+
+def _check_mypy(mypy: dict[str, object], text: str) -> Iterator[Finding]:
     if mypy.get("strict") is not True:
         yield Finding(PYPROJECT, "mypy must stay `strict = true`", _line_of(text, "strict"))
     files = mypy.get("files", [])
@@ -96,14 +119,49 @@ def check_tool_config(root: Path) -> Iterator[Finding]:
             f"mypy `files` leaves out {', '.join(missing)}: typecheck covers every room",
             _line_of(text, "files"),
         )
+    yield from _check_mypy_relaxing(mypy, text, "the mypy configuration")
+    for pattern in _strings(mypy.get("exclude")):
+        hit = next((p for p in _CODE_SAMPLES if _searches(pattern, p)), None)
+        if hit:
+            yield Finding(
+                PYPROJECT,
+                f"mypy `exclude` {pattern!r} leaves out code such as {hit}",
+                _line_of(text, "exclude"),
+            )
     overrides = mypy.get("overrides", [])
     for override in overrides if isinstance(overrides, list) else []:
-        if isinstance(override, dict) and override.get("ignore_errors"):
+        if not isinstance(override, dict):
+            continue
+        if override.get("ignore_errors"):
             yield Finding(
                 PYPROJECT,
                 f"mypy override for {override.get('module')!r} sets `ignore_errors`",
                 _line_of(text, "ignore_errors"),
             )
+        modules = _strings(override.get("module"))
+        if not all(m.startswith("tests.") or m == "tests" for m in modules):
+            yield from _check_mypy_relaxing(override, text, f"the mypy override for {modules}")
+
+
+def _check_mypy_relaxing(block: dict[str, object], text: str, where: str) -> Iterator[Finding]:
+    """Keys that switch checks off: a strictness flag set false, skipped imports, codes."""
+    for key, value in block.items():
+        relaxed = value is False and key not in {"ignore_missing_imports", "ignore_errors"}
+        relaxed = relaxed or key in _MYPY_RELAXING_KEYS
+        relaxed = relaxed or (key == "follow_imports" and value in {"skip", "silent"})
+        if relaxed:
+            yield Finding(
+                PYPROJECT,
+                f"{where} sets `{key} = {value!r}`, which switches checks off",
+                _line_of(text, key),
+            )
+
+
+def _searches(pattern: str, path: str) -> bool:
+    try:
+        return re.search(pattern, path) is not None
+    except re.error:
+        return True
 
 
 def _line_of(text: str, key: str) -> int | None:
@@ -118,20 +176,32 @@ def _check_ruff_ignores(ruff: object, text: str) -> Iterator[Finding]:
             continue
         for key in ("ignore", "extend-ignore"):
             for code in _strings(block.get(key)):
-                if not _RULE_CODE.match(code):
+                if not _RULE_CODE.match(code) or code.startswith(_BUG_RULES):
+                    why = "a whole rule family" if not _RULE_CODE.match(code) else "a rule"
                     yield Finding(
                         PYPROJECT,
-                        f"ruff `{key}` ignores {code!r}, a whole rule family",
+                        f"ruff `{key}` ignores {code!r}, {why} (rules of {', '.join(_BUG_RULES)} "
+                        "find bugs)",
                         _line_of(text, key),
                     )
+        for key in ("select",):
+            selected = _strings(block.get(key))
+            if key in block and "ALL" not in selected and not {"E", "F"} <= set(selected):
+                yield Finding(
+                    PYPROJECT,
+                    f"ruff `{key}` {selected!r} leaves out pycodestyle (E) or pyflakes (F)",
+                    _line_of(text, key),
+                )
         for key in ("per-file-ignores", "extend-per-file-ignores"):
             table = block.get(key)
             for glob, codes in table.items() if isinstance(table, dict) else []:
-                if not str(glob).startswith("tests/") or "ALL" in _strings(codes):
+                excused = _strings(codes)
+                bugs = any(c.startswith(_BUG_RULES) for c in excused)
+                if not str(glob).startswith("tests/") or "ALL" in excused or bugs:
                     yield Finding(
                         PYPROJECT,
                         f"ruff `{key}` {glob!r} = {codes!r}: files may be excused from rules "
-                        "only under tests/, and never from ALL",
+                        "only under tests/, never from ALL nor a rule that finds bugs",
                         _line_of(text, f'"{glob}"') or _line_of(text, f"'{glob}'"),
                     )
 
@@ -139,6 +209,7 @@ def _check_ruff_ignores(ruff: object, text: str) -> Iterator[Finding]:
 def _check_coverage(coverage: object, text: str) -> Iterator[Finding]:
     if not isinstance(coverage, dict):
         return
+    yield from check_coverage_settings(coverage, text)
     for section in ("run", "report"):
         block = coverage.get(section, {})
         for key in ("omit", "include"):

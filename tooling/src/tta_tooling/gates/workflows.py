@@ -251,6 +251,7 @@ class _Walker:
     ) -> tuple[set[str], dict[str, Listing | str]]:
         if never_true(job.get("if"), events):
             self.finding(at, f"`if: {job.get('if')}` is never true: the job never runs")
+        self.check_timeout(job, at)
         self.job_systems = set()
         if "uses" in job:
             return self.reusable(job, at, events), {}
@@ -305,6 +306,7 @@ class _Walker:
             if "name" in step:
                 label += f" {step['name']!r}"
             at = Finding(job.at.file, "", getattr(step, "line", None) or job.at.line, label)
+            self.check_timeout(step, at)
             self.check_env(step.get("env"), at, referenced_variables(step.get("run")))
             step_calls = 0
             if "uses" in step:
@@ -475,6 +477,12 @@ class _Walker:
             self.finding(at, "field 'env' must be a mapping (a literal one, not an expression)")
             return
         self.findings.extend(unlisted_variables(env, at, local=local))
+
+    def check_timeout(self, block: dict[str, Any], at: Finding) -> None:
+        """``timeout-minutes`` must leave the job or step time to run."""
+        minutes = block.get("timeout-minutes")
+        if isinstance(minutes, int | float) and not isinstance(minutes, bool) and minutes <= 0:
+            self.finding(at, f"`timeout-minutes: {minutes}` stops it before its gate runs")
 
     def check_defaults(self, at: Finding, shell: object, workdir: object) -> None:
         if shell is not None and not (isinstance(shell, str) and shell in SHELLS):
