@@ -287,6 +287,15 @@ def _free_port() -> int:
         return port
 
 
+@nox.session(python=DEFAULT_PYTHON, tags=["services", "linux", "redis"], default=False)
+def faults(session: nox.Session) -> None:
+    """Kill, starve and feed hostile input to every command: tests/faults (docs/reliability.md)."""
+    install(session, "integration")
+    # Not under xdist: the lifetime tests count processes and ports, the load test times
+    # the recorder, and the disk tests mount small filesystems where the user may.
+    session.run("pytest", "tests/faults", "--durations=10", *session.posargs)
+
+
 @nox.session(
     name="selftest-opt-in",
     python=DEFAULT_PYTHON,
