@@ -12,6 +12,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -52,13 +53,16 @@ def listening(port: int) -> bool:
 
 
 def run_cli(
-    module: str, *args: str | Path, env: dict[str, str] | None = None, cwd: Path | None = None
+    module: str,
+    *args: str | Path,
+    env: dict[str, str] | None = None,
+    preexec: Callable[[], None] | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """``python -m <module> <args>`` as a process; ``env`` adds to the environment."""
     return subprocess.run(
         [sys.executable, "-m", module, *map(str, args)],
         env={**os.environ, **(env or {})},
-        cwd=cwd,
+        preexec_fn=preexec,
         capture_output=True,
         text=True,
         timeout=120,
