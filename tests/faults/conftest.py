@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from ..unit.tooling.secrets.conftest import secrets_repo  # noqa: F401 (a fixture, shared)
+
 GONE_WITHIN_SECONDS = 5.0
 
 

@@ -76,7 +76,8 @@ def oversized_config_at_the_default_limit(tmp: Path) -> Case:
 
 def oversized_yaml_case(tmp: Path) -> Case:
     suite = _suite(tmp)
-    case = _padded(suite / "test-set-0" / "tests" / "test-1.yaml", 5000, "version: api.keploy.io/v1beta1\n#")
+    case = suite / "test-set-0" / "tests" / "test-1.yaml"
+    _padded(case, 5000, "version: api.keploy.io/v1beta1\n#")
     return Case(KEPLOY, ["test", "--test-dir", suite, *BASE], [str(case), "input limit of 4096"],
                 {"TTA_MAX_INPUT_BYTES": "4096"})  # fmt: skip
 

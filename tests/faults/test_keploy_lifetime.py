@@ -72,7 +72,6 @@ class Family:
         return time.monotonic() - started
 
 
-
 @pytest.mark.parametrize(
     ("signum", "status"), [(signal.SIGINT, 0), (signal.SIGTERM, 0), (signal.SIGHUP, 0)]
 )
