@@ -46,25 +46,21 @@ def app_url() -> Iterator[str]:
     server.server_close()
 
 
-def _replayed_suite(work: Path, app_url: str) -> Path:
+def _suite(work: Path) -> Path:
     suite = work / "api"
     shutil.copytree(SUITE / "test-set-0" / "tests", suite / "test-set-0" / "tests")
-    done = run_cli(
-        "keploy_framework.cli", "test", "--test-dir", suite, "--base-url", app_url, "--delay", "0"
-    )
-    assert "reports:" in done.stdout, done.stderr
     return suite
 
 
 def _keploy_junit(work: Path, target: Path, app_url: str) -> tuple[str, list[str | Path]]:
-    suite = work / "api"
-    shutil.copytree(SUITE / "test-set-0" / "tests", suite / "test-set-0" / "tests")
-    args = ["test", "--test-dir", suite, "--base-url", app_url, "--delay", "0", "--junit", target]
-    return "keploy_framework.cli", args
+    args: list[str | Path] = ["test", "--test-dir", _suite(work), "--base-url", app_url]
+    return "keploy_framework.cli", [*args, "--delay", "0", "--junit", target]
 
 
 def _keploy_report(work: Path, target: Path, app_url: str) -> tuple[str, list[str | Path]]:
-    suite = _replayed_suite(work, app_url)
+    suite = _suite(work)
+    replayed = run_cli("keploy_framework.cli", "test", "--test-dir", suite, "--base-url", app_url)
+    assert "reports:" in replayed.stdout, replayed.stderr
     return "keploy_framework.cli", ["report", "--test-dir", suite, "--output", target]
 
 
