@@ -287,6 +287,18 @@ def _free_port() -> int:
         return port
 
 
+@nox.session(python=DEFAULT_PYTHON, tags=["services", "linux", "redis"], default=False)
+def faults(session: nox.Session) -> None:
+    """Kill, starve and feed hostile input to every command: tests/faults (docs/reliability.md)."""
+    install(session, "integration")
+    # Under xdist: most tests wait on the processes they start. Each test has its own
+    # ports, temp dirs and mounts, and nothing here times the machine. The Redis outage
+    # case (a real redis-server frozen and resumed) lives with the integration tests,
+    # whose Redis fixtures it uses; it runs here too, so this session covers every case.
+    faults = ("tests/faults", "tests/integration/test_redis_fallback_recovery.py")
+    session.run("pytest", *XDIST, *faults, "--durations=10", *session.posargs)
+
+
 @nox.session(
     name="selftest-opt-in",
     python=DEFAULT_PYTHON,

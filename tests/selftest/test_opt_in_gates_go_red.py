@@ -115,3 +115,43 @@ def test_e2e_goes_red_when_prometheus_scrapes_a_dead_port(repo_copy: Path) -> No
         "tta-api target 127.0.0.1:1 (http://127.0.0.1:1/metrics) is down",
         "FAILED tests/e2e/test_served_stack.py::test_prometheus_scrapes_tta_api",
     )
+
+
+KEPLOY = Path("packages/keploy-framework/src/keploy_framework")
+
+
+def test_faults_goes_red_on_an_app_started_without_the_lifetime_helper(repo_copy: Path) -> None:
+    plant(
+        repo_copy / KEPLOY / "app_process.py",
+        "            preexec_fn=dies_with_parent(),  # noqa: PLW1509\n",
+        "",
+    )
+    done = run_nox(repo_copy, "-s", "faults", "--", "-k", "sigkilled_run_takes_its_app")
+    assert_red(
+        done,
+        "FAILED tests/faults/test_keploy_lifetime.py::"
+        "test_a_sigkilled_run_takes_its_app_along_and_the_next_run_sweeps_the_rest[record]",
+        "FAILED tests/faults/test_keploy_lifetime.py::"
+        "test_a_sigkilled_run_takes_its_app_along_and_the_next_run_sweeps_the_rest[test]",
+        "the app outlived its starter",
+    )
+
+
+def test_faults_goes_red_on_a_writer_that_writes_in_place(repo_copy: Path) -> None:
+    plant(
+        repo_copy / KEPLOY / "atomic.py",
+        '    data = content.encode("utf-8") if isinstance(content, str) else content\n',
+        '    data = content.encode("utf-8") if isinstance(content, str) else content\n'
+        '    with open(path, "wb") as handle:  # planted: written in place\n'
+        "        handle.write(data)\n"
+        "    return\n",
+    )
+    done = run_nox(repo_copy, "-s", "faults", "--", "-k", "bad_disk and keploy")
+    test = "tests/faults/test_writers_on_a_bad_disk.py::" + (
+        "test_a_writer_on_a_bad_disk_keeps_the_old_file_and_says_why_in_one_line"
+    )
+    assert_red(
+        done,
+        f"FAILED {test}[keploy test --junit-full]",
+        f"FAILED {test}[keploy report --output-full]",
+    )

@@ -99,3 +99,10 @@ def test_oversized_audit_inputs_are_refused(tmp_path: Path, option: str) -> None
     )
     assert done.returncode == 2
     _one_line(done.stderr, str(big), "input limit of 100 bytes")
+
+
+def test_json_nested_past_the_decoders_recursion_is_an_input_error(tmp_path: Path) -> None:
+    path = tmp_path / "deep.json"
+    path.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    with pytest.raises(InputError, match="invalid JSON: nested too deeply"):
+        read_json(path)

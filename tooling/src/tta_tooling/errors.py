@@ -68,3 +68,5 @@ def read_json(path: Path) -> Any:
         return json.loads(read_input(path))
     except json.JSONDecodeError as error:
         raise InputError(path, f"invalid JSON: {error.msg}", line=error.lineno) from error
+    except RecursionError:  # json's C decoder recurses once per level of nesting
+        raise InputError(path, "invalid JSON: nested too deeply") from None

@@ -36,6 +36,9 @@ def test_missing_state_is_none_and_bad_json_is_an_input_error(tmp_path: Path) ->
     path.write_text("{not json", encoding="utf-8")
     with pytest.raises(InputError, match="unreadable stack state"):
         load(path)
+    path.write_text('{"backend": ' + "[" * 100_000 + "]" * 100_000 + "}", encoding="utf-8")
+    with pytest.raises(InputError, match="unreadable stack state: nested too deeply"):
+        load(path)
 
 
 def test_each_repository_has_its_own_default_state_path(tmp_path: Path) -> None:

@@ -111,6 +111,8 @@ def load(path: Path) -> StackState | None:
         raw: Any = json.loads(read_input(path))
     except json.JSONDecodeError as error:
         raise InputError(path, f"unreadable stack state: {error}") from error
+    except RecursionError:  # json's C decoder recurses once per level of nesting
+        raise InputError(path, "unreadable stack state: nested too deeply") from None
     return _parse(raw, path)
 
 

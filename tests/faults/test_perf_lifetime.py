@@ -14,15 +14,13 @@ from pathlib import Path
 import pytest
 from tta_tooling.child_lifetime import children_directory
 
-from ....processes import running
-from .test_baseline_ref import _git, _worktrees
+from ..processes import running
+from .conftest import GONE_WITHIN_SECONDS
 
-pytestmark = [
-    pytest.mark.smoke,  # a real orchestrator, git and pytest
-    pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG and /proc"),
-]
+pytestmark = pytest.mark.skipif(
+    not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG and /proc"
+)
 
-GONE_WITHIN_SECONDS = 5.0
 SLOW_SUITE = """
 import os, time
 import pytest
@@ -52,6 +50,21 @@ except KeyboardInterrupt:
 """
 
 
+def _git(root: Path, *args: str) -> str:
+    return subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+
+
+def _worktrees(root: Path) -> list[str]:
+    listing = _git(root, "worktree", "list", "--porcelain").splitlines()
+    return [line for line in listing if line.startswith("worktree ")]
+
+
 @pytest.fixture
 def slow_repo(tmp_path: Path) -> Path:
     root = tmp_path / "repo"
@@ -60,7 +73,7 @@ def slow_repo(tmp_path: Path) -> Path:
     (root / "test_slow.py").write_text(SLOW_SUITE, encoding="utf-8")
     (root / ".gitignore").write_text(".nox/\npytest.pid\n", encoding="utf-8")
     _git(root, "add", ".")
-    _git(root, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "-m", "x")
+    _git(root, "commit", "-q", "-m", "x")
     return root
 
 

@@ -1,0 +1,92 @@
+"""The fault tier: real commands killed, starved of disk, fed hostile input, put under load.
+
+Every test here is marked ``faults`` (the opt-in ``faults`` session runs this folder;
+the tests and integration sessions never collect it). Helpers start the project's CLIs
+as processes, as a user would, and read what is left in /proc and on the ports.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from ..unit.tooling.secrets.conftest import secrets_repo  # noqa: F401 (a fixture, shared)
+
+GONE_WITHIN_SECONDS = 5.0
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def wait_port(port: int, timeout: float = 30.0) -> None:
+    """Wait until something accepts TCP connections on ``port`` (sends no request)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1.0).close()
+        except OSError:
+            time.sleep(0.05)
+        else:
+            return
+    raise AssertionError(f"nothing listens on port {port}")
+
+
+def listening(port: int) -> bool:
+    """Something still listens on ``port`` (SO_REUSEADDR: TIME_WAIT does not count)."""
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(("127.0.0.1", port))
+            probe.listen()
+        except OSError:
+            return True
+    return False
+
+
+def run_cli(
+    module: str,
+    *args: str | Path,
+    env: dict[str, str] | None = None,
+    preexec: Callable[[], None] | None = None,
+) -> subprocess.CompletedProcess[str]:
+    """``python -m <module> <args>`` as a process; ``env`` adds to the environment."""
+    return subprocess.run(
+        [sys.executable, "-m", module, *map(str, args)],
+        env={**os.environ, **(env or {})},
+        preexec_fn=preexec,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def assert_one_line_error(done: subprocess.CompletedProcess[str], *needles: str) -> str:
+    """Exit 2, one line on stderr holding every needle, no traceback; returns the line."""
+    lines = done.stderr.strip().splitlines()
+    assert done.returncode == 2, (done.returncode, done.stdout[-2000:], done.stderr[-2000:])
+    assert len(lines) == 1, done.stderr[-2000:]
+    assert "Traceback" not in done.stdout + done.stderr
+    for needle in needles:
+        assert needle in lines[0], (needle, lines[0])
+    return lines[0]
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test under tests/faults ``faults``, before ``-m`` selects."""
+    here = Path(__file__).parent
+    for item in items:
+        if item.path.is_relative_to(here):
+            item.add_marker(pytest.mark.faults)
