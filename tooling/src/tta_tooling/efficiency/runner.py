@@ -19,6 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from tta_tooling.efficiency.config import EfficiencyConfig
+from tta_tooling.efficiency.gc_threshold import fewer_collections
 from tta_tooling.efficiency.module import SourceModule
 from tta_tooling.efficiency.patterns import CallPattern
 from tta_tooling.efficiency.prefilter import CandidateFilter
@@ -54,6 +55,11 @@ class ScanResult:
 
 def scan(root: Path, config: EfficiencyConfig, paths: list[str] | None = None) -> ScanResult:
     """Run every rule on the ``.py`` files under ``paths`` (default: ``config.paths``)."""
+    with fewer_collections():
+        return _scan(root, config, paths)
+
+
+def _scan(root: Path, config: EfficiencyConfig, paths: list[str] | None) -> ScanResult:
     files = _python_files(root, config, paths or _default_paths(root, config))
     may_call_llm = _candidate_filter(config.llm_calls)
     may_wrap_in_cache = _candidate_filter(config.caches)
