@@ -36,47 +36,52 @@ class TreeIndex:
         """Fill the index in one pass.
 
         A hand-written traversal: ``ast.walk`` would visit each node's fields twice.
-        Names and constants (nearly half the nodes) get their parent but no place in
-        the pre-order: no query asks for them (:meth:`nodes_of`).
+        Each node's children are recorded and pushed a field at a time (a list field
+        in one C-level call, not an item at a time). Names and constants (nearly half
+        the nodes) get their parent but no place in the pre-order: no query asks for
+        them (:meth:`nodes_of`).
         """
         parents = self.parents
         calls = self.calls
         imports = self.imports
         order = self._order
         starts, ends = self._starts, self._ends
-        stack: list[ast.AST | None] = [tree]
+        stack: list[object] = [tree]
+        push, pop, push_all = stack.append, stack.pop, stack.extend
         opened: list[ast.AST] = []
-        leaves = _LEAVES
-        node_type = ast.AST
+        skipped = _SKIPPED
+        layouts = _LAYOUTS
+        end = _END
         while stack:
-            node = stack.pop()
-            if node is None:  # every node under the last opened block has been visited
-                ends[id(opened.pop())] = len(order)
-                continue
+            node = pop()
             kind = type(node)
+            if kind in skipped:
+                if node is end:  # every node under the last opened block has been visited
+                    ends[id(opened.pop())] = len(order)
+                continue
             if kind in BLOCKS:
                 starts[id(node)] = len(order)
-                opened.append(node)
-                stack.append(None)
-            order.append(node)
+                opened.append(node)  # type: ignore[arg-type]
+                push(end)
+            order.append(node)  # type: ignore[arg-type]
             if kind is ast.Call:
                 calls.append(node)  # type: ignore[arg-type]
             elif kind is ast.Import or kind is ast.ImportFrom:
                 imports.append(node)  # type: ignore[arg-type]
-            children: list[ast.AST] = []
-            for field in child_fields(kind):
+            layout = layouts.get(kind)
+            if layout is None:
+                layout = layouts[kind] = _layout(kind)
+            # fields last to first, each list reversed: the stack pops them in source order
+            for field in layout:
                 value = getattr(node, field, None)
                 if type(value) is list:
-                    for item in value:
-                        if isinstance(item, node_type):
-                            parents[item] = node
-                            if type(item) not in leaves:
-                                children.append(item)
-                elif isinstance(value, node_type):
-                    parents[value] = node
-                    if type(value) not in leaves:
-                        children.append(value)
-            stack.extend(reversed(children))  # source order: pre-order of the tree
+                    if value:
+                        parents.update(dict.fromkeys(value, node))
+                        push_all(reversed(value))
+                elif value is not None:
+                    parents[value] = node  # type: ignore[assignment]
+                    push(value)
+        parents.pop(None, None)  # type: ignore[call-overload]  # a dict's ``**`` entry
         calls.sort(key=lambda call: (call.lineno, call.col_offset))
         imports.sort(key=lambda statement: statement.lineno)
 
@@ -114,5 +119,25 @@ class TreeIndex:
             index = ends[id(order[index])] if type(order[index]) in NESTED_TYPES else index + 1
 
 
-# Leaves the index gives a parent but no place in the pre-order.
-_LEAVES = frozenset({ast.Name, ast.Constant})
+def _layout(kind: type) -> tuple[str, ...]:
+    """The fields of ``kind`` that may hold nodes, last first."""
+    return tuple(field for field in reversed(child_fields(kind)) if (kind, field) not in _NOT_NODES)
+
+
+# Fields holding names or values, never nodes (the leaf fields aside: :func:`child_fields`).
+_NOT_NODES = frozenset(
+    {
+        (ast.Global, "names"),
+        (ast.Nonlocal, "names"),
+        (ast.MatchClass, "kwd_attrs"),
+        (ast.MatchMapping, "rest"),
+        (ast.MatchSingleton, "value"),
+        (ast.TypeIgnore, "tag"),
+    }
+)
+_LAYOUTS: dict[type, tuple[str, ...]] = {}
+_END = object()
+"""Pushed after a block's children: popped once they all have been visited."""
+# Popped but not indexed: names and constants (they have their parent), the ``None`` key
+# of a dict's ``**`` entry, and the end of a block.
+_SKIPPED = frozenset({ast.Name, ast.Constant, type(None), object})
