@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import ast
 from bisect import bisect_left
-from collections.abc import Iterator
 
 from tta_tooling.efficiency.syntax import BLOCKS, NESTED_TYPES, child_fields, walk_scope
 
@@ -21,16 +20,19 @@ class TreeIndex:
 
     def __init__(self, tree: ast.Module) -> None:
         self.parents: dict[ast.AST, ast.AST] = {}
-        self.calls: list[ast.Call] = []
-        """Every call, in source order."""
-        self.imports: list[ast.Import | ast.ImportFrom] = []
-        """Every import statement, in source order."""
         # every node in pre-order, and where each node's subtree starts and ends in it
         self._order: list[ast.AST] = []
         self._starts: dict[int, int] = {}
         self._ends: dict[int, int] = {}
+        # per scope (module, function, lambda, class): the positions of its nodes by type
         self._kinds: dict[int, dict[type, list[int]]] = {}
         self._walk(tree)
+        self.calls: list[ast.Call] = self._every(ast.Call)  # type: ignore[assignment]
+        """Every call, in source order."""
+        self.calls.sort(key=lambda call: (call.lineno, call.col_offset))
+        self.imports: list[ast.Import | ast.ImportFrom] = self._every(ast.Import, ast.ImportFrom)  # type: ignore[assignment]
+        """Every import statement, in source order."""
+        self.imports.sort(key=lambda statement: statement.lineno)
 
     def _walk(self, tree: ast.Module) -> None:
         """Fill the index in one pass.
@@ -39,16 +41,18 @@ class TreeIndex:
         Each node's children are recorded and pushed a field at a time (a list field
         in one C-level call, not an item at a time). Names and constants (nearly half
         the nodes) get their parent but no place in the pre-order: no query asks for
-        them (:meth:`nodes_of`).
+        them (:meth:`nodes_of`). Each node's position is filed under its scope's table
+        as it is visited.
         """
         parents = self.parents
-        calls = self.calls
-        imports = self.imports
         order = self._order
         starts, ends = self._starts, self._ends
         stack: list[object] = [tree]
         push, pop, push_all = stack.append, stack.pop, stack.extend
         opened: list[ast.AST] = []
+        table: dict[type, list[int]] = {}  # the scope's being visited (the module's own: none)
+        outer_tables: list[dict[type, list[int]]] = []
+        tables = self._kinds
         skipped = _SKIPPED
         layouts = _LAYOUTS
         end = _END
@@ -57,17 +61,20 @@ class TreeIndex:
             kind = type(node)
             if kind in skipped:
                 if node is end:  # every node under the last opened block has been visited
-                    ends[id(opened.pop())] = len(order)
+                    block = opened.pop()
+                    ends[id(block)] = len(order)
+                    if type(block) in _SCOPES:
+                        table = outer_tables.pop()
                 continue
+            table.setdefault(kind, []).append(len(order))
             if kind in BLOCKS:
                 starts[id(node)] = len(order)
                 opened.append(node)  # type: ignore[arg-type]
                 push(end)
+                if kind in _SCOPES:
+                    outer_tables.append(table)
+                    table = tables[id(node)] = {}
             order.append(node)  # type: ignore[arg-type]
-            if kind is ast.Call:
-                calls.append(node)  # type: ignore[arg-type]
-            elif kind is ast.Import or kind is ast.ImportFrom:
-                imports.append(node)  # type: ignore[arg-type]
             layout = layouts.get(kind)
             if layout is None:
                 layout = layouts[kind] = _layout(kind)
@@ -82,24 +89,28 @@ class TreeIndex:
                     parents[value] = node  # type: ignore[assignment]
                     push(value)
         parents.pop(None, None)  # type: ignore[call-overload]  # a dict's ``**`` entry
-        calls.sort(key=lambda call: (call.lineno, call.col_offset))
-        imports.sort(key=lambda statement: statement.lineno)
+
+    def _every(self, *kinds: type) -> list[ast.AST]:
+        """The nodes of ``kinds`` in the whole tree, in pre-order."""
+        positions = sorted(
+            index
+            for table in self._kinds.values()
+            for kind in kinds
+            for index in table.get(kind, ())
+        )
+        return [self._order[index] for index in positions]
 
     def nodes_of(self, node: ast.AST, kinds: frozenset[type]) -> list[ast.AST]:
         """The nodes of ``kinds`` under ``node`` outside nested functions, lambdas and
-        classes, in source order (names and constants excepted): the walk of ``node``'s
-        scope is done once, into positions by node type."""
+        classes, in source order (names and constants excepted): a bisection of the
+        positions of each type in ``node``'s scope."""
         start = self._starts.get(id(node))
         if start is None:
             return [child for child in walk_scope(node) if type(child) in kinds]
         owner = node
         while type(owner) not in NESTED_TYPES and type(owner) is not ast.Module:
             owner = self.parents[owner]
-        table = self._kinds.get(id(owner))
-        if table is None:
-            table = self._kinds[id(owner)] = {}
-            for index in self._scope_positions(owner):
-                table.setdefault(type(self._order[index]), []).append(index)
+        table = self._kinds[id(owner)]
         end = self._ends[id(node)]
         found: list[int] = []
         for kind in kinds:
@@ -110,13 +121,6 @@ class TreeIndex:
             found.sort()
         order = self._order
         return [order[index] for index in found]
-
-    def _scope_positions(self, node: ast.AST) -> Iterator[int]:
-        order, ends = self._order, self._ends
-        index, end = self._starts[id(node)] + 1, ends[id(node)]
-        while index < end:
-            yield index
-            index = ends[id(order[index])] if type(order[index]) in NESTED_TYPES else index + 1
 
 
 def _layout(kind: type) -> tuple[str, ...]:
@@ -136,6 +140,8 @@ _NOT_NODES = frozenset(
     }
 )
 _LAYOUTS: dict[type, tuple[str, ...]] = {}
+_SCOPES = NESTED_TYPES | {ast.Module}
+"""The blocks whose nodes have their own table (a nested scope is in its parent's)."""
 _END = object()
 """Pushed after a block's children: popped once they all have been visited."""
 # Popped but not indexed: names and constants (they have their parent), the ``None`` key
