@@ -125,20 +125,9 @@ class TreeIndex:
 
 def _layout(kind: type) -> tuple[str, ...]:
     """The fields of ``kind`` that may hold nodes, last first."""
-    return tuple(field for field in reversed(child_fields(kind)) if (kind, field) not in _NOT_NODES)
+    return tuple(reversed(child_fields(kind)))
 
 
-# Fields holding names or values, never nodes (the leaf fields aside: :func:`child_fields`).
-_NOT_NODES = frozenset(
-    {
-        (ast.Global, "names"),
-        (ast.Nonlocal, "names"),
-        (ast.MatchClass, "kwd_attrs"),
-        (ast.MatchMapping, "rest"),
-        (ast.MatchSingleton, "value"),
-        (ast.TypeIgnore, "tag"),
-    }
-)
 _LAYOUTS: dict[type, tuple[str, ...]] = {}
 _SCOPES = NESTED_TYPES | {ast.Module}
 """The blocks whose nodes have their own table (a nested scope is in its parent's)."""
