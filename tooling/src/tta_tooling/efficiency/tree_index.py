@@ -12,7 +12,7 @@ from bisect import bisect_left
 
 from tta_tooling.efficiency.syntax import BLOCKS, NESTED_TYPES, child_fields, walk_scope
 
-__all__ = ["TreeIndex"]
+__all__ = ["INDEXED", "TreeIndex"]
 
 
 class TreeIndex:
@@ -39,10 +39,9 @@ class TreeIndex:
 
         A hand-written traversal: ``ast.walk`` would visit each node's fields twice.
         Each node's children are recorded and pushed a field at a time (a list field
-        in one C-level call, not an item at a time). Names and constants (nearly half
-        the nodes) get their parent but no place in the pre-order: no query asks for
-        them (:meth:`nodes_of`). Each node's position is filed under its scope's table
-        as it is visited.
+        in one C-level call, not an item at a time). Every node gets its parent; the
+        kinds queries ask for (:data:`INDEXED`) also get a place in the pre-order, filed
+        under their scope's table as they are visited.
         """
         parents = self.parents
         order = self._order
@@ -54,6 +53,7 @@ class TreeIndex:
         outer_tables: list[dict[type, list[int]]] = []
         tables = self._kinds
         skipped = _SKIPPED
+        indexed = INDEXED
         layouts = _LAYOUTS
         end = _END
         while stack:
@@ -66,15 +66,17 @@ class TreeIndex:
                     if type(block) in _SCOPES:
                         table = outer_tables.pop()
                 continue
-            table.setdefault(kind, []).append(len(order))
-            if kind in BLOCKS:
-                starts[id(node)] = len(order)
-                opened.append(node)  # type: ignore[arg-type]
-                push(end)
-                if kind in _SCOPES:
-                    outer_tables.append(table)
-                    table = tables[id(node)] = {}
-            order.append(node)  # type: ignore[arg-type]
+            if kind in indexed:
+                position = len(order)
+                table.setdefault(kind, []).append(position)
+                if kind in BLOCKS:
+                    starts[id(node)] = position
+                    opened.append(node)  # type: ignore[arg-type]
+                    push(end)
+                    if kind in _SCOPES:
+                        outer_tables.append(table)
+                        table = tables[id(node)] = {}
+                order.append(node)  # type: ignore[arg-type]
             layout = layouts.get(kind)
             if layout is None:
                 layout = layouts[kind] = _layout(kind)
@@ -82,9 +84,8 @@ class TreeIndex:
             for field in layout:
                 value = getattr(node, field, None)
                 if type(value) is list:
-                    if value:
-                        parents.update(dict.fromkeys(value, node))
-                        push_all(reversed(value))
+                    parents.update(dict.fromkeys(value, node))
+                    push_all(reversed(value))
                 elif value is not None:
                     parents[value] = node  # type: ignore[assignment]
                     push(value)
@@ -101,9 +102,11 @@ class TreeIndex:
         return [self._order[index] for index in positions]
 
     def nodes_of(self, node: ast.AST, kinds: frozenset[type]) -> list[ast.AST]:
-        """The nodes of ``kinds`` under ``node`` outside nested functions, lambdas and
-        classes, in source order (names and constants excepted): a bisection of the
-        positions of each type in ``node``'s scope."""
+        """The nodes of ``kinds`` (each in :data:`INDEXED`) under ``node`` outside nested
+        functions, lambdas and classes, in source order: a bisection of the positions of
+        each type in ``node``'s scope."""
+        if not kinds <= INDEXED:
+            raise ValueError(f"not indexed: {sorted(k.__name__ for k in kinds - INDEXED)}")
         start = self._starts.get(id(node))
         if start is None:
             return [child for child in walk_scope(node) if type(child) in kinds]
@@ -129,6 +132,14 @@ def _layout(kind: type) -> tuple[str, ...]:
 
 
 _LAYOUTS: dict[type, tuple[str, ...]] = {}
+INDEXED: frozenset[type] = frozenset(
+    {kind for kind in vars(ast).values() if isinstance(kind, type) and issubclass(kind, ast.stmt)}
+    | BLOCKS
+    | {ast.Call, ast.Compare, ast.NamedExpr, ast.Subscript}
+    | {ast.comprehension, ast.withitem, ast.ExceptHandler, ast.match_case}
+)
+"""The node kinds :meth:`TreeIndex.nodes_of` finds: statements, blocks and the
+expressions and clauses the rules look for (a query for another kind is an error)."""
 _SCOPES = NESTED_TYPES | {ast.Module}
 """The blocks whose nodes have their own table (a nested scope is in its parent's)."""
 _END = object()
