@@ -111,6 +111,7 @@ class SourceModule:
         self._local_callers: dict[int, list[ast.Call]] | None = None
         self._scopes: dict[ast.AST, Scope] = {}
         self._receivers: dict[tuple[int, str, int], Receiver | None] = {}
+        self._names: dict[tuple[Scope, str], tuple[list[ast.expr], list[ast.expr], Scope]] = {}
         self._calls_by_name = self._name_calls()
         self._ascii = source.isascii()
         self._lines: list[str] | None = None
@@ -367,7 +368,14 @@ class SourceModule:
 
     def name_values(self, name: str, at: ast.AST) -> tuple[list[ast.expr], list[ast.expr], Scope]:
         """Values, annotations and scope of ``name`` in the nearest scope (from ``at``)
-        binding it; the module when nothing binds it."""
+        binding it; the module when nothing binds it (answered once per scope and name)."""
+        key = (self.scope_of(at), name)
+        found = self._names.get(key)
+        if found is None:
+            found = self._names[key] = self._look_up(name, at)
+        return found
+
+    def _look_up(self, name: str, at: ast.AST) -> tuple[list[ast.expr], list[ast.expr], Scope]:
         scope: Scope = self.tree
         for scope in self.scopes_up(at):
             values = self.bindings(scope)
