@@ -10,6 +10,7 @@ a large fraction of cpu in gc"); the scan does so only while it runs.
 from __future__ import annotations
 
 import gc
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -19,12 +20,31 @@ __all__ = ["fewer_collections"]
 _THRESHOLDS = (200_000, 30, 30)
 
 
+class _Raised:
+    """How many scans are running, and the thresholds to restore when none is: scans
+    overlapping in threads restore the caller's thresholds once, after the last."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.scans = 0
+        self.saved: tuple[int, ...] = ()
+
+
+_RAISED = _Raised()
+
+
 @contextmanager
 def fewer_collections() -> Iterator[None]:
     """Raise the collector's thresholds for the block, then restore the caller's."""
-    previous = gc.get_threshold()
-    gc.set_threshold(*_THRESHOLDS)
+    with _RAISED.lock:
+        if not _RAISED.scans:
+            _RAISED.saved = gc.get_threshold()
+            gc.set_threshold(*_THRESHOLDS)
+        _RAISED.scans += 1
     try:
         yield
     finally:
-        gc.set_threshold(*previous)
+        with _RAISED.lock:
+            _RAISED.scans -= 1
+            if not _RAISED.scans:
+                gc.set_threshold(*_RAISED.saved)
