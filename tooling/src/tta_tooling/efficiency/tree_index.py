@@ -1,8 +1,10 @@
 """The nodes of one syntax tree, indexed in a single pass.
 
 Each node's parent, the calls and import statements in source order, and a
-pre-order of the nodes with the span of every block's subtree in it, so that the
-nodes of some types under a node (outside nested scopes) are a bisection away.
+pre-order of the statements, blocks and the other kinds the rules look for, with
+the span of every block's subtree in it and each scope's positions by kind, so
+that the nodes of some kinds under a node (outside nested scopes) are a bisection
+away.
 """
 
 from __future__ import annotations
