@@ -11,7 +11,6 @@ import ast
 import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cached_property
 from typing import Protocol
 
 from tta_tooling.efficiency.instances import Receiver, instance_of
@@ -112,6 +111,10 @@ class SourceModule:
         self._local_callers: dict[int, list[ast.Call]] | None = None
         self._scopes: dict[ast.AST, Scope] = {}
         self._receivers: dict[tuple[int, str, int], Receiver | None] = {}
+        self._names: dict[tuple[Scope, str], tuple[list[ast.expr], list[ast.expr], Scope]] = {}
+        self._calls_by_name = self._name_calls()
+        self._ascii = source.isascii()
+        self._lines: list[str] | None = None
 
     @property
     def project(self) -> Definitions | None:
@@ -186,8 +189,7 @@ class SourceModule:
             return self._imports.get(func.id, func.id).rpartition(".")[2]
         return None
 
-    @cached_property
-    def _calls_by_name(self) -> dict[str, list[ast.Call]]:
+    def _name_calls(self) -> dict[str, list[ast.Call]]:
         """The calls by the name they spell last, each list in source order."""
         named: dict[str, list[ast.Call]] = {}
         for call in self.calls:
@@ -195,6 +197,12 @@ class SourceModule:
             if name is not None:
                 named.setdefault(name, []).append(call)
         return named
+
+    def calls_named(self, names: frozenset[str]) -> Iterator[ast.Call]:
+        """The calls spelling one of ``names`` last (:meth:`final_name`), name by name."""
+        named = self._calls_by_name
+        for name in names & named.keys():
+            yield from named[name]
 
     def _candidates(
         self, patterns: tuple[CallPattern, ...]
@@ -360,7 +368,14 @@ class SourceModule:
 
     def name_values(self, name: str, at: ast.AST) -> tuple[list[ast.expr], list[ast.expr], Scope]:
         """Values, annotations and scope of ``name`` in the nearest scope (from ``at``)
-        binding it; the module when nothing binds it."""
+        binding it; the module when nothing binds it (answered once per scope and name)."""
+        key = (self.scope_of(at), name)
+        found = self._names.get(key)
+        if found is None:
+            found = self._names[key] = self._look_up(name, at)
+        return found
+
+    def _look_up(self, name: str, at: ast.AST) -> tuple[list[ast.expr], list[ast.expr], Scope]:
         scope: Scope = self.tree
         for scope in self.scopes_up(at):
             values = self.bindings(scope)
@@ -441,12 +456,12 @@ class SourceModule:
 
     # -- positions ---------------------------------------------------------
 
-    @cached_property
-    def _lines(self) -> list[str]:
-        return self.source.splitlines()
-
     def column(self, node: ast.expr | ast.stmt) -> int:
         """1-based column of ``node`` in characters (the AST counts UTF-8 bytes)."""
+        if self._ascii:
+            return node.col_offset + 1
+        if self._lines is None:
+            self._lines = self.source.splitlines()
         line = self._lines[node.lineno - 1] if node.lineno <= len(self._lines) else ""
         if line.isascii():
             return node.col_offset + 1

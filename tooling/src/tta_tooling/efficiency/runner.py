@@ -19,6 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from tta_tooling.efficiency.config import EfficiencyConfig
+from tta_tooling.efficiency.gc_threshold import fewer_collections
 from tta_tooling.efficiency.module import SourceModule
 from tta_tooling.efficiency.patterns import CallPattern
 from tta_tooling.efficiency.prefilter import CandidateFilter
@@ -54,6 +55,11 @@ class ScanResult:
 
 def scan(root: Path, config: EfficiencyConfig, paths: list[str] | None = None) -> ScanResult:
     """Run every rule on the ``.py`` files under ``paths`` (default: ``config.paths``)."""
+    with fewer_collections():
+        return _scan(root, config, paths)
+
+
+def _scan(root: Path, config: EfficiencyConfig, paths: list[str] | None) -> ScanResult:
     files = _python_files(root, config, paths or _default_paths(root, config))
     may_call_llm = _candidate_filter(config.llm_calls)
     may_wrap_in_cache = _candidate_filter(config.caches)
@@ -85,15 +91,15 @@ def scan(root: Path, config: EfficiencyConfig, paths: list[str] | None = None) -
     clients = spells_any(project.client_names(may_call_llm.classes), r"\b")
     for _ in range(_MAX_HELPER_ROUNDS):  # callers of helpers in files the pre-filter skipped
         spelled = spells_any(project.reaching_names())
-        callers = [
-            entry
+        calling = [
+            bool(spelled and spelled.search(entry[2]))
+            or bool(clients and clients.search(entry[2]) and may_call_llm.spells_call(entry[2]))
             for entry in deferred
-            if (spelled and spelled.search(entry[2]))
-            or (clients and clients.search(entry[2]) and may_call_llm.spells_call(entry[2]))
         ]
+        callers = [entry for entry, calls in zip(deferred, calling, strict=True) if calls]
         if not callers:
             break
-        deferred = [entry for entry in deferred if entry not in callers]
+        deferred = [entry for entry, calls in zip(deferred, calling, strict=True) if not calls]
         for entry in callers:
             load(*entry)
         project.summarize()
@@ -178,16 +184,25 @@ def _python_files(root: Path, config: EfficiencyConfig, paths: list[str]) -> lis
         base = (root / entry).resolve()
         if not base.exists():
             raise InputError(entry, "no such file or directory")
-        candidates = [base] if base.is_file() else []
-        for directory, subdirs, filenames in [] if candidates else os.walk(base):
-            subdirs[:] = sorted(d for d in subdirs if d not in _SKIPPED_DIRS)
-            candidates.extend(Path(directory, f) for f in filenames if f.endswith(".py"))
-        for path in candidates:
-            inside = path.is_relative_to(root)
-            relpath = (path.relative_to(root) if inside else path).as_posix()
+        if base.is_file():
+            candidates = [(base, _shown(base, root))]
+        else:
+            candidates = []
+            for directory, subdirs, filenames in os.walk(base):
+                subdirs[:] = sorted(d for d in subdirs if d not in _SKIPPED_DIRS)
+                folder = Path(directory)
+                shown = _shown(folder, root)
+                prefix = "" if shown == "." else f"{shown}/"
+                candidates += [(folder / f, prefix + f) for f in filenames if f.endswith(".py")]
+        for path, relpath in candidates:
             if not any(fnmatch.fnmatch(relpath, glob) for glob in config.exclude):
                 found[path] = relpath
     return sorted(found.items(), key=lambda item: item[1])
+
+
+def _shown(path: Path, root: Path) -> str:
+    """``path`` as findings name it: root-relative POSIX, absolute outside the root."""
+    return (path.relative_to(root) if path.is_relative_to(root) else path).as_posix()
 
 
 def _module_name(path: Path, known: dict[Path, str]) -> str:

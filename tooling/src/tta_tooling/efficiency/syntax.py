@@ -74,6 +74,18 @@ _LEAF_FIELDS = frozenset(
         "col_offset",
     }
 )
+# Fields holding names or values, never nodes.
+_NOT_NODES = frozenset(
+    {
+        (ast.Constant, "value"),
+        (ast.Global, "names"),
+        (ast.Nonlocal, "names"),
+        (ast.MatchClass, "kwd_attrs"),
+        (ast.MatchMapping, "rest"),
+        (ast.MatchSingleton, "value"),
+        (ast.TypeIgnore, "tag"),
+    }
+)
 _CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
 # Statements and expressions that bind a name in their scope.
 BINDERS = frozenset(
@@ -95,7 +107,11 @@ def child_fields(kind: type) -> tuple[str, ...]:
     """The fields of a node type that may hold child nodes (computed once per type)."""
     fields = _CHILD_FIELDS.get(kind)
     if fields is None:
-        fields = tuple(f for f in kind._fields if f not in _LEAF_FIELDS)  # type: ignore[attr-defined]
+        fields = tuple(
+            f
+            for f in kind._fields  # type: ignore[attr-defined]
+            if f not in _LEAF_FIELDS and (kind, f) not in _NOT_NODES
+        )
         _CHILD_FIELDS[kind] = fields
     return fields
 
@@ -103,16 +119,21 @@ def child_fields(kind: type) -> tuple[str, ...]:
 def walk(node: ast.AST) -> Iterator[ast.AST]:
     """``node`` and every node under it (``ast.walk`` without its generator per node, and
     without the shared context and operator singletons)."""
-    stack = [node]
+    stack: list[ast.AST | None] = [node]
+    push, pop, push_all = stack.append, stack.pop, stack.extend
+    fields_of = _CHILD_FIELDS
     while stack:
-        current = stack.pop()
+        current = pop()
+        if current is None:  # the key of a dict's ``**`` entry
+            continue
         yield current
-        for field in child_fields(type(current)):
+        kind = type(current)
+        for field in fields_of.get(kind) or child_fields(kind):
             value = getattr(current, field, None)
             if type(value) is list:
-                stack.extend(item for item in value if isinstance(item, ast.AST))
-            elif isinstance(value, ast.AST):
-                stack.append(value)
+                push_all(value)
+            elif value is not None:
+                push(value)
 
 
 def walk_scope(node: ast.AST) -> Iterator[ast.AST]:

@@ -1,19 +1,20 @@
 """The nodes of one syntax tree, indexed in a single pass.
 
 Each node's parent, the calls and import statements in source order, and a
-pre-order of the nodes with the span of every block's subtree in it, so that the
-nodes of some types under a node (outside nested scopes) are a bisection away.
+pre-order of the statements, blocks and the other kinds the rules look for, with
+the span of every block's subtree in it and each scope's positions by kind, so
+that the nodes of some kinds under a node (outside nested scopes) are a bisection
+away.
 """
 
 from __future__ import annotations
 
 import ast
 from bisect import bisect_left
-from collections.abc import Iterator
 
 from tta_tooling.efficiency.syntax import BLOCKS, NESTED_TYPES, child_fields, walk_scope
 
-__all__ = ["TreeIndex"]
+__all__ = ["INDEXED", "TreeIndex"]
 
 
 class TreeIndex:
@@ -21,80 +22,100 @@ class TreeIndex:
 
     def __init__(self, tree: ast.Module) -> None:
         self.parents: dict[ast.AST, ast.AST] = {}
-        self.calls: list[ast.Call] = []
-        """Every call, in source order."""
-        self.imports: list[ast.Import | ast.ImportFrom] = []
-        """Every import statement, in source order."""
         # every node in pre-order, and where each node's subtree starts and ends in it
         self._order: list[ast.AST] = []
         self._starts: dict[int, int] = {}
         self._ends: dict[int, int] = {}
+        # per scope (module, function, lambda, class): the positions of its nodes by type
         self._kinds: dict[int, dict[type, list[int]]] = {}
         self._walk(tree)
+        self.calls: list[ast.Call] = self._every(ast.Call)  # type: ignore[assignment]
+        """Every call, in source order."""
+        self.calls.sort(key=lambda call: (call.lineno, call.col_offset))
+        self.imports: list[ast.Import | ast.ImportFrom] = self._every(ast.Import, ast.ImportFrom)  # type: ignore[assignment]
+        """Every import statement, in source order."""
+        self.imports.sort(key=lambda statement: statement.lineno)
 
     def _walk(self, tree: ast.Module) -> None:
         """Fill the index in one pass.
 
         A hand-written traversal: ``ast.walk`` would visit each node's fields twice.
-        Names and constants (nearly half the nodes) get their parent but no place in
-        the pre-order: no query asks for them (:meth:`nodes_of`).
+        Each node's children are recorded and pushed a field at a time (a list field
+        in one C-level call, not an item at a time). Every node gets its parent; the
+        kinds queries ask for (:data:`INDEXED`) also get a place in the pre-order, filed
+        under their scope's table as they are visited.
         """
         parents = self.parents
-        calls = self.calls
-        imports = self.imports
         order = self._order
         starts, ends = self._starts, self._ends
-        stack: list[ast.AST | None] = [tree]
+        stack: list[object] = [tree]
+        push, pop, push_all = stack.append, stack.pop, stack.extend
         opened: list[ast.AST] = []
-        leaves = _LEAVES
-        node_type = ast.AST
+        table: dict[type, list[int]] = {}  # the scope's being visited (the module's own: none)
+        outer_tables: list[dict[type, list[int]]] = []
+        tables = self._kinds
+        skipped = _SKIPPED
+        indexed = INDEXED
+        layouts = _LAYOUTS
+        end = _END
         while stack:
-            node = stack.pop()
-            if node is None:  # every node under the last opened block has been visited
-                ends[id(opened.pop())] = len(order)
-                continue
+            node = pop()
             kind = type(node)
-            if kind in BLOCKS:
-                starts[id(node)] = len(order)
-                opened.append(node)
-                stack.append(None)
-            order.append(node)
-            if kind is ast.Call:
-                calls.append(node)  # type: ignore[arg-type]
-            elif kind is ast.Import or kind is ast.ImportFrom:
-                imports.append(node)  # type: ignore[arg-type]
-            children: list[ast.AST] = []
-            for field in child_fields(kind):
+            if kind in skipped:
+                if node is end:  # every node under the last opened block has been visited
+                    block = opened.pop()
+                    ends[id(block)] = len(order)
+                    if type(block) in _SCOPES:
+                        table = outer_tables.pop()
+                continue
+            if kind in indexed:
+                position = len(order)
+                table.setdefault(kind, []).append(position)
+                if kind in BLOCKS:
+                    starts[id(node)] = position
+                    opened.append(node)  # type: ignore[arg-type]
+                    push(end)
+                    if kind in _SCOPES:
+                        outer_tables.append(table)
+                        table = tables[id(node)] = {}
+                order.append(node)  # type: ignore[arg-type]
+            layout = layouts.get(kind)
+            if layout is None:
+                layout = layouts[kind] = _layout(kind)
+            # fields last to first, each list reversed: the stack pops them in source order
+            for field in layout:
                 value = getattr(node, field, None)
                 if type(value) is list:
-                    for item in value:
-                        if isinstance(item, node_type):
-                            parents[item] = node
-                            if type(item) not in leaves:
-                                children.append(item)
-                elif isinstance(value, node_type):
-                    parents[value] = node
-                    if type(value) not in leaves:
-                        children.append(value)
-            stack.extend(reversed(children))  # source order: pre-order of the tree
-        calls.sort(key=lambda call: (call.lineno, call.col_offset))
-        imports.sort(key=lambda statement: statement.lineno)
+                    parents.update(dict.fromkeys(value, node))
+                    push_all(reversed(value))
+                elif value is not None:
+                    parents[value] = node  # type: ignore[assignment]
+                    push(value)
+        parents.pop(None, None)  # type: ignore[call-overload]  # a dict's ``**`` entry
+
+    def _every(self, *kinds: type) -> list[ast.AST]:
+        """The nodes of ``kinds`` in the whole tree, in pre-order."""
+        positions = sorted(
+            index
+            for table in self._kinds.values()
+            for kind in kinds
+            for index in table.get(kind, ())
+        )
+        return [self._order[index] for index in positions]
 
     def nodes_of(self, node: ast.AST, kinds: frozenset[type]) -> list[ast.AST]:
-        """The nodes of ``kinds`` under ``node`` outside nested functions, lambdas and
-        classes, in source order (names and constants excepted): the walk of ``node``'s
-        scope is done once, into positions by node type."""
+        """The nodes of ``kinds`` (each in :data:`INDEXED`) under ``node`` outside nested
+        functions, lambdas and classes, in source order: a bisection of the positions of
+        each type in ``node``'s scope."""
+        if not kinds <= INDEXED:
+            raise ValueError(f"not indexed: {sorted(k.__name__ for k in kinds - INDEXED)}")
         start = self._starts.get(id(node))
         if start is None:
             return [child for child in walk_scope(node) if type(child) in kinds]
         owner = node
         while type(owner) not in NESTED_TYPES and type(owner) is not ast.Module:
             owner = self.parents[owner]
-        table = self._kinds.get(id(owner))
-        if table is None:
-            table = self._kinds[id(owner)] = {}
-            for index in self._scope_positions(owner):
-                table.setdefault(type(self._order[index]), []).append(index)
+        table = self._kinds[id(owner)]
         end = self._ends[id(node)]
         found: list[int] = []
         for kind in kinds:
@@ -106,13 +127,25 @@ class TreeIndex:
         order = self._order
         return [order[index] for index in found]
 
-    def _scope_positions(self, node: ast.AST) -> Iterator[int]:
-        order, ends = self._order, self._ends
-        index, end = self._starts[id(node)] + 1, ends[id(node)]
-        while index < end:
-            yield index
-            index = ends[id(order[index])] if type(order[index]) in NESTED_TYPES else index + 1
+
+def _layout(kind: type) -> tuple[str, ...]:
+    """The fields of ``kind`` that may hold nodes, last first."""
+    return tuple(reversed(child_fields(kind)))
 
 
-# Leaves the index gives a parent but no place in the pre-order.
-_LEAVES = frozenset({ast.Name, ast.Constant})
+_LAYOUTS: dict[type, tuple[str, ...]] = {}
+INDEXED: frozenset[type] = frozenset(
+    {kind for kind in vars(ast).values() if isinstance(kind, type) and issubclass(kind, ast.stmt)}
+    | BLOCKS
+    | {ast.Call, ast.Compare, ast.NamedExpr, ast.Subscript}
+    | {ast.comprehension, ast.withitem, ast.ExceptHandler, ast.match_case}
+)
+"""The node kinds :meth:`TreeIndex.nodes_of` finds: statements, blocks and the
+expressions and clauses the rules look for (a query for another kind is an error)."""
+_SCOPES = NESTED_TYPES | {ast.Module}
+"""The blocks whose nodes have their own table (a nested scope is in its parent's)."""
+_END = object()
+"""Pushed after a block's children: popped once they all have been visited."""
+# Popped but not indexed: names and constants (they have their parent), the ``None`` key
+# of a dict's ``**`` entry, and the end of a block.
+_SKIPPED = frozenset({ast.Name, ast.Constant, type(None), object})

@@ -32,18 +32,22 @@ def check(scan: FileScan) -> Iterator[Violation]:
     if next(module.matching(_GLOBAL_CACHES), None) is not None:
         return  # every LLM call of the process is behind a cache
     caches = {id(call) for call in module.matching(scan.config.caches)}
-    uncached = [llm.node for llm in scan.llm_calls if not _cached(scan, module, llm.node, caches)]
+    definitions: dict[int, bool] = {}  # per function or class: cached as a whole
+    uncached = [
+        llm.node
+        for llm in scan.llm_calls
+        if not _cached(scan, module, llm.node, caches, definitions)
+    ]
     reported: set[tuple[str, int]] = set()
     for call in uncached:
-        repeated = _repeats(scan, call)
-        if repeated and _constant_inputs(module, call):
+        if _constant_inputs(module, call) and (repeated := _repeats(scan, call)):
             reported.add((module.relpath, call.lineno))
             yield scan.violation(
                 "EFF002",
                 call,
                 f"its inputs are constants and {repeated}: every run sends the same request",
             )
-    for violation in _repeated_helper_calls(scan, caches):
+    for violation in _repeated_helper_calls(scan, caches, definitions):
         if (violation.file, violation.line) not in reported:
             yield violation
 
@@ -86,18 +90,32 @@ def _qualified_definition(module: SourceModule, node: ast.AST) -> str | None:
     return None
 
 
-def _cached(scan: FileScan, module: SourceModule, call: ast.AST, caches: set[int]) -> bool:
+def _cached(
+    scan: FileScan,
+    module: SourceModule,
+    call: ast.AST,
+    caches: set[int],
+    definitions: dict[int, bool],
+) -> bool:
+    """A cache call holds ``call``, or a function or class holding it is cached as a whole
+    (``definitions``: that answer per definition, shared by the calls it holds)."""
     node: ast.AST | None = call
     while node is not None:
         if isinstance(node, ast.Call) and id(node) in caches:
             return True
         if isinstance(node, (*_FUNCTIONS, ast.ClassDef)):
-            if _qualified_definition(module, node) in scan.cached_names:
-                return True
-            if isinstance(node, _FUNCTIONS) and _decorated_by_cache(scan, module, node):
+            if id(node) not in definitions:
+                definitions[id(node)] = _cached_definition(scan, module, node)
+            if definitions[id(node)]:
                 return True
         node = module.parents.get(node)
     return False
+
+
+def _cached_definition(scan: FileScan, module: SourceModule, node: ast.AST) -> bool:
+    if _qualified_definition(module, node) in scan.cached_names:
+        return True
+    return isinstance(node, _FUNCTIONS) and _decorated_by_cache(scan, module, node)
 
 
 def _decorated_by_cache(scan: FileScan, module: SourceModule, function: Function) -> bool:
@@ -208,7 +226,9 @@ def _constant_parts(expr: ast.expr) -> list[ast.expr] | None:
     return None
 
 
-def _repeated_helper_calls(scan: FileScan, caches: set[int]) -> Iterator[Violation]:
+def _repeated_helper_calls(
+    scan: FileScan, caches: set[int], definitions: dict[int, bool]
+) -> Iterator[Violation]:
     """A function reaching an uncached LLM call, called twice in one scope with the same
     arguments (and nothing rebinding them in between)."""
     module = scan.module
@@ -216,7 +236,7 @@ def _repeated_helper_calls(scan: FileScan, caches: set[int]) -> Iterator[Violati
     seen: dict[tuple[int, int, str], ast.Call] = {}
     for helper in scan.helper_calls:
         site, function = helper.node, helper.function
-        if id(function) in reported or _cached(scan, helper.owner, function, caches):
+        if id(function) in reported or _cached(scan, helper.owner, function, caches, definitions):
             continue
         if id(site) in caches or any(
             isinstance(n, ast.Call | ast.Await) for a in call_inputs(site) for n in walk(a)

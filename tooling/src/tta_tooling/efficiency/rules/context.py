@@ -41,6 +41,9 @@ _MAX_ALIAS_ROUNDS = 4
 _DOCUMENT_LOADS = frozenset({"load", "lazy_load", "load_and_split", "load_data"})
 # PyMuPDF: ``fitz.open(path)`` is a document whose iteration yields every page.
 _PDF_OPENS = frozenset({"fitz.open", "pymupdf.open"})
+# The last names a whole read or a document load spells (:func:`_is_whole_read`,
+# :func:`_loads_document`).
+_READ_NAMES = _WHOLE_READS | _DOCUMENT_LOADS | {"read", "open"}
 
 _LOOP_KINDS: frozenset[type] = frozenset({ast.For, ast.AsyncFor, ast.While})
 _FOR_KINDS: frozenset[type] = frozenset({ast.For, ast.AsyncFor})
@@ -80,7 +83,7 @@ def check_whole_documents(scan: FileScan) -> Iterator[Violation]:
     function returning one of those (``extract_text_from_pdf(path)``)."""
     module = scan.module
     if ".pages" not in module.source and not any(
-        _is_whole_read(c) or _loads_document(module, c) for c in module.calls
+        _is_whole_read(c) or _loads_document(module, c) for c in module.calls_named(_READ_NAMES)
     ):
         return  # nothing in the file reads a whole document (helpers are followed in-file)
     reader = _DocumentReads(module)

@@ -34,7 +34,9 @@ _PLACEHOLDER = re.compile(r"\{\{?\s*\w+\s*\}?\}|\$\{?\w+\}?|<\w+>|\[\w+\]")
 
 def names_in(node: ast.AST) -> set[str]:
     """Every plain name read in ``node``."""
-    return {n.id for n in walk(node) if isinstance(n, ast.Name)}
+    if type(node) is ast.Name:  # most targets and arguments: no walk
+        return {node.id}
+    return {n.id for n in walk(node) if type(n) is ast.Name}
 
 
 def call_inputs(call: ast.Call) -> Iterator[ast.expr]:
