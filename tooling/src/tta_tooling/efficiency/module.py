@@ -216,7 +216,7 @@ class SourceModule:
             for name in by_final.keys() & named.keys()
             for call in named[name]
         ]
-        found.sort(key=lambda item: (item[0].lineno, item[0].col_offset))
+        found.sort(key=lambda item: _source_order(item[0]))
         return found
 
     def matching(self, patterns: tuple[CallPattern, ...]) -> Iterator[ast.Call]:
@@ -479,3 +479,11 @@ def _attribute_chain(func: ast.expr) -> tuple[str, ...]:
 
 _ANNOTATED: frozenset[type] = frozenset({ast.AnnAssign})
 _ASSIGNMENTS: frozenset[type] = frozenset({ast.Assign, ast.AnnAssign})
+
+
+def _source_order(call: ast.Call) -> tuple[int, int, int, int]:
+    """Where ``call`` starts, the enclosing call first when two start together
+    (``a.b(x).c(y)``): the order never depends on the names' hash order."""
+    end_line = call.end_lineno if call.end_lineno is not None else call.lineno
+    end_col = call.end_col_offset if call.end_col_offset is not None else call.col_offset
+    return (call.lineno, call.col_offset, -end_line, -end_col)
