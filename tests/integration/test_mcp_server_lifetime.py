@@ -329,6 +329,43 @@ def test_a_megabyte_request_gets_an_answer_under_8_kib(
     assert "characters in total" in json.dumps(answer)
 
 
+def _proc_status(pid: int, field: str) -> str:
+    """A field of /proc/<pid>/status (Linux), e.g. ``SigCgt`` or ``Threads``."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        name, _, value = line.partition(":")
+        if name == field:
+            return value.strip()
+    raise AssertionError(f"no {field} in /proc/{pid}/status")
+
+
+def _catches(pid: int, signum: int) -> bool:
+    return bool(int(_proc_status(pid, "SigCgt"), 16) >> (signum - 1) & 1)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc/<pid>/status")
+@pytest.mark.parametrize("delay", [0.0, 0.05, 0.2], ids=["attempt-1", "attempt-2", "attempt-3"])
+@pytest.mark.parametrize(("stop", "exit_status"), [("SIGTERM", 0), ("SIGINT", 130)])
+def test_a_stop_while_the_server_is_still_starting_exits_quietly(
+    server: ServerProcess, stop: str, exit_status: int, delay: float
+) -> None:
+    # The entry point's first act is to catch SIGTERM (tta_tooling.startup): from then on,
+    # through the seconds of imports, a stop must end the server quietly. The signal goes
+    # while its only thread is the main one: the stdin reader, started once the event loop
+    # runs, is not there yet.
+    pid = server.process.pid
+    deadline = time.monotonic() + ANSWER_SECONDS
+    while not _catches(pid, signal.SIGTERM):
+        assert time.monotonic() < deadline, "the server never caught SIGTERM"
+        time.sleep(0.001)
+    time.sleep(delay)
+    assert _proc_status(pid, "Threads") == "1", "the server was already serving"
+    server.process.send_signal(getattr(signal, stop))
+    status, stderr = server.finish()
+    assert status == exit_status, stderr
+    _assert_quiet(stderr)
+    assert "KeyboardInterrupt" not in stderr, stderr
+
+
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
 def test_a_sigkilled_server_takes_nox_along_and_the_next_server_sweeps_the_rest(
     tiny_repo: Path,

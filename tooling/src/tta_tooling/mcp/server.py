@@ -35,6 +35,7 @@ from tta_tooling.mcp.tools import (
     listed_definitions,
     load_tools,
 )
+from tta_tooling.startup import EXIT_AFTER_SIGINT, guard
 
 SERVER_NAME = "tta-gates"
 INSTRUCTIONS = (
@@ -42,7 +43,6 @@ INSTRUCTIONS = (
     "run_gate runs one (as CI does), gate_report reads the results gates wrote. "
     "Run the gate that covers your change before proposing it; AGENTS.md says which."
 )
-EXIT_AFTER_SIGINT = 130
 
 
 def build_server(root: Path, settings: ServerSettings | None = None) -> Server[Any]:
@@ -135,6 +135,7 @@ async def _serve(root: Path, settings: ServerSettings) -> int:
             ):
                 await server.run(reader, writer, server.create_initialization_options())
             tasks.cancel_scope.cancel()
+    guard()  # AnyIO put the default handlers back: a later stop still exits quietly
     return EXIT_AFTER_SIGINT if signal.SIGINT in received else 0
 
 

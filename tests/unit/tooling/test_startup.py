@@ -1,0 +1,61 @@
+"""The entry point's start-up guard: SIGTERM and SIGHUP exit 0 until a command takes over,
+an ignored signal stays ignored, and the replaced handlers come back."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from tta_tooling import cli, startup
+
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+
+
+@pytest.fixture(autouse=True)
+def _restore_handlers() -> Iterator[None]:
+    saved = {s: signal.getsignal(s) for s in (signal.SIGTERM, signal.SIGHUP)}
+    yield
+    startup.release()
+    for signum, handler in saved.items():
+        signal.signal(signum, handler)
+
+
+def test_a_stop_while_guarded_exits_0_and_release_restores_the_handlers() -> None:
+    signal.signal(signal.SIGHUP, signal.SIG_DFL)
+    before = signal.getsignal(signal.SIGTERM)
+    startup.guard()
+    with pytest.raises(SystemExit) as stopped:
+        os.kill(os.getpid(), signal.SIGTERM)
+    assert stopped.value.code == 0
+    startup.release()
+    assert signal.getsignal(signal.SIGTERM) is before
+    assert signal.getsignal(signal.SIGHUP) is signal.SIG_DFL
+
+
+def test_an_ignored_hangup_stays_ignored() -> None:
+    signal.signal(signal.SIGHUP, signal.SIG_IGN)  # as under nohup
+    startup.guard()
+    os.kill(os.getpid(), signal.SIGHUP)
+    assert signal.getsignal(signal.SIGHUP) is signal.SIG_IGN
+
+
+def test_a_second_guard_reinstalls_and_keeps_the_first_handlers() -> None:
+    before = signal.getsignal(signal.SIGTERM)
+    startup.guard()
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # as AnyIO leaves it after serving
+    startup.guard()
+    assert signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL
+    startup.release()
+    assert signal.getsignal(signal.SIGTERM) is before
+
+
+def test_every_command_but_the_server_runs_without_the_guard(tmp_path: Path) -> None:
+    before = signal.getsignal(signal.SIGTERM)
+    startup.guard()
+    assert cli.main(["mcp-check", "--root", str(tmp_path)]) == 2  # no .vscode/mcp.json
+    assert signal.getsignal(signal.SIGTERM) is before
+    assert cli._parser().parse_args(["mcp"]).keeps_startup_guard is True
