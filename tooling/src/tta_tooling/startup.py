@@ -15,11 +15,14 @@ mcp`` keeps the guard until its event loop listens for signals.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import signal
+import sys
 from types import FrameType
-from typing import Any
+from typing import Any, NoReturn
 
-__all__ = ["EXIT_AFTER_SIGINT", "guard", "main", "release"]
+__all__ = ["EXIT_AFTER_SIGINT", "exit_after_sigint", "guard", "main", "release"]
 
 EXIT_AFTER_SIGINT = 130
 _STOPS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
@@ -47,6 +50,18 @@ def release() -> None:
         signal.signal(signum, previous)
 
 
+def exit_after_sigint() -> NoReturn:
+    """End the process with 130 now, its output flushed, once its cleanup has run.
+
+    Returning 130 is not enough: now and then, under load, CPython ended a process whose
+    Ctrl-C had been caught by SIGINT after main returned (exit status -2 instead of 130).
+    """
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    os._exit(EXIT_AFTER_SIGINT)
+
+
 def main() -> int:
     """``tta-tooling``: guard the start-up, then dispatch (:func:`tta_tooling.cli.main`)."""
     guard()
@@ -56,5 +71,5 @@ def main() -> int:
         return dispatch()
     except KeyboardInterrupt:
         if _previous:  # still starting, or a command that keeps the guard
-            return EXIT_AFTER_SIGINT
+            exit_after_sigint()
         raise

@@ -9,7 +9,7 @@ from pathlib import Path
 from tta_tooling.mcp.agent_files import check_agent_files
 from tta_tooling.mcp.timing import KILL_GRACE_SECONDS, PROGRESS_SECONDS
 from tta_tooling.reporting import on_github_actions, render
-from tta_tooling.startup import EXIT_AFTER_SIGINT, guard, release
+from tta_tooling.startup import EXIT_AFTER_SIGINT, exit_after_sigint, guard, release
 
 # The MCP SDK takes seconds to import: only the two commands that use it load it.
 
@@ -62,11 +62,13 @@ def _serve(args: argparse.Namespace) -> int:
         from tta_tooling.mcp.tools import ServerSettings  # noqa: PLC0415
 
         settings = ServerSettings(args.progress_seconds, args.kill_grace_seconds)
-        return serve(args.root.resolve(), settings)
+        status = serve(args.root.resolve(), settings)
     except KeyboardInterrupt:
-        return EXIT_AFTER_SIGINT
-    finally:
-        release()
+        status = EXIT_AFTER_SIGINT
+    release()
+    if status == EXIT_AFTER_SIGINT:
+        exit_after_sigint()  # every gate is gone by now
+    return status
 
 
 def _check(args: argparse.Namespace) -> int:
