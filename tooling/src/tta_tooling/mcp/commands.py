@@ -9,7 +9,7 @@ from pathlib import Path
 from tta_tooling.mcp.agent_files import check_agent_files
 from tta_tooling.mcp.timing import KILL_GRACE_SECONDS, PROGRESS_SECONDS
 from tta_tooling.reporting import on_github_actions, render
-from tta_tooling.startup import EXIT_AFTER_SIGINT, exit_after_sigint, guard, release
+from tta_tooling.stop_guard import EXIT_AFTER_SIGINT, exit_after_sigint, guard, release
 
 # The MCP SDK takes seconds to import: only the two commands that use it load it.
 
@@ -55,7 +55,7 @@ def _positive(text: str) -> float:
 
 def _serve(args: argparse.Namespace) -> int:
     # Until the server listens for signals (the SDK import takes seconds), SIGTERM exits 0
-    # and Ctrl-C 130, quietly (tta_tooling.startup): no gate can be running yet.
+    # and Ctrl-C 130, quietly (tta_tooling.stop_guard): no gate can be running yet.
     guard()
     try:
         from tta_tooling.mcp.server import serve  # noqa: PLC0415 - the SDK, see above

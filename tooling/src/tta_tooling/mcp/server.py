@@ -35,7 +35,7 @@ from tta_tooling.mcp.tools import (
     listed_definitions,
     load_tools,
 )
-from tta_tooling.startup import EXIT_AFTER_SIGINT, guard
+from tta_tooling.stop_guard import EXIT_AFTER_SIGINT, guard
 
 SERVER_NAME = "tta-gates"
 INSTRUCTIONS = (

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from tta_tooling import cli, startup
+from tta_tooling import cli, stop_guard
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 def _restore_handlers() -> Iterator[None]:
     saved = {s: signal.getsignal(s) for s in (signal.SIGTERM, signal.SIGHUP)}
     yield
-    startup.release()
+    stop_guard.release()
     for signum, handler in saved.items():
         signal.signal(signum, handler)
 
@@ -27,35 +27,35 @@ def _restore_handlers() -> Iterator[None]:
 def test_a_stop_while_guarded_exits_0_and_release_restores_the_handlers() -> None:
     signal.signal(signal.SIGHUP, signal.SIG_DFL)
     before = signal.getsignal(signal.SIGTERM)
-    startup.guard()
+    stop_guard.guard()
     with pytest.raises(SystemExit) as stopped:
         os.kill(os.getpid(), signal.SIGTERM)
     assert stopped.value.code == 0
-    startup.release()
+    stop_guard.release()
     assert signal.getsignal(signal.SIGTERM) is before
     assert signal.getsignal(signal.SIGHUP) is signal.SIG_DFL
 
 
 def test_an_ignored_hangup_stays_ignored() -> None:
     signal.signal(signal.SIGHUP, signal.SIG_IGN)  # as under nohup
-    startup.guard()
+    stop_guard.guard()
     os.kill(os.getpid(), signal.SIGHUP)
     assert signal.getsignal(signal.SIGHUP) is signal.SIG_IGN
 
 
 def test_a_second_guard_reinstalls_and_keeps_the_first_handlers() -> None:
     before = signal.getsignal(signal.SIGTERM)
-    startup.guard()
+    stop_guard.guard()
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # as AnyIO leaves it after serving
-    startup.guard()
+    stop_guard.guard()
     assert signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL
-    startup.release()
+    stop_guard.release()
     assert signal.getsignal(signal.SIGTERM) is before
 
 
 def test_every_command_but_the_server_runs_without_the_guard(tmp_path: Path) -> None:
     before = signal.getsignal(signal.SIGTERM)
-    startup.guard()
+    stop_guard.guard()
     assert cli.main(["mcp-check", "--root", str(tmp_path)]) == 2  # no .vscode/mcp.json
     assert signal.getsignal(signal.SIGTERM) is before
     assert cli._parser().parse_args(["mcp"]).keeps_startup_guard is True
