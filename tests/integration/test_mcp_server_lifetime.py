@@ -4,6 +4,9 @@ after SIGINT) without a traceback, and a long gate sends progress at the interva
 
 The gate is the tiny repository's ``sleepy`` session (tests/unit/tooling/mcp/tiny_noxfile.py):
 it runs until stopped, with a grandchild that ignores SIGTERM and one in a session of its own.
+The integration session runs this module on Linux, ``mcp-clients`` on macOS and Windows
+(the MCP workflow); tests that need POSIX signals or Linux's /proc and parent-death signal
+say so in their marks, and docs/testing.md tables what runs where.
 """
 
 from __future__ import annotations
