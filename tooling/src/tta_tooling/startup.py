@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from tta_tooling.stop_guard import exit_after_sigint, guard, guarded
+from tta_tooling.stop_guard import guard
 
 __all__ = ["main"]
 
@@ -11,11 +11,6 @@ __all__ = ["main"]
 def main() -> int:
     """``tta-tooling``: guard the start-up, then dispatch (:func:`tta_tooling.cli.main`)."""
     guard()
-    try:
-        from tta_tooling.cli import main as dispatch  # noqa: PLC0415 - seconds of imports
+    from tta_tooling.cli import main as dispatch  # noqa: PLC0415 - seconds of imports
 
-        return dispatch()
-    except KeyboardInterrupt:
-        if guarded():  # still starting, or a command that keeps the guard
-            exit_after_sigint()
-        raise
+    return dispatch()

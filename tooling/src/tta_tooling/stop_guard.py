@@ -1,12 +1,15 @@
-"""A stop signal while ``tta-tooling`` is still starting ends it quietly.
+"""A stop signal while ``tta-tooling`` is still starting ends it at once, quietly.
 
 Importing the command families takes a second or more on a loaded machine, the MCP
 SDK several. A client that gives up on a server meanwhile sends SIGTERM (Python's
-default: death by the signal) or SIGINT (a ``KeyboardInterrupt`` traceback). While
-:func:`guard` holds, SIGTERM and SIGHUP raise ``SystemExit(0)``, which ends the
-process with status 0 and no traceback through every ``finally`` on the way
-(``except Exception`` and asyncio's callback handler let it pass), and Ctrl-C
-ends it with 130. Nothing has run yet that a stop could leave half done.
+default: death by the signal) or SIGINT (a ``KeyboardInterrupt`` traceback; and an
+exception raised by a handler is printed and ignored when it lands in a ``__del__``
+or a callback, so the process went on starting and then served). While
+:func:`guard` holds, SIGTERM and SIGHUP end the process with status 0 and SIGINT
+with 130, at once (``os._exit``) and without a word: nothing has run that a stop
+could leave half done. No gate can be running (the MCP server only runs one once
+its event loop listens for signals); a scratch directory it may have created for
+its children is removed by the next server's sweep.
 
 A command that does not handle stops itself gets the previous handlers back
 before it runs (:func:`release`), so a stopped gate never exits 0; ``tta-tooling
@@ -24,25 +27,28 @@ import sys
 from types import FrameType
 from typing import Any, NoReturn
 
-__all__ = ["EXIT_AFTER_SIGINT", "exit_after_sigint", "guard", "guarded", "release"]
+__all__ = ["EXIT_AFTER_SIGINT", "exit_after_sigint", "guard", "release"]
 
 EXIT_AFTER_SIGINT = 130
-_STOPS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
+_STOPS = tuple(
+    getattr(signal, name) for name in ("SIGTERM", "SIGHUP", "SIGINT") if hasattr(signal, name)
+)
 _previous: dict[int, Any] = {}
 
 
-def _exit_quietly(_signum: int, _frame: FrameType | None) -> None:
-    raise SystemExit(0)
+def _exit_now(signum: int, _frame: FrameType | None) -> None:
+    _exit(EXIT_AFTER_SIGINT if signum == signal.SIGINT else 0)
 
 
 def guard() -> None:
-    """From now on SIGTERM and SIGHUP exit 0 (an ignored one stays ignored); called
-    again, it reinstalls the quiet handlers and keeps the first handlers it replaced."""
+    """From now on SIGTERM and SIGHUP exit 0 and SIGINT 130 (an ignored one stays
+    ignored); called again, it reinstalls the guard and keeps the first handlers it
+    replaced."""
     for signum in _STOPS:
         current = signal.getsignal(signum)
         _previous.setdefault(signum, current)
         if current is not signal.SIG_IGN:
-            signal.signal(signum, _exit_quietly)
+            signal.signal(signum, _exit_now)
 
 
 def release() -> None:
@@ -52,18 +58,17 @@ def release() -> None:
         signal.signal(signum, previous)
 
 
-def guarded() -> bool:
-    """Whether :func:`guard` holds."""
-    return bool(_previous)
-
-
 def exit_after_sigint() -> NoReturn:
     """End the process with 130 now, its output flushed, once its cleanup has run.
 
     Returning 130 is not enough: now and then, under load, CPython ended a process whose
     Ctrl-C had been caught by SIGINT after main returned (exit status -2 instead of 130).
     """
+    _exit(EXIT_AFTER_SIGINT)
+
+
+def _exit(status: int) -> NoReturn:
     for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(Exception):
+        with contextlib.suppress(Exception):  # a flush interrupted mid-write cannot finish
             stream.flush()
-    os._exit(EXIT_AFTER_SIGINT)
+    os._exit(status)

@@ -55,7 +55,7 @@ def _positive(text: str) -> float:
 
 def _serve(args: argparse.Namespace) -> int:
     # Until the server listens for signals (the SDK import takes seconds), SIGTERM exits 0
-    # and Ctrl-C 130, quietly (tta_tooling.stop_guard): no gate can be running yet.
+    # and Ctrl-C 130, at once and quietly (tta_tooling.stop_guard): no gate runs yet.
     guard()
     try:
         from tta_tooling.mcp.server import serve  # noqa: PLC0415 - the SDK, see above
