@@ -58,6 +58,7 @@ FLAKINESS_SUITES = [
     "--ignore=tests/integration/test_gates_go_red.py",
     "--hypothesis-profile=random",
 ]
+MCP_LIFETIME_TESTS = "tests/faults/test_mcp_lifetime.py"
 LATEST_BENCHMARKS = ROOT / ".github" / "benchmarks" / "latest.json"
 PERF_REGRESSION_RESULT = ROOT / ".nox" / "perf" / "perf-regression.json"
 # pytest-xdist: one worker per core, idle workers steal queued tests (uneven durations).
@@ -383,6 +384,17 @@ def mcp(session: nox.Session) -> None:
     """Check .vscode/mcp.json and agent instructions, then the MCP server over stdio."""
     install(session)
     session.run("tta-tooling", "mcp-check", *session.posargs)
+
+
+@nox.session(name="mcp-clients", python=DEFAULT_PYTHON, default=False, tags=["quality", "node"])
+def mcp_clients(session: nox.Session) -> None:
+    """Drive the MCP server with the MCP Inspector CLI (needs Node.js) and stop it every way."""
+    install(session, "test")
+    # Without npx the Inspector tests stop the run with exit status 2, saying what to install.
+    # The lifetime tests run here on macOS and Windows; on Linux the faults session
+    # runs them (docs/testing.md says which of them run on which OS).
+    lifetime = [] if sys.platform.startswith("linux") else [MCP_LIFETIME_TESTS]
+    session.run("pytest", "tests/mcp_inspector", *lifetime, "--durations=10", *session.posargs)
 
 
 @nox.session(python=DEFAULT_PYTHON, tags=["api", "portable"], allow_parallel=True)

@@ -55,6 +55,22 @@ def test_flakiness_goes_red_on_an_order_dependent_test(repo_copy: Path) -> None:
     assert_red(done, "flaky: ", "test_needs_state_set_first", "flake rate 50.00 %")
 
 
+def test_mcp_clients_goes_red_when_run_gate_lets_a_weakening_argument_through(
+    repo_copy: Path,
+) -> None:
+    plant(
+        repo_copy / "tooling/src/tta_tooling/mcp/gate_runner.py",
+        "    if not refused:\n",
+        "    if True:  # planted: every argument gets through\n",
+    )
+    done = run_nox(repo_copy, "-s", "mcp-clients", "--", "-k", "weakening")
+    assert_red(
+        done,
+        "FAILED tests/mcp_inspector/test_mcp_inspector_cli.py::"
+        "test_the_inspector_is_refused_a_weakening_argument",
+    )
+
+
 def test_perf_regression_goes_red_on_a_planted_doubling(repo_copy: Path) -> None:
     # The row proves the gate turns red; its power at 20 % is what perf-error-rates
     # measures. A doubling stays red on a machine noisy enough to widen every interval

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 from tta_tooling.errors import InputError
 from tta_tooling.gates import session_posargs
-from tta_tooling.posargs_policy import Patterns, allowed_posargs, pattern_list, refused_posargs
+from tta_tooling.posargs_policy import (
+    Patterns,
+    allowed_posargs,
+    never_accepted,
+    pattern_list,
+    refused_posargs,
+)
 
 from .conftest import REPO_ROOT
 
@@ -101,3 +108,11 @@ def test_a_policy_that_cannot_be_read_names_the_file(
     with pytest.raises(InputError, match=r"noxfile\.py:\d+: ") as error:
         allowed_posargs(noxfile)
     assert message in str(error.value)
+
+
+def test_control_characters_and_response_files_are_refused_whatever_the_patterns() -> None:
+    anything = (re.compile(r"(?s).*"),)
+    args = ["-x", "-x\x00", "a\nb", "\x7f", "@args.txt", "a@b"]
+    assert refused_posargs(args, anything) == ["-x\x00", "a\nb", "\x7f", "@args.txt"]
+    assert never_accepted("a@b") is None
+    assert "response file" in (never_accepted("@-") or "")

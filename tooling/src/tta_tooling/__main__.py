@@ -1,7 +1,7 @@
-"""``python -m tta_tooling``."""
+"""``python -m tta_tooling``: the ``tta-tooling`` entry point (:mod:`tta_tooling.startup`)."""
 
 import sys
 
-from tta_tooling.cli import main
+from tta_tooling.startup import main
 
 sys.exit(main())

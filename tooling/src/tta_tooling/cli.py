@@ -24,6 +24,7 @@ from tta_tooling.paf import commands as paf_commands
 from tta_tooling.perf import commands as perf_commands
 from tta_tooling.secrets import commands as secrets_commands
 from tta_tooling.stack import commands as stack_commands
+from tta_tooling.stop_guard import release
 
 FAMILIES = (
     gates_commands,
@@ -41,6 +42,8 @@ FAMILIES = (
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; returns the process exit code."""
     args = _parser().parse_args(argv)
+    if not getattr(args, "keeps_startup_guard", False):
+        release()  # the command's own stop handling from here (tta_tooling.stop_guard)
     try:
         return int(args.handler(args))
     except InputError as error:

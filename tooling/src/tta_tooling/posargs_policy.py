@@ -4,8 +4,12 @@ A session declares them next to its definition in noxfile.py with the
 ``@ci_posargs(<regex>, ...)`` decorator; each posarg must match one of the
 regular expressions in full. A session without the decorator accepts none.
 The noxfile is read, not imported: the decorator's arguments must be literals.
-``check-gates`` applies the policy to what workflows and tasks pass,
-``run_gate`` to what an agent passes.
+Whatever the patterns say, two kinds of argument are never accepted
+(:func:`never_accepted`): one holding a control character (NUL cannot reach a
+process at all, a newline or escape can forge a log line) and a response file
+(``@file``, which pytest and argparse-based tools expand into arguments the
+policy never saw). ``check-gates`` applies the policy to what workflows and
+tasks pass, ``run_gate`` to what an agent passes.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from tta_tooling.errors import InputError, read_input
 
 DECORATOR = "ci_posargs"
 Patterns = tuple[re.Pattern[str], ...]
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def allowed_posargs(noxfile: Path) -> dict[str, Patterns]:
@@ -37,8 +42,22 @@ def allowed_posargs(noxfile: Path) -> dict[str, Patterns]:
 
 
 def refused_posargs(args: Iterable[str], patterns: Patterns) -> list[str]:
-    """The arguments that match none of ``patterns`` in full, in their order."""
-    return [arg for arg in args if not any(pattern.fullmatch(arg) for pattern in patterns)]
+    """The arguments that match none of ``patterns`` in full or are
+    :func:`never_accepted`, in their order."""
+    return [
+        arg
+        for arg in args
+        if never_accepted(arg) or not any(pattern.fullmatch(arg) for pattern in patterns)
+    ]
+
+
+def never_accepted(arg: str) -> str | None:
+    """Why ``arg`` is refused whatever a session's patterns allow, or None."""
+    if _CONTROL.search(arg):
+        return "it holds a control character (NUL, newline, escape...)"
+    if arg.startswith("@"):
+        return "a tool would read more arguments from that file (a response file)"
+    return None
 
 
 def pattern_list(patterns: Sequence[re.Pattern[str]]) -> str:

@@ -17,6 +17,7 @@ from .pinned import NOX
 CI = ".github/workflows/ci.yml"
 QUALITY = ".github/workflows/quality-check.yml"
 SECURITY = ".github/workflows/security.yml"
+MCP = ".github/workflows/mcp-validation.yml"
 TASKS = ".vscode/tasks.json"
 SETTINGS = ".vscode/settings.json"
 STATIC = f"      - name: Static gates\n        run: {NOX} -t quality\n"
@@ -310,6 +311,14 @@ BYPASSES = [
         "# v6.4.3\n        with:\n          activate-environment: true\n",
         QUALITY,
         "gives astral-sh/setup-uv the input `activate-environment`",
+    ),
+    (
+        "setup-node-registry",
+        MCP,
+        '          node-version: "20"\n',
+        '          node-version: "20"\n          registry-url: https://npm.example.com\n',
+        MCP,
+        "gives actions/setup-node the input `registry-url`",
     ),
     (
         "cache-nox",

@@ -121,3 +121,23 @@ async def test_progress_comes_at_the_interval_with_the_last_line(tiny_repo: Path
     gaps = [later - earlier for earlier, later in itertools.pairwise(progress)]
     assert max(gaps) < 0.2 + 0.8, gaps
     assert {total for _, total, _ in reports} == {600}
+
+
+@pytest.mark.parametrize(
+    ("arg", "reason"),
+    [
+        ("ok\x00--exit-zero", "control character"),
+        ("ok\n", "control character"),
+        ("\x1b[2Kok", "control character"),
+        ("@args.txt", "response file"),
+        ("@/tmp/args", "response file"),
+        ("@-", "response file"),
+    ],
+)
+def test_what_no_pattern_can_allow_is_refused_even_by_a_loose_one(arg: str, reason: str) -> None:
+    names, policy = {"loose": "loose"}, {"loose": (re.compile(r"(?s).*"),)}
+    check_request("loose", ["anything at all"], names, policy)
+    with pytest.raises(RefusedRequest) as refused:
+        check_request("loose", [arg], names, policy)
+    assert str(refused.value).startswith(f"argument {arg!r} is refused for every session: ")
+    assert reason in str(refused.value)

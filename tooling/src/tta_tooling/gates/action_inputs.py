@@ -65,6 +65,8 @@ ALLOWED_ACTIONS: Mapping[str, frozenset[str] | None] = {
             "github-token",
         }
     ),
+    # Node.js for the MCP Inspector CLI (nox -s mcp-clients); no registry or cache input.
+    "actions/setup-node": frozenset({"node-version", "node-version-file", "check-latest"}),
     "actions/cache": _CACHE_INPUTS,
     "actions/cache/restore": _CACHE_INPUTS,
     "actions/cache/save": _CACHE_INPUTS,

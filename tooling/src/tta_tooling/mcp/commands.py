@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import signal
 import sys
 from pathlib import Path
-from types import FrameType
 
 from tta_tooling.mcp.agent_files import check_agent_files
 from tta_tooling.mcp.timing import KILL_GRACE_SECONDS, PROGRESS_SECONDS
 from tta_tooling.reporting import on_github_actions, render
+from tta_tooling.stop_guard import EXIT_AFTER_SIGINT, exit_after_sigint, guard, release
 
 # The MCP SDK takes seconds to import: only the two commands that use it load it.
 
@@ -25,6 +24,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         command.add_argument("--root", type=Path, default=Path.cwd(), help="repository root")
         command.set_defaults(handler=handler)
         if name == "mcp":
+            command.set_defaults(keeps_startup_guard=True)
             _add_server_options(command)
 
 
@@ -53,28 +53,22 @@ def _positive(text: str) -> float:
     return value
 
 
-class _Stopped(Exception):
-    """SIGTERM before the server handles signals itself."""
-
-
-def _stop(signum: int, _: FrameType | None) -> None:
-    raise _Stopped(signum)
-
-
 def _serve(args: argparse.Namespace) -> int:
-    # Until the server listens for signals (the SDK import takes seconds), SIGTERM and
-    # Ctrl-C end the command quietly: no gate can be running yet.
-    signal.signal(signal.SIGTERM, _stop)
+    # Until the server listens for signals (the SDK import takes seconds), SIGTERM exits 0
+    # and Ctrl-C 130, at once and quietly (tta_tooling.stop_guard): no gate runs yet.
+    guard()
     try:
         from tta_tooling.mcp.server import serve  # noqa: PLC0415 - the SDK, see above
         from tta_tooling.mcp.tools import ServerSettings  # noqa: PLC0415
 
         settings = ServerSettings(args.progress_seconds, args.kill_grace_seconds)
-        return serve(args.root.resolve(), settings)
-    except _Stopped:
-        return 0
+        status = serve(args.root.resolve(), settings)
     except KeyboardInterrupt:
-        return 130
+        status = EXIT_AFTER_SIGINT
+    release()
+    if status == EXIT_AFTER_SIGINT:
+        exit_after_sigint()  # every gate is gone by now
+    return status
 
 
 def _check(args: argparse.Namespace) -> int:

@@ -24,7 +24,13 @@ from tta_tooling.mcp.bounded import LINE_LIMIT, abridged, printable, quoted, tai
 from tta_tooling.mcp.catalog import nox_command
 from tta_tooling.mcp.process_tree import end_process_group, start_process_group
 from tta_tooling.mcp.timing import KILL_GRACE_SECONDS, PROGRESS_SECONDS
-from tta_tooling.posargs_policy import DECORATOR, Patterns, pattern_list, refused_posargs
+from tta_tooling.posargs_policy import (
+    DECORATOR,
+    Patterns,
+    never_accepted,
+    pattern_list,
+    refused_posargs,
+)
 
 _KEPT_BYTES = 1 << 20
 _DRAIN_SECONDS = 2.0
@@ -90,6 +96,11 @@ def check_request(
     refused = refused_posargs(args, patterns or ())
     if not refused:
         return
+    reason = never_accepted(refused[0])
+    if reason is not None:
+        raise RefusedRequest(
+            abridged(f"argument {quoted(refused[0])} is refused for every session: {reason}")
+        )
     if not patterns:
         why = f"no @{DECORATOR}" if patterns is None else f"an empty @{DECORATOR}()"
         raise RefusedRequest(

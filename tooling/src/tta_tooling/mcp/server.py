@@ -35,6 +35,7 @@ from tta_tooling.mcp.tools import (
     listed_definitions,
     load_tools,
 )
+from tta_tooling.stop_guard import EXIT_AFTER_SIGINT, guard, release
 
 SERVER_NAME = "tta-gates"
 INSTRUCTIONS = (
@@ -42,7 +43,6 @@ INSTRUCTIONS = (
     "run_gate runs one (as CI does), gate_report reads the results gates wrote. "
     "Run the gate that covers your change before proposing it; AGENTS.md says which."
 )
-EXIT_AFTER_SIGINT = 130
 
 
 def build_server(root: Path, settings: ServerSettings | None = None) -> Server[Any]:
@@ -125,6 +125,8 @@ async def _serve(root: Path, settings: ServerSettings) -> int:
     server = build_server(root, settings)
     received: list[int] = []
     with _stop_signals() as signals:
+        if signals is None:
+            release()  # Windows: Ctrl-C's KeyboardInterrupt ends the running gate on its way
         async with anyio.create_task_group() as tasks:
             if signals is not None:
                 tasks.start_soon(_stop_on_first, signals, tasks.cancel_scope, received)
@@ -135,6 +137,9 @@ async def _serve(root: Path, settings: ServerSettings) -> int:
             ):
                 await server.run(reader, writer, server.create_initialization_options())
             tasks.cancel_scope.cancel()
+    # AnyIO put the default handlers back. The gates are ended; a later stop exits at
+    # once, and the next server sweeps whatever still carries this server's token.
+    guard()
     return EXIT_AFTER_SIGINT if signal.SIGINT in received else 0
 
 

@@ -90,7 +90,9 @@ def posargs_note(policy: Mapping[str, Patterns]) -> str:
     return (
         f"Allowed args: those the session's @{DECORATOR} in noxfile.py allows, each matching "
         "one of its patterns in full; the same allow-list CI is held to, with no local "
-        f"exception. Now: {allowed or 'none'}; every other session: none. Any other "
+        "exception. Whatever the patterns say, an argument holding a control character or "
+        f"starting with @ (a response file) is refused. Now: {allowed or 'none'}; every "
+        "other session: none. Any other "
         "argument is refused and nothing runs."
     )
 

@@ -1,7 +1,10 @@
 """The server as the official MCP Inspector sees it (``@modelcontextprotocol/inspector --cli``,
 the TypeScript SDK's client, installed by npx from the npm registry).
 
-Skipped only where Node.js is absent, saying so; anywhere npx exists it runs.
+Run by the opt-in ``mcp-clients`` session (``.ci/run`` and the MCP workflow run it),
+not by the default ``integration`` session: it needs Node.js. Where npx is absent the
+run stops with exit status 2 and one line saying what to install; it never passes by
+skipping, and anywhere npx exists it runs.
 """
 
 from __future__ import annotations
@@ -18,16 +21,17 @@ import pytest
 TINY_NOXFILE = Path(__file__).parents[1] / "unit" / "tooling" / "mcp" / "tiny_noxfile.py"
 INSPECTOR = "@modelcontextprotocol/inspector@0.15.0"
 INSPECTOR_SECONDS = 600
+NO_NODE = (
+    "mcp-clients: Node.js is missing (npx is not on PATH): install Node.js 18 or later "
+    "(Debian: apt-get install nodejs npm; others: https://nodejs.org), then run it again"
+)
 
 
 @pytest.fixture(scope="module")
 def npx() -> str:
     path = shutil.which("npx")
     if path is None:
-        pytest.skip(
-            "the MCP Inspector CLI test needs Node.js: npx is not on PATH "
-            "(install Node.js 18 or later, e.g. from https://nodejs.org)"
-        )
+        pytest.exit(NO_NODE, returncode=2)
     return path
 
 
