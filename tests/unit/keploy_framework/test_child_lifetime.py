@@ -26,7 +26,7 @@ linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="pr
 def test_sigterm_and_sighup_unwind_like_ctrl_c(signum: int) -> None:
     before = signal.getsignal(signum)
     with pytest.raises(KeyboardInterrupt), signals_interrupt():
-        os.kill(os.getpid(), signum)
+        signal.raise_signal(signum)
     assert signal.getsignal(signum) == before
 
 

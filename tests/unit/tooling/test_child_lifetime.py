@@ -30,7 +30,7 @@ def test_sigterm_and_sighup_unwind_like_ctrl_c_and_are_restored_after(signum: in
     def command() -> None:
         with signals_interrupt():
             try:
-                os.kill(os.getpid(), signum)
+                signal.raise_signal(signum)
             finally:
                 cleaned.append(True)
 

@@ -4,7 +4,6 @@ The exit itself (``os._exit``) is replaced by an exception that records its stat
 
 from __future__ import annotations
 
-import os
 import signal
 import sys
 from collections.abc import Iterator
@@ -45,7 +44,7 @@ def test_a_stop_while_guarded_exits_at_once(signum: int, status: int) -> None:
     signal.signal(signal.SIGHUP, signal.SIG_DFL)
     stop_guard.guard()
     with pytest.raises(Exited) as stopped:
-        os.kill(os.getpid(), signum)
+        signal.raise_signal(signum)
     assert stopped.value.status == status
 
 
@@ -61,7 +60,7 @@ def test_release_restores_the_handlers() -> None:
 def test_an_ignored_hangup_stays_ignored() -> None:
     signal.signal(signal.SIGHUP, signal.SIG_IGN)  # as under nohup
     stop_guard.guard()
-    os.kill(os.getpid(), signal.SIGHUP)
+    signal.raise_signal(signal.SIGHUP)
     assert signal.getsignal(signal.SIGHUP) is signal.SIG_IGN
 
 
