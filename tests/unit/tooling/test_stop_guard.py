@@ -41,7 +41,11 @@ def _restore_handlers(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     ("signum", "status"), [(signal.SIGTERM, 0), (signal.SIGHUP, 0), (signal.SIGINT, 130)]
 )
 def test_a_stop_while_guarded_exits_at_once(signum: int, status: int) -> None:
+    # As in a process started in the foreground: a job started with `&` by a shell
+    # without job control (a CI script) inherits SIGINT ignored, which the guard keeps.
     signal.signal(signal.SIGHUP, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     stop_guard.guard()
     with pytest.raises(Exited) as stopped:
         signal.raise_signal(signum)
