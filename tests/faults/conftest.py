@@ -11,35 +11,15 @@ import os
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from ..unit.keploy_framework.conftest import app_url  # noqa: F401 (a fixture, shared)
 from ..unit.tooling.secrets.conftest import secrets_repo  # noqa: F401 (a fixture, shared)
 
 GONE_WITHIN_SECONDS = 5.0
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def wait_port(port: int, timeout: float = 30.0) -> None:
-    """Wait until something accepts TCP connections on ``port`` (sends no request)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1.0).close()
-        except OSError:
-            time.sleep(0.05)
-        else:
-            return
-    raise AssertionError(f"nothing listens on port {port}")
 
 
 def listening(port: int) -> bool:

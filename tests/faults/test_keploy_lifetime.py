@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from ..processes import running
-from .conftest import GONE_WITHIN_SECONDS, free_port, listening, wait_port
+from ..unit.keploy_framework.conftest import free_port, wait_port
+from .conftest import GONE_WITHIN_SECONDS, listening
 
 pytestmark = pytest.mark.skipif(
     not sys.platform.startswith("linux"), reason="/proc and PR_SET_PDEATHSIG"

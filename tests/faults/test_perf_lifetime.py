@@ -15,6 +15,7 @@ import pytest
 from tta_tooling.child_lifetime import children_directory
 
 from ..processes import running
+from ..unit.tooling.perf.test_baseline_ref import _git, _worktrees
 from .conftest import GONE_WITHIN_SECONDS
 
 pytestmark = pytest.mark.skipif(
@@ -48,21 +49,6 @@ try:
 except KeyboardInterrupt:
     raise SystemExit(130)
 """
-
-
-def _git(root: Path, *args: str) -> str:
-    return subprocess.run(
-        ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
-
-
-def _worktrees(root: Path) -> list[str]:
-    listing = _git(root, "worktree", "list", "--porcelain").splitlines()
-    return [line for line in listing if line.startswith("worktree ")]
 
 
 @pytest.fixture

@@ -6,9 +6,6 @@ from __future__ import annotations
 
 import shutil
 import sys
-import threading
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -20,30 +17,6 @@ from .conftest import assert_one_line_error, run_cli
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="tmpfs, rlimits")
 
 SUITE = Path(__file__).parents[1] / "unit" / "keploy_framework" / "fixtures" / "flask-redis"
-
-
-class _Ok(BaseHTTPRequestHandler):
-    def do_GET(self) -> None:
-        self.send_response(200)
-        self.send_header("Content-Length", "2")
-        self.end_headers()
-        self.wfile.write(b"{}")
-
-    do_POST = do_GET
-
-    def log_message(self, format: str, *args: object) -> None:
-        """Quiet."""
-
-
-@pytest.fixture
-def app_url() -> Iterator[str]:
-    """A tiny app answering 200 to everything (the replayed suite's verdict does not matter)."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Ok)
-    thread = threading.Thread(target=server.serve_forever, args=(0.01,), daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
 
 
 def _suite(work: Path) -> Path:

@@ -53,6 +53,16 @@ def copy_gate_files(target: Path) -> Path:
     return target
 
 
+def assert_finding_at(done: subprocess.CompletedProcess[str], where: str, expected: str) -> None:
+    """check-gates exited 1 and its first line naming ``expected`` is ``where:<line>: ...``."""
+    assert done.returncode == 1, done.stdout + done.stderr
+    lines = [line for line in done.stdout.splitlines() if expected in line]
+    assert lines, done.stdout
+    location = lines[0].split(": ", 1)[0]
+    assert location.startswith(f"{where}:"), lines[0]
+    assert location.removeprefix(f"{where}:").isdigit(), lines[0]
+
+
 @pytest.fixture(scope="session")
 def gate_files(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One copy of the gate files for the whole session: copy it, never change it."""

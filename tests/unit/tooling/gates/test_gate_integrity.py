@@ -11,7 +11,7 @@ import pytest
 from tta_tooling.gates import commands
 
 from ..conftest import REPO_ROOT, RunTooling
-from .conftest import LoadCatalog
+from .conftest import LoadCatalog, assert_finding_at
 from .pinned import NOX
 
 CI = ".github/workflows/ci.yml"
@@ -1233,13 +1233,7 @@ def test_bypass_is_a_finding_naming_file_and_line(
     expected: str,
 ) -> None:
     _plant(ci_copy, file, old, new)
-    done = run_tooling("check-gates", "--root", ci_copy)
-    assert done.returncode == 1, done.stdout + done.stderr
-    lines = [line for line in done.stdout.splitlines() if expected in line]
-    assert lines, done.stdout
-    location = lines[0].split(": ", 1)[0]
-    assert location.startswith(f"{where}:"), lines[0]
-    assert location.removeprefix(f"{where}:").isdigit(), lines[0]
+    assert_finding_at(run_tooling("check-gates", "--root", ci_copy), where, expected)
 
 
 @pytest.mark.parametrize(

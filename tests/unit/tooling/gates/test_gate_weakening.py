@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from ..conftest import RunTooling
+from .conftest import assert_finding_at
 from .pinned import NOX
 from .test_gate_integrity import QUALITY, STATIC, _plant, _static, same_catalog
 
@@ -756,13 +757,7 @@ def test_weakened_gate_is_a_finding_naming_file_and_line(
     expected: str,
 ) -> None:
     _place(ci_copy, file, old, new)
-    done = run_tooling("check-gates", "--root", ci_copy)
-    assert done.returncode == 1, done.stdout + done.stderr
-    lines = [line for line in done.stdout.splitlines() if expected in line]
-    assert lines, done.stdout
-    location = lines[0].split(": ", 1)[0]
-    assert location.startswith(f"{where}:"), lines[0]
-    assert location.removeprefix(f"{where}:").isdigit(), lines[0]
+    assert_finding_at(run_tooling("check-gates", "--root", ci_copy), where, expected)
 
 
 @pytest.mark.parametrize(
