@@ -1,4 +1,4 @@
-"""Shared by every test tier: the Hypothesis profiles and the gate self-test's repository copy.
+"""Shared by every test tier: Hypothesis profiles, the self-test's repository copy, a dead Redis.
 
 ``deterministic`` (the default, used by the ``tests-*`` and ``integration``
 sessions) derives each property test's examples from the test itself and keeps
@@ -11,12 +11,14 @@ has a deadline: a timing assertion belongs in the benchmarks, not here.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from hypothesis import settings
 
 from .gate_selftest import copy_repository
+from .ports import refused_port
 
 # Pull requests replay the same 100 examples per property (Hypothesis' default); the
 # nightly flakiness run draws ten times as many new ones.
@@ -33,3 +35,10 @@ settings.load_profile("deterministic")
 def repo_copy(tmp_path: Path) -> Path:
     """A copy of the repository for one gate self-test row (see ``gate_selftest``)."""
     return copy_repository(tmp_path / "repo")
+
+
+@pytest.fixture
+def refused_redis_url() -> Iterator[str]:
+    """A Redis URL whose port refuses every connection for the whole test."""
+    with refused_port() as port:
+        yield f"redis://127.0.0.1:{port}/0"

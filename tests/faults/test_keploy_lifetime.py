@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from ..ports import free_port, wait_port
 from ..processes import running
-from ..unit.keploy_framework.conftest import free_port, wait_port
 from .conftest import GONE_WITHIN_SECONDS, listening
 
 pytestmark = pytest.mark.skipif(

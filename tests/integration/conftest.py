@@ -25,14 +25,9 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 from tta_tooling.stack import StackError, redis_server_binary
 
+from ..ports import free_port
+
 REDIS_START_TIMEOUT_SECONDS = 15.0
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def _answers_ping(port: int) -> bool:
@@ -57,7 +52,7 @@ class RedisServer:
                 f"(e.g. redis://127.0.0.1:6379/0), or {error}",
                 pytrace=False,
             )
-        self.port = _free_port()
+        self.port = free_port()
         self.url = f"redis://127.0.0.1:{self.port}/0"
         self._workdir = tempfile.mkdtemp(prefix="tta-redis-")
         self._log_path = os.path.join(self._workdir, "redis.log")

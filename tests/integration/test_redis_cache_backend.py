@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import socket
 import uuid
 from collections.abc import AsyncIterator
 from typing import Any
@@ -136,15 +135,10 @@ async def test_concurrent_cold_misses_run_once(backend: RedisBackend, ctx: Workf
     assert calls == 1
 
 
-def _closed_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-async def test_outage_never_fails_a_cached_call(ctx: WorkflowContext) -> None:
-    unreachable = RedisBackend(f"redis://127.0.0.1:{_closed_port()}/0", socket_timeout=0.5)
+async def test_outage_never_fails_a_cached_call(
+    refused_redis_url: str, ctx: WorkflowContext
+) -> None:
+    unreachable = RedisBackend(refused_redis_url, socket_timeout=0.5)
     hook = RecordingHook()
     hooks.install_hook(hook)
     try:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -29,6 +28,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from redis import Redis
 from tta_api import Settings, create_app
 
+from ..ports import free_port
 from .conftest import RedisServer
 
 pytestmark = pytest.mark.integration
@@ -36,13 +36,6 @@ pytestmark = pytest.mark.integration
 START_TIMEOUT_SECONDS = 60.0
 SHUTDOWN_BUDGET_SECONDS = 5.0
 WORKFLOWS = ["smart-answer", "resilient-answer", "bounded-answer", "panel-answer"]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 @dataclass
@@ -54,7 +47,7 @@ class Served:
 @pytest.fixture
 def served(redis_url: str) -> Iterator[Served]:
     """``python -m tta_api`` (uvicorn) on a free port, using ``redis_url``; killed if still up."""
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "REDIS_URL": redis_url,

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import gc
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -36,6 +35,8 @@ from keploy_framework.replay import replay_set
 from keploy_framework.storage import TestSet
 from keploy_framework.testcase import TestCase
 
+from ..ports import free_port, wait_port
+
 SAMPLE_APP = Path(__file__).parents[1] / "unit" / "keploy_framework" / "sample_app.py"
 THROUGHPUT_TARGET = 0.7
 # A guard on the recorder's own work on top of forwarding; the <= 1 ms objective is
@@ -46,25 +47,6 @@ LATENCY_RATIO_TARGET = 2.0
 ROUNDS = 21
 LATENCY_REQUESTS = 400
 PATHS = ["/items/1", "/items/2", "/items?limit=1", "/health"] + [f"/echo?i={i}" for i in range(36)]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def _wait(port: int) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-        except OSError:
-            time.sleep(0.05)
-        else:
-            return
-    raise AssertionError(f"nothing listens on {port}")
 
 
 def _stop(process: subprocess.Popen[bytes]) -> None:
@@ -78,10 +60,10 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 
 @pytest.fixture
 def app_port() -> Iterator[int]:
-    port = _free_port()
+    port = free_port()
     process = subprocess.Popen([sys.executable, str(SAMPLE_APP), str(port)])
     try:
-        _wait(port)
+        wait_port(port)
         yield port
     finally:
         _stop(process)
@@ -95,7 +77,7 @@ def proxies(app_port: int, tmp_path: Path) -> Iterator[dict[str, str]]:
     started: list[subprocess.Popen[bytes]] = []
     urls: dict[str, str] = {}
     for name, extra in (("forward_only", ["--config", str(silent)]), ("recording", [])):
-        port = _free_port()
+        port = free_port()
         started.append(
             subprocess.Popen(
                 [
@@ -113,7 +95,7 @@ def proxies(app_port: int, tmp_path: Path) -> Iterator[dict[str, str]]:
                 ]
             )
         )
-        _wait(port)
+        wait_port(port)
         urls[name] = f"http://127.0.0.1:{port}"
     try:
         yield urls

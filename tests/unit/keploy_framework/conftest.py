@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -19,17 +18,11 @@ import pytest
 from keploy_framework.cli import main as keploy_main
 
 from ...in_process import run_main
+from ...ports import free_port, wait_port
 
 HERE = Path(__file__).parent
 FIXTURES = HERE / "fixtures"
 SAMPLE_APP = HERE / "sample_app.py"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 class _Ok(BaseHTTPRequestHandler):
@@ -71,19 +64,6 @@ def wait_ready(url: str, timeout: float = 20.0) -> None:
         else:
             return
     raise AssertionError(f"{url} never answered")
-
-
-def wait_port(port: int, timeout: float = 30.0) -> None:
-    """Wait until something accepts TCP connections on ``port`` (sends no request)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1.0).close()
-        except OSError:
-            time.sleep(0.05)
-        else:
-            return
-    raise AssertionError(f"nothing listens on port {port}")
 
 
 def cli(

@@ -19,7 +19,8 @@ import pytest
 from keploy_framework.testcase import parse_test_case
 from keploy_framework.yamlio import load
 
-from .conftest import Recorder, app_command, cli, free_port
+from ...ports import free_port
+from .conftest import Recorder, app_command, cli
 from .keploy_structs import struct_errors
 
 pytestmark = pytest.mark.smoke  # real recorder and app processes

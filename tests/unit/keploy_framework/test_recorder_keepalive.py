@@ -27,6 +27,8 @@ from keploy_framework.recorder import RecordingProxy
 from keploy_framework.testcase import TestCase
 from keploy_framework.upstream import closed_before_answer, replayable
 
+from ...ports import refused_port
+
 REQUESTS = 120
 CONCURRENCY = 30
 
@@ -175,15 +177,13 @@ async def test_an_app_that_never_answers_gets_502_with_the_cause_logged(
 async def test_an_app_that_is_down_gets_502_naming_the_refused_connection(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        closed_port = probe.getsockname()[1]
-    async with (
-        _proxy(closed_port) as (base, proxy, _),
-        aiohttp.ClientSession(base) as client,
-        client.get("/x") as response,
-    ):
-        assert response.status == 502
+    with refused_port() as closed_port:
+        async with (
+            _proxy(closed_port) as (base, proxy, _),
+            aiohttp.ClientSession(base) as client,
+            client.get("/x") as response,
+        ):
+            assert response.status == 502
     assert "record: 502 for GET /x: the app failed: ClientConnectorError" in capsys.readouterr().err
     assert proxy._upstream.resent == 0
 

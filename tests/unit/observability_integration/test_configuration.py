@@ -21,6 +21,8 @@ from opentelemetry.sdk.trace.sampling import (
 )
 from tta_dev_primitives import hooks
 
+from ...ports import free_port
+
 BAD_VALUES: list[tuple[dict[str, str], str]] = [
     ({"OTEL_SDK_DISABLED": "maybe"}, "OTEL_SDK_DISABLED"),
     ({"OTEL_TRACES_EXPORTER": "zipkin"}, "OTEL_TRACES_EXPORTER"),
@@ -84,13 +86,6 @@ BAD_VALUES: list[tuple[dict[str, str], str]] = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-    return port
-
-
 def _port_is_free(port: int) -> bool:
     with socket.socket() as probe:
         try:
@@ -124,7 +119,7 @@ def test_a_bad_otel_value_fails_init_with_one_line_naming_the_variable(
 ) -> None:
     for name, value in environment.items():
         monkeypatch.setenv(name, value)
-    port = _free_port()
+    port = free_port()
     with caplog.at_level(logging.DEBUG):
         assert apm_setup.initialize_observability(prometheus_port=port) is False
     (record,) = [r for r in caplog.records if r.name.startswith("observability_integration")]
@@ -140,7 +135,7 @@ def test_a_missing_otlp_extra_is_one_line_naming_the_extra(
     monkeypatch.setitem(sys.modules, "opentelemetry.exporter.otlp.proto.http.metric_exporter", None)
     monkeypatch.setenv("OTEL_TRACES_EXPORTER", "otlp")
     monkeypatch.setenv("OTEL_METRICS_EXPORTER", "otlp,prometheus")
-    port = _free_port()
+    port = free_port()
     with caplog.at_level(logging.DEBUG, logger="observability_integration"):
         assert apm_setup.initialize_observability(prometheus_port=port) is False
     (record,) = caplog.records

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Callable
 
 from fastapi import FastAPI
@@ -20,20 +19,13 @@ from .conftest import Serve
 OK, UNREACHABLE = DependencyState.OK, DependencyState.UNREACHABLE
 
 
-def _closed_port_url() -> str:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    return f"redis://127.0.0.1:{port}/0"
-
-
 def test_memory_only_without_a_url() -> None:
     assert isinstance(build_cache_backend(None), InMemoryBackend)
 
 
-async def test_operations_fall_back_to_memory_and_are_counted() -> None:
+async def test_operations_fall_back_to_memory_and_are_counted(refused_redis_url: str) -> None:
     seen: list[str] = []
-    backend = build_cache_backend(_closed_port_url(), on_fallback=seen.append)
+    backend = build_cache_backend(refused_redis_url, on_fallback=seen.append)
     assert isinstance(backend, RedisWithMemoryFallback)
     try:
         states = [backend.state]
@@ -53,10 +45,10 @@ async def test_operations_fall_back_to_memory_and_are_counted() -> None:
     assert backend.fallbacks == {"get": 3, "set": 2, "delete": 1, "clear": 1}
 
 
-async def test_memory_fallback_keeps_the_time_to_live() -> None:
+async def test_memory_fallback_keeps_the_time_to_live(refused_redis_url: str) -> None:
     now = [0.0]
     memory = InMemoryBackend(10, clock=lambda: now[0])
-    backend = RedisWithMemoryFallback(RedisBackend(_closed_port_url()), memory)
+    backend = RedisWithMemoryFallback(RedisBackend(refused_redis_url), memory)
     try:
         await backend.set("k", "v", 5)
         assert await backend.get("k") == "v"
@@ -67,9 +59,9 @@ async def test_memory_fallback_keeps_the_time_to_live() -> None:
 
 
 async def test_unreachable_redis_degrades_health_and_requests_still_succeed(
-    make_app: Callable[..., FastAPI], serve: Serve
+    refused_redis_url: str, make_app: Callable[..., FastAPI], serve: Serve
 ) -> None:
-    async with serve(make_app(REDIS_URL=_closed_port_url())) as client:
+    async with serve(make_app(REDIS_URL=refused_redis_url)) as client:
         first = await client.post("/api/v1/workflows/smart-answer/run", json={"prompt": "hi"})
         second = await client.post("/api/v1/workflows/smart-answer/run", json={"prompt": "hi"})
         health = (await client.get("/health")).json()
@@ -92,9 +84,11 @@ async def test_unreachable_redis_degrades_health_and_requests_still_succeed(
     assert fallbacks == {"get": 2, "set": 1}
 
 
-async def test_after_a_failure_redis_is_skipped_until_the_retry_time() -> None:
+async def test_after_a_failure_redis_is_skipped_until_the_retry_time(
+    refused_redis_url: str,
+) -> None:
     now = [100.0]
-    redis = RedisBackend(_closed_port_url())
+    redis = RedisBackend(refused_redis_url)
     backend = RedisWithMemoryFallback(redis, InMemoryBackend(10), clock=lambda: now[0])
     calls: list[str] = []
     try:

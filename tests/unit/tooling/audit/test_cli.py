@@ -6,11 +6,11 @@ the cases that reach it are the audit family's smoke tier.
 
 from __future__ import annotations
 
-import socket
 from pathlib import Path
 
 import pytest
 
+from ....ports import refused_port
 from ..conftest import RunTooling
 from .conftest import ALIAS, VULN_ID
 
@@ -21,27 +21,22 @@ def _ignore_file(tmp_path: Path, body: str) -> Path:
     return path
 
 
-def _closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.mark.smoke
 def test_an_unreachable_service_fails_with_one_line(
     tmp_path: Path, requirements: Path, run_tooling: RunTooling
 ) -> None:
-    url = f"http://127.0.0.1:{_closed_port()}/v1/query"
-    done = run_tooling(
-        "audit",
-        "--requirements",
-        requirements,
-        "--ignore-file",
-        tmp_path / "none.toml",
-        "--osv-url",
-        url,
-        "--timeout=3",
-    )
+    with refused_port() as port:
+        url = f"http://127.0.0.1:{port}/v1/query"
+        done = run_tooling(
+            "audit",
+            "--requirements",
+            requirements,
+            "--ignore-file",
+            tmp_path / "none.toml",
+            "--osv-url",
+            url,
+            "--timeout=3",
+        )
     assert done.returncode == 1
     assert done.stdout == ""
     assert done.stderr.splitlines() == [

@@ -1,0 +1,46 @@
+"""Loopback TCP ports for tests: a free one, one that refuses, waiting for a listener.
+
+A port found free and then let go can be taken by anything before the test
+connects to it: by another xdist worker, or by the test's own server asking the
+OS for port 0. A test that needs a connection refused therefore holds the port
+with :func:`refused_port`: a socket bound and not listening refuses every
+connection (RST) and keeps the port from everyone else.
+"""
+
+from __future__ import annotations
+
+import socket
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+HOST = "127.0.0.1"
+
+
+def free_port() -> int:
+    """A port nothing listens on right now (the OS picks it) for a server the test starts."""
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@contextmanager
+def refused_port() -> Iterator[int]:
+    """A port that refuses every connection for as long as the block runs."""
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        yield int(sock.getsockname()[1])
+
+
+def wait_port(port: int, timeout: float = 30.0) -> None:
+    """Wait until something accepts TCP connections on ``port`` (sends no request)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection((HOST, port), timeout=1.0).close()
+        except OSError:
+            time.sleep(0.05)
+        else:
+            return
+    raise AssertionError(f"nothing listens on port {port}")
