@@ -25,6 +25,8 @@ SCHEMA_CHECKS: tuple[tuple[str, str], ...] = (
 )
 REQUIRED_FILES = (".github/dependabot.yml", "docker-compose.test.yml", "codecov.yml")
 ZIZMOR_CONFIG = ".github/zizmor.yml"
+_KEPT_REPORTS = 64
+_REPORTS: dict[tuple[object, ...], tuple[int, str]] = {}
 
 
 def check_ci_config(root: Path) -> list[Finding]:
@@ -68,10 +70,31 @@ def _schema_check_findings(root: Path) -> Iterator[Finding]:
     for schema, pattern in SCHEMA_CHECKS:
         paths = [p.relative_to(root).as_posix() for p in sorted(root.glob(pattern))]
         if paths:
-            args = ["--output-format", "json", "--builtin-schema", schema, *paths]
-            code, output = run_check_jsonschema(args, root)
+            code, output = _validated(schema, paths, root)
             if code != 0:
                 yield from _schema_findings(schema, pattern, output.strip() or f"exit code {code}")
+
+
+def _validated(schema: str, paths: list[str], root: Path) -> tuple[int, str]:
+    """check-jsonschema's exit code and JSON report for ``paths`` (relative to ``root``).
+
+    A report depends only on the schema, the names and the bytes it validates,
+    so it is kept per process for the last :data:`_KEPT_REPORTS` distinct inputs:
+    the tests of ci-config validate many copies of the same files.
+    """
+    try:
+        key = (schema, *((path, (root / path).read_bytes()) for path in paths))
+    except OSError:  # check-jsonschema reports what it cannot read
+        key = None
+    if key is None or key not in _REPORTS:
+        args = ["--output-format", "json", "--builtin-schema", schema, *paths]
+        report = run_check_jsonschema(args, root)
+        if key is None:
+            return report
+        _REPORTS[key] = report
+        while len(_REPORTS) > _KEPT_REPORTS:
+            _REPORTS.pop(next(iter(_REPORTS)))
+    return _REPORTS[key]
 
 
 def _schema_findings(schema: str, pattern: str, output: str) -> Iterator[Finding]:

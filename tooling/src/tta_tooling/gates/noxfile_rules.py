@@ -30,6 +30,7 @@ import ast
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from tta_tooling.errors import InputError, read_input
@@ -87,9 +88,21 @@ def check_noxfile(root: Path) -> NoxfileFacts:
     """Statically check ``root / noxfile.py``."""
     path = root / NOXFILE
     try:
-        module = ast.parse(read_input(path), filename=str(path))
+        findings, session_lines = _noxfile_facts(read_input(path))
     except SyntaxError as error:
         raise InputError(path, f"invalid Python: {error.msg}", line=error.lineno) from error
+    return NoxfileFacts(list(findings), dict(session_lines))
+
+
+@lru_cache(maxsize=64)
+def _noxfile_facts(text: str) -> tuple[tuple[Finding, ...], tuple[tuple[str, int], ...]]:
+    """The findings and session lines of one noxfile text, computed once per process
+    (the tests of check-gates check many copies of the same noxfile)."""
+    facts = _facts_of(ast.parse(text))
+    return tuple(facts.findings), tuple(facts.session_lines.items())
+
+
+def _facts_of(module: ast.Module) -> NoxfileFacts:
     facts = NoxfileFacts()
     defaults: list[str] = []
     constants = _string_constants(module)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 from pathlib import Path
 
 from tta_tooling.errors import InputError, read_input
@@ -88,10 +89,25 @@ def check_row_proofs(root: Path, catalog: SessionCatalog) -> Iterator[Finding]:
             yield from row_proofs(root, relative, gates)
 
 
-def row_proofs(root: Path, relative: Path, gates: set[str]) -> Iterator[Finding]:
+def row_proofs(root: Path, relative: Path, gates: set[str]) -> tuple[Finding, ...]:
     """Rows that plant in one place and run or assert in another, or claim another gate."""
-    name = relative.as_posix()
-    for function in _test_functions(root, relative):
+    path = root / relative
+    text = read_input(path)
+    try:
+        return _row_proofs(relative.as_posix(), text, frozenset(gates))
+    except SyntaxError as error:
+        raise _not_python(path, error) from error
+
+
+@lru_cache(maxsize=64)
+def _row_proofs(name: str, text: str, gates: frozenset[str]) -> tuple[Finding, ...]:
+    """:func:`row_proofs` of one file's text, computed once per process (the tests of
+    check-gates run it on many copies of the same file)."""
+    return tuple(_unproven_rows(name, text, gates))
+
+
+def _unproven_rows(name: str, text: str, gates: frozenset[str]) -> Iterator[Finding]:
+    for function in _test_functions(text):
         fixtures = {a.arg for a in function.args.args}
         aliases = _assignments(function)
         runs = [
@@ -126,7 +142,7 @@ def _claimed_gate(
     function: ast.FunctionDef,
     runs: list[ast.Call],
     aliases: dict[str, ast.expr],
-    gates: set[str],
+    gates: frozenset[str],
     name: str,
 ) -> Iterator[Finding]:
     claim = _CLAIM.match(function.name)
@@ -173,12 +189,13 @@ def _claimed_gate(
             )
 
 
-def _test_functions(root: Path, relative: Path) -> list[ast.FunctionDef]:
-    path = root / relative
-    try:
-        tree = ast.parse(read_input(path), filename=str(path))
-    except SyntaxError as error:
-        raise InputError(path, f"not valid Python: {error.msg}", line=error.lineno) from error
+def _not_python(path: Path, error: SyntaxError) -> InputError:
+    return InputError(path, f"not valid Python: {error.msg}", line=error.lineno)
+
+
+def _test_functions(text: str) -> list[ast.FunctionDef]:
+    """The module-level ``test_*`` functions of ``text`` (SyntaxError if it is not Python)."""
+    tree = ast.parse(text)
     return [n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name.startswith("test_")]
 
 
@@ -234,8 +251,13 @@ def _planted(node: ast.AST) -> ast.expr | None:
 
 def session_rows(root: Path, relative: Path) -> dict[str, list[tuple[str, int]]]:
     """The sessions the test functions of ``relative`` run: name -> [(test, line)]."""
+    path = root / relative
+    try:
+        functions = _test_functions(read_input(path))
+    except SyntaxError as error:
+        raise _not_python(path, error) from error
     rows: dict[str, list[tuple[str, int]]] = {}
-    for node in _test_functions(root, relative):
+    for node in functions:
         for name, line in _sessions_run(node):
             rows.setdefault(name, []).append((node.name, line))
     return rows

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Any
 
 import bashlex  # type: ignore[import-untyped]
@@ -76,19 +77,32 @@ class ParsedScript:
 
 def parse_script(script: str, *, structures: bool = False) -> ParsedScript:
     """Every simple command of ``script`` in order, including those in substitutions."""
-    text = _plain_values(_CONDITIONAL.sub(_as_test, script))
-    parsed = ParsedScript(text=_CASE.sub(_case_as_if, text) if structures else text)
-    parsed.structures = structures
-    if not script.strip():
-        return parsed
-    try:
-        trees = bashlex.parse(parsed.text)
-    except (bashlex.errors.ParsingError, NotImplementedError, IndexError, ValueError) as error:
-        parsed.problems.append(f"cannot parse the script as shell: {_first_line(error)}")
-        return parsed
+    text, trees, problem = _syntax_trees(script, structures)
+    parsed = ParsedScript(text=text, structures=structures)
+    if problem is not None:
+        parsed.problems.append(problem)
     for tree in trees:
         _walk(tree, None, parsed)
     return parsed
+
+
+@lru_cache(maxsize=2048)
+def _syntax_trees(script: str, structures: bool) -> tuple[str, tuple[Any, ...], str | None]:
+    """The text bashlex parses, its trees, and why it could not parse them (or None).
+
+    bashlex takes milliseconds a script, and CI files repeat their scripts (the
+    same set-up step in every job): each distinct script is parsed once per
+    process. The trees are shared, so nothing may change them.
+    """
+    text = _plain_values(_CONDITIONAL.sub(_as_test, script))
+    if structures:
+        text = _CASE.sub(_case_as_if, text)
+    if not script.strip():
+        return text, (), None
+    try:
+        return text, tuple(bashlex.parse(text)), None
+    except (bashlex.errors.ParsingError, NotImplementedError, IndexError, ValueError) as error:
+        return text, (), f"cannot parse the script as shell: {_first_line(error)}"
 
 
 def _case_as_if(match: re.Match[str]) -> str:

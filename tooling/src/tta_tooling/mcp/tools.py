@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -71,17 +72,29 @@ class GateTool:
 
     def arguments_problem(self, arguments: dict[str, Any]) -> str | None:
         """Why ``arguments`` cannot be accepted by the tool's input schema, or None."""
-        schema = self.definition.input_schema
-        try:
-            jsonschema.Draft202012Validator.check_schema(schema)
-        except jsonschema.SchemaError as invalid:
-            return f"the tool's own input schema is invalid: {invalid.message}"
-        validator = jsonschema.Draft202012Validator(schema)
+        validator = _validator(json.dumps(self.definition.input_schema, sort_keys=True))
+        if isinstance(validator, str):
+            return f"the tool's own input schema is invalid: {validator}"
         error = jsonschema.exceptions.best_match(validator.iter_errors(arguments))
         if error is None:
             return None
         where = abridged(".".join(map(str, error.absolute_path)) or "arguments", 100)
         return f"invalid arguments: {where}: {abridged(error.message, _SCHEMA_MESSAGE_LIMIT)}"
+
+
+@lru_cache(maxsize=32)
+def _validator(schema: str) -> jsonschema.Draft202012Validator | str:
+    """A validator for the JSON ``schema``, or why the schema itself is invalid.
+
+    Checking a schema against the metaschema takes milliseconds; each tool's
+    schema is checked once per process, not on every call.
+    """
+    loaded = json.loads(schema)
+    try:
+        jsonschema.Draft202012Validator.check_schema(loaded)
+    except jsonschema.SchemaError as invalid:
+        return invalid.message
+    return jsonschema.Draft202012Validator(loaded)
 
 
 def posargs_note(policy: Mapping[str, Patterns]) -> str:
