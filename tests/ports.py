@@ -1,4 +1,4 @@
-"""Loopback TCP ports for tests: a free one, one that refuses, waiting for a listener.
+"""Loopback TCP ports for tests: a free one, one that refuses connections, waiting for a listener.
 
 A port found free and then let go can be taken by anything before the test
 connects to it: by another xdist worker, or by the test's own server asking the
@@ -14,15 +14,9 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-HOST = "127.0.0.1"
+from tta_tooling.stack.ports import HOST, free_port
 
-
-def free_port() -> int:
-    """A port nothing listens on right now (the OS picks it) for a server the test starts."""
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        port: int = sock.getsockname()[1]
-        return port
+__all__ = ["free_port", "refused_port", "wait_port"]
 
 
 @contextmanager

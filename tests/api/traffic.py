@@ -42,6 +42,7 @@ from urllib.parse import urlsplit
 import httpx
 from keploy_framework import read_test_set, write_test_case
 from tta_tooling.reporting import append_step_summary, markdown_table
+from tta_tooling.stack.ports import free_port
 
 __all__ = [
     "CANARY",
@@ -49,7 +50,6 @@ __all__ = [
     "Call",
     "api_step_summary",
     "app_environment",
-    "free_port",
     "main",
     "record_suite",
     "run_gate",
@@ -150,14 +150,6 @@ def app_environment() -> dict[str, str]:
     }
     env["TTA_OBSERVABILITY"] = "on"
     return env
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-    return port
 
 
 def _cli(*args: str) -> list[str]:
