@@ -26,6 +26,7 @@ from tta_tooling.gates.pytest_rules import check_pytest_config
 from tta_tooling.gates.script_rules import Rules
 from tta_tooling.gates.selftest_rows import check_row_proofs
 from tta_tooling.gates.session_posargs import allowed_posargs
+from tta_tooling.gates.startup_files import check_startup_files
 from tta_tooling.gates.tool_config_rules import check_tool_config
 from tta_tooling.gates.vscode_tasks import check_vscode_tasks
 from tta_tooling.gates.workflows import check_workflows
@@ -50,6 +51,7 @@ def check_gates(root: Path, catalog: SessionCatalog) -> list[Finding]:
     findings.extend(check_tool_config(root))
     findings.extend(check_stages(root))
     findings.extend(check_file_level_ignores(root))
+    findings.extend(check_startup_files(root))
     findings.extend(check_row_proofs(root, catalog))
     for session in catalog.sessions:
         line = noxfile.session_lines.get(session.base_name)

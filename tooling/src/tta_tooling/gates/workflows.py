@@ -41,7 +41,7 @@ from tta_tooling.gates.workflow_files import ignored_workflows, workflow_paths
 from tta_tooling.gates.workflow_jobs import (
     env_of,
     jobs_of,
-    matrix_combinations,
+    expand_matrix,
     needs_order,
     run_defaults,
     runner_label,
@@ -266,8 +266,7 @@ class _Walker:
             self.check_env(container.get("env"), at, frozenset())
         shell, workdir = run_defaults(job)
         self.check_defaults(at, shell, workdir)
-        matrix = self.matrix(job, at, outputs)
-        combinations = matrix_combinations(matrix)
+        matrix, combinations = self.matrix(job, at, outputs)
         runners = [runner_label(job.get("runs-on"), combination) for combination in combinations]
         self.job_systems = {s for s in map(runner_os, runners) if isinstance(s, str)}
         context = _Job(
@@ -450,27 +449,66 @@ class _Walker:
 
     def matrix(
         self, job: dict[str, Any], at: Finding, outputs: dict[str, dict[str, Listing | str]]
-    ) -> dict[str, list[object]] | None:
+    ) -> tuple[dict[str, list[object]] | None, list[dict[str, object]]]:
+        """The matrix's values per key, and its combinations as ``{"matrix.<key>": value}``.
+
+        A matrix that expands to no combination never runs the job, nor does
+        ``max-parallel`` below 1 (GitHub's workflow syntax,
+        jobs.<job_id>.strategy.max-parallel: the most matrix jobs run at once).
+        """
         strategy = job.get("strategy")
         matrix = strategy.get("matrix") if isinstance(strategy, dict) else None
+        if isinstance(strategy, dict) and "max-parallel" in strategy:
+            limit = strategy["max-parallel"]
+            if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+                self.finding(
+                    at,
+                    f"`max-parallel: {limit}` must be a positive number: at 0 no matrix job starts",
+                )
         if not isinstance(matrix, dict):
-            return None
-        values: dict[str, list[object]] = {}
+            return None, [{}]
+        vectors: dict[str, list[object]] = {}
         for key, value in matrix.items():
-            if key == "include" and isinstance(value, list):
-                for entry in value:
-                    for k, v in entry.items() if isinstance(entry, dict) else []:
-                        values.setdefault(str(k), []).append(v)
-            elif key == "exclude":
-                self.finding(at, "matrix `exclude` is not modelled: list the values the job runs")
-            elif isinstance(value, list):
-                values.setdefault(str(key), []).extend(value)
-            else:
-                match = _FROM_NEEDS.match(whole_expression(value) or "")
-                listed = outputs.get(match[1], {}).get(match[2]) if match else None
-                if isinstance(listed, list):
-                    values.setdefault(str(key), []).extend(listed)
-        return values
+            if key in ("include", "exclude"):
+                continue
+            if isinstance(value, list):
+                vectors[str(key)] = value
+                continue
+            match = _FROM_NEEDS.match(whole_expression(value) or "")
+            listed = outputs.get(match[1], {}).get(match[2]) if match else None
+            if isinstance(listed, list):
+                vectors[str(key)] = list(listed)
+        include = self.matrix_entries(matrix, "include", at)
+        exclude = self.matrix_entries(matrix, "exclude", at)
+        combinations = expand_matrix(vectors, include, exclude)
+        if combinations is None:
+            return {**vectors}, [{}]
+        if not combinations:
+            self.finding(
+                at,
+                "the matrix expands to no combination (an empty vector, or "
+                "`exclude` matching every one): the job never runs",
+            )
+        values: dict[str, list[object]] = {}
+        for combination in combinations:
+            for key, value in combination.items():
+                known = values.setdefault(key, [])
+                if value not in known:
+                    known.append(value)
+        return values, [{f"matrix.{k}": v for k, v in c.items()} for c in combinations or [{}]]
+
+    def matrix_entries(
+        self, matrix: dict[str, Any], key: str, at: Finding
+    ) -> list[dict[str, object]]:
+        """``include`` / ``exclude``: a literal list of literal mappings, else a finding."""
+        entries = matrix.get(key, [])
+        literal = isinstance(entries, list) and all(
+            isinstance(e, dict) and "${{" not in str(e) for e in entries
+        )
+        if not literal:
+            self.finding(at, f"matrix `{key}` must be a literal list of values to be read")
+            return []
+        return [{str(k): v for k, v in e.items()} for e in entries]
 
     def check_env(self, env: object, at: Finding, local: frozenset[str]) -> None:
         if env is not None and not isinstance(env, dict):
