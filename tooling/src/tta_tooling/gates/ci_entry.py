@@ -50,8 +50,16 @@ def check_ci_entry(root: Path) -> Iterator[Finding]:
     commands = parsed.commands
     if not any(_strict(c) for c in commands):
         yield Finding(CI_ENTRY, "must run under `set -euo pipefail` at the top level", 1)
+    masked: set[tuple[int, str]] = set()  # a function's command, once per reason
     for command in commands:
-        yield from _masking(command)
+        hidden = _hidden(command)
+        if hidden and (command.line, hidden) not in masked:
+            masked.add((command.line, hidden))
+            called = command.called_from is not None and command.exposure
+            where = f" (in the function called at line {command.called_from})" if called else ""
+            yield Finding(
+                CI_ENTRY, f"`{command}`{where} can hide a failing gate: it {hidden}", command.line
+            )
     yield from _exit_handler(commands)
     test_command = _readme_test_command(root)
     if test_command is None:
@@ -76,10 +84,11 @@ def check_ci_entry(root: Path) -> Iterator[Finding]:
     elif tests.exposure:
         yield Finding(CI_ENTRY, f"the README's test command {tests.exposure}", tests.line)
     for command in commands:
-        if command.line >= tests.line:
+        if _line(command) >= tests.line:
             break
         leaving = command.argv[:1] and command.argv[0] in _LEAVES
-        if leaving and not (command.nesting or "").startswith("inside function"):
+        returns = command.argv[:1] == ("return",) and command.called_from is not None
+        if leaving and not returns and not (command.nesting or "").startswith("inside function"):
             yield Finding(CI_ENTRY, f"`{command}` ends the script before its tests", command.line)
     yield from _check_default_sessions(commands, tests)
 
@@ -95,7 +104,8 @@ def _strict(command: ShellCommand) -> bool:
     )
 
 
-def _masking(command: ShellCommand) -> Iterator[Finding]:
+def _hidden(command: ShellCommand) -> str | None:
+    """How ``command`` can hide a failing gate, or None."""
     argv = command.argv
     hidden = None
     if argv[:1] == ("set",) and any(a.startswith("+") and ("e" in a or "o" in a) for a in argv[1:]):
@@ -113,8 +123,12 @@ def _masking(command: ShellCommand) -> Iterator[Finding]:
         hidden = "exits green whatever failed"
     elif _runs_nox(command) and "--list" not in argv and command.exposure:
         hidden = command.exposure
-    if hidden:
-        yield Finding(CI_ENTRY, f"`{command}` can hide a failing gate: it {hidden}", command.line)
+    return hidden
+
+
+def _line(command: ShellCommand) -> int:
+    """Where a command runs: its own line, or the line of the call that runs its function."""
+    return command.line if command.called_from is None else command.called_from
 
 
 def _exit_handler(commands: list[ShellCommand]) -> Iterator[Finding]:
@@ -195,7 +209,7 @@ def _check_default_sessions(commands: list[ShellCommand], tests: ShellCommand) -
             continue
         if not _runs_nox(command) or command.nesting or command.exposure:
             continue
-        if command.line > tests.line and _runs_every_default(command.argv, listed):
+        if _line(command) > tests.line and _runs_every_default(command.argv, listed):
             return
     yield Finding(
         CI_ENTRY,
