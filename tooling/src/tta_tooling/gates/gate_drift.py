@@ -19,6 +19,7 @@ from pathlib import Path
 from tta_tooling.gates.ci_entry import check_ci_entry
 from tta_tooling.gates.coverage_rules import check_stages
 from tta_tooling.gates.file_level_ignores import check_file_level_ignores
+from tta_tooling.gates.gate_floors import check_floors
 from tta_tooling.gates.nox_pins import check_text_pins, locked_nox_version
 from tta_tooling.gates.nox_sessions import SessionCatalog
 from tta_tooling.gates.noxfile_rules import NOXFILE, check_noxfile
@@ -50,6 +51,7 @@ def check_gates(root: Path, catalog: SessionCatalog) -> list[Finding]:
     findings.extend(check_pytest_config(root))
     findings.extend(check_tool_config(root))
     findings.extend(check_stages(root))
+    findings.extend(check_floors(root))
     findings.extend(check_file_level_ignores(root))
     findings.extend(check_startup_files(root))
     findings.extend(check_row_proofs(root, catalog))

@@ -240,7 +240,8 @@ def _list(parts: list[Any], exposure: str | None, parsed: ParsedScript) -> None:
         elif after == "&":
             reason = reason or "runs in the background (`&`): nothing waits for its exit status"
         elif before == "||":
-            reason = reason or "runs only when the command before `||` fails"
+            before_kind = "test" if _is_test(items[index - 1]) else "command"
+            reason = reason or f"runs only when the {before_kind} before `||` fails"
         elif before == "&&" and _is_test(items[index - 1]):
             reason = reason or "runs only when the test before `&&` passes"
         _walk(item, reason, parsed)
@@ -342,10 +343,10 @@ def _call(name: str, exposure: str | None, line: int, parsed: ParsedScript) -> N
     """A defined function's body walked again where it is called, as bash runs it.
 
     Its commands sit where the call sits (top level, or in the call's ``if`` /
-    loop...), and also in the structures around the definition (a function
-    defined in an ``if`` exists only when that branch ran), and share the call's exposure (``f || true`` swallows ``f``'s nox);
-    each keeps ``called_from``, the line of the outermost call. A function
-    calling itself is walked once.
+    loop...) and in the structures around the definition (a function defined
+    in an ``if`` exists only when that branch ran); they share the call's
+    exposure (``f || true`` swallows ``f``'s nox) and keep ``called_from``, the
+    line of the outermost call. A function calling itself is walked once.
     """
     first = len(parsed.commands)
     body, defined_in = parsed.functions[name]

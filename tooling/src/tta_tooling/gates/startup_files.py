@@ -95,8 +95,11 @@ def _plugins(path: Path, name: str) -> Iterator[Finding]:
     except SyntaxError as error:
         raise InputError(path, f"invalid Python: {error.msg}", line=error.lineno) from error
     for node in module.body:
-        targets = [node.target] if isinstance(node, ast.AnnAssign | ast.AugAssign) else []
-        targets += node.targets if isinstance(node, ast.Assign) else []
+        targets: list[ast.expr] = []
+        if isinstance(node, ast.AnnAssign | ast.AugAssign):
+            targets.append(node.target)
+        elif isinstance(node, ast.Assign):
+            targets.extend(node.targets)
         if any(isinstance(t, ast.Name) and t.id == "pytest_plugins" for t in targets):
             yield Finding(
                 name,

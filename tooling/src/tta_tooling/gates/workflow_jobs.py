@@ -65,8 +65,9 @@ def expand_matrix(
     entry matches, where a partial match is enough; then each ``include`` entry
     is added to every combination whose original values it does not overwrite
     (values an earlier entry added may be), or becomes a combination of its own
-    when it fits none (and no later entry extends it). So a matrix of ``include`` only has one combination per
-    entry, and an empty vector or an ``exclude`` matching everything leaves none.
+    when it fits none (and no later entry extends it). So a matrix of
+    ``include`` only has one combination per entry, and an empty vector or an
+    ``exclude`` matching everything leaves none.
     """
     combinations: list[dict[str, object]] = [{}] if vectors else []
     for key, values in vectors.items():

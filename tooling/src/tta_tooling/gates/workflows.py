@@ -40,8 +40,8 @@ from tta_tooling.gates.triggers import (
 from tta_tooling.gates.workflow_files import ignored_workflows, workflow_paths
 from tta_tooling.gates.workflow_jobs import (
     env_of,
-    jobs_of,
     expand_matrix,
+    jobs_of,
     needs_order,
     run_defaults,
     runner_label,
