@@ -7,9 +7,11 @@ in-process; then harmless look-alikes, which must stay accepted."""
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
+from tta_tooling.gates import gate_floors
 
 from ..conftest import RunTooling
 from .conftest import assert_finding_at
@@ -419,3 +421,38 @@ def test_harmless_look_alike_is_accepted(
     _apply(ci_copy, edits)
     done = run_tooling("check-gates", "--root", ci_copy)
     assert (done.returncode, done.stdout) == (0, ""), done.stdout + done.stderr
+
+
+def _git(root: Path, *args: str) -> None:
+    subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True)
+
+
+@pytest.mark.smoke  # runs git: the merge base's floors are read from the history
+@pytest.mark.parametrize(
+    ("base_floor", "expected"),
+    [
+        pytest.param('"staging"', "", id="same-floor-at-the-base"),
+        pytest.param('"production"', "below its floor 'production'", id="floor-lowered-since"),
+    ],
+)
+def test_floor_at_the_merge_base_binds(
+    ci_copy: Path, run_tooling: RunTooling, same_catalog: None, base_floor: str, expected: str
+) -> None:
+    """A change that lowers gate_floors.py with the configuration is still below main's floor."""
+    module = ci_copy / gate_floors.MODULE
+    module.parent.mkdir(parents=True)
+    text = Path(gate_floors.__file__).read_text(encoding="utf-8")
+    module.write_text(
+        text.replace('"packages/tta-api": "staging"', f'"packages/tta-api": {base_floor}'),
+        encoding="utf-8",
+    )
+    _git(ci_copy, "init", "-q", "-b", "main")
+    _git(ci_copy, "add", "-A")
+    _git(ci_copy, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", "main")
+    _git(ci_copy, "checkout", "-q", "-b", "change")
+    module.write_text(text, encoding="utf-8")  # the change: the floor as this tree has it
+    done = run_tooling("check-gates", "--root", ci_copy)
+    if expected:
+        assert_finding_at(done, API, expected)
+    else:
+        assert (done.returncode, done.stdout) == (0, ""), done.stdout + done.stderr

@@ -45,6 +45,7 @@ API_FLOORS: dict[str, float] = {"pass_rate": 100.0, "endpoint_coverage": 100.0}
 """The api gate's lowest thresholds (``config.thresholds`` of tests/keploy-config.yml)."""
 
 MODULE = "tooling/src/tta_tooling/gates/gate_floors.py"
+SOURCE = f"{MODULE}, here or at the merge base with main"
 PACKAGES_CONFIG = "tooling/src/tta_tooling/gates/packages_config.py"
 KEPLOY_CONFIG = "tests/keploy-config.yml"
 CODECOV = "codecov.yml"
@@ -63,7 +64,7 @@ def check_floors(root: Path) -> Iterator[Finding]:
             yield Finding(
                 PACKAGES_CONFIG,
                 f"stage {stage!r} requires {STAGE_THRESHOLDS.get(stage, 0.0):.0f}% coverage, "
-                f"below its floor of {floor:.0f}% ({MODULE})",
+                f"below its floor of {floor:.0f}% ({SOURCE})",
                 None,
             )
     yield from _package_stages(root, stages, thresholds)
@@ -86,7 +87,7 @@ def _package_stages(
             yield Finding(
                 f"{folder}/pyproject.toml",
                 f"declares stage {package.stage!r} ({package.threshold:.0f}% coverage), below "
-                f"its floor {floor!r} ({thresholds[floor]:.0f}%) in {MODULE}: a demotion "
+                f"its floor {floor!r} ({thresholds[floor]:.0f}%; {SOURCE}): a demotion "
                 "lowers the floor first, in a change of its own",
                 _line_of(text, "stage ="),
             )
@@ -106,7 +107,7 @@ def _api_thresholds(root: Path, floors: Mapping[str, float]) -> Iterator[Finding
             where = block if isinstance(block, LineDict) else config
             yield Finding(
                 KEPLOY_CONFIG,
-                f"the api gate's `{name}` is {value!r}, below its floor of {floor:g}% in {MODULE}",
+                f"the api gate's `{name}` is {value!r}, below its floor of {floor:g}% ({SOURCE})",
                 _line_of(read_input(path), f" {name}:") or getattr(where, "line", None) or 1,
             )
 
@@ -136,7 +137,7 @@ def _codecov_targets(
                 yield Finding(
                     CODECOV,
                     f"component {component.get('component_id')!r} targets {target}, below the "
-                    f"{floor:.0f}% of {folder}'s floor stage {stages[str(folder)]!r} ({MODULE})",
+                    f"{floor:.0f}% of {folder}'s floor stage {stages[str(folder)]!r} ({SOURCE})",
                     getattr(status, "line", None) or getattr(component, "line", None),
                 )
 
