@@ -70,8 +70,8 @@ class ParsedScript:
     text: str = ""
     structures: bool = False
     nesting: list[str] = field(default_factory=list)
-    functions: dict[str, tuple[Any, list[str]]] = field(default_factory=dict)
-    """Each function's body and the structures its definition sits in."""
+    functions: dict[str, tuple[Any, list[str], int]] = field(default_factory=dict)
+    """Each function's body, the structures its definition sits in, and its line."""
     calling: list[str] = field(default_factory=list)
 
     def line_of(self, node: Any) -> int:
@@ -208,7 +208,7 @@ def _walk(node: Any, exposure: str | None, parsed: ParsedScript) -> None:
     elif kind in _LOOPS and parsed.structures:
         _loop(node, exposure, parsed)
     elif kind == "function" and parsed.structures:
-        parsed.functions[node.name.word] = (node.body, [*parsed.nesting])
+        parsed.functions[node.name.word] = (node.body, [*parsed.nesting], parsed.line_of(node))
         parsed.nesting.append(f"inside function {node.name.word}()")
         _walk(node.body, exposure, parsed)
         parsed.nesting.pop()
@@ -349,7 +349,7 @@ def _call(name: str, exposure: str | None, line: int, parsed: ParsedScript) -> N
     line of the outermost call. A function calling itself is walked once.
     """
     first = len(parsed.commands)
-    body, defined_in = parsed.functions[name]
+    body, defined_in, _ = parsed.functions[name]
     parsed.calling.append(name)
     parsed.nesting.extend(f"{n} (where `{name}` is defined)" for n in defined_in)
     parts = body.list if body.kind == "compound" else [body]
