@@ -26,6 +26,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from tta_tooling.errors import InputError, read_input
+from tta_tooling.gates.env_policy import environment_writes
 from tta_tooling.reporting import Finding
 
 PYPROJECT = "pyproject.toml"
@@ -82,6 +83,7 @@ _RESULT_ATTRIBUTES = frozenset({"exitstatus", "testsfailed", "option", "args"})
 _SKIPPING_MARKS = frozenset({"skip", "skipif", "xfail"})
 _ITEM_MUTATORS = frozenset({"remove", "pop", "clear", "__delitem__", "__setitem__"})
 _PRUNED = frozenset({"node_modules", "__pycache__", "build", "dist", "site-packages"})
+_EXITS = frozenset({"os._exit", "sys.exit", "pytest.exit", "exit", "quit", "os.abort"})
 
 
 def check_pytest_config(root: Path) -> Iterator[Finding]:
@@ -235,13 +237,32 @@ def _check_conftest(path: Path, name: str) -> Iterator[Finding]:
             yield from _check_hook(child, name)
         elif isinstance(child, ast.Assign | ast.AugAssign):
             for target in child.targets if isinstance(child, ast.Assign) else [child.target]:
-                dotted = _dotted(target) if isinstance(target, ast.Attribute) else ""
-                if dotted.endswith((".exitstatus", ".testsfailed", "config.args")) or (
-                    ".option." in dotted or dotted.startswith("builtins.")
-                ):
-                    yield Finding(name, f"sets `{dotted}`: pytest's result changes", child.lineno)
-        elif isinstance(child, ast.Call) and _dotted(child.func) in {"os._exit", "sys.exit"}:
+                problem = _result_assignment(target)
+                if problem:
+                    yield Finding(name, problem, child.lineno)
+        elif isinstance(child, ast.Call) and _dotted(child.func) in _EXITS:
             yield Finding(name, "exits the test process itself", child.lineno)
+    for node, variable in environment_writes(module):
+        yield Finding(
+            name,
+            f"sets the environment variable {variable}, which is not on the list of harmless "
+            "variables: the tools under test read it",
+            getattr(node, "lineno", 1),
+        )
+
+
+def _result_assignment(target: ast.expr) -> str | None:
+    """Why assigning ``target`` changes pytest's result or settings, or None."""
+    dotted = _dotted(target.value if isinstance(target, ast.Subscript) else target)
+    if dotted.endswith((".inicfg", "._inicache", "._inicfg")):
+        return f"sets `{dotted}[...]`: pytest's ini settings change from code"
+    if isinstance(target, ast.Attribute) and (
+        dotted.endswith((".exitstatus", ".testsfailed", "config.args"))
+        or ".option." in dotted
+        or dotted.startswith("builtins.")
+    ):
+        return f"sets `{dotted}`: pytest's result changes"
+    return None
 
 
 def _skipping_or_rewiring(node: ast.AST) -> str | None:
