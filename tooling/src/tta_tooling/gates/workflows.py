@@ -55,6 +55,9 @@ from tta_tooling.reporting import Finding
 
 SHELLS = frozenset({"bash", "sh", "pwsh", "cmd"})
 _FROM_NEEDS = re.compile(r"^fromJSON\(\s*needs\.([\w-]+)\.outputs\.([\w-]+)\s*\)$", re.IGNORECASE)
+# docker create options that set the environment, read it from a file or replace the
+# entry point (GitHub passes `container.options` to `docker create`).
+_CONTAINER_ENV_OPTIONS = frozenset({"-e", "--env", "--env-file", "--entrypoint", "-v", "--volume"})
 _STEP_OUTPUT = re.compile(r"^steps\.([\w-]+)\.outputs\.([\w-]+)$")
 
 
@@ -264,6 +267,14 @@ class _Walker:
         container = job.get("container")
         if isinstance(container, dict):
             self.check_env(container.get("env"), at, frozenset())
+            options = str(container.get("options", "")).split()
+            passed = [o for o in options if o.split("=")[0] in _CONTAINER_ENV_OPTIONS]
+            if passed:
+                self.finding(
+                    at,
+                    f"`container.options` passes `{passed[0]}`: the environment or entry point "
+                    "of the job's container then comes from outside the allow-list",
+                )
         shell, workdir = run_defaults(job)
         self.check_defaults(at, shell, workdir)
         matrix, combinations = self.matrix(job, at, outputs)
@@ -519,8 +530,13 @@ class _Walker:
     def check_timeout(self, block: dict[str, Any], at: Finding) -> None:
         """``timeout-minutes`` must leave the job or step time to run."""
         minutes = block.get("timeout-minutes")
-        if isinstance(minutes, int | float) and not isinstance(minutes, bool) and minutes <= 0:
-            self.finding(at, f"`timeout-minutes: {minutes}` stops it before its gate runs")
+        number = isinstance(minutes, int | float) and not isinstance(minutes, bool)
+        if (number and minutes <= 0) or (minutes is not None and not number):  # or unknown
+            self.finding(
+                at,
+                f"`timeout-minutes: {minutes}` may stop it before its gate runs: "
+                "give a positive number",
+            )
 
     def check_defaults(self, at: Finding, shell: object, workdir: object) -> None:
         if shell is not None and not (isinstance(shell, str) and shell in SHELLS):
