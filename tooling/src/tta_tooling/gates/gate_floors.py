@@ -21,8 +21,9 @@ from __future__ import annotations
 
 import ast
 import subprocess
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 from tta_tooling.errors import InputError, read_input
 from tta_tooling.gates.packages_config import STAGE_THRESHOLDS, package_manifests, read_package
@@ -44,6 +45,13 @@ THRESHOLD_FLOORS: dict[str, float] = {"development": 60.0, "staging": 70.0, "pro
 API_FLOORS: dict[str, float] = {"pass_rate": 100.0, "endpoint_coverage": 100.0}
 """The api gate's lowest thresholds (``config.thresholds`` of tests/keploy-config.yml)."""
 
+DEFAULT_SESSIONS: tuple[str, ...] = (
+    *("lint", "format", "typecheck", "tests", "coverage", "observability", "integration"),
+    *("api", "benchmarks", "efficiency", "cost", "paf", "mcp", "secrets", "ci-config"),
+)
+"""The sessions plain ``nox`` must run (docs/design.md's gate table): ``default=False``
+on one of them takes a gate out of every default run."""
+
 MODULE = "tooling/src/tta_tooling/gates/gate_floors.py"
 SOURCE = f"{MODULE}, here or at the merge base with main"
 PACKAGES_CONFIG = "tooling/src/tta_tooling/gates/packages_config.py"
@@ -54,9 +62,22 @@ _API_DEFAULTS = {"pass_rate": 95.0, "endpoint_coverage": 100.0}
 _BASES = ("origin/main", "main")
 
 
-def check_floors(root: Path) -> Iterator[Finding]:
-    """Every threshold under ``root`` below its floor (this module's, or the merge base's)."""
+def check_floors(
+    root: Path, defaults: Collection[str], lines: Mapping[str, int]
+) -> Iterator[Finding]:
+    """Every threshold under ``root`` below its floor (this module's, or the merge base's).
+
+    ``defaults`` names the default sessions; ``lines`` gives each session's line.
+    """
     base = _base_floors(root)
+    required = {*DEFAULT_SESSIONS, *map(str, base.get("DEFAULT_SESSIONS", ()))}
+    for session in sorted(required - set(defaults)):
+        yield Finding(
+            "noxfile.py",
+            f"session {session!r} is not a default session any more: plain `nox` must run it "
+            f"(DEFAULT_SESSIONS, {SOURCE})",
+            lines.get(session),
+        )
     stages = {k: _higher(v, base.get("STAGE_FLOORS", {}).get(k)) for k, v in STAGE_FLOORS.items()}
     thresholds = _raised(THRESHOLD_FLOORS, base.get("THRESHOLD_FLOORS", {}))
     for stage, floor in thresholds.items():
@@ -168,14 +189,14 @@ def _raised(floors: Mapping[str, float], base: object) -> dict[str, float]:
     return raised
 
 
-def _base_floors(root: Path) -> dict[str, dict[str, object]]:
+def _base_floors(root: Path) -> dict[str, Any]:
     """This module's constants at the merge base with main; empty without that history."""
     if not (root / ".git").exists():
         return {}
     bases = (_git(root, "merge-base", "HEAD", ref) for ref in _BASES)
     base = next((b for b in bases if b), None)
     text = _git(root, "show", f"{base}:{MODULE}") if base else None
-    constants: dict[str, dict[str, object]] = {}
+    constants: dict[str, Any] = {}
     try:
         body = ast.parse(text).body if text else []
     except SyntaxError:
@@ -187,7 +208,7 @@ def _base_floors(root: Path) -> dict[str, dict[str, object]]:
             value = ast.literal_eval(node.value) if node.value is not None else None
         except ValueError:
             continue
-        if isinstance(value, dict):
+        if isinstance(value, dict | tuple):
             constants[node.target.id] = value
     return constants
 

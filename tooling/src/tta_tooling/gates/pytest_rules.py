@@ -242,12 +242,12 @@ def _check_conftest(path: Path, name: str) -> Iterator[Finding]:
                     yield Finding(name, problem, child.lineno)
         elif isinstance(child, ast.Call) and _dotted(child.func) in _EXITS:
             yield Finding(name, "exits the test process itself", child.lineno)
-    for node, variable in environment_writes(module):
+    for write, variable in environment_writes(module):
         yield Finding(
             name,
             f"sets the environment variable {variable}, which is not on the list of harmless "
             "variables: the tools under test read it",
-            getattr(node, "lineno", 1),
+            getattr(write, "lineno", 1),
         )
 
 

@@ -530,13 +530,13 @@ class _Walker:
     def check_timeout(self, block: dict[str, Any], at: Finding) -> None:
         """``timeout-minutes`` must leave the job or step time to run."""
         minutes = block.get("timeout-minutes")
-        number = isinstance(minutes, int | float) and not isinstance(minutes, bool)
-        if (number and minutes <= 0) or (minutes is not None and not number):  # or unknown
-            self.finding(
-                at,
-                f"`timeout-minutes: {minutes}` may stop it before its gate runs: "
-                "give a positive number",
-            )
+        if minutes is None:
+            return
+        positive = (
+            isinstance(minutes, int | float) and not isinstance(minutes, bool) and minutes > 0
+        )
+        if not positive:  # zero, negative, or an expression that may yield either
+            self.finding(at, f"`timeout-minutes: {minutes}` stops it before its gate runs")
 
     def check_defaults(self, at: Finding, shell: object, workdir: object) -> None:
         if shell is not None and not (isinstance(shell, str) and shell in SHELLS):
