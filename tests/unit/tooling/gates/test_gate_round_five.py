@@ -244,6 +244,80 @@ BYPASSES = [
         PYPROJECT,
         "`plugins` loads 'tests.coverage_quiet'",
     ),
+    (
+        "conftest-empty-parametrize",
+        CONFTEST,
+        None,
+        "def pytest_generate_tests(metafunc):\n    metafunc.parametrize('x', [])\n",
+        CONFTEST,
+        "`pytest_generate_tests` can change which tests run",
+    ),
+    (
+        "conftest-cmdline-main",
+        CONFTEST,
+        None,
+        "def pytest_cmdline_main(config):\n    return 0\n",
+        CONFTEST,
+        "`pytest_cmdline_main` can change which tests run",
+    ),
+    (
+        "conftest-skip-exception",
+        CONFTEST,
+        None,
+        "import pytest\n\n\ndef pytest_runtest_setup(item):\n"
+        "    raise pytest.skip.Exception('no')\n",
+        CONFTEST,
+        "raises `pytest.skip.Exception`",
+    ),
+    (
+        "conftest-pytest-internals",
+        CONFTEST,
+        None,
+        "from _pytest.outcomes import Skipped\n\n\ndef pytest_runtest_setup(item):\n"
+        "    raise Skipped('no')\n",
+        CONFTEST,
+        "imports pytest's outcome functions or internals",
+    ),
+    (
+        "conftest-skip-under-another-name",
+        CONFTEST,
+        None,
+        "from pytest import skip as later\n\n\ndef pytest_runtest_setup(item):\n    later('no')\n",
+        CONFTEST,
+        "imports pytest's outcome functions or internals",
+    ),
+    (
+        "conftest-marker-by-name",
+        CONFTEST,
+        None,
+        "def pytest_runtest_setup(item):\n    item.add_marker('skip')\n",
+        CONFTEST,
+        "adds the marker 'skip'",
+    ),
+    (
+        "conftest-test-code-replaced",
+        CONFTEST,
+        None,
+        "def pytest_itemcollected(item):\n    item.obj = lambda *args, **kwargs: None\n",
+        CONFTEST,
+        "sets `item.obj`",
+    ),
+    (
+        "conftest-session-stops",
+        CONFTEST,
+        None,
+        "def pytest_sessionstart(session):\n    session.shouldstop = 'enough'\n",
+        CONFTEST,
+        "sets `session.shouldstop`",
+    ),
+    (
+        "conftest-plugin-imported",
+        CONFTEST,
+        None,
+        "def pytest_configure(config):\n    config.pluginmanager.import_plugin('tests.lenient')\n",
+        CONFTEST,
+        "calls `config.pluginmanager.import_plugin`",
+    ),
 ]
 
 HARMLESS = [
@@ -283,6 +357,12 @@ HARMLESS = [
         CI_RUN,
         TESTS_START,
         'say() { echo "ci: $*"; }\nsay start\n' + TESTS_START,
+    ),
+    (
+        "conftest-sorts-items",
+        CONFTEST,
+        None,
+        "def pytest_collection_modifyitems(items):\n    items.sort(key=lambda item: item.nodeid)\n",
     ),
     ("vscode-pytest-enabled", SETTINGS, None, '{\n  "python.testing.pytestEnabled": true\n}\n'),
     (
