@@ -418,3 +418,13 @@ def test_gate_taken_out_of_the_default_run(ci_copy: Path, run_tooling: RunToolin
         NOXFILE,
         "session 'lint' is not a default session any more",
     )
+
+
+def test_python_dropped_from_the_classifiers(ci_copy: Path, run_tooling: RunTooling) -> None:
+    """noxfile.py runs the tests on the classifiers' Pythons: one fewer is one run fewer."""
+    _plant(ci_copy, PYPROJECT, '    "Programming Language :: Python :: 3.13",\n', "")
+    assert_finding_at(
+        run_tooling("check-gates", "--root", ci_copy),
+        PYPROJECT,
+        "the tests session no longer runs on Python 3.13",
+    )

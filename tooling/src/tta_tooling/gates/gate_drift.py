@@ -54,8 +54,7 @@ def check_gates(root: Path, catalog: SessionCatalog) -> list[Finding]:
     findings.extend(check_file_level_ignores(root))
     findings.extend(check_startup_files(root))
     findings.extend(check_row_proofs(root, catalog))
-    defaults = {s.base_name for s in catalog.sessions if s.default}
-    findings.extend(check_floors(root, defaults, noxfile.session_lines))
+    findings.extend(check_floors(root, catalog, noxfile.session_lines))
     for session in catalog.sessions:
         line = noxfile.session_lines.get(session.base_name)
         if session.default and session.name not in workflows.gating:

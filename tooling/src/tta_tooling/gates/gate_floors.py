@@ -21,11 +21,12 @@ from __future__ import annotations
 
 import ast
 import subprocess
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 from tta_tooling.errors import InputError, read_input
+from tta_tooling.gates.nox_sessions import SessionCatalog
 from tta_tooling.gates.packages_config import STAGE_THRESHOLDS, package_manifests, read_package
 from tta_tooling.gates.yaml_loading import LineDict, load_yaml
 from tta_tooling.reporting import Finding
@@ -52,6 +53,10 @@ DEFAULT_SESSIONS: tuple[str, ...] = (
 """The sessions plain ``nox`` must run (docs/design.md's gate table): ``default=False``
 on one of them takes a gate out of every default run."""
 
+TEST_PYTHONS: tuple[str, ...] = ("3.11", "3.12", "3.13")
+"""The Pythons the tests session runs on (docs/design.md: 3.11 to 3.13); noxfile.py reads
+them from pyproject.toml's classifiers, so a dropped classifier drops a test run."""
+
 MODULE = "tooling/src/tta_tooling/gates/gate_floors.py"
 SOURCE = f"{MODULE}, here or at the merge base with main"
 PACKAGES_CONFIG = "tooling/src/tta_tooling/gates/packages_config.py"
@@ -63,20 +68,31 @@ _BASES = ("origin/main", "main")
 
 
 def check_floors(
-    root: Path, defaults: Collection[str], lines: Mapping[str, int]
+    root: Path, catalog: SessionCatalog, lines: Mapping[str, int]
 ) -> Iterator[Finding]:
     """Every threshold under ``root`` below its floor (this module's, or the merge base's).
 
-    ``defaults`` names the default sessions; ``lines`` gives each session's line.
+    ``lines`` gives each session's line in noxfile.py.
     """
     base = _base_floors(root)
+    defaults = {s.base_name for s in catalog.sessions if s.default}
     required = {*DEFAULT_SESSIONS, *map(str, base.get("DEFAULT_SESSIONS", ()))}
-    for session in sorted(required - set(defaults)):
+    for session in sorted(required - defaults):
         yield Finding(
             "noxfile.py",
             f"session {session!r} is not a default session any more: plain `nox` must run it "
             f"(DEFAULT_SESSIONS, {SOURCE})",
             lines.get(session),
+        )
+    pythons = {s.python for s in catalog.sessions if s.base_name == "tests" and s.default}
+    for python in sorted({*TEST_PYTHONS, *map(str, base.get("TEST_PYTHONS", ()))} - pythons):
+        pyproject = root / "pyproject.toml"
+        text = read_input(pyproject) if pyproject.is_file() else ""
+        yield Finding(
+            "pyproject.toml",
+            f"the tests session no longer runs on Python {python} (noxfile.py takes the "
+            f"versions from the classifiers): TEST_PYTHONS, {SOURCE}",
+            _line_of(text, "classifiers"),
         )
     stages = {k: _higher(v, base.get("STAGE_FLOORS", {}).get(k)) for k, v in STAGE_FLOORS.items()}
     thresholds = _raised(THRESHOLD_FLOORS, base.get("THRESHOLD_FLOORS", {}))
