@@ -11,6 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from tta_tooling.gates import commands
+from tta_tooling.gates.nox_sessions import load_catalog
 
 from ..conftest import RunTooling
 from .conftest import assert_finding_at
@@ -420,8 +422,14 @@ def test_gate_taken_out_of_the_default_run(ci_copy: Path, run_tooling: RunToolin
     )
 
 
-def test_python_dropped_from_the_classifiers(ci_copy: Path, run_tooling: RunTooling) -> None:
-    """noxfile.py runs the tests on the classifiers' Pythons: one fewer is one run fewer."""
+def test_python_dropped_from_the_classifiers(
+    ci_copy: Path, run_tooling: RunTooling, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """noxfile.py runs the tests on the classifiers' Pythons: one fewer is one run fewer.
+
+    The noxfile's text is unchanged, so its sessions are listed afresh, not shared.
+    """
+    monkeypatch.setattr(commands, "load_catalog", load_catalog)
     _plant(ci_copy, PYPROJECT, '    "Programming Language :: Python :: 3.13",\n', "")
     assert_finding_at(
         run_tooling("check-gates", "--root", ci_copy),
