@@ -8,9 +8,10 @@ substitution), every redirection operator, and ``$(...)`` substitutions.
 Arithmetic (``$(( ))``, ``(( ))``) and array assignments (``name=(...)``)
 without a substitution in them are read as the values they are (bashlex
 cannot parse them). Loops, functions and ``case`` (read as the
-``if`` chain it is) are walked only for a whole script (``structures=True``,
-as ``.ci/run``), where each command inside one carries its ``nesting``; in a
-step they are problems, as are here-documents and process substitution:
+``if`` chain it is, nested ones too) are walked only for a whole script
+(``structures=True``, as ``.ci/run``), where each command inside one carries
+its ``nesting`` and a function's body is walked again at each call, as bash
+runs it; in a step they are problems, as are here-documents and process substitution:
 :func:`parse_script` reports them instead of guessing what they run.
 
 Each command carries ``exposure``: why its failure would not fail the script
