@@ -19,7 +19,8 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from tta_tooling.errors import read_input
-from tta_tooling.gates.shell_script import ShellCommand, parse_script
+from tta_tooling.gates.env_policy import HARMLESS_VARIABLES, TOOL_VARIABLE
+from tta_tooling.gates.shell_script import ParsedScript, ShellCommand, parse_script
 from tta_tooling.reporting import Finding
 
 CI_ENTRY = ".ci/run"
@@ -37,6 +38,22 @@ _SWALLOWERS = frozenset({"true", ":", "exit", "return"})
 _REASSIGNING = frozenset({"unset", "read", "export", "declare", "local", "readonly"})
 _LEAVES = frozenset({"exit", "return", "exec"})
 _AFTER_OR = "runs only when the command before `||` fails"
+_UNREAD_CODE = {
+    "eval": "runs a string as code, which check-gates cannot read",
+    "source": "runs another file's commands, which check-gates does not read",
+    ".": "runs another file's commands, which check-gates does not read",
+    "alias": "defines an alias, which can stand in for any command",
+}
+_DECLARING = frozenset({"export", "declare", "typeset", "local", "readonly"})
+_CI_VARIABLES = frozenset({"PYENV_VERSION"})  # .ci/run makes every installed Python findable
+_FUNCTION_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+# Commands a function must not stand in for: what the README's command and nox calls run,
+# bash's builtins that decide control flow, and bash's hook for a missing command.
+_PROGRAMS = frozenset(
+    {"python", "python3", "pip", "pip3", "uv", "uvx", "nox", "bash", "sh", "env", "command"}
+    | {"builtin", "exec", "exit", "set", "shopt", "trap", "cd", "source", "eval", "test"}
+    | {"true", "false", "echo", "printf", "apt-get", "sudo", "git", "command_not_found_handle"}
+)
 
 
 def check_ci_entry(root: Path) -> Iterator[Finding]:
@@ -47,11 +64,20 @@ def check_ci_entry(root: Path) -> Iterator[Finding]:
     parsed = parse_script(read_input(path), structures=True)
     for problem in parsed.problems:
         yield Finding(CI_ENTRY, problem, 1)
+    yield from _stand_ins(parsed)
     commands = parsed.commands
     if not any(_strict(c) for c in commands):
         yield Finding(CI_ENTRY, "must run under `set -euo pipefail` at the top level", 1)
+    masked: set[tuple[int, str]] = set()  # a function's command, once per reason
     for command in commands:
-        yield from _masking(command)
+        hidden = _hidden(command)
+        if hidden and (command.line, hidden) not in masked:
+            masked.add((command.line, hidden))
+            called = command.called_from is not None and command.exposure
+            where = f" (in the function called at line {command.called_from})" if called else ""
+            yield Finding(
+                CI_ENTRY, f"`{command}`{where} can hide a failing gate: it {hidden}", command.line
+            )
     yield from _exit_handler(commands)
     test_command = _readme_test_command(root)
     if test_command is None:
@@ -76,10 +102,11 @@ def check_ci_entry(root: Path) -> Iterator[Finding]:
     elif tests.exposure:
         yield Finding(CI_ENTRY, f"the README's test command {tests.exposure}", tests.line)
     for command in commands:
-        if command.line >= tests.line:
+        if _line(command) >= tests.line:
             break
         leaving = command.argv[:1] and command.argv[0] in _LEAVES
-        if leaving and not (command.nesting or "").startswith("inside function"):
+        returns = command.argv[:1] == ("return",) and command.called_from is not None
+        if leaving and not returns and not (command.nesting or "").startswith("inside function"):
             yield Finding(CI_ENTRY, f"`{command}` ends the script before its tests", command.line)
     yield from _check_default_sessions(commands, tests)
 
@@ -95,7 +122,8 @@ def _strict(command: ShellCommand) -> bool:
     )
 
 
-def _masking(command: ShellCommand) -> Iterator[Finding]:
+def _hidden(command: ShellCommand) -> str | None:
+    """How ``command`` can hide a failing gate, or None."""
     argv = command.argv
     hidden = None
     if argv[:1] == ("set",) and any(a.startswith("+") and ("e" in a or "o" in a) for a in argv[1:]):
@@ -113,8 +141,45 @@ def _masking(command: ShellCommand) -> Iterator[Finding]:
         hidden = "exits green whatever failed"
     elif _runs_nox(command) and "--list" not in argv and command.exposure:
         hidden = command.exposure
-    if hidden:
-        yield Finding(CI_ENTRY, f"`{command}` can hide a failing gate: it {hidden}", command.line)
+    elif argv[:1] and argv[0] in _UNREAD_CODE:
+        hidden = _UNREAD_CODE[argv[0]]
+    elif argv[:1] == ("shopt",) and any(a.startswith("-") and "o" in a for a in argv[1:]):
+        hidden = "changes `set -o` options, which `set -euo pipefail` made strict"
+    return hidden or _environment(command)
+
+
+def _environment(command: ShellCommand) -> str | None:
+    """Why a variable the command sets or exports can change what a gate runs, or None."""
+    argv = command.argv
+    declared = argv[1:] if argv[:1] and argv[0] in _DECLARING else ()
+    exported = bool(argv) and (argv[0] == "export" or "-x" in declared)
+    names = [(a.partition("=")[0], bool(argv)) for a in command.assignments]
+    names += [(w.partition("=")[0], exported) for w in declared if not w.startswith("-")]
+    for name, passed_on in names:
+        if name in _CI_VARIABLES:
+            continue
+        if TOOL_VARIABLE.match(name):
+            return f"sets {name}, which bash or the gates' tools read"
+        if passed_on and name not in HARMLESS_VARIABLES:
+            return f"exports {name}, which is not on the list of harmless variables"
+    return None
+
+
+def _stand_ins(parsed: ParsedScript) -> Iterator[Finding]:
+    """Functions named like a command the script runs: a call would run the function."""
+    for name, (_, _, line) in parsed.functions.items():
+        if _FUNCTION_NAME.match(name) is None or name in _PROGRAMS:
+            yield Finding(
+                CI_ENTRY,
+                f"function `{name}` stands in for a command: calls of it would run the "
+                "function instead",
+                line,
+            )
+
+
+def _line(command: ShellCommand) -> int:
+    """Where a command runs: its own line, or the line of the call that runs its function."""
+    return command.line if command.called_from is None else command.called_from
 
 
 def _exit_handler(commands: list[ShellCommand]) -> Iterator[Finding]:
@@ -195,7 +260,7 @@ def _check_default_sessions(commands: list[ShellCommand], tests: ShellCommand) -
             continue
         if not _runs_nox(command) or command.nesting or command.exposure:
             continue
-        if command.line > tests.line and _runs_every_default(command.argv, listed):
+        if _line(command) > tests.line and _runs_every_default(command.argv, listed):
             return
     yield Finding(
         CI_ENTRY,

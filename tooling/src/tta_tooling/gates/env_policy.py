@@ -10,6 +10,7 @@ unless it is a name a tool reads.
 
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Collection, Iterator
 
@@ -71,3 +72,36 @@ def unlisted_variables(
 def referenced_variables(script: object) -> frozenset[str]:
     """The ``$NAME`` / ``${NAME}`` references in a script."""
     return frozenset(_REFERENCE.findall(script)) if isinstance(script, str) else frozenset()
+
+
+_ENVIRON_METHODS = frozenset({"update", "setdefault", "pop", "clear", "__setitem__", "popitem"})
+
+
+def environment_writes(tree: ast.AST) -> Iterator[tuple[ast.AST, str]]:
+    """Each write of ``os.environ`` (or ``os.putenv``) in Python code, with the name it sets.
+
+    The name is ``?`` unless it is a literal; a harmless literal name is not reported.
+    """
+    for node in ast.walk(tree):
+        targets: list[ast.expr] = []
+        if isinstance(node, ast.Assign | ast.Delete):
+            targets = node.targets
+        elif isinstance(node, ast.AugAssign | ast.AnnAssign):
+            targets = [node.target]
+        for target in targets:
+            if isinstance(target, ast.Subscript) and _is_environ(target.value):
+                key = target.slice
+                name = key.value if isinstance(key, ast.Constant) else "?"
+                if name not in HARMLESS_VARIABLES:
+                    yield node, str(name)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            environ_method = _is_environ(node.func.value) and node.func.attr in _ENVIRON_METHODS
+            if environ_method or ast.unparse(node.func) in {"os.putenv", "os.unsetenv"}:
+                first = node.args[0] if node.args else None
+                name = first.value if isinstance(first, ast.Constant) else "?"
+                if name not in HARMLESS_VARIABLES:
+                    yield node, str(name)
+
+
+def _is_environ(node: ast.expr) -> bool:
+    return ast.unparse(node) in {"os.environ", "environ"}

@@ -19,6 +19,7 @@ from pathlib import Path
 from tta_tooling.gates.ci_entry import check_ci_entry
 from tta_tooling.gates.coverage_rules import check_stages
 from tta_tooling.gates.file_level_ignores import check_file_level_ignores
+from tta_tooling.gates.gate_floors import check_floors
 from tta_tooling.gates.nox_pins import check_text_pins, locked_nox_version
 from tta_tooling.gates.nox_sessions import SessionCatalog
 from tta_tooling.gates.noxfile_rules import NOXFILE, check_noxfile
@@ -26,6 +27,7 @@ from tta_tooling.gates.pytest_rules import check_pytest_config
 from tta_tooling.gates.script_rules import Rules
 from tta_tooling.gates.selftest_rows import check_row_proofs
 from tta_tooling.gates.session_posargs import allowed_posargs
+from tta_tooling.gates.startup_files import check_startup_files
 from tta_tooling.gates.tool_config_rules import check_tool_config
 from tta_tooling.gates.vscode_tasks import check_vscode_tasks
 from tta_tooling.gates.workflows import check_workflows
@@ -50,7 +52,9 @@ def check_gates(root: Path, catalog: SessionCatalog) -> list[Finding]:
     findings.extend(check_tool_config(root))
     findings.extend(check_stages(root))
     findings.extend(check_file_level_ignores(root))
+    findings.extend(check_startup_files(root))
     findings.extend(check_row_proofs(root, catalog))
+    findings.extend(check_floors(root, catalog, noxfile.session_lines))
     for session in catalog.sessions:
         line = noxfile.session_lines.get(session.base_name)
         if session.default and session.name not in workflows.gating:

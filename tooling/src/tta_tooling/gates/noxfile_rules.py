@@ -35,6 +35,7 @@ from pathlib import Path
 
 from tta_tooling.errors import InputError, read_input
 from tta_tooling.gates.coverage_rules import coverage_command_problems
+from tta_tooling.gates.env_policy import environment_writes
 from tta_tooling.gates.pytest_rules import allowed_option
 from tta_tooling.reporting import Finding
 
@@ -50,7 +51,7 @@ _NARROWING_OPTIONS = frozenset({"sessions", "keywords", "tags"})
 # The tool each gate session must run: without it the session passes without checking.
 GATE_TOOLS: dict[str, tuple[tuple[str, ...], ...]] = {
     "lint": (("ruff", "check"),),
-    "format": (("ruff", "format"),),
+    "format": (("ruff", "format", "--check"),),
     "typecheck": (("mypy",),),
     "tests": (("pytest",),),
     "integration": (("pytest",),),
@@ -69,6 +70,7 @@ _VALUE_OPTIONS = frozenset(
     {"-p", "-W", "-c", "-o", "--override-ini", "-n", "--dist", "--rootdir", "--confcutdir"}
 )
 _EXITS = frozenset({"sys.exit", "os._exit", "exit", "quit", "os.abort"})
+_NOX_SETTINGS = ("nox.options.", "nox.needs_version")  # what a noxfile sets (nox's docs)
 # pytest options a session may pass beside the addopts allow-list (a tier's -m, reports).
 _SESSION_PYTEST_OPTION = re.compile(r"^(-m|--benchmark-json=.*|--hypothesis-profile=\w+)$")
 # The marker expressions that split the test tiers (docs/testing.md): the unit tier
@@ -119,7 +121,34 @@ def _facts_of(module: ast.Module) -> NoxfileFacts:
             facts.findings.extend(_check_gate_tool(node, str(name), constants))
     facts.findings.extend(_check_options(module, defaults))
     facts.findings.extend(_exits(module))
+    facts.findings.extend(_rewiring(module))
     return facts
+
+
+def _rewiring(module: ast.Module) -> Iterator[Finding]:
+    """nox's own objects reassigned, and environment variables set for every session."""
+    for node in ast.walk(module):
+        targets = node.targets if isinstance(node, ast.Assign) else []
+        targets = [node.target] if isinstance(node, ast.AugAssign | ast.AnnAssign) else targets
+        rewired = [
+            _dotted(t)
+            for t in targets
+            if _dotted(t).startswith("nox.") and not _dotted(t).startswith(_NOX_SETTINGS)
+        ]
+        call = node if isinstance(node, ast.Call) else None
+        if call is not None and _dotted(call.func) == "setattr" and call.args:
+            rewired += [_dotted(call.args[0])] if _dotted(call.args[0]).startswith("nox") else []
+        if rewired:
+            yield _finding(
+                node, "noxfile", f"replaces `{rewired[0]}`: nox no longer runs as it says"
+            )
+    for node, name in environment_writes(module):
+        yield _finding(
+            node,
+            "noxfile",
+            f"sets the environment variable {name} for every session: it is not on the list "
+            "of harmless variables",
+        )
 
 
 def _check_decorator(session: ast.Call, function: ast.FunctionDef) -> Iterator[Finding]:

@@ -26,6 +26,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from tta_tooling.errors import InputError, read_input
+from tta_tooling.gates.env_policy import environment_writes
 from tta_tooling.reporting import Finding
 
 PYPROJECT = "pyproject.toml"
@@ -76,12 +77,18 @@ _HOOKS_THAT_CHANGE_RESULTS = frozenset(
         "pytest_collect_file",
         "pytest_pycollect_makeitem",
         "pytest_deselected",
+        "pytest_generate_tests",  # an empty parametrize skips every test it reaches
+        "pytest_cmdline_main",  # its return value ends the run before any test
     }
 )
 _RESULT_ATTRIBUTES = frozenset({"exitstatus", "testsfailed", "option", "args"})
+# What a test item runs, and the session's stop flags (src/_pytest/main.py: Session).
+_RUN_ATTRIBUTES = (".obj", "._obj", ".runtest", ".shouldstop", ".shouldfail")
+_OUTCOME_NAMES = frozenset({"skip", "xfail", "importorskip", "exit", "fail", "Skipped", "XFailed"})
 _SKIPPING_MARKS = frozenset({"skip", "skipif", "xfail"})
 _ITEM_MUTATORS = frozenset({"remove", "pop", "clear", "__delitem__", "__setitem__"})
 _PRUNED = frozenset({"node_modules", "__pycache__", "build", "dist", "site-packages"})
+_EXITS = frozenset({"os._exit", "sys.exit", "pytest.exit", "exit", "quit", "os.abort"})
 
 
 def check_pytest_config(root: Path) -> Iterator[Finding]:
@@ -235,27 +242,73 @@ def _check_conftest(path: Path, name: str) -> Iterator[Finding]:
             yield from _check_hook(child, name)
         elif isinstance(child, ast.Assign | ast.AugAssign):
             for target in child.targets if isinstance(child, ast.Assign) else [child.target]:
-                dotted = _dotted(target) if isinstance(target, ast.Attribute) else ""
-                if dotted.endswith((".exitstatus", ".testsfailed", "config.args")) or (
-                    ".option." in dotted or dotted.startswith("builtins.")
-                ):
-                    yield Finding(name, f"sets `{dotted}`: pytest's result changes", child.lineno)
-        elif isinstance(child, ast.Call) and _dotted(child.func) in {"os._exit", "sys.exit"}:
+                problem = _result_assignment(target)
+                if problem:
+                    yield Finding(name, problem, child.lineno)
+        elif isinstance(child, ast.Call) and _dotted(child.func) in _EXITS:
             yield Finding(name, "exits the test process itself", child.lineno)
+    for write, variable in environment_writes(module):
+        yield Finding(
+            name,
+            f"sets the environment variable {variable}, which is not on the list of harmless "
+            "variables: the tools under test read it",
+            getattr(write, "lineno", 1),
+        )
+
+
+def _result_assignment(target: ast.expr) -> str | None:
+    """Why assigning ``target`` changes pytest's result or settings, or None."""
+    dotted = _dotted(target.value if isinstance(target, ast.Subscript) else target)
+    if dotted.endswith((".inicfg", "._inicache", "._inicfg")):
+        return f"sets `{dotted}[...]`: pytest's ini settings change from code"
+    if isinstance(target, ast.Attribute) and (
+        dotted.endswith((".exitstatus", ".testsfailed", "config.args", *_RUN_ATTRIBUTES))
+        or ".option." in dotted
+        or dotted.startswith("builtins.")
+    ):
+        return f"sets `{dotted}`: pytest's result changes"
+    return None
 
 
 def _skipping_or_rewiring(node: ast.AST) -> str | None:
     """Why ``node`` skips, xfails or rewires tests from a conftest, or None."""
-    if isinstance(node, ast.Attribute) and node.attr in _SKIPPING_MARKS:
-        mark = _dotted(node.value).endswith("mark")
-        return f"applies `mark.{node.attr}`: tests here would not run or fail" if mark else None
-    if not isinstance(node, ast.Call):
-        return None
+    if isinstance(node, ast.Attribute):
+        return _skipping_attribute(node)
+    if isinstance(node, ast.ImportFrom) and _imports_outcomes(node):
+        return "imports pytest's outcome functions or internals: tests here could skip or exit"
+    return _skipping_call(node) if isinstance(node, ast.Call) else None
+
+
+def _skipping_attribute(node: ast.Attribute) -> str | None:
+    if node.attr in _SKIPPING_MARKS and _dotted(node.value).endswith("mark"):
+        return f"applies `mark.{node.attr}`: tests here would not run or fail"
+    if _dotted(node) in _OUTCOME_EXCEPTIONS:
+        return f"raises `{_dotted(node)}`: tests here would not run or fail"
+    return None
+
+
+def _skipping_call(node: ast.Call) -> str | None:
     called = _dotted(node.func)
     last = called.rpartition(".")[2]
+    if ".pluginmanager." in f"{called}.":
+        return f"calls `{called}`: it loads, blocks or replaces pytest plugins"
+    marker = node.args[0] if node.args else None
+    name = marker.value if isinstance(marker, ast.Constant) else None
+    if last in {"add_marker", "applymarker"} and name in _SKIPPING_MARKS:
+        return f"adds the marker {name!r}: tests here would not run or fail"
     if last in {"skip", "xfail", "importorskip"} and called in {last, f"pytest.{last}"}:
         return f"calls `{called}`: tests under this conftest would not run or fail"
     return _rewiring(node, last)
+
+
+_OUTCOME_EXCEPTIONS = frozenset({"pytest.skip.Exception", "pytest.xfail.Exception"})
+
+
+def _imports_outcomes(node: ast.ImportFrom) -> bool:
+    module = node.module or ""
+    if module == "_pytest" or module.startswith("_pytest."):
+        return True
+    return module == "pytest" and any(a.name in _OUTCOME_NAMES for a in node.names)
 
 
 def _rewiring(call: ast.Call, called: str) -> str | None:

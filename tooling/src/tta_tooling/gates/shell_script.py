@@ -8,9 +8,10 @@ substitution), every redirection operator, and ``$(...)`` substitutions.
 Arithmetic (``$(( ))``, ``(( ))``) and array assignments (``name=(...)``)
 without a substitution in them are read as the values they are (bashlex
 cannot parse them). Loops, functions and ``case`` (read as the
-``if`` chain it is) are walked only for a whole script (``structures=True``,
-as ``.ci/run``), where each command inside one carries its ``nesting``; in a
-step they are problems, as are here-documents and process substitution:
+``if`` chain it is, nested ones too) are walked only for a whole script
+(``structures=True``, as ``.ci/run``), where each command inside one carries
+its ``nesting`` and a function's body is walked again at each call, as bash
+runs it; in a step they are problems, as are here-documents and process substitution:
 :func:`parse_script` reports them instead of guessing what they run.
 
 Each command carries ``exposure``: why its failure would not fail the script
@@ -32,11 +33,10 @@ _LOOPS = frozenset({"for", "while", "until"})
 # `$((`, a command-position `((`, or `name=(` / `name+=(` (an array).
 _VALUE_START = re.compile(r"\$\(\(|(?:^|(?<=[\s;&|!]))\(\(|(?<=\w=)\(|(?<=\w\+=)\(", re.MULTILINE)
 _CODE_IN_VALUE = re.compile(r"\$\(|`|<\(")
-# bashlex cannot parse `case`: it is read as the `if` chain it is (each branch conditional).
-_CASE = re.compile(
-    r"(?<![\w$])case\s+(?P<word>[^\n]+?)\s+in(?=\s)(?P<body>.*?)(?<![\w$])esac(?![\w])",
-    re.DOTALL,
-)
+# bashlex cannot parse `case`: it is read as the `if` chain it is (each branch conditional),
+# nested ones too: `case` / `esac` are counted to find where each one ends.
+_CASE_START = re.compile(r"(?<![\w$])case\s+[^\n]+?\s+in(?=\s)")
+_CASE_TOKEN = re.compile(r"(?<![\w$-])(?P<keyword>case|esac)(?![\w-])|;;&|;;|;&")
 _CASE_CLAUSE = re.compile(r"^(?P<space>\s*)\(?[^)\n]*\)(?P<commands>.*)$", re.DOTALL)
 # bashlex cannot parse `[[ ]]`; one without a substitution in it only tests, as `[` does.
 _CONDITIONAL = re.compile(r"(?<![\w$])\[\[\s(?P<body>[^\n]*?)\s\]\](?=[\s;&|)]|$)")
@@ -56,6 +56,8 @@ class ShellCommand:
     """Why the command does not run at the top level (an ``if`` branch, a loop...)."""
     depth: int = 0
     """How many structures (function, ``if``, loop, group) the command sits in."""
+    called_from: int | None = None
+    """The line of the call, for a function body's command walked where it is called."""
 
     def __str__(self) -> str:
         return " ".join([*self.assignments, *self.argv])
@@ -70,6 +72,9 @@ class ParsedScript:
     text: str = ""
     structures: bool = False
     nesting: list[str] = field(default_factory=list)
+    functions: dict[str, tuple[Any, list[str], int]] = field(default_factory=dict)
+    """Each function's body, the structures its definition sits in, and its line."""
+    calling: list[str] = field(default_factory=list)
 
     def line_of(self, node: Any) -> int:
         return self.text.count("\n", 0, node.pos[0]) + 1
@@ -96,7 +101,7 @@ def _syntax_trees(script: str, structures: bool) -> tuple[str, tuple[Any, ...], 
     """
     text = _plain_values(_CONDITIONAL.sub(_as_test, script))
     if structures:
-        text = _CASE.sub(_case_as_if, text)
+        text = _cases_as_ifs(text)
     if not script.strip():
         return text, (), None
     try:
@@ -105,23 +110,65 @@ def _syntax_trees(script: str, structures: bool) -> tuple[str, tuple[Any, ...], 
         return text, (), f"cannot parse the script as shell: {_first_line(error)}"
 
 
-def _case_as_if(match: re.Match[str]) -> str:
-    """``case w in p) cmds;; ... esac`` as ``if [ case ]; then cmds; elif ...; fi``.
+def _cases_as_ifs(text: str) -> str:
+    """Every ``case`` of ``text``, nested ones included, as the ``if`` chain it is."""
+    out: list[str] = []
+    index = 0
+    while (start := _CASE_START.search(text, index)) is not None:
+        end = _esac(text, start.end())
+        if end is None:
+            break  # no `esac`: left for bashlex to refuse
+        out.append(text[index : start.start()])
+        out.append(_case_as_if(text[start.end() : end]))
+        index = end + len("esac")
+    out.append(text[index:])
+    return "".join(out)
+
+
+def _esac(text: str, start: int) -> int | None:
+    """Where the ``esac`` closing the ``case`` whose body starts at ``start`` is."""
+    depth = 0
+    for token in _CASE_TOKEN.finditer(text, start):
+        if token["keyword"] == "case":
+            depth += 1
+        elif token["keyword"] == "esac":
+            if depth == 0:
+                return token.start()
+            depth -= 1
+    return None
+
+
+def _clauses(body: str) -> list[str]:
+    """A ``case`` body split at its own ``;;`` / ``;&`` / ``;;&`` (not a nested case's)."""
+    clauses: list[str] = []
+    depth = 0
+    begin = 0
+    for token in _CASE_TOKEN.finditer(body):
+        if token["keyword"]:
+            depth += 1 if token["keyword"] == "case" else -1
+        elif depth == 0:
+            clauses.append(body[begin : token.start()])
+            begin = token.end()
+    return [*clauses, body[begin:]]
+
+
+def _case_as_if(body: str) -> str:
+    """``p) cmds;; ...`` (a case's body) as ``if [ case ]; then cmds; elif ...; fi``.
 
     Each branch runs only when its pattern matches, as an ``if`` branch does; the
     text keeps its newlines, so every command keeps its line.
     """
     out: list[str] = []
     keyword = "if"
-    for clause in re.split(r";;&?|;&", match["body"]):
+    for clause in _clauses(body):
         branch = _CASE_CLAUSE.match(clause)
         if branch is None:
             out.append(clause)
             continue
-        commands = branch["commands"]
-        body = commands.rstrip()
-        out.append(f"{branch['space']}{keyword} [ case ]; then {body or ':'}; ")
-        out.append(commands[len(body) :])
+        commands = _cases_as_ifs(branch["commands"])
+        text = commands.rstrip()
+        out.append(f"{branch['space']}{keyword} [ case ]; then {text or ':'}; ")
+        out.append(commands[len(text) :])
         keyword = "elif"
     out.append("fi" if keyword == "elif" else "true")
     return "".join(out)
@@ -176,6 +223,7 @@ def _walk(node: Any, exposure: str | None, parsed: ParsedScript) -> None:
     elif kind in _LOOPS and parsed.structures:
         _loop(node, exposure, parsed)
     elif kind == "function" and parsed.structures:
+        parsed.functions[node.name.word] = (node.body, [*parsed.nesting], parsed.line_of(node))
         parsed.nesting.append(f"inside function {node.name.word}()")
         _walk(node.body, exposure, parsed)
         parsed.nesting.pop()
@@ -207,7 +255,8 @@ def _list(parts: list[Any], exposure: str | None, parsed: ParsedScript) -> None:
         elif after == "&":
             reason = reason or "runs in the background (`&`): nothing waits for its exit status"
         elif before == "||":
-            reason = reason or "runs only when the command before `||` fails"
+            before_kind = "test" if _is_test(items[index - 1]) else "command"
+            reason = reason or f"runs only when the {before_kind} before `||` fails"
         elif before == "&&" and _is_test(items[index - 1]):
             reason = reason or "runs only when the test before `&&` passes"
         _walk(item, reason, parsed)
@@ -301,12 +350,38 @@ def _command(node: Any, exposure: str | None, parsed: ParsedScript) -> None:
             depth=len(parsed.nesting),
         )
     )
+    if argv and argv[0] in parsed.functions and argv[0] not in parsed.calling:
+        _call(argv[0], exposure, parsed.line_of(node), parsed)
+
+
+def _call(name: str, exposure: str | None, line: int, parsed: ParsedScript) -> None:
+    """A defined function's body walked again where it is called, as bash runs it.
+
+    Its commands sit where the call sits (top level, or in the call's ``if`` /
+    loop...) and in the structures around the definition (a function defined
+    in an ``if`` exists only when that branch ran); they share the call's
+    exposure (``f || true`` swallows ``f``'s nox) and keep ``called_from``, the
+    line of the outermost call. A function calling itself is walked once.
+    """
+    first = len(parsed.commands)
+    body, defined_in, _ = parsed.functions[name]
+    parsed.calling.append(name)
+    parsed.nesting.extend(f"{n} (where `{name}` is defined)" for n in defined_in)
+    parts = body.list if body.kind == "compound" else [body]
+    for part in parts:
+        if part.kind != "reservedword":
+            _walk(part, exposure, parsed)
+    del parsed.nesting[len(parsed.nesting) - len(defined_in) :]
+    parsed.calling.pop()
+    parsed.commands[first:] = [replace(c, called_from=line) for c in parsed.commands[first:]]
 
 
 def _substitutions(node: Any, parsed: ParsedScript) -> None:
     for part in getattr(node, "parts", []):
         if part.kind == "commandsubstitution":
-            inner = ParsedScript(text=parsed.text, structures=parsed.structures)
+            inner = ParsedScript(
+                text=parsed.text, structures=parsed.structures, functions=parsed.functions
+            )
             _walk(part.command, "runs inside `$(...)`, whose status is discarded", inner)
             parsed.commands.extend(
                 replace(c, in_substitution=True, nesting=c.nesting or parsed_nesting(parsed))

@@ -100,11 +100,47 @@ def check_tool_config(root: Path) -> Iterator[Finding]:
             _line_of(text, "include"),
         )
     yield from _check_ruff_ignores(ruff, text)
+    yield from _plugins_and_extends(root, tools if isinstance(tools, dict) else {}, text)
     yield from _check_coverage(tools.get("coverage", {}) if isinstance(tools, dict) else {}, text)
     yield from _other_configs(root)
     mypy = tools.get("mypy", {}) if isinstance(tools, dict) else {}
     if isinstance(mypy, dict):
         yield from _check_mypy(mypy, text)
+
+
+# Keys that load code or configuration from elsewhere: ruff's `extend` (another file's
+# settings, which the rules here never read), mypy's and coverage's `plugins` (code that
+# decides what is reported: mypy, plugin.py; coverage, plugin_support.py). A plugin
+# that is an installed distribution (`pydantic.mypy`) is locked in uv.lock; one from
+# this repository is a gate rewritten beside it.
+_LOADING_KEYS = (("ruff", "extend"), ("mypy", "plugins"), ("coverage.run", "plugins"))
+
+
+def _plugins_and_extends(root: Path, tools: dict[str, object], text: str) -> Iterator[Finding]:
+    local = _local_modules(root)
+    for section, key in _LOADING_KEYS:
+        block: object = tools
+        for part in section.split("."):
+            block = block.get(part, {}) if isinstance(block, dict) else {}
+        values = block.get(key) if isinstance(block, dict) else None
+        loaded = [str(v) for v in (values if isinstance(values, list) else [values])]
+        for value in loaded if values is not None else []:
+            top = value.replace("\\", "/").split("/")[0].split(".")[0].split(":")[0]
+            if key == "extend" or "/" in value or top in local:
+                yield Finding(
+                    PYPROJECT,
+                    f"[tool.{section}] `{key}` loads {value!r} from this repository: its "
+                    "settings or code can change what the gate reports",
+                    _line_of(text, key),
+                )
+
+
+def _local_modules(root: Path) -> set[str]:
+    """The import names this repository's own code has (its packages, tests, noxfile)."""
+    names = {"tests", "noxfile", "tasks", "tooling", "packages"}
+    for source in [*root.glob("packages/*/src"), root / "tooling" / "src"]:
+        names.update(p.name.removesuffix(".py") for p in source.glob("*") if source.is_dir())
+    return names
 
 
 def _check_mypy(mypy: dict[str, object], text: str) -> Iterator[Finding]:

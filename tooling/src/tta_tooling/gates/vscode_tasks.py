@@ -23,6 +23,18 @@ from tta_tooling.reporting import Finding
 
 TASKS_FILE = ".vscode/tasks.json"
 SETTINGS_FILE = ".vscode/settings.json"
+# A task runs in the automation profile's shell, else the default profile's (VS Code,
+# terminal profiles): both choose the shell of every task.
+_SHELL_KEYS = (
+    "terminal.integrated.automation",
+    "terminal.integrated.shellArgs",
+    "terminal.integrated.defaultProfile",
+)
+_LOADING_KEYS = {
+    "python.envFile": "loads environment variables from a file into the editor's test runs "
+    "and terminals, past the allow-list",
+    "python.testing.pytestPath": "runs another program as the editor's pytest",
+}
 PLATFORMS = ("linux", "osx", "windows")
 _TASK_TYPES = frozenset({"shell", "process"})
 _WORKSPACE = frozenset({"${workspaceFolder}", "${workspaceRoot}", "."})
@@ -87,8 +99,10 @@ def _check_settings(root: Path) -> Iterator[Finding]:
                 yield _at(at, f"field '{key}' must be a mapping")
                 continue
             yield from unlisted_variables(value, at)
-        elif key.startswith(("terminal.integrated.automation", "terminal.integrated.shellArgs")):
+        elif key.startswith(_SHELL_KEYS):
             yield _at(at, "sets the shell VS Code tasks run in: use the default")
+        elif key in _LOADING_KEYS:
+            yield _at(at, _LOADING_KEYS[key])
         elif key == "python.testing.pytestArgs":
             words = [str(v) for v in value] if isinstance(value, list) else [str(value)]
             for option in unlisted_options([w for w in words if w not in TEST_ROOTS]):

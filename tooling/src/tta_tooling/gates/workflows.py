@@ -40,8 +40,8 @@ from tta_tooling.gates.triggers import (
 from tta_tooling.gates.workflow_files import ignored_workflows, workflow_paths
 from tta_tooling.gates.workflow_jobs import (
     env_of,
+    expand_matrix,
     jobs_of,
-    matrix_combinations,
     needs_order,
     run_defaults,
     runner_label,
@@ -55,6 +55,9 @@ from tta_tooling.reporting import Finding
 
 SHELLS = frozenset({"bash", "sh", "pwsh", "cmd"})
 _FROM_NEEDS = re.compile(r"^fromJSON\(\s*needs\.([\w-]+)\.outputs\.([\w-]+)\s*\)$", re.IGNORECASE)
+# docker create options that set the environment, read it from a file or replace the
+# entry point (GitHub passes `container.options` to `docker create`).
+_CONTAINER_ENV_OPTIONS = frozenset({"-e", "--env", "--env-file", "--entrypoint", "-v", "--volume"})
 _STEP_OUTPUT = re.compile(r"^steps\.([\w-]+)\.outputs\.([\w-]+)$")
 
 
@@ -264,10 +267,17 @@ class _Walker:
         container = job.get("container")
         if isinstance(container, dict):
             self.check_env(container.get("env"), at, frozenset())
+            options = str(container.get("options", "")).split()
+            passed = [o for o in options if o.split("=")[0] in _CONTAINER_ENV_OPTIONS]
+            if passed:
+                self.finding(
+                    at,
+                    f"`container.options` passes `{passed[0]}`: the environment or entry point "
+                    "of the job's container then comes from outside the allow-list",
+                )
         shell, workdir = run_defaults(job)
         self.check_defaults(at, shell, workdir)
-        matrix = self.matrix(job, at, outputs)
-        combinations = matrix_combinations(matrix)
+        matrix, combinations = self.matrix(job, at, outputs)
         runners = [runner_label(job.get("runs-on"), combination) for combination in combinations]
         self.job_systems = {s for s in map(runner_os, runners) if isinstance(s, str)}
         context = _Job(
@@ -450,27 +460,66 @@ class _Walker:
 
     def matrix(
         self, job: dict[str, Any], at: Finding, outputs: dict[str, dict[str, Listing | str]]
-    ) -> dict[str, list[object]] | None:
+    ) -> tuple[dict[str, list[object]] | None, list[dict[str, object]]]:
+        """The matrix's values per key, and its combinations as ``{"matrix.<key>": value}``.
+
+        A matrix that expands to no combination never runs the job, nor does
+        ``max-parallel`` below 1 (GitHub's workflow syntax,
+        jobs.<job_id>.strategy.max-parallel: the most matrix jobs run at once).
+        """
         strategy = job.get("strategy")
         matrix = strategy.get("matrix") if isinstance(strategy, dict) else None
+        if isinstance(strategy, dict) and "max-parallel" in strategy:
+            limit = strategy["max-parallel"]
+            if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+                self.finding(
+                    at,
+                    f"`max-parallel: {limit}` must be a positive number: at 0 no matrix job starts",
+                )
         if not isinstance(matrix, dict):
-            return None
-        values: dict[str, list[object]] = {}
+            return None, [{}]
+        vectors: dict[str, list[object]] = {}
         for key, value in matrix.items():
-            if key == "include" and isinstance(value, list):
-                for entry in value:
-                    for k, v in entry.items() if isinstance(entry, dict) else []:
-                        values.setdefault(str(k), []).append(v)
-            elif key == "exclude":
-                self.finding(at, "matrix `exclude` is not modelled: list the values the job runs")
-            elif isinstance(value, list):
-                values.setdefault(str(key), []).extend(value)
-            else:
-                match = _FROM_NEEDS.match(whole_expression(value) or "")
-                listed = outputs.get(match[1], {}).get(match[2]) if match else None
-                if isinstance(listed, list):
-                    values.setdefault(str(key), []).extend(listed)
-        return values
+            if key in ("include", "exclude"):
+                continue
+            if isinstance(value, list):
+                vectors[str(key)] = value
+                continue
+            match = _FROM_NEEDS.match(whole_expression(value) or "")
+            listed = outputs.get(match[1], {}).get(match[2]) if match else None
+            if isinstance(listed, list):
+                vectors[str(key)] = list(listed)
+        include = self.matrix_entries(matrix, "include", at)
+        exclude = self.matrix_entries(matrix, "exclude", at)
+        combinations = expand_matrix(vectors, include, exclude)
+        if combinations is None:
+            return {**vectors}, [{}]
+        if not combinations:
+            self.finding(
+                at,
+                "the matrix expands to no combination (an empty vector, or "
+                "`exclude` matching every one): the job never runs",
+            )
+        values: dict[str, list[object]] = {}
+        for combination in combinations:
+            for key, value in combination.items():
+                known = values.setdefault(key, [])
+                if value not in known:
+                    known.append(value)
+        return values, [{f"matrix.{k}": v for k, v in c.items()} for c in combinations or [{}]]
+
+    def matrix_entries(
+        self, matrix: dict[str, Any], key: str, at: Finding
+    ) -> list[dict[str, object]]:
+        """``include`` / ``exclude``: a literal list of literal mappings, else a finding."""
+        entries = matrix.get(key, [])
+        literal = isinstance(entries, list) and all(
+            isinstance(e, dict) and "${{" not in str(e) for e in entries
+        )
+        if not literal:
+            self.finding(at, f"matrix `{key}` must be a literal list of values to be read")
+            return []
+        return [{str(k): v for k, v in e.items()} for e in entries]
 
     def check_env(self, env: object, at: Finding, local: frozenset[str]) -> None:
         if env is not None and not isinstance(env, dict):
@@ -481,7 +530,12 @@ class _Walker:
     def check_timeout(self, block: dict[str, Any], at: Finding) -> None:
         """``timeout-minutes`` must leave the job or step time to run."""
         minutes = block.get("timeout-minutes")
-        if isinstance(minutes, int | float) and not isinstance(minutes, bool) and minutes <= 0:
+        if minutes is None:
+            return
+        positive = (
+            isinstance(minutes, int | float) and not isinstance(minutes, bool) and minutes > 0
+        )
+        if not positive:  # zero, negative, or an expression that may yield either
             self.finding(at, f"`timeout-minutes: {minutes}` stops it before its gate runs")
 
     def check_defaults(self, at: Finding, shell: object, workdir: object) -> None:
