@@ -17,7 +17,6 @@ from tta_tooling.gates.gh_expressions import (
 )
 from tta_tooling.gates.triggers import GATING_TRIGGER
 
-MAX_COMBINATIONS = 256
 RUNNER_OS = (("windows", "Windows"), ("macos", "macOS"), ("ubuntu", "Linux"))
 
 
@@ -51,46 +50,6 @@ def uses_gating_action(job: dict[str, Any]) -> bool:
         isinstance(step, dict) and action_name(str(step.get("uses", ""))) in GATING_ACTIONS
         for step in (steps if isinstance(steps, list) else [])
     )
-
-
-def expand_matrix(
-    vectors: Mapping[str, list[object]],
-    include: list[dict[str, object]],
-    exclude: list[dict[str, object]],
-) -> list[dict[str, object]] | None:
-    """The job's matrix combinations as GitHub expands them (None past MAX_COMBINATIONS).
-
-    GitHub's workflow syntax (jobs.<job_id>.strategy.matrix.exclude / .include):
-    the cross product of the vectors; minus every combination an ``exclude``
-    entry matches, where a partial match is enough; then each ``include`` entry
-    is added to every combination whose original values it does not overwrite
-    (values an earlier entry added may be), or becomes a combination of its own
-    when it fits none (and no later entry extends it). So a matrix of
-    ``include`` only has one combination per entry, and an empty vector or an
-    ``exclude`` matching everything leaves none.
-    """
-    combinations: list[dict[str, object]] = [{}] if vectors else []
-    for key, values in vectors.items():
-        combinations = [{**c, key: v} for c in combinations for v in values]
-        if len(combinations) > MAX_COMBINATIONS:
-            return None
-    combinations = [c for c in combinations if not any(_matches(c, entry) for entry in exclude)]
-    expanded = [dict(c) for c in combinations]
-    for entry in include:
-        fitting = [
-            c
-            for c, original in zip(expanded[: len(combinations)], combinations, strict=True)
-            if all(original[k] == v for k, v in entry.items() if k in vectors)
-        ]
-        for combination in fitting:
-            combination.update(entry)
-        if not fitting:
-            expanded.append(dict(entry))
-    return expanded
-
-
-def _matches(combination: Mapping[str, object], entry: Mapping[str, object]) -> bool:
-    return all(k in combination and combination[k] == v for k, v in entry.items())
 
 
 def runner_label(runs_on: object, combination: Mapping[str, object]) -> str | None:

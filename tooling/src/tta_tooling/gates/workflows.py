@@ -40,7 +40,6 @@ from tta_tooling.gates.triggers import (
 from tta_tooling.gates.workflow_files import ignored_workflows, workflow_paths
 from tta_tooling.gates.workflow_jobs import (
     env_of,
-    expand_matrix,
     jobs_of,
     needs_order,
     run_defaults,
@@ -50,11 +49,11 @@ from tta_tooling.gates.workflow_jobs import (
     uses_gating_action,
     variables_read_by,
 )
+from tta_tooling.gates.workflow_matrix import read_strategy
 from tta_tooling.gates.yaml_loading import load_yaml
 from tta_tooling.reporting import Finding
 
 SHELLS = frozenset({"bash", "sh", "pwsh", "cmd"})
-_FROM_NEEDS = re.compile(r"^fromJSON\(\s*needs\.([\w-]+)\.outputs\.([\w-]+)\s*\)$", re.IGNORECASE)
 # docker create options that set the environment, read it from a file or replace the
 # entry point (GitHub passes `container.options` to `docker create`).
 _CONTAINER_ENV_OPTIONS = frozenset({"-e", "--env", "--env-file", "--entrypoint", "-v", "--volume"})
@@ -277,7 +276,10 @@ class _Walker:
                 )
         shell, workdir = run_defaults(job)
         self.check_defaults(at, shell, workdir)
-        matrix, combinations = self.matrix(job, at, outputs)
+        strategy = read_strategy(job, outputs)
+        for problem in strategy.problems:
+            self.finding(at, problem)
+        matrix, combinations = strategy.values, strategy.combinations
         runners = [runner_label(job.get("runs-on"), combination) for combination in combinations]
         self.job_systems = {s for s in map(runner_os, runners) if isinstance(s, str)}
         context = _Job(
@@ -457,69 +459,6 @@ class _Walker:
             return self.workflow(path, load_yaml(path), inputs, events)
         finally:
             self.visiting.discard(path)
-
-    def matrix(
-        self, job: dict[str, Any], at: Finding, outputs: dict[str, dict[str, Listing | str]]
-    ) -> tuple[dict[str, list[object]] | None, list[dict[str, object]]]:
-        """The matrix's values per key, and its combinations as ``{"matrix.<key>": value}``.
-
-        A matrix that expands to no combination never runs the job, nor does
-        ``max-parallel`` below 1 (GitHub's workflow syntax,
-        jobs.<job_id>.strategy.max-parallel: the most matrix jobs run at once).
-        """
-        strategy = job.get("strategy")
-        matrix = strategy.get("matrix") if isinstance(strategy, dict) else None
-        if isinstance(strategy, dict) and "max-parallel" in strategy:
-            limit = strategy["max-parallel"]
-            if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
-                self.finding(
-                    at,
-                    f"`max-parallel: {limit}` must be a positive number: at 0 no matrix job starts",
-                )
-        if not isinstance(matrix, dict):
-            return None, [{}]
-        vectors: dict[str, list[object]] = {}
-        for key, value in matrix.items():
-            if key in ("include", "exclude"):
-                continue
-            if isinstance(value, list):
-                vectors[str(key)] = value
-                continue
-            match = _FROM_NEEDS.match(whole_expression(value) or "")
-            listed = outputs.get(match[1], {}).get(match[2]) if match else None
-            if isinstance(listed, list):
-                vectors[str(key)] = list(listed)
-        include = self.matrix_entries(matrix, "include", at)
-        exclude = self.matrix_entries(matrix, "exclude", at)
-        combinations = expand_matrix(vectors, include, exclude)
-        if combinations is None:
-            return {**vectors}, [{}]
-        if not combinations:
-            self.finding(
-                at,
-                "the matrix expands to no combination (an empty vector, or "
-                "`exclude` matching every one): the job never runs",
-            )
-        values: dict[str, list[object]] = {}
-        for combination in combinations:
-            for key, value in combination.items():
-                known = values.setdefault(key, [])
-                if value not in known:
-                    known.append(value)
-        return values, [{f"matrix.{k}": v for k, v in c.items()} for c in combinations or [{}]]
-
-    def matrix_entries(
-        self, matrix: dict[str, Any], key: str, at: Finding
-    ) -> list[dict[str, object]]:
-        """``include`` / ``exclude``: a literal list of literal mappings, else a finding."""
-        entries = matrix.get(key, [])
-        literal = isinstance(entries, list) and all(
-            isinstance(e, dict) and "${{" not in str(e) for e in entries
-        )
-        if not literal:
-            self.finding(at, f"matrix `{key}` must be a literal list of values to be read")
-            return []
-        return [{str(k): v for k, v in e.items()} for e in entries]
 
     def check_env(self, env: object, at: Finding, local: frozenset[str]) -> None:
         if env is not None and not isinstance(env, dict):
