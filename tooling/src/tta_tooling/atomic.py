@@ -10,7 +10,10 @@ import os
 import tempfile
 from pathlib import Path
 
-__all__ = ["describe_os_error", "write_text_atomically"]
+__all__ = ["check_writable", "describe_os_error", "write_text_atomically"]
+
+# One page: the least a file system allocates for a file with any content in it.
+_PROBE_BYTES = 4096
 
 
 def write_text_atomically(path: Path, text: str, *, mode: int = 0o644) -> None:
@@ -33,6 +36,29 @@ def write_text_atomically(path: Path, text: str, *, mode: int = 0o644) -> None:
     except BaseException:
         _discard(temporary)
         raise
+
+
+def check_writable(path: Path) -> None:
+    """Fail now, not after a long run, if a file could not be written beside ``path``.
+
+    Writes one page to a temp file in ``path``'s folder and removes it: a read-only
+    folder or a full disk raises the OSError the final write would, naming ``path``;
+    ``path`` itself is not touched.
+    """
+    temporary: str | None = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor, temporary = tempfile.mkstemp(
+            dir=path.parent, prefix=f".{path.name}.", suffix=".probe"
+        )
+        with os.fdopen(descriptor, "wb") as stream:
+            stream.write(bytes(_PROBE_BYTES))
+            stream.flush()
+            os.fsync(stream.fileno())
+    except OSError as error:
+        raise OSError(error.errno, error.strerror, str(path)) from error
+    finally:
+        _discard(temporary)
 
 
 def describe_os_error(error: OSError) -> str:
