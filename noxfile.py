@@ -11,6 +11,7 @@ nothing else (``nox -s ci-config`` checks that they do).
 from __future__ import annotations
 
 import atexit
+import ctypes
 import json
 import logging
 import os
@@ -102,6 +103,35 @@ _missing_interpreters = MissingInterpreters()
 logging.getLogger("nox").addHandler(_missing_interpreters)
 if "--parallel-worker" not in sys.argv:  # a --parallel child: its parent's summary reports it
     atexit.register(_missing_interpreters.report)
+
+NOX_PID_VARIABLE = "TTA_NOX_PID"
+
+
+def _session_dies_with_nox() -> None:
+    """Make this session's processes die with the nox that started them, SIGKILL included.
+
+    With ``parallel`` (set above) every session runs in a ``--parallel-worker`` that nox
+    starts as the leader of a process group of its own; on Ctrl-C and SIGTERM nox ends
+    that group (``nox/_parallel.py``, ``_stop_procs``), on SIGKILL nothing did. Here the
+    worker asks the kernel for SIGHUP when nox dies (``prctl(PR_SET_PDEATHSIG)``, as
+    ``tta_tooling.child_lifetime.dies_with_parent`` does for the project's children; nox's
+    environment cannot import it) and then SIGKILLs its group: the session's tools, the
+    servers it started (``e2e``'s tta-api, ``api``'s driver, app and replayer) and itself.
+    What left the group on purpose (the stack's services) is swept by the next ``up``.
+    """
+    if "--parallel-worker" not in sys.argv:
+        os.environ[NOX_PID_VARIABLE] = str(os.getpid())  # what its workers check against
+        return
+    if not sys.platform.startswith("linux") or os.getpgrp() != os.getpid():
+        return
+    signal.signal(signal.SIGHUP, lambda _signum, _frame: os.killpg(0, signal.SIGKILL))
+    pr_set_pdeathsig = 1  # <linux/prctl.h>
+    ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGHUP, 0, 0, 0)
+    if str(os.getppid()) != os.environ.get(NOX_PID_VARIABLE):  # nox died before the request
+        os.killpg(0, signal.SIGKILL)
+
+
+_session_dies_with_nox()
 
 
 def install(session: nox.Session, *groups: str) -> None:
