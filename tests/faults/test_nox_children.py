@@ -2,8 +2,10 @@
 
 ``nox -s api`` runs the driver (``tests/api/traffic.py gate``), which serves tta-api and
 runs the replayer. nox is SIGKILLed once tta-api runs: everything it had started is gone
-within 5 s, and tta-api's port is free. (The SIGINT and SIGTERM paths are nox's own:
-it ends what ``session.run`` started and the driver stops its app in ``finally``.)
+within 5 s, and tta-api's port is free. Both ways nox runs a session: in a parallel
+worker (the noxfile's default for a session that allows it) and in nox itself
+(``--parallel=1``, as for every session that does not). (The SIGINT and SIGTERM paths are
+nox's own: it ends what ``session.run`` started.)
 """
 
 from __future__ import annotations
@@ -49,13 +51,14 @@ def _port(app: psutil.Process) -> int:
     return int(next(c.laddr.port for c in app.net_connections("tcp") if c.status == "LISTEN"))
 
 
+@pytest.mark.parametrize("mode", [[], ["--parallel=1"]], ids=["parallel-worker", "in-nox"])
 def test_a_sigkilled_nox_takes_the_api_sessions_driver_app_and_replayer_along(
-    tmp_path: Path,
+    tmp_path: Path, mode: list[str]
 ) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("COVERAGE_")}
     env["PATH"] = f"{Path(find_uv(REPO)).parent}{os.pathsep}{env['PATH']}"  # nox's install
     log, reports = tmp_path / "nox.log", tmp_path / "reports"
-    nox_args = ["--noxfile", str(REPO / "noxfile.py"), "--envdir", str(tmp_path / "envs")]
+    nox_args = ["--noxfile", str(REPO / "noxfile.py"), "--envdir", str(tmp_path / "envs"), *mode]
     with log.open("wb") as output:
         nox = subprocess.Popen(
             [sys.executable, "-m", "nox", *nox_args, "-s", "api", "--", f"--reports-dir={reports}"],
