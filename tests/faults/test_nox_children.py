@@ -31,6 +31,12 @@ REPO = Path(__file__).parents[2]
 SESSION_START_SECONDS = 600  # a fresh session venv (uv sync from the cache) on a loaded machine
 
 
+@pytest.fixture(scope="module")
+def envdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One place for the api session's venv: the second run reuses the first's."""
+    return tmp_path_factory.mktemp("nox-envs")
+
+
 def _app(nox: subprocess.Popen[bytes]) -> tuple[psutil.Process, list[psutil.Process]]:
     """tta-api once nox's session serves it, and every process nox had started by then."""
     deadline = time.monotonic() + SESSION_START_SECONDS
@@ -53,12 +59,12 @@ def _port(app: psutil.Process) -> int:
 
 @pytest.mark.parametrize("mode", [[], ["--parallel=1"]], ids=["parallel-worker", "in-nox"])
 def test_a_sigkilled_nox_takes_the_api_sessions_driver_app_and_replayer_along(
-    tmp_path: Path, mode: list[str]
+    tmp_path: Path, envdir: Path, mode: list[str]
 ) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("COVERAGE_")}
     env["PATH"] = f"{Path(find_uv(REPO)).parent}{os.pathsep}{env['PATH']}"  # nox's install
     log, reports = tmp_path / "nox.log", tmp_path / "reports"
-    nox_args = ["--noxfile", str(REPO / "noxfile.py"), "--envdir", str(tmp_path / "envs"), *mode]
+    nox_args = ["--noxfile", str(REPO / "noxfile.py"), "--envdir", str(envdir), *mode]
     with log.open("wb") as output:
         nox = subprocess.Popen(
             [sys.executable, "-m", "nox", *nox_args, "-s", "api", "--", f"--reports-dir={reports}"],
