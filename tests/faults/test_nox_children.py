@@ -1,11 +1,10 @@
 """The noxfile's own children die with nox, SIGKILL included.
 
 ``nox -s api`` runs the driver (``tests/api/traffic.py gate``), which serves tta-api and
-runs the replayer. nox is SIGKILLed once tta-api runs: everything it had started is gone
-within 5 s, and tta-api's port is free. Both ways nox runs a session: in a parallel
-worker (the noxfile's default for a session that allows it) and in nox itself
-(``--parallel=1``, as for every session that does not). (The SIGINT and SIGTERM paths are
-nox's own: it ends what ``session.run`` started.)
+runs the replayer. nox is SIGKILLed once tta-api serves: everything it had started is gone
+within 5 s, and tta-api's port is free; so after SIGTERM and SIGINT (Ctrl-C's path). Both
+ways nox runs a session: in a parallel worker (the noxfile's default for a session that
+allows it) and in nox itself (``--parallel=1``, as for every session that does not).
 """
 
 from __future__ import annotations
@@ -57,9 +56,29 @@ def _port(app: psutil.Process) -> int:
     return int(next(c.laddr.port for c in app.net_connections("tcp") if c.status == "LISTEN"))
 
 
+def _holders(port: int) -> list[str]:
+    return [
+        " ".join(psutil.Process(c.pid).cmdline()[:4]) if c.pid else "?"
+        for c in psutil.net_connections("tcp")
+        if c.laddr and c.laddr.port == port and c.status == "LISTEN"
+    ]
+
+
+def _left(family: list[psutil.Process]) -> list[str]:
+    left = []
+    for process in family:
+        with contextlib.suppress(psutil.Error):
+            if running(process.pid):
+                left.append(" ".join(process.cmdline()[:4]))
+    return left
+
+
+@pytest.mark.parametrize(
+    "signum", [signal.SIGKILL, signal.SIGTERM, signal.SIGINT], ids=["SIGKILL", "SIGTERM", "SIGINT"]
+)
 @pytest.mark.parametrize("mode", [[], ["--parallel=1"]], ids=["parallel-worker", "in-nox"])
-def test_a_sigkilled_nox_takes_the_api_sessions_driver_app_and_replayer_along(
-    tmp_path: Path, envdir: Path, mode: list[str]
+def test_a_stopped_nox_takes_the_api_sessions_driver_app_and_replayer_along(
+    tmp_path: Path, envdir: Path, mode: list[str], signum: int
 ) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("COVERAGE_")}
     env["PATH"] = f"{Path(find_uv(REPO)).parent}{os.pathsep}{env['PATH']}"  # nox's install
@@ -80,14 +99,16 @@ def test_a_sigkilled_nox_takes_the_api_sessions_driver_app_and_replayer_along(
         except AssertionError:
             raise AssertionError(log.read_text(encoding="utf-8")[-3000:]) from None
         port = _port(app)
-        nox.send_signal(signal.SIGKILL)
-        nox.wait()
         started = time.monotonic()
-        while left := [" ".join(p.cmdline()[:4]) for p in family if running(p.pid)]:
+        nox.send_signal(signum)
+        nox.wait(timeout=GONE_WITHIN_SECONDS)
+        while left := _left(family):
             assert time.monotonic() - started < GONE_WITHIN_SECONDS, f"outlived nox: {left}"
             time.sleep(0.05)
-        assert not listening(port), f"tta-api's port {port} is still bound"
-        print(f"nox's {len(family)} processes gone {time.monotonic() - started:.2f} s after it")
+        assert not listening(port), f"tta-api's port {port} is still bound: {_holders(port)}"
+        seconds = time.monotonic() - started
+        name = signal.Signals(signum).name
+        print(f"{name}: nox's {len(family)} processes gone {seconds:.2f} s after the signal")
     finally:  # what a failing run left
         for process in [psutil.Process(nox.pid), *family] if nox.poll() is None else family:
             with contextlib.suppress(psutil.Error):
