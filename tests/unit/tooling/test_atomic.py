@@ -63,9 +63,10 @@ def test_a_read_only_folder(tmp_path: Path) -> None:
 
 
 def test_check_writable_leaves_nothing_and_keeps_the_old_file(tmp_path: Path) -> None:
-    target = tmp_path / "deep" / "out.json"
+    target = tmp_path / "deep" / "er" / "out.json"
     check_writable(target)
-    assert list(target.parent.iterdir()) == []
+    assert list(tmp_path.iterdir()) == []  # tried in tmp_path, the folder the write would use
+    target.parent.mkdir(parents=True)
     target.write_text("previous", encoding="utf-8")
     check_writable(target)
     assert [p.name for p in target.parent.iterdir()] == ["out.json"]

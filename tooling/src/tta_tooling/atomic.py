@@ -41,15 +41,18 @@ def write_text_atomically(path: Path, text: str, *, mode: int = 0o644) -> None:
 def check_writable(path: Path) -> None:
     """Fail now, not after a long run, if a file could not be written beside ``path``.
 
-    Writes one page to a temp file in ``path``'s folder and removes it: a read-only
-    folder or a full disk raises the OSError the final write would, naming ``path``;
-    ``path`` itself is not touched.
+    Writes one page to a temp file in ``path``'s folder (or, while that folder does not
+    exist yet, in the nearest one above it, where the write would create it) and removes
+    it: a read-only folder or a full disk raises the OSError the final write would,
+    naming ``path``. Nothing is left behind, ``path`` is untouched, no folder is made.
     """
+    folder = path.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
     temporary: str | None = None
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
         descriptor, temporary = tempfile.mkstemp(
-            dir=path.parent, prefix=f".{path.name}.", suffix=".probe"
+            dir=folder, prefix=f".{path.name}.", suffix=".probe"
         )
         with os.fdopen(descriptor, "wb") as stream:
             stream.write(bytes(_PROBE_BYTES))
