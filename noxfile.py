@@ -103,6 +103,65 @@ logging.getLogger("nox").addHandler(_missing_interpreters)
 if "--parallel-worker" not in sys.argv:  # a --parallel child: its parent's summary reports it
     atexit.register(_missing_interpreters.report)
 
+SESSION_TOKENS_VARIABLE = "NOX_SESSION_OWNERS"  # not TTA_: the driver strips those for tta-api
+# Run by a watchdog that nox starts: it reads its stdin until nox, the only writer, exits
+# or dies (SIGKILL too), then SIGKILLs every process whose environment carries the token,
+# pass after pass until none is left (a process forking meanwhile is caught next pass).
+_WATCHDOG = r"""
+import os, signal, sys
+token, variable = sys.argv[1].encode(), sys.argv[2].encode() + b"="
+while sys.stdin.buffer.read(4096):
+    pass
+for _ in range(20):
+    killed = 0
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/environ", "rb") as environ:
+                entries = environ.read().split(b"\0")
+        except OSError:
+            continue
+        tokens = [e[len(variable):].split() for e in entries if e.startswith(variable)]
+        if tokens and token in tokens[0] and int(pid) != os.getpid():
+            try:
+                os.kill(int(pid), signal.SIGKILL)
+                killed += 1
+            except OSError:
+                pass
+    if not killed:
+        break
+"""
+
+
+def _sessions_die_with_nox() -> subprocess.Popen[bytes] | None:
+    """Make every process a session starts die with nox, on SIGKILL of nox too.
+
+    nox ends a session's tools on Ctrl-C and SIGTERM (``nox/popen.py``,
+    ``shutdown_process``; in parallel runs ``nox/_parallel.py``, ``_stop_procs``), but a
+    SIGKILLed nox left them running: ``integration``'s pytest, ``e2e``'s tta-api, ``api``'s
+    driver, tta-api and replayer. As ``tta_tooling.child_lifetime.owned_children`` does
+    for the project's commands (nox's environment cannot import it), nox's environment
+    carries a token every child and grandchild inherits (nested nox runs append theirs),
+    and a watchdog kills the token's carriers once nox is gone: it reads a pipe that only
+    nox holds, so it wakes when nox exits by any way. Linux (it reads ``/proc``).
+    """
+    if "--parallel-worker" in sys.argv or not sys.platform.startswith("linux"):
+        return None  # a parallel worker carries the token of the nox that started it
+    token = f"{os.getpid()}-{time.time_ns()}"
+    watchdog = subprocess.Popen(
+        [sys.executable, "-I", "-S", "-c", _WATCHDOG, token, SESSION_TOKENS_VARIABLE],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,  # a terminal's Ctrl-C to nox does not stop it first
+    )
+    outer = os.environ.get(SESSION_TOKENS_VARIABLE)
+    os.environ[SESSION_TOKENS_VARIABLE] = f"{outer} {token}" if outer else token
+    return watchdog
+
+
+if __name__ == "user_nox_module":  # loaded by nox (a test that imports this file starts none)
+    _WATCHDOG_PROCESS = _sessions_die_with_nox()  # its stdin pipe stays open while nox runs
+
 
 def install(session: nox.Session, *groups: str) -> None:
     """Sync the locked workspace with ``groups`` into the session's own venv."""

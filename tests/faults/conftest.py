@@ -39,17 +39,26 @@ def run_cli(
     *args: str | Path,
     env: dict[str, str] | None = None,
     preexec: Callable[[], None] | None = None,
+    while_running: Callable[[subprocess.Popen[str]], None] | None = None,
 ) -> subprocess.CompletedProcess[str]:
-    """``python -m <module> <args>`` as a process; ``env`` adds to the environment."""
-    return subprocess.run(
-        [sys.executable, "-m", module, *map(str, args)],
+    """``python -m <module> <args>`` as a process; ``env`` adds to the environment;
+    ``while_running`` is called with the process once started (to send it traffic)."""
+    command = [sys.executable, "-m", module, *map(str, args)]
+    with subprocess.Popen(
+        command,
         env={**os.environ, **(env or {})},
-        preexec_fn=preexec,
-        capture_output=True,
+        preexec_fn=preexec,  # noqa: PLW1509 (setrlimit and signal only: no lock taken)
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
-        timeout=120,
-        check=False,
-    )
+    ) as process:
+        try:
+            if while_running is not None:
+                while_running(process)
+            stdout, stderr = process.communicate(timeout=120)
+        finally:
+            process.kill()
+    return subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
 
 
 def assert_one_line_error(done: subprocess.CompletedProcess[str], *needles: str) -> str:

@@ -136,3 +136,23 @@ def test_report_command_on_a_failing_write_is_one_line_exit_2(
     _one_line(capsys, f"error: {tmp_path / 'out' / output}: {fault.strerror}")
     assert (tmp_path / "out" / output).read_text(encoding="utf-8") == "previous"
     assert _temps(tmp_path) == []
+
+
+@pytest.mark.parametrize("fault", FAULTS.values(), ids=FAULTS.keys())
+def test_test_command_that_cannot_write_a_report_leaves_no_half_written_run(
+    tmp_path: Path,
+    app_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    fault: OSError,
+) -> None:
+    test_dir = _suite(tmp_path)
+    reports = tmp_path / "reports"
+    argv = ["test", "--replay", "--test-dir", str(test_dir), "--base-url", app_url]
+    argv += ["--delay", "0", "--reports-dir", str(reports)]
+    assert main(argv) in {0, 1}  # a verdict, and test-run-0 written
+    capsys.readouterr()
+    _fail_replacing(monkeypatch, "-report.yaml", fault)
+    assert main(argv) == 2
+    _one_line(capsys, f"{reports / 'test-run-1'}", str(fault.strerror))
+    assert [p.name for p in reports.iterdir()] == ["test-run-0"]  # `report` reads a whole run

@@ -1,4 +1,5 @@
-"""``write_text_atomically``: the old file stays and no temp file is left, whatever fails."""
+"""``write_text_atomically`` and ``check_writable``: the old file stays and no temp file
+is left, whatever fails."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from tta_tooling.atomic import describe_os_error, write_text_atomically
+from tta_tooling.atomic import check_writable, describe_os_error, write_text_atomically
 
 FAULTS = [errno.ENOSPC, errno.EROFS]
 
@@ -59,3 +60,33 @@ def test_a_read_only_folder(tmp_path: Path) -> None:
         folder.chmod(0o700)
     assert caught.value.filename == str(folder / "out.json")
     assert (folder / "out.json").read_text(encoding="utf-8") == "previous"
+
+
+def test_check_writable_leaves_nothing_and_keeps_the_old_file(tmp_path: Path) -> None:
+    target = tmp_path / "deep" / "er" / "out.json"
+    check_writable(target)
+    assert list(tmp_path.iterdir()) == []  # tried in tmp_path, the folder the write would use
+    target.parent.mkdir(parents=True)
+    target.write_text("previous", encoding="utf-8")
+    check_writable(target)
+    assert [p.name for p in target.parent.iterdir()] == ["out.json"]
+    assert target.read_text(encoding="utf-8") == "previous"
+
+
+@pytest.mark.parametrize("number", FAULTS, ids=["enospc", "erofs"])
+@pytest.mark.parametrize("stage", ["mkstemp", "fsync"])
+def test_check_writable_names_the_path_and_leaves_no_probe(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, number: int, stage: str
+) -> None:
+    target = tmp_path / "out.json"
+    target.write_text("previous", encoding="utf-8")
+
+    def fail(*args: object, **kwargs: object) -> None:
+        raise OSError(number, os.strerror(number))
+
+    monkeypatch.setattr(tempfile if stage == "mkstemp" else os, stage, fail)
+    with pytest.raises(OSError, match=os.strerror(number)) as caught:
+        check_writable(target)
+    assert describe_os_error(caught.value) == f"{target}: {os.strerror(number)}"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.json"]
+    assert target.read_text(encoding="utf-8") == "previous"

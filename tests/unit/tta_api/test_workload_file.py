@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -91,3 +92,19 @@ def test_a_failed_rename_removes_the_temporary(tmp_path: Path) -> None:
     with pytest.raises(OSError, match="taken"):
         write_text_atomically(target, "text")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["taken"]
+
+
+def test_an_interrupted_write_keeps_the_old_file_and_removes_the_temporary(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "cost.json"
+    target.write_text("previous\n", encoding="utf-8")
+
+    def interrupted(*args: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "replace", interrupted)  # the os module workload_file calls
+    with pytest.raises(KeyboardInterrupt):
+        write_text_atomically(target, "new\n")
+    assert target.read_text(encoding="utf-8") == "previous\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["cost.json"]

@@ -10,7 +10,10 @@ import os
 import tempfile
 from pathlib import Path
 
-__all__ = ["describe_os_error", "write_text_atomically"]
+__all__ = ["check_writable", "describe_os_error", "write_text_atomically"]
+
+# One page: the least a file system allocates for a file with any content in it.
+_PROBE_BYTES = 4096
 
 
 def write_text_atomically(path: Path, text: str, *, mode: int = 0o644) -> None:
@@ -33,6 +36,32 @@ def write_text_atomically(path: Path, text: str, *, mode: int = 0o644) -> None:
     except BaseException:
         _discard(temporary)
         raise
+
+
+def check_writable(path: Path) -> None:
+    """Fail now, not after a long run, if a file could not be written beside ``path``.
+
+    Writes one page to a temp file in ``path``'s folder (or, while that folder does not
+    exist yet, in the nearest one above it, where the write would create it) and removes
+    it: a read-only folder or a full disk raises the OSError the final write would,
+    naming ``path``. Nothing is left behind, ``path`` is untouched, no folder is made.
+    """
+    folder = path.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    temporary: str | None = None
+    try:
+        descriptor, temporary = tempfile.mkstemp(
+            dir=folder, prefix=f".{path.name}.", suffix=".probe"
+        )
+        with os.fdopen(descriptor, "wb") as stream:
+            stream.write(bytes(_PROBE_BYTES))
+            stream.flush()
+            os.fsync(stream.fileno())
+    except OSError as error:
+        raise OSError(error.errno, error.strerror, str(path)) from error
+    finally:
+        _discard(temporary)
 
 
 def describe_os_error(error: OSError) -> str:

@@ -6,7 +6,9 @@ many it wrote and exits. Cases already handed over are therefore written even wh
 the proxy is killed. The child runs in its own session and ignores SIGINT and
 SIGTERM: the proxy, not a signal to the process group, decides when recording ends.
 
-Run as ``python -m keploy_framework.case_writer SET_DIR`` by :class:`CaseWriter`.
+Run as ``python -c "<import main; main()>" SET_DIR`` by :class:`CaseWriter`: ``-m`` would
+run this module a second time beside the copy the package's ``__init__`` imports (runpy
+warns about that on stderr, and the warning would end up in the recorder's output).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ __all__ = ["CaseWriter", "CaseWriterError"]
 
 _LENGTH_BYTES = 4
 _WRITE_FAILED = 2  # the child could not write a case: its stdout says where and why
+_CHILD = "from keploy_framework.case_writer import main; main()"
 
 
 class CaseWriterError(RuntimeError):
@@ -50,7 +53,7 @@ class CaseWriter:
         self._seen: set[tuple[Any, ...]] = set()
         self._queue: queue.Queue[TestCase | None] = queue.Queue()
         self._child = subprocess.Popen(
-            [sys.executable, "-m", "keploy_framework.case_writer", str(set_dir)],
+            [sys.executable, "-c", _CHILD, str(set_dir)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             env=_env_finding_this_package(),
@@ -140,7 +143,7 @@ def write_cases(set_dir: Path, stream: IO[bytes]) -> int:
 
 
 def main() -> None:
-    """Child entry point: ``python -m keploy_framework.case_writer SET_DIR``."""
+    """Child entry point (:data:`_CHILD`); ``sys.argv[1]`` is SET_DIR."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     try:
@@ -149,7 +152,3 @@ def main() -> None:
         print(f"{error.errno or 0}\t{error.filename or sys.argv[1]}\t{error.strerror}")
         sys.exit(_WRITE_FAILED)
     print(written)
-
-
-if __name__ == "__main__":
-    main()

@@ -27,7 +27,12 @@ from keploy_framework.errors import InputError
 from keploy_framework.recorder import record
 from keploy_framework.replay import SetResult, replay_set
 from keploy_framework.reports import console_table, read_report, write_junit, write_set_report
-from keploy_framework.storage import latest_run_dir, list_test_sets, new_run_dir, read_test_set
+from keploy_framework.storage import (
+    latest_run_dir,
+    list_test_sets,
+    read_test_set,
+    run_dir_written_whole,
+)
 from keploy_framework.summary import build_summary, write_html, write_json
 
 __all__ = ["main"]
@@ -190,10 +195,10 @@ def _test(args: argparse.Namespace) -> int:
             results = _replay_python(args, config, base_url)
     else:
         results = _replay_python(args, config, base_url)
-    run_dir = new_run_dir(args.reports_dir or args.test_dir / "reports")
-    for set_result in results:
-        write_set_report(run_dir, set_result)
-    write_junit(args.junit or run_dir / "junit.xml", results, config.name)
+    with run_dir_written_whole(args.reports_dir or args.test_dir / "reports") as run_dir:
+        for set_result in results:
+            write_set_report(run_dir, set_result)
+        write_junit(args.junit or run_dir / "junit.xml", results, config.name)
     print(console_table(results))
     print(f"reports: {run_dir}")
     return _verdict(

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,6 +22,7 @@ __all__ = [
     "new_run_dir",
     "new_test_set_dir",
     "read_test_set",
+    "run_dir_written_whole",
     "write_test_case",
 ]
 
@@ -115,6 +119,18 @@ def new_run_dir(reports_dir: Path) -> Path:
     target = _next_numbered(reports_dir, "test-run-")
     target.mkdir()
     return target
+
+
+@contextmanager
+def run_dir_written_whole(reports_dir: Path) -> Iterator[Path]:
+    """A fresh ``test-run-N`` folder for the block's writes; removed if the block fails
+    (a full disk, a signal), so the latest run that ``report`` reads is never half written."""
+    run_dir = new_run_dir(reports_dir)
+    try:
+        yield run_dir
+    except BaseException:
+        shutil.rmtree(run_dir, ignore_errors=True)
+        raise
 
 
 def latest_run_dir(reports_dir: Path) -> Path:

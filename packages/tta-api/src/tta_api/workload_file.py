@@ -84,8 +84,9 @@ def _parse_line(path: Path, number: int, line: str) -> WorkloadRequest:
 def write_text_atomically(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` through a temporary file in the same folder.
 
-    On failure the previous file stays, the temporary file is removed, and the
-    OSError raised names ``path``.
+    On failure (an OSError, Ctrl-C) the previous file stays, the temporary file is
+    removed, and an OSError raised names ``path``. The data reaches the disk before
+    the rename, so a crash leaves the old file or the new one, never an empty one.
     """
     temporary: str | None = None
     try:
@@ -93,9 +94,18 @@ def write_text_atomically(path: Path, text: str) -> None:
         descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
         with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as stream:
             stream.write(text)
+            stream.flush()
+            os.fsync(stream.fileno())
         os.chmod(temporary, _FILE_MODE)
         os.replace(temporary, path)
     except OSError as error:
-        if temporary is not None:
-            Path(temporary).unlink(missing_ok=True)
+        _discard(temporary)
         raise OSError(error.errno, error.strerror, str(path)) from error
+    except BaseException:
+        _discard(temporary)
+        raise
+
+
+def _discard(temporary: str | None) -> None:
+    if temporary is not None:
+        Path(temporary).unlink(missing_ok=True)

@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from tta_tooling.atomic import check_writable
 from tta_tooling.flakiness.analysis import summarize
 from tta_tooling.flakiness.report import as_markdown, write_json
 from tta_tooling.flakiness.runner import new_seed, run_once
@@ -38,6 +39,8 @@ def _at_least_two(text: str) -> int:
 
 
 def _flakiness(args: argparse.Namespace) -> int:
+    if args.json is not None:
+        check_writable(args.json)  # before the runs, not after them
     runs = []
     for index in range(args.runs):
         seed = new_seed()

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from tta_tooling.atomic import check_writable
 from tta_tooling.child_lifetime import dies_with_parent, signals_interrupt
 from tta_tooling.errors import InputError
 from tta_tooling.perf import benchmark_summary
@@ -107,6 +108,7 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 def _regression(args: argparse.Namespace) -> int:
     settings = _settings(args)
+    check_writable(args.output)  # before the rounds, not after them
     root = args.root.resolve()
     baseline = resolve_baseline(root, args.against, recorded_commit(root / BASELINE_PATH))
     try:
@@ -175,13 +177,14 @@ def _baseline(args: argparse.Namespace) -> int:
     root = args.root.resolve()
     if not 1 <= args.runs <= 100:
         raise InputError("--runs", f"must be in [1, 100], got {args.runs}")
+    output = args.output or root / BASELINE_PATH
+    check_writable(output)  # before the runs, not after them
     commit = _head(root)
     try:
         runs = [run_suite(Path(sys.executable), root, args.paths) for _ in range(args.runs)]
     except SuiteError as error:
         print(f"perf-baseline: the benchmark suite failed\n{error}", file=sys.stderr)
         return 1
-    output = args.output or root / BASELINE_PATH
     python = ".".join(map(str, sys.version_info[:3]))
     write_json_atomically(output, baseline_document(commit, runs, python))
     print(f"perf-baseline: {output} rewritten for {commit[:12]}", file=sys.stderr)
@@ -193,6 +196,8 @@ def _error_rates(args: argparse.Namespace) -> int:
     root = args.root.resolve()
     if args.pool_rounds < settings.rounds:
         raise InputError("--pool-rounds", f"must be at least --rounds ({settings.rounds})")
+    if args.output is not None:
+        check_writable(args.output)  # before the pool is measured, not after
     commit = _head(root)
     try:
         with signals_interrupt():
