@@ -105,7 +105,10 @@ def test_a_stopped_nox_takes_the_api_sessions_driver_app_and_replayer_along(
         while left := _left(family):
             assert time.monotonic() - started < GONE_WITHIN_SECONDS, f"outlived nox: {left}"
             time.sleep(0.05)
-        assert not listening(port), f"tta-api's port {port} is still bound: {_holders(port)}"
+        while listening(port):  # the kernel frees a dead listener's port a moment later
+            holders = _holders(port)
+            assert time.monotonic() - started < GONE_WITHIN_SECONDS, f"port {port}: {holders}"
+            time.sleep(0.05)
         seconds = time.monotonic() - started
         name = signal.Signals(signum).name
         print(f"{name}: nox's {len(family)} processes gone {seconds:.2f} s after the signal")
