@@ -103,7 +103,8 @@ logging.getLogger("nox").addHandler(_missing_interpreters)
 if "--parallel-worker" not in sys.argv:  # a --parallel child: its parent's summary reports it
     atexit.register(_missing_interpreters.report)
 
-SESSION_TOKENS_VARIABLE = "NOX_SESSION_OWNERS"  # not TTA_: the driver strips those for tta-api
+# Not TTA_ (the api driver strips those for tta-api) nor NOX_ (nox reads those).
+SESSION_TOKENS_VARIABLE = "GATE_SESSION_OWNERS"
 # Run by a watchdog that nox starts: it reads its stdin until nox, the only writer, exits
 # or dies (SIGKILL too), then SIGKILLs every process whose environment carries the token,
 # pass after pass until none is left (a process forking meanwhile is caught next pass).
@@ -155,7 +156,7 @@ def _sessions_die_with_nox() -> subprocess.Popen[bytes] | None:
         start_new_session=True,  # a terminal's Ctrl-C to nox does not stop it first
     )
     outer = os.environ.get(SESSION_TOKENS_VARIABLE)
-    os.environ[SESSION_TOKENS_VARIABLE] = f"{outer} {token}" if outer else token
+    os.environ["GATE_SESSION_OWNERS"] = f"{outer} {token}" if outer else token
     return watchdog
 
 

@@ -29,6 +29,8 @@ HARMLESS_VARIABLES = frozenset(
         "PYTHONIOENCODING",
         "PYTHONDONTWRITEBYTECODE",
         "DEBIAN_FRONTEND",
+        # the noxfile's mark on its sessions' processes, for the watchdog that ends them
+        "GATE_SESSION_OWNERS",
         "TZ",
         "LANG",
         "LC_ALL",
