@@ -26,6 +26,7 @@ from tta_tooling.efficiency.syntax import (
     bind_parameters,
     bind_unknown,
     is_attr,
+    names_in,
 )
 from tta_tooling.efficiency.tree_index import TreeIndex
 
@@ -112,6 +113,7 @@ class SourceModule:
         self._scopes: dict[ast.AST, Scope] = {}
         self._receivers: dict[tuple[int, str, int], Receiver | None] = {}
         self._names: dict[tuple[Scope, str], tuple[list[ast.expr], list[ast.expr], Scope]] = {}
+        self._names_in: dict[ast.AST, frozenset[str]] = {}
         self._calls_by_name = self._name_calls()
         self._ascii = source.isascii()
         self._lines: list[str] | None = None
@@ -130,6 +132,16 @@ class SourceModule:
         """The nodes of ``kinds`` under ``node`` outside nested scopes, in source order
         (:meth:`.TreeIndex.nodes_of`)."""
         return self._tree_index.nodes_of(node, kinds)
+
+    def names_in(self, node: ast.AST) -> frozenset[str]:
+        """Every plain name read in ``node`` (walked once per node: the rules ask again
+        for each round of a taint and for each call site)."""
+        if type(node) is ast.Name:
+            return frozenset((node.id,))
+        found = self._names_in.get(node)
+        if found is None:
+            found = self._names_in[node] = names_in(node)
+        return found
 
     # -- names -------------------------------------------------------------
 

@@ -9,7 +9,7 @@ from tta_tooling.efficiency.defaults import GLOBAL_CACHES
 from tta_tooling.efficiency.module import SourceModule
 from tta_tooling.efficiency.patterns import parse_pattern
 from tta_tooling.efficiency.registry import Violation
-from tta_tooling.efficiency.rules.flow import call_inputs, enclosing_loop, exclusive, names_in
+from tta_tooling.efficiency.rules.flow import call_inputs, enclosing_loop, exclusive
 from tta_tooling.efficiency.rules.scan import FileScan
 from tta_tooling.efficiency.syntax import Function, walk
 
@@ -275,7 +275,7 @@ def _rebound_between(
     """Whether a name the arguments read may change between the two calls."""
     names: set[str] = set()
     for value in call_inputs(first):
-        names |= names_in(value)
+        names |= module.names_in(value)
     for node in module.nodes_of(scope, _REBINDING_KINDS):
         if not first.lineno <= getattr(node, "lineno", 0) <= second.lineno:
             continue
@@ -289,6 +289,6 @@ def _rebound_between(
             targets = [node.func.value]  # a method call may mutate its receiver
         else:
             continue
-        if any(names_in(target) & names for target in targets):
+        if any(module.names_in(target) & names for target in targets):
             return True
     return False

@@ -7,14 +7,12 @@ import re
 from collections.abc import Callable, Iterator
 
 from tta_tooling.efficiency.module import SourceModule
-from tta_tooling.efficiency.syntax import walk
 
 __all__ = [
     "LOOPS",
     "call_inputs",
     "enclosing_loop",
     "exclusive",
-    "names_in",
     "reaching",
     "receiver_name",
     "sources",
@@ -30,13 +28,6 @@ _PASS_THROUGH_METHODS = _TEMPLATING | frozenset(
 )
 _PASS_THROUGH_QUALIFIED = frozenset({"json.dumps", "textwrap.dedent"})
 _PLACEHOLDER = re.compile(r"\{\{?\s*\w+\s*\}?\}|\$\{?\w+\}?|<\w+>|\[\w+\]")
-
-
-def names_in(node: ast.AST) -> set[str]:
-    """Every plain name read in ``node``."""
-    if type(node) is ast.Name:  # most targets and arguments: no walk
-        return {node.id}
-    return {n.id for n in walk(node) if type(n) is ast.Name}
 
 
 def call_inputs(call: ast.Call) -> Iterator[ast.expr]:

@@ -12,7 +12,6 @@ from tta_tooling.efficiency.registry import Violation
 from tta_tooling.efficiency.rules.flow import (
     call_inputs,
     enclosing_loop,
-    names_in,
     receiver_name,
 )
 from tta_tooling.efficiency.rules.scan import FileScan
@@ -117,7 +116,8 @@ def _runs_concurrently(module: SourceModule, path: list[ast.AST], concurrent: se
         return False
     scope = module.scope_of(path[0])
     return any(
-        id(node) in concurrent and any(collection in names_in(arg) for arg in call_inputs(node))
+        id(node) in concurrent
+        and any(collection in module.names_in(arg) for arg in call_inputs(node))
         for node in module.nodes_of(scope, _CALL_KINDS)
         if isinstance(node, ast.Call)
     )
@@ -156,8 +156,8 @@ def _depends_on_answer(
     after = siblings[siblings.index(statement) + 1 :]
     if any(isinstance(node, ast.Break | ast.Return) for node in after):
         return True
-    tainted = _spread_rounds(module, loop, _answer_names(statement, path))
-    if any(names_in(value) & tainted for value in call_inputs(call)):
+    tainted = _spread_rounds(module, loop, _answer_names(module, statement, path))
+    if any(module.names_in(value) & tainted for value in call_inputs(call)):
         return True
     return _exits_on(module, loop, tainted)
 
@@ -175,7 +175,7 @@ def _ends_on_any_answer(module: SourceModule, loop: ast.stmt | ast.expr, sites: 
         and node.value is not None
         and any(id(part) in sites for part in walk(node.value))
         for target in (node.targets if isinstance(node, ast.Assign) else [node.target])
-        for name in names_in(target)
+        for name in module.names_in(target)
     }
     return bool(answers) and _exits_on(module, loop, _spread_rounds(module, loop, answers))
 
@@ -191,29 +191,29 @@ def _spread_rounds(module: SourceModule, loop: ast.AST, tainted: set[str]) -> se
 
 def _exits_on(module: SourceModule, loop: ast.stmt, tainted: set[str]) -> bool:
     """The loop's test, or a test leading to ``break`` / ``return``, reads ``tainted``."""
-    if isinstance(loop, ast.While) and _content_names(loop.test) & tainted:
+    if isinstance(loop, ast.While) and _content_names(module, loop.test) & tainted:
         return True
     return any(
         isinstance(node, ast.If)
-        and _content_names(node.test) & tainted
+        and _content_names(module, node.test) & tainted
         and bool(module.nodes_of(node, _EXIT_KINDS))
         for node in module.nodes_of(loop, _IF_KINDS)
     )
 
 
-def _content_names(test: ast.expr) -> set[str]:
+def _content_names(module: SourceModule, test: ast.expr) -> frozenset[str]:
     """Names a condition reads, except under ``len(...)``: stopping after N answers does
     not make the calls depend on each other."""
     counted = set().union(
         *(
-            names_in(node)
+            module.names_in(node)
             for node in walk(test)
             if isinstance(node, ast.Call)
             and isinstance(node.func, ast.Name)
             and node.func.id == "len"
         )
     )
-    return names_in(test) - counted
+    return module.names_in(test) - counted
 
 
 def _block_of(module: SourceModule, statement: ast.stmt) -> list[ast.stmt]:
@@ -225,13 +225,13 @@ def _block_of(module: SourceModule, statement: ast.stmt) -> list[ast.stmt]:
     return [statement]
 
 
-def _answer_names(statement: ast.stmt, path: list[ast.AST]) -> set[str]:
+def _answer_names(module: SourceModule, statement: ast.stmt, path: list[ast.AST]) -> set[str]:
     names: set[str] = set()
     if isinstance(statement, ast.Assign):
         for target in statement.targets:
-            names |= names_in(target)
+            names |= module.names_in(target)
     elif isinstance(statement, ast.AnnAssign | ast.AugAssign):
-        names |= names_in(statement.target)
+        names |= module.names_in(statement.target)
     for node in path:
         if isinstance(node, ast.Call):
             name = receiver_name(node, _GROWING)
@@ -243,14 +243,16 @@ def _answer_names(statement: ast.stmt, path: list[ast.AST]) -> set[str]:
 def _spread(module: SourceModule, loop: ast.AST, tainted: set[str]) -> set[str]:
     result = set(tainted)
     for node in module.nodes_of(loop, _SPREAD_KINDS):
-        if isinstance(node, ast.Assign) and names_in(node.value) & tainted:
+        if isinstance(node, ast.Assign) and module.names_in(node.value) & tainted:
             for target in node.targets:
-                result |= names_in(target)
+                result |= module.names_in(target)
         elif isinstance(node, ast.AugAssign | ast.AnnAssign) and (
-            node.value is not None and names_in(node.value) & tainted
+            node.value is not None and module.names_in(node.value) & tainted
         ):
-            result |= names_in(node.target)
-        elif isinstance(node, ast.Call) and any(names_in(v) & tainted for v in call_inputs(node)):
+            result |= module.names_in(node.target)
+        elif isinstance(node, ast.Call) and any(
+            module.names_in(v) & tainted for v in call_inputs(node)
+        ):
             name = receiver_name(node, _GROWING)
             if name is not None:
                 result.add(name)
