@@ -59,19 +59,20 @@ def check(scan: FileScan) -> Iterator[Violation]:
     ]
     site_ids = {id(call) for call, _ in sites}
     ended: dict[int, bool] = {}  # per loop: the same answer for every call it holds
+    taint = _Taint(module)
     for call, reaches in sites:
         found = enclosing_loop(module, call)
         if found is None:
             continue
         loop, path = found
         if id(loop) not in ended:
-            ended[id(loop)] = _ends_on_any_answer(module, loop, site_ids) or _interactive(
+            ended[id(loop)] = _ends_on_any_answer(module, loop, site_ids, taint) or _interactive(
                 module, loop
             )
         if (
             ended[id(loop)]
             or _runs_concurrently(module, path, concurrent)
-            or _depends_on_answer(module, call, loop, path)
+            or _depends_on_answer(module, call, loop, path, taint)
         ):
             continue
         kind = "loop" if isinstance(loop, ast.stmt) else "comprehension"
@@ -143,7 +144,11 @@ def _collected_into(module: SourceModule, path: list[ast.AST]) -> str | None:
 
 
 def _depends_on_answer(
-    module: SourceModule, call: ast.Call, loop: ast.stmt | ast.expr, path: list[ast.AST]
+    module: SourceModule,
+    call: ast.Call,
+    loop: ast.stmt | ast.expr,
+    path: list[ast.AST],
+    taint: _Taint,
 ) -> bool:
     """Each iteration needs the previous answer (agent loop), or an answer ends the loop
     (retry loop): the calls cannot be batched."""
@@ -156,13 +161,15 @@ def _depends_on_answer(
     after = siblings[siblings.index(statement) + 1 :]
     if any(isinstance(node, ast.Break | ast.Return) for node in after):
         return True
-    tainted = _spread_rounds(module, loop, _answer_names(module, statement, path))
+    tainted = taint.spread(loop, _answer_names(module, statement, path))
     if any(module.names_in(value) & tainted for value in call_inputs(call)):
         return True
     return _exits_on(module, loop, tainted)
 
 
-def _ends_on_any_answer(module: SourceModule, loop: ast.stmt | ast.expr, sites: set[int]) -> bool:
+def _ends_on_any_answer(
+    module: SourceModule, loop: ast.stmt | ast.expr, sites: set[int], taint: _Taint
+) -> bool:
     """A model answer obtained in the loop decides whether it goes on (a refinement loop:
     ``feedback = critique(draft)``, ``if "none" in feedback: break``, then ``refine()``):
     each turn needs the previous one, whichever call in the loop gives that answer."""
@@ -177,16 +184,49 @@ def _ends_on_any_answer(module: SourceModule, loop: ast.stmt | ast.expr, sites: 
         for target in (node.targets if isinstance(node, ast.Assign) else [node.target])
         for name in module.names_in(target)
     }
-    return bool(answers) and _exits_on(module, loop, _spread_rounds(module, loop, answers))
+    return bool(answers) and _exits_on(module, loop, taint.spread(loop, answers))
 
 
-def _spread_rounds(module: SourceModule, loop: ast.AST, tainted: set[str]) -> set[str]:
-    for _ in range(_MAX_TAINT_ROUNDS):
-        grown = _spread(module, loop, tainted)
-        if grown == tainted:
-            break
-        tainted = grown
-    return tainted
+class _Taint:
+    """How an answer spreads through each loop's names: the flows of a loop (the names
+    an assignment or a growing call writes, from the names it reads) are collected once,
+    then followed for a few rounds for each taint."""
+
+    def __init__(self, module: SourceModule) -> None:
+        self._module = module
+        self._flows: dict[int, list[tuple[frozenset[str], frozenset[str]]]] = {}
+
+    def spread(self, loop: ast.AST, tainted: set[str]) -> set[str]:
+        flows = self._flows.get(id(loop))
+        if flows is None:
+            flows = self._flows[id(loop)] = _flows(self._module, loop)
+        for _ in range(_MAX_TAINT_ROUNDS):
+            grown = set(tainted)
+            for reads, writes in flows:
+                if reads & tainted:
+                    grown |= writes
+            if grown == tainted:
+                break
+            tainted = grown
+        return tainted
+
+
+def _flows(module: SourceModule, loop: ast.AST) -> list[tuple[frozenset[str], frozenset[str]]]:
+    """``(read, written)`` names of each assignment in ``loop`` and each call growing a
+    collection (``history.append(answer)``), in source order."""
+    flows: list[tuple[frozenset[str], frozenset[str]]] = []
+    for node in module.nodes_of(loop, _SPREAD_KINDS):
+        if isinstance(node, ast.Assign):
+            written = frozenset().union(*(module.names_in(t) for t in node.targets))
+            flows.append((module.names_in(node.value), written))
+        elif isinstance(node, ast.AugAssign | ast.AnnAssign) and node.value is not None:
+            flows.append((module.names_in(node.value), module.names_in(node.target)))
+        elif isinstance(node, ast.Call):
+            name = receiver_name(node, _GROWING)
+            if name is not None:
+                read = frozenset().union(*(module.names_in(v) for v in call_inputs(node)))
+                flows.append((read, frozenset((name,))))
+    return flows
 
 
 def _exits_on(module: SourceModule, loop: ast.stmt, tainted: set[str]) -> bool:
@@ -238,22 +278,3 @@ def _answer_names(module: SourceModule, statement: ast.stmt, path: list[ast.AST]
             if name is not None:
                 names.add(name)
     return names
-
-
-def _spread(module: SourceModule, loop: ast.AST, tainted: set[str]) -> set[str]:
-    result = set(tainted)
-    for node in module.nodes_of(loop, _SPREAD_KINDS):
-        if isinstance(node, ast.Assign) and module.names_in(node.value) & tainted:
-            for target in node.targets:
-                result |= module.names_in(target)
-        elif isinstance(node, ast.AugAssign | ast.AnnAssign) and (
-            node.value is not None and module.names_in(node.value) & tainted
-        ):
-            result |= module.names_in(node.target)
-        elif isinstance(node, ast.Call) and any(
-            module.names_in(v) & tainted for v in call_inputs(node)
-        ):
-            name = receiver_name(node, _GROWING)
-            if name is not None:
-                result.add(name)
-    return result
