@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import ast
 from bisect import bisect_left
+from collections.abc import Callable
+from operator import attrgetter
+from typing import Any
 
 from tta_tooling.efficiency.syntax import BLOCKS, NESTED_TYPES, child_fields, walk_scope
 
@@ -40,10 +43,11 @@ class TreeIndex:
         """Fill the index in one pass.
 
         A hand-written traversal: ``ast.walk`` would visit each node's fields twice.
-        Each node's children are recorded and pushed a field at a time (a list field
-        in one C-level call, not an item at a time). Every node gets its parent; the
-        kinds queries ask for (:data:`INDEXED`) also get a place in the pre-order, filed
-        under their scope's table as they are visited.
+        A node's fields are read in one C-level call (``ast.parse`` sets them all), its
+        children recorded and pushed a field at a time (a list field in one C-level
+        call, not an item at a time). Every node gets its parent; the kinds queries ask
+        for (:data:`INDEXED`) also get a place in the pre-order, filed under their
+        scope's table as they are visited.
         """
         parents = self.parents
         order = self._order
@@ -82,12 +86,14 @@ class TreeIndex:
             layout = layouts.get(kind)
             if layout is None:
                 layout = layouts[kind] = _layout(kind)
+            single, read = layout
+            values = (read(node),) if single else read(node)
             # fields last to first, each list reversed: the stack pops them in source order
-            for field in layout:
-                value = getattr(node, field, None)
+            for value in values:
                 if type(value) is list:
-                    parents.update(dict.fromkeys(value, node))
-                    push_all(reversed(value))
+                    if value:
+                        parents.update(dict.fromkeys(value, node))
+                        push_all(reversed(value))
                 elif value is not None:
                     parents[value] = node  # type: ignore[assignment]
                     push(value)
@@ -128,12 +134,18 @@ class TreeIndex:
         return [order[index] for index in found]
 
 
-def _layout(kind: type) -> tuple[str, ...]:
-    """The fields of ``kind`` that may hold nodes, last first."""
-    return tuple(reversed(child_fields(kind)))
+def _layout(kind: type) -> tuple[bool, Callable[[object], Any]]:
+    """Whether ``kind`` has one field that may hold nodes, and the reader of those
+    fields, last first (a tuple of their values unless there is one)."""
+    fields = tuple(reversed(child_fields(kind)))
+    return len(fields) == 1, attrgetter(*fields) if fields else _no_fields
 
 
-_LAYOUTS: dict[type, tuple[str, ...]] = {}
+def _no_fields(node: object) -> tuple[()]:
+    return ()
+
+
+_LAYOUTS: dict[type, tuple[bool, Callable[[object], Any]]] = {}
 INDEXED: frozenset[type] = frozenset(
     {kind for kind in vars(ast).values() if isinstance(kind, type) and issubclass(kind, ast.stmt)}
     | BLOCKS
