@@ -203,9 +203,11 @@ def _parameters_sent(scan: FileScan, owner: SourceModule, function: Function) ->
 
 
 def _named(
-    names: Collection[str], also: Callable[[ast.expr], bool] = lambda expr: False
+    names: Collection[str], also: Callable[[ast.expr], bool] | None = None
 ) -> Callable[[ast.expr], bool]:
-    return lambda expr: (isinstance(expr, ast.Name) and expr.id in names) or also(expr)
+    if also is None:
+        return lambda expr: type(expr) is ast.Name and expr.id in names
+    return lambda expr: (type(expr) is ast.Name and expr.id in names) or also(expr)
 
 
 def _first_reaching(
