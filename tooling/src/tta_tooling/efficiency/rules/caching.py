@@ -233,7 +233,9 @@ def _repeated_helper_calls(
     arguments (and nothing rebinding them in between)."""
     module = scan.module
     reported: set[int] = set()
-    seen: dict[tuple[int, int, str], ast.Call] = {}
+    # per scope and function: its first call, until another comes (then None)
+    earliest: dict[tuple[int, int], ast.Call | None] = {}
+    seen: dict[tuple[int, int, str], ast.Call] = {}  # and by arguments, once there is another
     for helper in scan.helper_calls:
         site, function = helper.node, helper.function
         if id(function) in reported or _cached(scan, helper.owner, function, caches, definitions):
@@ -243,8 +245,14 @@ def _repeated_helper_calls(
         ):
             continue
         scope = module.scope_of(site)
-        key = (id(scope), id(function), _arguments_key(site))
-        first = seen.setdefault(key, site)
+        pair = (id(scope), id(function))
+        alone = earliest.setdefault(pair, site)
+        if alone is site:
+            continue  # its arguments are compared (dumped) only when another call comes
+        if alone is not None:
+            seen[(*pair, _arguments_key(alone))] = alone
+            earliest[pair] = None
+        first = seen.setdefault((*pair, _arguments_key(site)), site)
         if (
             first is site
             or exclusive(module, first, site)
