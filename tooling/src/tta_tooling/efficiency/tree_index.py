@@ -25,10 +25,10 @@ class TreeIndex:
 
     def __init__(self, tree: ast.Module) -> None:
         self.parents: dict[ast.AST, ast.AST] = {}
-        # every node in pre-order, and where each node's subtree starts and ends in it
+        # every node in pre-order; where each block's subtree starts and ends in it, with
+        # the table of the scope its nodes are filed under
         self._order: list[ast.AST] = []
-        self._starts: dict[int, int] = {}
-        self._ends: dict[int, int] = {}
+        self._spans: dict[int, tuple[int, int, dict[type, list[int]]]] = {}
         # per scope (module, function, lambda, class): the positions of its nodes by type
         self._kinds: dict[int, dict[type, list[int]]] = {}
         self._walk(tree)
@@ -51,10 +51,10 @@ class TreeIndex:
         """
         parents = self.parents
         order = self._order
-        starts, ends = self._starts, self._ends
+        spans = self._spans
         stack: list[object] = [tree]
         push, pop, push_all = stack.append, stack.pop, stack.extend
-        opened: list[ast.AST] = []
+        opened: list[tuple[ast.AST, int]] = []  # the blocks being visited, where each starts
         table: dict[type, list[int]] = {}  # the scope's being visited (the module's own: none)
         outer_tables: list[dict[type, list[int]]] = []
         tables = self._kinds
@@ -67,8 +67,8 @@ class TreeIndex:
             kind = type(node)
             if kind in skipped:
                 if node is end:  # every node under the last opened block has been visited
-                    block = opened.pop()
-                    ends[id(block)] = len(order)
+                    block, start = opened.pop()
+                    spans[id(block)] = (start, len(order), table)
                     if type(block) in _SCOPES:
                         table = outer_tables.pop()
                 continue
@@ -76,8 +76,7 @@ class TreeIndex:
                 position = len(order)
                 table.setdefault(kind, []).append(position)
                 if kind in BLOCKS:
-                    starts[id(node)] = position
-                    opened.append(node)  # type: ignore[arg-type]
+                    opened.append((node, position))  # type: ignore[arg-type]
                     push(end)
                     if kind in _SCOPES:
                         outer_tables.append(table)
@@ -115,14 +114,10 @@ class TreeIndex:
         each type in ``node``'s scope."""
         if not kinds <= INDEXED:
             raise ValueError(f"not indexed: {sorted(k.__name__ for k in kinds - INDEXED)}")
-        start = self._starts.get(id(node))
-        if start is None:
+        span = self._spans.get(id(node))
+        if span is None:
             return [child for child in walk_scope(node) if type(child) in kinds]
-        owner = node
-        while type(owner) not in NESTED_TYPES and type(owner) is not ast.Module:
-            owner = self.parents[owner]
-        table = self._kinds[id(owner)]
-        end = self._ends[id(node)]
+        start, end, table = span
         found: list[int] = []
         for kind in kinds:
             positions = table.get(kind)
