@@ -111,7 +111,7 @@ class SourceModule:
         self._attributes: dict[tuple[ast.AST, str], tuple[list[ast.expr], list[ast.expr]]] = {}
         self._local_callers: dict[int, list[ast.Call]] | None = None
         self._scopes: dict[ast.AST, Scope] = {}
-        self._receivers: dict[tuple[int, str, int], Receiver | None] = {}
+        self._receivers: dict[tuple[int, str, str], Receiver | None] = {}
         self._names: dict[tuple[Scope, str], tuple[list[ast.expr], list[ast.expr], Scope]] = {}
         self._names_in: dict[ast.AST, frozenset[str]] = {}
         self._calls_by_name = self._name_calls()
@@ -180,11 +180,12 @@ class SourceModule:
         if pattern.kind == "any":
             return Receiver()
         # A name or ``self`` attribute means the same object everywhere in one scope:
-        # traced once per scope, not once per call (800 calls on one client).
+        # traced once per scope and class, not once per call (800 calls on one client)
+        # nor per method of the class (``messages.create``, ``messages.stream``...).
         if isinstance(func, ast.Name):
-            key: tuple[int, str, int] = (id(self.scope_of(call)), func.id, id(pattern))
+            key: tuple[int, str, str] = (id(self.scope_of(call)), func.id, pattern.target)
         elif isinstance(func, ast.Attribute) and self.is_self(func.value, call):
-            key = (id(self.scope_of(call)), f"self.{func.attr}", id(pattern))
+            key = (id(self.scope_of(call)), f"self.{func.attr}", pattern.target)
         else:
             return instance_of(self, func, pattern, call, 0)
         if key not in self._receivers:
