@@ -33,14 +33,14 @@ def check(scan: FileScan) -> Iterator[Violation]:
         return  # every LLM call of the process is behind a cache
     caches = {id(call) for call in module.matching(scan.config.caches)}
     definitions: dict[int, bool] = {}  # per function or class: cached as a whole
-    uncached = [
-        llm.node
-        for llm in scan.llm_calls
-        if not _cached(scan, module, llm.node, caches, definitions)
-    ]
     reported: set[tuple[str, int]] = set()
-    for call in uncached:
-        if _constant_inputs(module, call) and (repeated := _repeats(scan, call)):
+    for llm in scan.llm_calls:
+        call = llm.node
+        if (
+            _constant_inputs(module, call)  # the cheapest test first: most inputs vary
+            and not _cached(scan, module, call, caches, definitions)
+            and (repeated := _repeats(scan, call))
+        ):
             reported.add((module.relpath, call.lineno))
             yield scan.violation(
                 "EFF002",
