@@ -57,7 +57,7 @@ def check(scan: FileScan) -> Iterator[Violation]:
         (helper.node, f"{helper.name}() makes the model call at {_where(scan, helper.reach)}")
         for helper in scan.helper_calls
     ]
-    site_ids = {id(call) for call, _ in sites}
+    holding = _holding(module, [call for call, _ in sites])
     ended: dict[int, bool] = {}  # per loop: the same answer for every call it holds
     taint = _Taint(module)
     for call, reaches in sites:
@@ -66,7 +66,7 @@ def check(scan: FileScan) -> Iterator[Violation]:
             continue
         loop, path = found
         if id(loop) not in ended:
-            ended[id(loop)] = _ends_on_any_answer(module, loop, site_ids, taint) or _interactive(
+            ended[id(loop)] = _ends_on_any_answer(module, loop, holding, taint) or _interactive(
                 module, loop
             )
         if (
@@ -167,12 +167,26 @@ def _depends_on_answer(
     return _exits_on(module, loop, tainted)
 
 
+def _holding(module: SourceModule, calls: list[ast.Call]) -> set[int]:
+    """The calls and every node holding one of them, up to the module (what an
+    expression holding a call is: the call's ancestors, not a walk of each expression)."""
+    held: set[int] = set()
+    parents = module.parents
+    for call in calls:
+        node: ast.AST | None = call
+        while node is not None and id(node) not in held:
+            held.add(id(node))
+            node = parents.get(node)
+    return held
+
+
 def _ends_on_any_answer(
-    module: SourceModule, loop: ast.stmt | ast.expr, sites: set[int], taint: _Taint
+    module: SourceModule, loop: ast.stmt | ast.expr, holding: set[int], taint: _Taint
 ) -> bool:
     """A model answer obtained in the loop decides whether it goes on (a refinement loop:
     ``feedback = critique(draft)``, ``if "none" in feedback: break``, then ``refine()``):
-    each turn needs the previous one, whichever call in the loop gives that answer."""
+    each turn needs the previous one, whichever call in the loop gives that answer
+    (``holding``: the ids of the calls and of the nodes holding them)."""
     if not isinstance(loop, ast.stmt):
         return False
     answers = {
@@ -180,7 +194,7 @@ def _ends_on_any_answer(
         for node in module.nodes_of(loop, _ASSIGNMENT_KINDS)
         if isinstance(node, ast.Assign | ast.AnnAssign)
         and node.value is not None
-        and any(id(part) in sites for part in walk(node.value))
+        and id(node.value) in holding
         for target in (node.targets if isinstance(node, ast.Assign) else [node.target])
         for name in module.names_in(target)
     }
