@@ -49,7 +49,7 @@ def check(scan: FileScan) -> Iterator[Violation]:
     """Report LLM calls, and calls of functions reaching one, that a loop repeats
     sequentially."""
     module = scan.module
-    concurrent = {id(call) for call in module.matching(scan.config.concurrency)}
+    concurrent: set[int] | None = None  # calls handed to a concurrency primitive, once asked
     sites = [
         (llm.node, "") for llm in scan.llm_calls if llm.pattern.final_name not in BATCHING_NAMES
     ]
@@ -69,10 +69,12 @@ def check(scan: FileScan) -> Iterator[Violation]:
             ended[id(loop)] = _ends_on_any_answer(module, loop, holding, taint) or _interactive(
                 module, loop
             )
-        if (
-            ended[id(loop)]
-            or _runs_concurrently(module, path, concurrent)
-            or _depends_on_answer(module, call, loop, path, taint)
+        if ended[id(loop)]:
+            continue
+        if concurrent is None:
+            concurrent = {id(c) for c in module.matching(scan.config.concurrency)}
+        if _runs_concurrently(module, path, concurrent) or _depends_on_answer(
+            module, call, loop, path, taint
         ):
             continue
         kind = "loop" if isinstance(loop, ast.stmt) else "comprehension"
