@@ -29,6 +29,10 @@ _ROUTES = frozenset(
 def check(scan: FileScan) -> Iterator[Violation]:
     """Report uncached call sites whose inputs repeat."""
     module = scan.module
+    if not scan.helper_calls and not any(
+        _constant_inputs(module, llm.node) for llm in scan.llm_calls
+    ):
+        return  # no request can repeat: the caches need not be looked for
     if next(module.matching(_GLOBAL_CACHES), None) is not None:
         return  # every LLM call of the process is behind a cache
     caches = {id(call) for call in module.matching(scan.config.caches)}
