@@ -133,6 +133,10 @@ class SourceModule:
         (:meth:`.TreeIndex.nodes_of`)."""
         return self._tree_index.nodes_of(node, kinds)
 
+    def every(self, *kinds: type) -> list[ast.AST]:
+        """The nodes of ``kinds`` (each in :data:`.INDEXED`) in the whole file."""
+        return self._tree_index.every(*kinds)
+
     def names_in(self, node: ast.AST) -> frozenset[str]:
         """Every plain name read in ``node`` (walked once per node: the rules ask again
         for each round of a taint and for each call site)."""

@@ -32,10 +32,10 @@ class TreeIndex:
         # per scope (module, function, lambda, class): the positions of its nodes by type
         self._kinds: dict[int, dict[type, list[int]]] = {}
         self._walk(tree)
-        self.calls: list[ast.Call] = self._every(ast.Call)  # type: ignore[assignment]
+        self.calls: list[ast.Call] = self.every(ast.Call)  # type: ignore[assignment]
         """Every call, in source order."""
         self.calls.sort(key=lambda call: (call.lineno, call.col_offset))
-        self.imports: list[ast.Import | ast.ImportFrom] = self._every(ast.Import, ast.ImportFrom)  # type: ignore[assignment]
+        self.imports: list[ast.Import | ast.ImportFrom] = self.every(ast.Import, ast.ImportFrom)  # type: ignore[assignment]
         """Every import statement, in source order."""
         self.imports.sort(key=lambda statement: statement.lineno)
 
@@ -98,8 +98,9 @@ class TreeIndex:
                     push(value)
         parents.pop(None, None)  # type: ignore[call-overload]  # a dict's ``**`` entry
 
-    def _every(self, *kinds: type) -> list[ast.AST]:
-        """The nodes of ``kinds`` in the whole tree, in pre-order."""
+    def every(self, *kinds: type) -> list[ast.AST]:
+        """The nodes of ``kinds`` (each in :data:`INDEXED`) in the whole tree, in pre-order."""
+        _check_indexed(frozenset(kinds))
         positions = sorted(
             index
             for table in self._kinds.values()
@@ -112,8 +113,7 @@ class TreeIndex:
         """The nodes of ``kinds`` (each in :data:`INDEXED`) under ``node`` outside nested
         functions, lambdas and classes, in source order: a bisection of the positions of
         each type in ``node``'s scope."""
-        if not kinds <= INDEXED:
-            raise ValueError(f"not indexed: {sorted(k.__name__ for k in kinds - INDEXED)}")
+        _check_indexed(kinds)
         span = self._spans.get(id(node))
         if span is None:
             return [child for child in walk_scope(node) if type(child) in kinds]
@@ -127,6 +127,11 @@ class TreeIndex:
             found.sort()
         order = self._order
         return [order[index] for index in found]
+
+
+def _check_indexed(kinds: frozenset[type]) -> None:
+    if not kinds <= INDEXED:
+        raise ValueError(f"not indexed: {sorted(k.__name__ for k in kinds - INDEXED)}")
 
 
 def _layout(kind: type) -> tuple[bool, Callable[[object], Any]]:

@@ -367,6 +367,11 @@ def _grown_name(module: SourceModule, node: ast.AST) -> str | None:
 
 def _trimmed_names(module: SourceModule, scope: Scope) -> set[str]:
     trimmed: set[str] = set()
+    # no slice in the file: no assigned value need be walked for one
+    slices = any(
+        isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Slice)
+        for node in module.every(ast.Subscript)
+    )
     for node in module.nodes_of(scope, _TRIM_KINDS):
         if isinstance(node, ast.Call):
             name = receiver_name(node, _SHRINK)
@@ -390,7 +395,7 @@ def _trimmed_names(module: SourceModule, scope: Scope) -> set[str]:
                     and (isinstance(node, ast.Delete) or isinstance(target.slice, ast.Slice))
                 ):
                     trimmed.add(target.value.id)  # del x[0], x[:] = x[-n:]
-            if isinstance(node, ast.Assign):
+            if isinstance(node, ast.Assign) and slices:
                 sliced = {
                     n.value.id
                     for n in walk(node.value)
