@@ -188,7 +188,9 @@ class SourceModule:
         # nor per method of the class (``messages.create``, ``messages.stream``...).
         if isinstance(func, ast.Name):
             key: tuple[int, str, str] = (id(self.scope_of(call)), func.id, pattern.target)
-        elif isinstance(func, ast.Attribute) and self.is_self(func.value, call):
+        elif isinstance(func, ast.Attribute):
+            if not self.is_self(func.value, call):
+                return None  # ``client.chat`` is no client (``completions.create`` on it)
             key = (id(self.scope_of(call)), f"self.{func.attr}", pattern.target)
         else:
             return instance_of(self, func, pattern, call, 0)
