@@ -58,34 +58,32 @@ class TreeIndex:
         table: dict[type, list[int]] = {}  # the scope's being visited (the module's own: none)
         outer_tables: list[dict[type, list[int]]] = []
         tables = self._kinds
-        skipped = _SKIPPED
-        indexed = INDEXED
         layouts = _LAYOUTS
         end = _END
         while stack:
             node = pop()
             kind = type(node)
-            if kind in skipped:
+            layout = layouts.get(kind)
+            if layout is None:
+                layout = layouts[kind] = _layout(kind)
+            role, single, read = layout
+            if role is _LEAF:
                 if node is end:  # every node under the last opened block has been visited
                     block, start = opened.pop()
                     spans[id(block)] = (start, len(order), table)
                     if type(block) in _SCOPES:
                         table = outer_tables.pop()
                 continue
-            if kind in indexed:
+            if role is not _PLAIN:
                 position = len(order)
                 table.setdefault(kind, []).append(position)
-                if kind in BLOCKS:
+                if role is not _INDEXED:  # a block, or a scope
                     opened.append((node, position))  # type: ignore[arg-type]
                     push(end)
-                    if kind in _SCOPES:
+                    if role is _SCOPE:
                         outer_tables.append(table)
                         table = tables[id(node)] = {}
                 order.append(node)  # type: ignore[arg-type]
-            layout = layouts.get(kind)
-            if layout is None:
-                layout = layouts[kind] = _layout(kind)
-            single, read = layout
             values = (read(node),) if single else read(node)
             # fields last to first, each list reversed: the stack pops them in source order
             for value in values:
@@ -134,18 +132,30 @@ def _check_indexed(kinds: frozenset[type]) -> None:
         raise ValueError(f"not indexed: {sorted(k.__name__ for k in kinds - INDEXED)}")
 
 
-def _layout(kind: type) -> tuple[bool, Callable[[object], Any]]:
-    """Whether ``kind`` has one field that may hold nodes, and the reader of those
-    fields, last first (a tuple of their values unless there is one)."""
+def _layout(kind: type) -> tuple[str, bool, Callable[[object], Any]]:
+    """What the walk does with a node of ``kind`` (its role), whether ``kind`` has one
+    field that may hold nodes, and the reader of those fields, last first (a tuple of
+    their values unless there is one)."""
+    if kind in _SKIPPED:
+        return _LEAF, False, _no_fields
+    if kind in _SCOPES:
+        role = _SCOPE
+    elif kind in BLOCKS:
+        role = _BLOCK
+    else:
+        role = _INDEXED if kind in INDEXED else _PLAIN
     fields = tuple(reversed(child_fields(kind)))
-    return len(fields) == 1, attrgetter(*fields) if fields else _no_fields
+    return role, len(fields) == 1, attrgetter(*fields) if fields else _no_fields
 
 
 def _no_fields(node: object) -> tuple[()]:
     return ()
 
 
-_LAYOUTS: dict[type, tuple[bool, Callable[[object], Any]]] = {}
+_LAYOUTS: dict[type, tuple[str, bool, Callable[[object], Any]]] = {}
+# A node's role in the walk: popped and dropped (a leaf, the end of a block), given a
+# parent only, also filed in its scope's table, also delimited, also given its own table.
+_LEAF, _PLAIN, _INDEXED, _BLOCK, _SCOPE = "leaf", "plain", "indexed", "block", "scope"
 INDEXED: frozenset[type] = frozenset(
     {kind for kind in vars(ast).values() if isinstance(kind, type) and issubclass(kind, ast.stmt)}
     | BLOCKS
