@@ -249,15 +249,29 @@ class SourceModule:
         found: list[LlmCall] = []
         for call, candidates in self._candidates(patterns):
             spelled = _attribute_chain(call.func)
+            foreign: dict[int, bool] = {}  # per chain length: the receiver left is no client
             for pattern in candidates:
                 chain = pattern.chain
                 if chain and spelled[-len(chain) :] != chain:
                     continue  # ``x.chat.completions.create`` is no ``messages.create``
+                if pattern.kind == "instance":
+                    if len(chain) not in foreign:
+                        foreign[len(chain)] = self._foreign_receiver(call, len(chain))
+                    if foreign[len(chain)]:
+                        continue  # what :meth:`matches` refuses, asked once for every class
                 receiver = self.matches(call, pattern)
                 if receiver is not None:
                     found.append(LlmCall(call, pattern, receiver))
                     break
         return found
+
+    def _foreign_receiver(self, call: ast.Call, depth: int) -> bool:
+        """The object ``depth`` attributes left of the called name is an attribute of
+        anything but ``self`` (``client.chat`` before ``completions.create``)."""
+        func = call.func
+        for _ in range(depth):
+            func = func.value  # type: ignore[attr-defined]  # the chain is spelled
+        return isinstance(func, ast.Attribute) and not self.is_self(func.value, call)
 
     def local_name(self, function: Function) -> str:
         """``f`` or ``Class.m``: the key of ``function`` in :attr:`functions`."""
