@@ -99,12 +99,13 @@ class TreeIndex:
     def every(self, *kinds: type) -> list[ast.AST]:
         """The nodes of ``kinds`` (each in :data:`INDEXED`) in the whole tree, in pre-order."""
         _check_indexed(frozenset(kinds))
-        positions = sorted(
-            index
-            for table in self._kinds.values()
-            for kind in kinds
-            for index in table.get(kind, ())
-        )
+        positions: list[int] = []
+        for table in self._kinds.values():
+            for kind in kinds:
+                found = table.get(kind)
+                if found:
+                    positions += found
+        positions.sort()
         return [self._order[index] for index in positions]
 
     def nodes_of(self, node: ast.AST, kinds: frozenset[type]) -> list[ast.AST]:
