@@ -13,7 +13,7 @@ import ast
 from bisect import bisect_left
 from collections.abc import Callable
 from operator import attrgetter
-from typing import Any
+from typing import Any, NoReturn
 
 from tta_tooling.efficiency.syntax import BLOCKS, NESTED_TYPES, child_fields, walk_scope
 
@@ -98,7 +98,8 @@ class TreeIndex:
 
     def every(self, *kinds: type) -> list[ast.AST]:
         """The nodes of ``kinds`` (each in :data:`INDEXED`) in the whole tree, in pre-order."""
-        _check_indexed(frozenset(kinds))
+        if not INDEXED.issuperset(kinds):
+            _refuse(frozenset(kinds))
         positions: list[int] = []
         for table in self._kinds.values():
             for kind in kinds:
@@ -112,7 +113,8 @@ class TreeIndex:
         """The nodes of ``kinds`` (each in :data:`INDEXED`) under ``node`` outside nested
         functions, lambdas and classes, in source order: a bisection of the positions of
         each type in ``node``'s scope."""
-        _check_indexed(kinds)
+        if not kinds <= INDEXED:
+            _refuse(kinds)
         span = self._spans.get(id(node))
         if span is None:
             return [child for child in walk_scope(node) if type(child) in kinds]
@@ -128,9 +130,8 @@ class TreeIndex:
         return [order[index] for index in found]
 
 
-def _check_indexed(kinds: frozenset[type]) -> None:
-    if not kinds <= INDEXED:
-        raise ValueError(f"not indexed: {sorted(k.__name__ for k in kinds - INDEXED)}")
+def _refuse(kinds: frozenset[type]) -> NoReturn:
+    raise ValueError(f"not indexed: {sorted(k.__name__ for k in kinds - INDEXED)}")
 
 
 def _layout(kind: type) -> tuple[str, bool, Callable[[object], Any]]:
