@@ -170,8 +170,8 @@ def _depends_on_answer(
 
 
 def _holding(module: SourceModule, calls: list[ast.Call]) -> set[int]:
-    """The calls and every node holding one of them, up to the module (what an
-    expression holding a call is: the call's ancestors, not a walk of each expression)."""
+    """The ids of ``calls`` and of every node holding one of them, up to the module: an
+    expression holds a call when it is one of the call's ancestors (no walk of each)."""
     held: set[int] = set()
     parents = module.parents
     for call in calls:
