@@ -254,7 +254,7 @@ class SourceModule:
                 chain = pattern.chain
                 if chain and spelled[-len(chain) :] != chain:
                     continue  # ``x.chat.completions.create`` is no ``messages.create``
-                if pattern.kind == "instance":
+                if pattern.kind == "instance" and len(spelled) > len(chain):
                     if len(chain) not in foreign:
                         foreign[len(chain)] = self._foreign_receiver(call, len(chain))
                     if foreign[len(chain)]:

@@ -57,7 +57,7 @@ def check(scan: FileScan) -> Iterator[Violation]:
         (helper.node, f"{helper.name}() makes the model call at {_where(scan, helper.reach)}")
         for helper in scan.helper_calls
     ]
-    holding = _holding(module, [call for call, _ in sites])
+    holding: set[int] | None = None  # the sites and the nodes holding them, once asked
     ended: dict[int, bool] = {}  # per loop: the same answer for every call it holds
     taint = _Taint(module)
     for call, reaches in sites:
@@ -66,6 +66,8 @@ def check(scan: FileScan) -> Iterator[Violation]:
             continue
         loop, path = found
         if id(loop) not in ended:
+            if holding is None:
+                holding = _holding(module, [site for site, _ in sites])
             ended[id(loop)] = _ends_on_any_answer(module, loop, holding, taint) or _interactive(
                 module, loop
             )
