@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 from bisect import bisect_left
+from collections import defaultdict
 from collections.abc import Callable
 from operator import attrgetter
 from typing import Any, NoReturn
@@ -55,7 +56,7 @@ class TreeIndex:
         stack: list[object] = [tree]
         push, pop, push_all = stack.append, stack.pop, stack.extend
         opened: list[tuple[ast.AST, int]] = []  # the blocks being visited, where each starts
-        table: dict[type, list[int]] = {}  # the scope's being visited (the module's own: none)
+        table: dict[type, list[int]] = defaultdict(list)  # the scope being visited (none yet)
         outer_tables: list[dict[type, list[int]]] = []
         tables = self._kinds
         layouts = _LAYOUTS
@@ -76,13 +77,13 @@ class TreeIndex:
                 continue
             if role is not _PLAIN:
                 position = len(order)
-                table.setdefault(kind, []).append(position)
+                table[kind].append(position)
                 if role is not _INDEXED:  # a block, or a scope
                     opened.append((node, position))  # type: ignore[arg-type]
                     push(end)
                     if role is _SCOPE:
                         outer_tables.append(table)
-                        table = tables[id(node)] = {}
+                        table = tables[id(node)] = defaultdict(list)
                 order.append(node)  # type: ignore[arg-type]
             values = (read(node),) if single else read(node)
             # fields last to first, each list reversed: the stack pops them in source order
