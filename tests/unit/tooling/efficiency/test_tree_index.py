@@ -78,5 +78,18 @@ def test_nodes_of_refuses_a_kind_it_does_not_index(tree: ast.Module) -> None:
         TreeIndex(tree).nodes_of(tree, frozenset({ast.Attribute, ast.Call}))
 
 
+def test_every_finds_a_kind_in_all_scopes_in_pre_order(tree: ast.Module) -> None:
+    index = TreeIndex(tree)
+    kinds = (ast.Return, ast.Assign)
+    expected = [n for n in _in_order(ast.walk(tree)) if type(n) in kinds]
+    assert index.every(*kinds) == expected
+    assert [getattr(r, "lineno", None) for r in index.every(ast.Return)] == [
+        12,
+        13,
+    ]  # inner()'s and outer()'s
+    with pytest.raises(ValueError, match="not indexed: \\['Name'\\]"):
+        index.every(ast.Name)
+
+
 def _in_order(nodes: Iterable[ast.AST]) -> list[ast.AST]:
     return sorted(nodes, key=lambda n: (getattr(n, "lineno", 0), getattr(n, "col_offset", 0)))

@@ -26,6 +26,7 @@ from tta_tooling.efficiency.syntax import (
     bind_parameters,
     bind_unknown,
     is_attr,
+    names_in,
 )
 from tta_tooling.efficiency.tree_index import TreeIndex
 
@@ -110,8 +111,9 @@ class SourceModule:
         self._attributes: dict[tuple[ast.AST, str], tuple[list[ast.expr], list[ast.expr]]] = {}
         self._local_callers: dict[int, list[ast.Call]] | None = None
         self._scopes: dict[ast.AST, Scope] = {}
-        self._receivers: dict[tuple[int, str, int], Receiver | None] = {}
+        self._receivers: dict[tuple[int, str, str], Receiver | None] = {}
         self._names: dict[tuple[Scope, str], tuple[list[ast.expr], list[ast.expr], Scope]] = {}
+        self._names_in: dict[ast.AST, frozenset[str]] = {}
         self._calls_by_name = self._name_calls()
         self._ascii = source.isascii()
         self._lines: list[str] | None = None
@@ -130,6 +132,20 @@ class SourceModule:
         """The nodes of ``kinds`` under ``node`` outside nested scopes, in source order
         (:meth:`.TreeIndex.nodes_of`)."""
         return self._tree_index.nodes_of(node, kinds)
+
+    def every(self, *kinds: type) -> list[ast.AST]:
+        """The nodes of ``kinds`` (each in :data:`.INDEXED`) in the whole file."""
+        return self._tree_index.every(*kinds)
+
+    def names_in(self, node: ast.AST) -> frozenset[str]:
+        """Every plain name read in ``node`` (walked once per node: the rules ask again
+        for each round of a taint and for each call site)."""
+        if type(node) is ast.Name:
+            return frozenset((node.id,))
+        found = self._names_in.get(node)
+        if found is None:
+            found = self._names_in[node] = names_in(node)
+        return found
 
     # -- names -------------------------------------------------------------
 
@@ -168,11 +184,14 @@ class SourceModule:
         if pattern.kind == "any":
             return Receiver()
         # A name or ``self`` attribute means the same object everywhere in one scope:
-        # traced once per scope, not once per call (800 calls on one client).
+        # traced once per scope and class, not once per call (800 calls on one client)
+        # nor per method of the class (``messages.create``, ``messages.stream``...).
         if isinstance(func, ast.Name):
-            key: tuple[int, str, int] = (id(self.scope_of(call)), func.id, id(pattern))
-        elif isinstance(func, ast.Attribute) and self.is_self(func.value, call):
-            key = (id(self.scope_of(call)), f"self.{func.attr}", id(pattern))
+            key: tuple[int, str, str] = (id(self.scope_of(call)), func.id, pattern.target)
+        elif isinstance(func, ast.Attribute):
+            if not self.is_self(func.value, call):
+                return None  # ``client.chat`` is no client (``completions.create`` on it)
+            key = (id(self.scope_of(call)), f"self.{func.attr}", pattern.target)
         else:
             return instance_of(self, func, pattern, call, 0)
         if key not in self._receivers:
@@ -230,15 +249,29 @@ class SourceModule:
         found: list[LlmCall] = []
         for call, candidates in self._candidates(patterns):
             spelled = _attribute_chain(call.func)
+            foreign: dict[int, bool] = {}  # per chain length: the receiver left is no client
             for pattern in candidates:
                 chain = pattern.chain
                 if chain and spelled[-len(chain) :] != chain:
                     continue  # ``x.chat.completions.create`` is no ``messages.create``
+                if pattern.kind == "instance" and len(spelled) > len(chain):
+                    if len(chain) not in foreign:
+                        foreign[len(chain)] = self._foreign_receiver(call, len(chain))
+                    if foreign[len(chain)]:
+                        continue  # what :meth:`matches` refuses, asked once for every class
                 receiver = self.matches(call, pattern)
                 if receiver is not None:
                     found.append(LlmCall(call, pattern, receiver))
                     break
         return found
+
+    def _foreign_receiver(self, call: ast.Call, depth: int) -> bool:
+        """The object ``depth`` attributes left of the called name is an attribute of
+        anything but ``self`` (``client.chat`` before ``completions.create``)."""
+        func = call.func
+        for _ in range(depth):
+            func = func.value  # type: ignore[attr-defined]  # the chain is spelled
+        return isinstance(func, ast.Attribute) and not self.is_self(func.value, call)
 
     def local_name(self, function: Function) -> str:
         """``f`` or ``Class.m``: the key of ``function`` in :attr:`functions`."""

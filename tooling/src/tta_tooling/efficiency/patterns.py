@@ -13,14 +13,16 @@ A pattern names a call by what it resolves to, never by a substring:
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, TypeVar
 
-__all__ = ["CallPattern", "PatternError", "by_final_name", "parse_pattern"]
+__all__ = ["CallPattern", "PatternError", "by_final_name", "parse_pattern", "per_pattern_list"]
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
 PatternKind = Literal["function", "instance", "any"]
+T = TypeVar("T")
 
 
 class PatternError(ValueError):
@@ -82,23 +84,34 @@ def _names(dotted: str, text: str) -> tuple[str, ...]:
     return parts
 
 
-_TABLES: dict[int, tuple[tuple[CallPattern, ...], dict[str, list[CallPattern]]]] = {}
-_MAX_TABLES = 32
+def per_pattern_list(
+    build: Callable[[tuple[CallPattern, ...]], T],
+) -> Callable[[tuple[CallPattern, ...]], T]:
+    """``build`` memoised per pattern list, the list found again by identity: hashing
+    the default list (over 300 patterns, each hashed in Python) cost more than scanning
+    a small file."""
+    built: dict[int, tuple[tuple[CallPattern, ...], T]] = {}
+
+    def memoised(patterns: tuple[CallPattern, ...]) -> T:
+        entry = built.get(id(patterns))
+        if entry is not None and entry[0] is patterns:
+            return entry[1]
+        if len(built) >= _MAX_LISTS:
+            built.clear()
+        value = build(patterns)
+        built[id(patterns)] = (patterns, value)
+        return value
+
+    return memoised
 
 
+_MAX_LISTS = 32
+
+
+@per_pattern_list
 def by_final_name(patterns: tuple[CallPattern, ...]) -> dict[str, list[CallPattern]]:
-    """``patterns`` by the name a matching call spells last, in their order.
-
-    Built once per pattern list and found again by identity: hashing the default list
-    (over 300 patterns, each hashed in Python) cost more than scanning a small file.
-    """
-    entry = _TABLES.get(id(patterns))
-    if entry is not None and entry[0] is patterns:
-        return entry[1]
+    """``patterns`` by the name a matching call spells last, in their order."""
     table: dict[str, list[CallPattern]] = {}
     for pattern in patterns:
         table.setdefault(pattern.final_name, []).append(pattern)
-    if len(_TABLES) >= _MAX_TABLES:
-        _TABLES.clear()
-    _TABLES[id(patterns)] = (patterns, table)
     return table

@@ -15,13 +15,12 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 from tta_tooling.efficiency.config import EfficiencyConfig
 from tta_tooling.efficiency.gc_threshold import fewer_collections
 from tta_tooling.efficiency.module import SourceModule
-from tta_tooling.efficiency.patterns import CallPattern
+from tta_tooling.efficiency.patterns import CallPattern, per_pattern_list
 from tta_tooling.efficiency.prefilter import CandidateFilter
 from tta_tooling.efficiency.project import Project, spells_any
 from tta_tooling.efficiency.registry import Violation
@@ -142,13 +141,13 @@ def _scan(root: Path, config: EfficiencyConfig, paths: list[str] | None) -> Scan
     )
 
 
-@lru_cache(maxsize=8)
+@per_pattern_list
 def _candidate_filter(patterns: tuple[CallPattern, ...]) -> CandidateFilter:
     """One compiled pre-filter per pattern list (its regexes cost more than a small scan)."""
     return CandidateFilter(patterns)
 
 
-@lru_cache(maxsize=8)
+@per_pattern_list
 def _constructor_filter(patterns: tuple[CallPattern, ...]) -> Callable[[str], bool]:
     """A text test: does the file construct a client of a ``module.Class().method``
     pattern (``client = Mistral(...)`` in a configuration module that others import the

@@ -22,6 +22,7 @@ __all__ = [
     "bind_unknown",
     "child_fields",
     "is_attr",
+    "names_in",
     "walk",
     "walk_scope",
 ]
@@ -134,6 +135,11 @@ def walk(node: ast.AST) -> Iterator[ast.AST]:
                 push_all(value)
             elif value is not None:
                 push(value)
+
+
+def names_in(node: ast.AST) -> frozenset[str]:
+    """Every plain name read in ``node``."""
+    return frozenset([n.id for n in walk(node) if type(n) is ast.Name])
 
 
 def walk_scope(node: ast.AST) -> Iterator[ast.AST]:

@@ -11,6 +11,10 @@ from __future__ import annotations
 
 import ast
 from bisect import bisect_left
+from collections import defaultdict
+from collections.abc import Callable
+from operator import attrgetter
+from typing import Any, NoReturn
 
 from tta_tooling.efficiency.syntax import BLOCKS, NESTED_TYPES, child_fields, walk_scope
 
@@ -22,17 +26,17 @@ class TreeIndex:
 
     def __init__(self, tree: ast.Module) -> None:
         self.parents: dict[ast.AST, ast.AST] = {}
-        # every node in pre-order, and where each node's subtree starts and ends in it
+        # every node in pre-order; where each block's subtree starts and ends in it, with
+        # the table of the scope its nodes are filed under
         self._order: list[ast.AST] = []
-        self._starts: dict[int, int] = {}
-        self._ends: dict[int, int] = {}
+        self._spans: dict[int, tuple[int, int, dict[type, list[int]]]] = {}
         # per scope (module, function, lambda, class): the positions of its nodes by type
         self._kinds: dict[int, dict[type, list[int]]] = {}
         self._walk(tree)
-        self.calls: list[ast.Call] = self._every(ast.Call)  # type: ignore[assignment]
+        self.calls: list[ast.Call] = self.every(ast.Call)  # type: ignore[assignment]
         """Every call, in source order."""
         self.calls.sort(key=lambda call: (call.lineno, call.col_offset))
-        self.imports: list[ast.Import | ast.ImportFrom] = self._every(ast.Import, ast.ImportFrom)  # type: ignore[assignment]
+        self.imports: list[ast.Import | ast.ImportFrom] = self.every(ast.Import, ast.ImportFrom)  # type: ignore[assignment]
         """Every import statement, in source order."""
         self.imports.sort(key=lambda statement: statement.lineno)
 
@@ -40,67 +44,70 @@ class TreeIndex:
         """Fill the index in one pass.
 
         A hand-written traversal: ``ast.walk`` would visit each node's fields twice.
-        Each node's children are recorded and pushed a field at a time (a list field
-        in one C-level call, not an item at a time). Every node gets its parent; the
-        kinds queries ask for (:data:`INDEXED`) also get a place in the pre-order, filed
-        under their scope's table as they are visited.
+        A node's fields are read in one C-level call (``ast.parse`` sets them all), its
+        children recorded and pushed a field at a time (a list field in one C-level
+        call, not an item at a time). Every node gets its parent; the kinds queries ask
+        for (:data:`INDEXED`) also get a place in the pre-order, filed under their
+        scope's table as they are visited.
         """
         parents = self.parents
         order = self._order
-        starts, ends = self._starts, self._ends
+        spans = self._spans
         stack: list[object] = [tree]
         push, pop, push_all = stack.append, stack.pop, stack.extend
-        opened: list[ast.AST] = []
-        table: dict[type, list[int]] = {}  # the scope's being visited (the module's own: none)
+        opened: list[tuple[ast.AST, int]] = []  # the blocks being visited, where each starts
+        table: dict[type, list[int]] = defaultdict(list)  # the scope being visited (none yet)
         outer_tables: list[dict[type, list[int]]] = []
         tables = self._kinds
-        skipped = _SKIPPED
-        indexed = INDEXED
         layouts = _LAYOUTS
         end = _END
         while stack:
             node = pop()
             kind = type(node)
-            if kind in skipped:
-                if node is end:  # every node under the last opened block has been visited
-                    block = opened.pop()
-                    ends[id(block)] = len(order)
-                    if type(block) in _SCOPES:
-                        table = outer_tables.pop()
-                continue
-            if kind in indexed:
-                position = len(order)
-                table.setdefault(kind, []).append(position)
-                if kind in BLOCKS:
-                    starts[id(node)] = position
-                    opened.append(node)  # type: ignore[arg-type]
-                    push(end)
-                    if kind in _SCOPES:
-                        outer_tables.append(table)
-                        table = tables[id(node)] = {}
-                order.append(node)  # type: ignore[arg-type]
             layout = layouts.get(kind)
             if layout is None:
                 layout = layouts[kind] = _layout(kind)
+            role, single, read = layout
+            if role is _LEAF:
+                if node is end:  # every node under the last opened block has been visited
+                    block, start = opened.pop()
+                    spans[id(block)] = (start, len(order), table)
+                    if type(block) in _SCOPES:
+                        table = outer_tables.pop()
+                continue
+            if role is not _PLAIN:
+                position = len(order)
+                table[kind].append(position)
+                if role is not _INDEXED:  # a block, or a scope
+                    opened.append((node, position))  # type: ignore[arg-type]
+                    push(end)
+                    if role is _SCOPE:
+                        outer_tables.append(table)
+                        table = tables[id(node)] = defaultdict(list)
+                order.append(node)  # type: ignore[arg-type]
+            values = (read(node),) if single else read(node)
             # fields last to first, each list reversed: the stack pops them in source order
-            for field in layout:
-                value = getattr(node, field, None)
+            for value in values:
                 if type(value) is list:
-                    parents.update(dict.fromkeys(value, node))
-                    push_all(reversed(value))
+                    if value:
+                        parents.update(dict.fromkeys(value, node))
+                        push_all(reversed(value))
                 elif value is not None:
                     parents[value] = node  # type: ignore[assignment]
                     push(value)
         parents.pop(None, None)  # type: ignore[call-overload]  # a dict's ``**`` entry
 
-    def _every(self, *kinds: type) -> list[ast.AST]:
-        """The nodes of ``kinds`` in the whole tree, in pre-order."""
-        positions = sorted(
-            index
-            for table in self._kinds.values()
-            for kind in kinds
-            for index in table.get(kind, ())
-        )
+    def every(self, *kinds: type) -> list[ast.AST]:
+        """The nodes of ``kinds`` (each in :data:`INDEXED`) in the whole tree, in pre-order."""
+        if not INDEXED.issuperset(kinds):
+            _refuse(frozenset(kinds))
+        positions: list[int] = []
+        for table in self._kinds.values():
+            for kind in kinds:
+                found = table.get(kind)
+                if found:
+                    positions += found
+        positions.sort()
         return [self._order[index] for index in positions]
 
     def nodes_of(self, node: ast.AST, kinds: frozenset[type]) -> list[ast.AST]:
@@ -108,15 +115,11 @@ class TreeIndex:
         functions, lambdas and classes, in source order: a bisection of the positions of
         each type in ``node``'s scope."""
         if not kinds <= INDEXED:
-            raise ValueError(f"not indexed: {sorted(k.__name__ for k in kinds - INDEXED)}")
-        start = self._starts.get(id(node))
-        if start is None:
+            _refuse(kinds)
+        span = self._spans.get(id(node))
+        if span is None:
             return [child for child in walk_scope(node) if type(child) in kinds]
-        owner = node
-        while type(owner) not in NESTED_TYPES and type(owner) is not ast.Module:
-            owner = self.parents[owner]
-        table = self._kinds[id(owner)]
-        end = self._ends[id(node)]
+        start, end, table = span
         found: list[int] = []
         for kind in kinds:
             positions = table.get(kind)
@@ -128,12 +131,34 @@ class TreeIndex:
         return [order[index] for index in found]
 
 
-def _layout(kind: type) -> tuple[str, ...]:
-    """The fields of ``kind`` that may hold nodes, last first."""
-    return tuple(reversed(child_fields(kind)))
+def _refuse(kinds: frozenset[type]) -> NoReturn:
+    raise ValueError(f"not indexed: {sorted(k.__name__ for k in kinds - INDEXED)}")
 
 
-_LAYOUTS: dict[type, tuple[str, ...]] = {}
+def _layout(kind: type) -> tuple[str, bool, Callable[[object], Any]]:
+    """What the walk does with a node of ``kind`` (its role), whether ``kind`` has one
+    field that may hold nodes, and the reader of those fields, last first (a tuple of
+    their values unless there is one)."""
+    if kind in _SKIPPED:
+        return _LEAF, False, _no_fields
+    if kind in _SCOPES:
+        role = _SCOPE
+    elif kind in BLOCKS:
+        role = _BLOCK
+    else:
+        role = _INDEXED if kind in INDEXED else _PLAIN
+    fields = tuple(reversed(child_fields(kind)))
+    return role, len(fields) == 1, attrgetter(*fields) if fields else _no_fields
+
+
+def _no_fields(node: object) -> tuple[()]:
+    return ()
+
+
+_LAYOUTS: dict[type, tuple[str, bool, Callable[[object], Any]]] = {}
+# A node's role in the walk: popped and dropped (a leaf, the end of a block), given a
+# parent only, also filed in its scope's table, also delimited, also given its own table.
+_LEAF, _PLAIN, _INDEXED, _BLOCK, _SCOPE = "leaf", "plain", "indexed", "block", "scope"
 INDEXED: frozenset[type] = frozenset(
     {kind for kind in vars(ast).values() if isinstance(kind, type) and issubclass(kind, ast.stmt)}
     | BLOCKS

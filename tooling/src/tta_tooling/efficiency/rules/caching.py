@@ -9,7 +9,7 @@ from tta_tooling.efficiency.defaults import GLOBAL_CACHES
 from tta_tooling.efficiency.module import SourceModule
 from tta_tooling.efficiency.patterns import parse_pattern
 from tta_tooling.efficiency.registry import Violation
-from tta_tooling.efficiency.rules.flow import call_inputs, enclosing_loop, exclusive, names_in
+from tta_tooling.efficiency.rules.flow import call_inputs, enclosing_loop, exclusive
 from tta_tooling.efficiency.rules.scan import FileScan
 from tta_tooling.efficiency.syntax import Function, walk
 
@@ -29,18 +29,22 @@ _ROUTES = frozenset(
 def check(scan: FileScan) -> Iterator[Violation]:
     """Report uncached call sites whose inputs repeat."""
     module = scan.module
+    if not scan.helper_calls and not any(
+        _constant_inputs(module, llm.node) for llm in scan.llm_calls
+    ):
+        return  # no request can repeat: the caches need not be looked for
     if next(module.matching(_GLOBAL_CACHES), None) is not None:
         return  # every LLM call of the process is behind a cache
     caches = {id(call) for call in module.matching(scan.config.caches)}
     definitions: dict[int, bool] = {}  # per function or class: cached as a whole
-    uncached = [
-        llm.node
-        for llm in scan.llm_calls
-        if not _cached(scan, module, llm.node, caches, definitions)
-    ]
     reported: set[tuple[str, int]] = set()
-    for call in uncached:
-        if _constant_inputs(module, call) and (repeated := _repeats(scan, call)):
+    for llm in scan.llm_calls:
+        call = llm.node
+        if (
+            _constant_inputs(module, call)  # the cheapest test first: most inputs vary
+            and not _cached(scan, module, call, caches, definitions)
+            and (repeated := _repeats(scan, call))
+        ):
             reported.add((module.relpath, call.lineno))
             yield scan.violation(
                 "EFF002",
@@ -233,7 +237,9 @@ def _repeated_helper_calls(
     arguments (and nothing rebinding them in between)."""
     module = scan.module
     reported: set[int] = set()
-    seen: dict[tuple[int, int, str], ast.Call] = {}
+    # per scope and function: its first call, until another comes (then None)
+    earliest: dict[tuple[int, int], ast.Call | None] = {}
+    seen: dict[tuple[int, int, str], ast.Call] = {}  # and by arguments, once there is another
     for helper in scan.helper_calls:
         site, function = helper.node, helper.function
         if id(function) in reported or _cached(scan, helper.owner, function, caches, definitions):
@@ -243,8 +249,14 @@ def _repeated_helper_calls(
         ):
             continue
         scope = module.scope_of(site)
-        key = (id(scope), id(function), _arguments_key(site))
-        first = seen.setdefault(key, site)
+        pair = (id(scope), id(function))
+        alone = earliest.setdefault(pair, site)
+        if alone is site:
+            continue  # its arguments are compared (dumped) only when another call comes
+        if alone is not None:
+            seen[(*pair, _arguments_key(alone))] = alone
+            earliest[pair] = None
+        first = seen.setdefault((*pair, _arguments_key(site)), site)
         if (
             first is site
             or exclusive(module, first, site)
@@ -275,7 +287,7 @@ def _rebound_between(
     """Whether a name the arguments read may change between the two calls."""
     names: set[str] = set()
     for value in call_inputs(first):
-        names |= names_in(value)
+        names |= module.names_in(value)
     for node in module.nodes_of(scope, _REBINDING_KINDS):
         if not first.lineno <= getattr(node, "lineno", 0) <= second.lineno:
             continue
@@ -289,6 +301,6 @@ def _rebound_between(
             targets = [node.func.value]  # a method call may mutate its receiver
         else:
             continue
-        if any(names_in(target) & names for target in targets):
+        if any(module.names_in(target) & names for target in targets):
             return True
     return False

@@ -22,7 +22,6 @@ from tta_tooling.efficiency.rules.flow import (
     LOOPS,
     call_inputs,
     exclusive,
-    names_in,
     reaching,
     receiver_name,
     sources,
@@ -204,9 +203,11 @@ def _parameters_sent(scan: FileScan, owner: SourceModule, function: Function) ->
 
 
 def _named(
-    names: Collection[str], also: Callable[[ast.expr], bool] = lambda expr: False
+    names: Collection[str], also: Callable[[ast.expr], bool] | None = None
 ) -> Callable[[ast.expr], bool]:
-    return lambda expr: (isinstance(expr, ast.Name) and expr.id in names) or also(expr)
+    if also is None:
+        return lambda expr: type(expr) is ast.Name and expr.id in names
+    return lambda expr: (type(expr) is ast.Name and expr.id in names) or also(expr)
 
 
 def _first_reaching(
@@ -268,13 +269,13 @@ def _unbounded_growth(module: SourceModule, scope: Scope) -> dict[str, Loop]:
         assert isinstance(loop, LOOPS)
         names: list[str] = []
         for node in module.nodes_of(loop, _GROWTH_KINDS):
-            name = _grown_name(node)
+            name = _grown_name(module, node)
             if name is not None:
                 names.append(name)
             elif isinstance(node, ast.Assign):
                 # ``x = x + y`` is growth (counted above); any other rebinding resets.
                 targets = {t.id for t in node.targets if isinstance(t, ast.Name)}
-                resets |= targets - names_in(node.value)
+                resets |= targets - module.names_in(node.value)
         if names and not _over_document(module, loop) and not bounded_iteration(module, loop):
             for name in names:
                 grown.setdefault(name, loop)
@@ -292,7 +293,7 @@ def _document_text(module: SourceModule, scope: Scope) -> set[str]:
         for loop in module.nodes_of(scope, _FOR_KINDS)
         if isinstance(loop, ast.For | ast.AsyncFor) and _over_document(module, loop)
         for node in module.nodes_of(loop, _GROWTH_KINDS)
-        if (name := _grown_name(node)) is not None
+        if (name := _grown_name(module, node)) is not None
     }
     return gathered - _trimmed_names(module, scope) if gathered else gathered
 
@@ -344,7 +345,7 @@ def _joins_pages(module: SourceModule, expr: ast.expr) -> bool:
     )
 
 
-def _grown_name(node: ast.AST) -> str | None:
+def _grown_name(module: SourceModule, node: ast.AST) -> str | None:
     if isinstance(node, ast.Call):
         return receiver_name(node, _GROW)
     if (
@@ -358,7 +359,7 @@ def _grown_name(node: ast.AST) -> str | None:
         and len(node.targets) == 1
         and isinstance(node.targets[0], ast.Name)
         and isinstance(node.value, ast.BinOp | ast.JoinedStr)
-        and node.targets[0].id in names_in(node.value)
+        and node.targets[0].id in module.names_in(node.value)
     ):
         return node.targets[0].id
     return None
@@ -366,6 +367,11 @@ def _grown_name(node: ast.AST) -> str | None:
 
 def _trimmed_names(module: SourceModule, scope: Scope) -> set[str]:
     trimmed: set[str] = set()
+    # no slice in the file: no assigned value need be walked for one
+    slices = any(
+        isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Slice)
+        for node in module.every(ast.Subscript)
+    )
     for node in module.nodes_of(scope, _TRIM_KINDS):
         if isinstance(node, ast.Call):
             name = receiver_name(node, _SHRINK)
@@ -379,7 +385,7 @@ def _trimmed_names(module: SourceModule, scope: Scope) -> set[str]:
             # a size guard: len(history) > 40, count_tokens(context) >= budget
             for call in walk(node):
                 if isinstance(call, ast.Call):
-                    trimmed |= set().union(*map(names_in, call_inputs(call)))
+                    trimmed |= set().union(*map(module.names_in, call_inputs(call)))
         elif isinstance(node, ast.Delete | ast.Assign | ast.AugAssign):
             targets = node.targets if isinstance(node, ast.Delete | ast.Assign) else [node.target]
             for target in targets:
@@ -389,7 +395,7 @@ def _trimmed_names(module: SourceModule, scope: Scope) -> set[str]:
                     and (isinstance(node, ast.Delete) or isinstance(target.slice, ast.Slice))
                 ):
                     trimmed.add(target.value.id)  # del x[0], x[:] = x[-n:]
-            if isinstance(node, ast.Assign):
+            if isinstance(node, ast.Assign) and slices:
                 sliced = {
                     n.value.id
                     for n in walk(node.value)

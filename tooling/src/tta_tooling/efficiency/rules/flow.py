@@ -7,14 +7,12 @@ import re
 from collections.abc import Callable, Iterator
 
 from tta_tooling.efficiency.module import SourceModule
-from tta_tooling.efficiency.syntax import walk
 
 __all__ = [
     "LOOPS",
     "call_inputs",
     "enclosing_loop",
     "exclusive",
-    "names_in",
     "reaching",
     "receiver_name",
     "sources",
@@ -29,14 +27,10 @@ _PASS_THROUGH_METHODS = _TEMPLATING | frozenset(
     {"join", "strip", "lstrip", "rstrip", "decode", "encode", "lower", "upper", "replace"}
 )
 _PASS_THROUGH_QUALIFIED = frozenset({"json.dumps", "textwrap.dedent"})
+# Expressions carrying no operand whole (a name or a constant is itself the value; an
+# attribute or an index is a part of one).
+_CARRIES_NOTHING = frozenset({ast.Name, ast.Constant, ast.Attribute, ast.Subscript})
 _PLACEHOLDER = re.compile(r"\{\{?\s*\w+\s*\}?\}|\$\{?\w+\}?|<\w+>|\[\w+\]")
-
-
-def names_in(node: ast.AST) -> set[str]:
-    """Every plain name read in ``node``."""
-    if type(node) is ast.Name:  # most targets and arguments: no walk
-        return {node.id}
-    return {n.id for n in walk(node) if type(n) is ast.Name}
 
 
 def call_inputs(call: ast.Call) -> Iterator[ast.expr]:
@@ -67,6 +61,8 @@ def reaching(
     ``json.dumps`` and string methods carry their operands whole; a slice or
     index, and any other call (a truncation or chunking helper), does not.
     """
+    if type(expr) in _CARRIES_NOTHING:  # most arguments: no traversal
+        return expr if is_source(expr) else None
     return next(sources(module, expr, is_source), None)
 
 
@@ -80,7 +76,8 @@ def sources(
         if is_source(node):
             yield node
             continue
-        pending.extend(reversed(_carried(module, node)))
+        if type(node) not in _CARRIES_NOTHING:
+            pending.extend(reversed(_carried(module, node)))
 
 
 def _carried(module: SourceModule, expr: ast.expr) -> list[ast.expr]:

@@ -12,7 +12,6 @@ from tta_tooling.efficiency.registry import Violation
 from tta_tooling.efficiency.rules.flow import (
     call_inputs,
     enclosing_loop,
-    names_in,
     receiver_name,
 )
 from tta_tooling.efficiency.rules.scan import FileScan
@@ -50,7 +49,7 @@ def check(scan: FileScan) -> Iterator[Violation]:
     """Report LLM calls, and calls of functions reaching one, that a loop repeats
     sequentially."""
     module = scan.module
-    concurrent = {id(call) for call in module.matching(scan.config.concurrency)}
+    concurrent: set[int] | None = None  # calls handed to a concurrency primitive, once asked
     sites = [
         (llm.node, "") for llm in scan.llm_calls if llm.pattern.final_name not in BATCHING_NAMES
     ]
@@ -58,21 +57,26 @@ def check(scan: FileScan) -> Iterator[Violation]:
         (helper.node, f"{helper.name}() makes the model call at {_where(scan, helper.reach)}")
         for helper in scan.helper_calls
     ]
-    site_ids = {id(call) for call, _ in sites}
+    holding: set[int] | None = None  # the sites and the nodes holding them, once asked
     ended: dict[int, bool] = {}  # per loop: the same answer for every call it holds
+    taint = _Taint(module)
     for call, reaches in sites:
         found = enclosing_loop(module, call)
         if found is None:
             continue
         loop, path = found
         if id(loop) not in ended:
-            ended[id(loop)] = _ends_on_any_answer(module, loop, site_ids) or _interactive(
+            if holding is None:
+                holding = _holding(module, [site for site, _ in sites])
+            ended[id(loop)] = _ends_on_any_answer(module, loop, holding, taint) or _interactive(
                 module, loop
             )
-        if (
-            ended[id(loop)]
-            or _runs_concurrently(module, path, concurrent)
-            or _depends_on_answer(module, call, loop, path)
+        if ended[id(loop)]:
+            continue
+        if concurrent is None:
+            concurrent = {id(c) for c in module.matching(scan.config.concurrency)}
+        if _runs_concurrently(module, path, concurrent) or _depends_on_answer(
+            module, call, loop, path, taint
         ):
             continue
         kind = "loop" if isinstance(loop, ast.stmt) else "comprehension"
@@ -117,7 +121,8 @@ def _runs_concurrently(module: SourceModule, path: list[ast.AST], concurrent: se
         return False
     scope = module.scope_of(path[0])
     return any(
-        id(node) in concurrent and any(collection in names_in(arg) for arg in call_inputs(node))
+        id(node) in concurrent
+        and any(collection in module.names_in(arg) for arg in call_inputs(node))
         for node in module.nodes_of(scope, _CALL_KINDS)
         if isinstance(node, ast.Call)
     )
@@ -143,7 +148,11 @@ def _collected_into(module: SourceModule, path: list[ast.AST]) -> str | None:
 
 
 def _depends_on_answer(
-    module: SourceModule, call: ast.Call, loop: ast.stmt | ast.expr, path: list[ast.AST]
+    module: SourceModule,
+    call: ast.Call,
+    loop: ast.stmt | ast.expr,
+    path: list[ast.AST],
+    taint: _Taint,
 ) -> bool:
     """Each iteration needs the previous answer (agent loop), or an answer ends the loop
     (retry loop): the calls cannot be batched."""
@@ -156,16 +165,32 @@ def _depends_on_answer(
     after = siblings[siblings.index(statement) + 1 :]
     if any(isinstance(node, ast.Break | ast.Return) for node in after):
         return True
-    tainted = _spread_rounds(module, loop, _answer_names(statement, path))
-    if any(names_in(value) & tainted for value in call_inputs(call)):
+    tainted = taint.spread(loop, _answer_names(module, statement, path))
+    if any(module.names_in(value) & tainted for value in call_inputs(call)):
         return True
     return _exits_on(module, loop, tainted)
 
 
-def _ends_on_any_answer(module: SourceModule, loop: ast.stmt | ast.expr, sites: set[int]) -> bool:
+def _holding(module: SourceModule, calls: list[ast.Call]) -> set[int]:
+    """The ids of ``calls`` and of every node holding one of them, up to the module: an
+    expression holds a call when it is one of the call's ancestors (no walk of each)."""
+    held: set[int] = set()
+    parents = module.parents
+    for call in calls:
+        node: ast.AST | None = call
+        while node is not None and id(node) not in held:
+            held.add(id(node))
+            node = parents.get(node)
+    return held
+
+
+def _ends_on_any_answer(
+    module: SourceModule, loop: ast.stmt | ast.expr, holding: set[int], taint: _Taint
+) -> bool:
     """A model answer obtained in the loop decides whether it goes on (a refinement loop:
     ``feedback = critique(draft)``, ``if "none" in feedback: break``, then ``refine()``):
-    each turn needs the previous one, whichever call in the loop gives that answer."""
+    each turn needs the previous one, whichever call in the loop gives that answer
+    (``holding``: the ids of the calls and of the nodes holding them)."""
     if not isinstance(loop, ast.stmt):
         return False
     answers = {
@@ -173,47 +198,80 @@ def _ends_on_any_answer(module: SourceModule, loop: ast.stmt | ast.expr, sites: 
         for node in module.nodes_of(loop, _ASSIGNMENT_KINDS)
         if isinstance(node, ast.Assign | ast.AnnAssign)
         and node.value is not None
-        and any(id(part) in sites for part in walk(node.value))
+        and id(node.value) in holding
         for target in (node.targets if isinstance(node, ast.Assign) else [node.target])
-        for name in names_in(target)
+        for name in module.names_in(target)
     }
-    return bool(answers) and _exits_on(module, loop, _spread_rounds(module, loop, answers))
+    return bool(answers) and _exits_on(module, loop, taint.spread(loop, answers))
 
 
-def _spread_rounds(module: SourceModule, loop: ast.AST, tainted: set[str]) -> set[str]:
-    for _ in range(_MAX_TAINT_ROUNDS):
-        grown = _spread(module, loop, tainted)
-        if grown == tainted:
-            break
-        tainted = grown
-    return tainted
+class _Taint:
+    """How an answer spreads through each loop's names: the flows of a loop (the names
+    an assignment or a growing call writes, from the names it reads) are collected once,
+    then followed for a few rounds for each taint."""
+
+    def __init__(self, module: SourceModule) -> None:
+        self._module = module
+        self._flows: dict[int, list[tuple[frozenset[str], frozenset[str]]]] = {}
+
+    def spread(self, loop: ast.AST, tainted: set[str]) -> set[str]:
+        flows = self._flows.get(id(loop))
+        if flows is None:
+            flows = self._flows[id(loop)] = _flows(self._module, loop)
+        for _ in range(_MAX_TAINT_ROUNDS):
+            grown = set(tainted)
+            for reads, writes in flows:
+                if reads & tainted:
+                    grown |= writes
+            if grown == tainted:
+                break
+            tainted = grown
+        return tainted
+
+
+def _flows(module: SourceModule, loop: ast.AST) -> list[tuple[frozenset[str], frozenset[str]]]:
+    """``(read, written)`` names of each assignment in ``loop`` and each call growing a
+    collection (``history.append(answer)``), in source order."""
+    flows: list[tuple[frozenset[str], frozenset[str]]] = []
+    for node in module.nodes_of(loop, _SPREAD_KINDS):
+        if isinstance(node, ast.Assign):
+            written = frozenset().union(*(module.names_in(t) for t in node.targets))
+            flows.append((module.names_in(node.value), written))
+        elif isinstance(node, ast.AugAssign | ast.AnnAssign) and node.value is not None:
+            flows.append((module.names_in(node.value), module.names_in(node.target)))
+        elif isinstance(node, ast.Call):
+            name = receiver_name(node, _GROWING)
+            if name is not None:
+                read = frozenset().union(*(module.names_in(v) for v in call_inputs(node)))
+                flows.append((read, frozenset((name,))))
+    return flows
 
 
 def _exits_on(module: SourceModule, loop: ast.stmt, tainted: set[str]) -> bool:
     """The loop's test, or a test leading to ``break`` / ``return``, reads ``tainted``."""
-    if isinstance(loop, ast.While) and _content_names(loop.test) & tainted:
+    if isinstance(loop, ast.While) and _content_names(module, loop.test) & tainted:
         return True
     return any(
         isinstance(node, ast.If)
-        and _content_names(node.test) & tainted
+        and _content_names(module, node.test) & tainted
         and bool(module.nodes_of(node, _EXIT_KINDS))
         for node in module.nodes_of(loop, _IF_KINDS)
     )
 
 
-def _content_names(test: ast.expr) -> set[str]:
+def _content_names(module: SourceModule, test: ast.expr) -> frozenset[str]:
     """Names a condition reads, except under ``len(...)``: stopping after N answers does
     not make the calls depend on each other."""
     counted = set().union(
         *(
-            names_in(node)
+            module.names_in(node)
             for node in walk(test)
             if isinstance(node, ast.Call)
             and isinstance(node.func, ast.Name)
             and node.func.id == "len"
         )
     )
-    return names_in(test) - counted
+    return module.names_in(test) - counted
 
 
 def _block_of(module: SourceModule, statement: ast.stmt) -> list[ast.stmt]:
@@ -225,33 +283,16 @@ def _block_of(module: SourceModule, statement: ast.stmt) -> list[ast.stmt]:
     return [statement]
 
 
-def _answer_names(statement: ast.stmt, path: list[ast.AST]) -> set[str]:
+def _answer_names(module: SourceModule, statement: ast.stmt, path: list[ast.AST]) -> set[str]:
     names: set[str] = set()
     if isinstance(statement, ast.Assign):
         for target in statement.targets:
-            names |= names_in(target)
+            names |= module.names_in(target)
     elif isinstance(statement, ast.AnnAssign | ast.AugAssign):
-        names |= names_in(statement.target)
+        names |= module.names_in(statement.target)
     for node in path:
         if isinstance(node, ast.Call):
             name = receiver_name(node, _GROWING)
             if name is not None:
                 names.add(name)
     return names
-
-
-def _spread(module: SourceModule, loop: ast.AST, tainted: set[str]) -> set[str]:
-    result = set(tainted)
-    for node in module.nodes_of(loop, _SPREAD_KINDS):
-        if isinstance(node, ast.Assign) and names_in(node.value) & tainted:
-            for target in node.targets:
-                result |= names_in(target)
-        elif isinstance(node, ast.AugAssign | ast.AnnAssign) and (
-            node.value is not None and names_in(node.value) & tainted
-        ):
-            result |= names_in(node.target)
-        elif isinstance(node, ast.Call) and any(names_in(v) & tainted for v in call_inputs(node)):
-            name = receiver_name(node, _GROWING)
-            if name is not None:
-                result.add(name)
-    return result
