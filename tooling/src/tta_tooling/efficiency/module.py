@@ -10,9 +10,8 @@ from __future__ import annotations
 import ast
 import weakref
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Protocol
 
+from tta_tooling.efficiency.call_sites import Definitions, LlmCall
 from tta_tooling.efficiency.instances import Receiver, instance_of
 from tta_tooling.efficiency.patterns import CallPattern, by_final_name
 from tta_tooling.efficiency.syntax import (
@@ -22,6 +21,7 @@ from tta_tooling.efficiency.syntax import (
     SCOPE_TYPES,
     Function,
     Scope,
+    attribute_chain,
     bind_other,
     bind_parameters,
     bind_unknown,
@@ -30,32 +30,7 @@ from tta_tooling.efficiency.syntax import (
 )
 from tta_tooling.efficiency.tree_index import TreeIndex
 
-__all__ = ["Definitions", "LlmCall", "SourceModule"]
-
-
-@dataclass(frozen=True, slots=True)
-class LlmCall:
-    """A call site that matches an LLM call pattern."""
-
-    node: ast.Call
-    pattern: CallPattern
-    receiver: Receiver | None
-
-
-class Definitions(Protocol):
-    """The functions of every scanned module, by qualified name (:mod:`.project`)."""
-
-    def function(self, qualified: str) -> tuple[SourceModule, Function] | None:
-        """The module defining ``qualified`` (``pkg.mod.f``, ``pkg.mod.Class.m``) and its def."""
-        ...
-
-    def callers(self, function: Function) -> list[tuple[SourceModule, ast.Call]]:
-        """Every call of ``function`` (that reaches a model call) with its module."""
-        ...
-
-    def imported(self, qualified: str) -> tuple[SourceModule, str] | None:
-        """The scanned module whose top level binds ``qualified``, and the name there."""
-        ...
+__all__ = ["SourceModule"]
 
 
 class SourceModule:
@@ -248,7 +223,7 @@ class SourceModule:
         """The LLM call sites of the file; the first matching pattern wins."""
         found: list[LlmCall] = []
         for call, candidates in self._candidates(patterns):
-            spelled = _attribute_chain(call.func)
+            spelled = attribute_chain(call.func)
             foreign: dict[int, bool] = {}  # per chain length: the receiver left is no client
             for pattern in candidates:
                 chain = pattern.chain
@@ -499,15 +474,6 @@ class SourceModule:
         if line.isascii():
             return node.col_offset + 1
         return len(line.encode()[: node.col_offset].decode(errors="ignore")) + 1
-
-
-def _attribute_chain(func: ast.expr) -> tuple[str, ...]:
-    """The attribute names a call spells, outermost last (``a.b.c(...)``: ``("b", "c")``)."""
-    names: list[str] = []
-    while isinstance(func, ast.Attribute):
-        names.append(func.attr)
-        func = func.value
-    return tuple(reversed(names))
 
 
 _ANNOTATED: frozenset[type] = frozenset({ast.AnnAssign})

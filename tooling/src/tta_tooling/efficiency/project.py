@@ -13,7 +13,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from tta_tooling.efficiency.module import LlmCall, SourceModule
+from tta_tooling.efficiency.call_sites import LlmCall
+from tta_tooling.efficiency.module import SourceModule
 from tta_tooling.efficiency.patterns import CallPattern
 from tta_tooling.efficiency.syntax import Function
 

@@ -204,3 +204,12 @@ def bind_unknown(target: ast.expr | None, values: dict[str, list[ast.expr]]) -> 
     for node in walk(target):
         if isinstance(node, ast.Name):
             values.setdefault(node.id, [])
+
+
+def attribute_chain(func: ast.expr) -> tuple[str, ...]:
+    """The attribute names a call spells, outermost last (``a.b.c(...)``: ``("b", "c")``)."""
+    names: list[str] = []
+    while isinstance(func, ast.Attribute):
+        names.append(func.attr)
+        func = func.value
+    return tuple(reversed(names))

@@ -5,8 +5,9 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
+from tta_tooling.efficiency.call_sites import LlmCall
 from tta_tooling.efficiency.config import EfficiencyConfig
-from tta_tooling.efficiency.module import LlmCall, SourceModule
+from tta_tooling.efficiency.module import SourceModule
 from tta_tooling.efficiency.project import HelperCall, Project
 from tta_tooling.efficiency.registry import Violation
 
