@@ -16,7 +16,7 @@ from contextlib import contextmanager
 
 from tta_tooling.stack.ports import HOST, free_port
 
-__all__ = ["free_port", "refused_port", "wait_port"]
+__all__ = ["HOST", "free_port", "refused_port", "wait_port"]
 
 
 @contextmanager
