@@ -15,18 +15,18 @@ from __future__ import annotations
 
 import fnmatch
 import io
-import os
 import re
 import tokenize
 from collections.abc import Iterator
 from pathlib import Path
 
 from tta_tooling.errors import read_input
+from tta_tooling.gates.repository_walk import PRUNED, repository_folders
 from tta_tooling.reporting import Finding
 
 ROOMS = ("packages", "tooling", "tests", "noxfile.py", "tasks.py")
 IGNORE_FILES = frozenset({".gitignore", ".ignore"})
-_PRUNED = frozenset({"node_modules", "__pycache__", "build", "dist", "site-packages", "corpus"})
+_PRUNED = PRUNED | {"corpus"}
 _TYPE_IGNORE = re.compile(r"^#\s*type:\s*ignore\b")
 _MYPY_COMMENT = re.compile(r"^\s*#\s*mypy:\s*(?P<settings>.*)$")
 _FILE_NOQA = re.compile(r"^\s*#\s*(ruff|flake8)\s*:\s*noqa\s*$", re.IGNORECASE)
@@ -53,9 +53,8 @@ def _python_files(root: Path) -> Iterator[Path]:
         if start.is_file():
             yield start
             continue
-        for folder, dirs, names in os.walk(start):
-            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _PRUNED)
-            yield from (Path(folder) / n for n in sorted(names) if n.endswith(".py"))
+        for folder, names in repository_folders(start, pruned=_PRUNED):
+            yield from (folder / n for n in names if n.endswith(".py"))
 
 
 def _comments(path: Path, name: str) -> Iterator[Finding]:
@@ -99,11 +98,9 @@ def _leading_type_ignore(text: str) -> bool:
 
 
 def _ignored_by_ignore_files(root: Path, files: list[Path]) -> Iterator[Finding]:
-    for folder, dirs, names in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _PRUNED)
+    for folder, names in repository_folders(root, pruned=_PRUNED):
         for ignore_name in sorted(IGNORE_FILES & set(names)):
-            ignore_file = Path(folder) / ignore_name
-            base = Path(folder)
+            ignore_file = folder / ignore_name
             for number, raw in enumerate(read_input(ignore_file).splitlines(), start=1):
                 pattern = raw.strip()
                 if not pattern or pattern.startswith(("#", "!")):
@@ -112,7 +109,7 @@ def _ignored_by_ignore_files(root: Path, files: list[Path]) -> Iterator[Finding]
                     (
                         p
                         for p in files
-                        if p.is_relative_to(base) and _matches(pattern, p.relative_to(base))
+                        if p.is_relative_to(folder) and _matches(pattern, p.relative_to(folder))
                     ),
                     None,
                 )

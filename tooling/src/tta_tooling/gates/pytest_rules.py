@@ -18,7 +18,6 @@ outcomes, collection or the exit status, nor drop collected items.
 from __future__ import annotations
 
 import ast
-import os
 import re
 import shlex
 import tomllib
@@ -27,6 +26,7 @@ from pathlib import Path
 
 from tta_tooling.errors import InputError, read_input
 from tta_tooling.gates.env_policy import environment_writes
+from tta_tooling.gates.repository_walk import repository_folders
 from tta_tooling.reporting import Finding
 
 PYPROJECT = "pyproject.toml"
@@ -87,7 +87,6 @@ _RUN_ATTRIBUTES = (".obj", "._obj", ".runtest", ".shouldstop", ".shouldfail")
 _OUTCOME_NAMES = frozenset({"skip", "xfail", "importorskip", "exit", "fail", "Skipped", "XFailed"})
 _SKIPPING_MARKS = frozenset({"skip", "skipif", "xfail"})
 _ITEM_MUTATORS = frozenset({"remove", "pop", "clear", "__delitem__", "__setitem__"})
-_PRUNED = frozenset({"node_modules", "__pycache__", "build", "dist", "site-packages"})
 _EXITS = frozenset({"os._exit", "sys.exit", "pytest.exit", "exit", "quit", "os.abort"})
 
 
@@ -200,12 +199,11 @@ def allowed_option(word: str) -> bool:
 def _nested_configs(root: Path) -> Iterator[Finding]:
     """A pytest configuration below the root: pytest uses it for arguments under its folder."""
     sections = dict(OTHER_CONFIGS) | {PYPROJECT: "[tool.pytest"}
-    for folder, dirs, files in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _PRUNED)
-        if Path(folder) == root:
+    for folder, files in repository_folders(root):
+        if folder == root:
             continue
         for name in sorted(set(files) & sections.keys()):
-            path = Path(folder) / name
+            path = folder / name
             section = sections[name]
             if section is None or section in read_input(path):
                 yield Finding(
@@ -217,10 +215,9 @@ def _nested_configs(root: Path) -> Iterator[Finding]:
 
 
 def _conftests(root: Path) -> Iterator[Path]:
-    for folder, dirs, files in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _PRUNED)
+    for folder, files in repository_folders(root):
         if "conftest.py" in files:
-            yield Path(folder) / "conftest.py"
+            yield folder / "conftest.py"
 
 
 def _check_conftest(path: Path, name: str) -> Iterator[Finding]:

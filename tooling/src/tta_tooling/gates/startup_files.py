@@ -24,13 +24,13 @@ from __future__ import annotations
 
 import ast
 import importlib.machinery
-import os
 import tomllib
 from collections.abc import Iterator
 from pathlib import Path
 
 from tta_tooling.errors import InputError, read_input
 from tta_tooling.gates.packages_config import package_manifests
+from tta_tooling.gates.repository_walk import repository_folders
 from tta_tooling.reporting import Finding
 
 ALLOWED_STARTUP_FILES: frozenset[str] = frozenset()
@@ -38,16 +38,14 @@ ALLOWED_STARTUP_FILES: frozenset[str] = frozenset()
 
 _HOOK_MODULES = frozenset({"sitecustomize", "usercustomize"})
 _IMPORTABLE = tuple(importlib.machinery.all_suffixes())
-_PRUNED = frozenset({"node_modules", "__pycache__", "build", "dist", "site-packages"})
 _TEST_ROOT = "tests"
 
 
 def check_startup_files(root: Path) -> Iterator[Finding]:
     """Start-up hooks, conftest.py files outside tests/, ``pytest_plugins`` and pytest11."""
-    for folder, dirs, files in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _PRUNED)
-        relative = Path(folder).relative_to(root)
-        for name in sorted(files):
+    for folder, files in repository_folders(root):
+        relative = folder.relative_to(root)
+        for name in files:
             path = (relative / name).as_posix()
             if path in ALLOWED_STARTUP_FILES:
                 continue
@@ -55,7 +53,7 @@ def check_startup_files(root: Path) -> Iterator[Finding]:
             if problem:
                 yield Finding(path, problem, 1)
             elif name.endswith(".py") and relative.parts[:1] == (_TEST_ROOT,):
-                yield from _plugins(Path(folder) / name, path)
+                yield from _plugins(folder / name, path)
     yield from _entry_points(root)
 
 

@@ -18,7 +18,6 @@ coverage section (read before pyproject.toml) is a finding.
 
 from __future__ import annotations
 
-import os
 import re
 import tomllib
 from collections.abc import Iterator
@@ -26,6 +25,7 @@ from pathlib import Path
 
 from tta_tooling.errors import InputError, read_input
 from tta_tooling.gates.coverage_rules import check_coverage_settings
+from tta_tooling.gates.repository_walk import repository_folders
 from tta_tooling.reporting import Finding
 
 PYPROJECT = "pyproject.toml"
@@ -71,7 +71,6 @@ _TOOL_OF = {
     (name, marker): ("mypy" if "mypy" in name or marker == "[mypy" else "coverage")
     for name, marker in _PRECEDING_CONFIGS
 }
-_PRUNED = frozenset({"node_modules", "__pycache__", "build", "dist", "site-packages"})
 
 
 def check_tool_config(root: Path) -> Iterator[Finding]:
@@ -280,10 +279,9 @@ def _other_configs(root: Path) -> Iterator[Finding]:
         path = root / name
         if path.is_file() and (marker is None or marker in read_input(path)):
             yield Finding(name, f"configures {_TOOL_OF[name, marker]} outside {PYPROJECT}", 1)
-    for folder, dirs, files in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _PRUNED)
-        for name in sorted(files):
-            path = Path(folder) / name
+    for folder, files in repository_folders(root):
+        for name in files:
+            path = folder / name
             nested = name == PYPROJECT and path != root / PYPROJECT
             if name in ("ruff.toml", ".ruff.toml") or (nested and "[tool.ruff" in read_input(path)):
                 yield Finding(
