@@ -112,3 +112,31 @@ def run_tooling(monkeypatch: pytest.MonkeyPatch, shared_catalog: LoadCatalog) ->
         return run_in_process(*args, env=env)
 
     return run
+
+
+def plant(root: Path, file: str, old: str | None, new: str) -> None:
+    """Replace the first ``old`` in ``root / file`` by ``new``; no ``old``: write the file."""
+    path = root / file
+    if old is None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(new, encoding="utf-8")
+        return
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {file}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def place(root: Path, file: str, old: str | None, new: str) -> None:
+    """``plant``, appending to a file that exists where the case creates one."""
+    path = root / file
+    if old is None and path.is_file():
+        path.write_text(path.read_text(encoding="utf-8") + "\n" + new, encoding="utf-8")
+    else:
+        plant(root, file, old, new)
+
+
+@pytest.fixture
+def same_catalog(monkeypatch: pytest.MonkeyPatch, shared_catalog: LoadCatalog) -> None:
+    """The repository's session catalog even where a case edits noxfile.py's bodies only."""
+    catalog = shared_catalog(REPO_ROOT / "noxfile.py")
+    monkeypatch.setattr(commands, "load_catalog", lambda _: catalog)

@@ -8,10 +8,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tta_tooling.gates import commands
 
 from ..conftest import REPO_ROOT, RunTooling
-from .conftest import LoadCatalog, assert_finding_at
+from .conftest import assert_finding_at, plant
 from .pinned import NOX
 
 CI = ".github/workflows/ci.yml"
@@ -1200,24 +1199,6 @@ HARMLESS = [
 ]
 
 
-def _plant(root: Path, file: str, old: str | None, new: str) -> None:
-    path = root / file
-    if old is None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(new, encoding="utf-8")
-        return
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {file}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
-@pytest.fixture
-def same_catalog(monkeypatch: pytest.MonkeyPatch, shared_catalog: LoadCatalog) -> None:
-    """The repository's session catalog even where a case edits noxfile.py's bodies only."""
-    catalog = shared_catalog(REPO_ROOT / "noxfile.py")
-    monkeypatch.setattr(commands, "load_catalog", lambda _: catalog)
-
-
 @pytest.mark.parametrize(
     ("file", "old", "new", "where", "expected"),
     [pytest.param(*case[1:], id=case[0]) for case in BYPASSES],
@@ -1232,7 +1213,7 @@ def test_bypass_is_a_finding_naming_file_and_line(
     where: str,
     expected: str,
 ) -> None:
-    _plant(ci_copy, file, old, new)
+    plant(ci_copy, file, old, new)
     assert_finding_at(run_tooling("check-gates", "--root", ci_copy), where, expected)
 
 
@@ -1242,14 +1223,14 @@ def test_bypass_is_a_finding_naming_file_and_line(
 def test_harmless_edit_is_accepted(
     ci_copy: Path, run_tooling: RunTooling, file: str, old: str | None, new: str
 ) -> None:
-    _plant(ci_copy, file, old, new)
+    plant(ci_copy, file, old, new)
     done = run_tooling("check-gates", "--root", ci_copy)
     assert (done.returncode, done.stdout) == (0, ""), done.stdout + done.stderr
 
 
 def test_default_list_shrunk_in_the_noxfile(ci_copy: Path, run_tooling: RunTooling) -> None:
     """`nox.options.sessions` narrows plain `nox` and what nox lists as default."""
-    _plant(
+    plant(
         ci_copy,
         "noxfile.py",
         'nox.options.reuse_venv = "yes"\n',
@@ -1266,7 +1247,7 @@ def test_opt_in_selftest_session_run_by_a_workflow_is_accepted(
     ci_copy: Path, run_tooling: RunTooling
 ) -> None:
     """The lead's pattern: a non-default session for self-test rows, run with xdist options."""
-    _plant(
+    plant(
         ci_copy,
         "noxfile.py",
         'if __name__ == "__main__":',
@@ -1277,6 +1258,6 @@ def test_opt_in_selftest_session_run_by_a_workflow_is_accepted(
         '    session.run("pytest", "-n", "auto", "--dist", "loadgroup", "tests/integration")\n\n\n'
         'if __name__ == "__main__":',
     )
-    _plant(ci_copy, QUALITY, STATIC, STATIC + f"      - run: {NOX} -s selftest\n")
+    plant(ci_copy, QUALITY, STATIC, STATIC + f"      - run: {NOX} -s selftest\n")
     done = run_tooling("check-gates", "--root", ci_copy)
     assert (done.returncode, done.stdout) == (0, ""), done.stdout

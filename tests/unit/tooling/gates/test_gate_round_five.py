@@ -15,12 +15,8 @@ from tta_tooling.gates import commands
 from tta_tooling.gates.nox_sessions import load_catalog
 
 from ..conftest import RunTooling
-from .conftest import assert_finding_at
+from .conftest import assert_finding_at, place, plant
 from .pinned import NOX
-from .test_gate_integrity import _plant, same_catalog
-from .test_gate_weakening import _place
-
-__all__ = ["same_catalog"]  # the fixture, used by name
 
 NOXFILE = "noxfile.py"
 PYPROJECT = "pyproject.toml"
@@ -390,7 +386,7 @@ def test_bypass_is_a_finding_naming_file_and_line(
     where: str,
     expected: str,
 ) -> None:
-    _place(ci_copy, file, old, new)
+    place(ci_copy, file, old, new)
     assert_finding_at(run_tooling("check-gates", "--root", ci_copy), where, expected)
 
 
@@ -400,14 +396,14 @@ def test_bypass_is_a_finding_naming_file_and_line(
 def test_harmless_look_alike_is_accepted(
     ci_copy: Path, run_tooling: RunTooling, same_catalog: None, file: str, old: str | None, new: str
 ) -> None:
-    _place(ci_copy, file, old, new)
+    place(ci_copy, file, old, new)
     done = run_tooling("check-gates", "--root", ci_copy)
     assert (done.returncode, done.stdout) == (0, ""), done.stdout + done.stderr
 
 
 def test_gate_taken_out_of_the_default_run(ci_copy: Path, run_tooling: RunTooling) -> None:
     """`default=False` on a gate's session: plain `nox` (and `.ci/run`'s listing) skip it."""
-    _plant(
+    plant(
         ci_copy,
         NOXFILE,
         '@nox.session(python=DEFAULT_PYTHON, tags=["quality", "portable"], allow_parallel=True)\n'
@@ -430,7 +426,7 @@ def test_python_dropped_from_the_classifiers(
     The noxfile's text is unchanged, so its sessions are listed afresh, not shared.
     """
     monkeypatch.setattr(commands, "load_catalog", load_catalog)
-    _plant(ci_copy, PYPROJECT, '    "Programming Language :: Python :: 3.13",\n', "")
+    plant(ci_copy, PYPROJECT, '    "Programming Language :: Python :: 3.13",\n', "")
     assert_finding_at(
         run_tooling("check-gates", "--root", ci_copy),
         PYPROJECT,

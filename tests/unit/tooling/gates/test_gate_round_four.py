@@ -14,11 +14,8 @@ import pytest
 from tta_tooling.gates import gate_floors
 
 from ..conftest import RunTooling
-from .conftest import assert_finding_at
+from .conftest import assert_finding_at, plant
 from .pinned import NOX
-from .test_gate_integrity import _plant, same_catalog
-
-__all__ = ["same_catalog"]  # the fixture, used by name
 
 CI = ".github/workflows/ci.yml"
 CI_RUN = ".ci/run"
@@ -396,7 +393,7 @@ HARMLESS: list[tuple[str, list[Edit]]] = [
 
 def _apply(root: Path, edits: list[Edit]) -> None:
     for file, old, new in edits:
-        _plant(root, file, old, new)
+        plant(root, file, old, new)
 
 
 @pytest.mark.parametrize(

@@ -11,11 +11,9 @@ from pathlib import Path
 import pytest
 
 from ..conftest import RunTooling
-from .conftest import assert_finding_at
+from .conftest import assert_finding_at, place
 from .pinned import NOX
-from .test_gate_integrity import QUALITY, STATIC, _plant, _static, same_catalog
-
-__all__ = ["same_catalog"]  # the fixture, used by name
+from .test_gate_integrity import QUALITY, STATIC, _static
 
 PYPROJECT = "pyproject.toml"
 NOXFILE = "noxfile.py"
@@ -733,15 +731,6 @@ HARMLESS = [
 ]
 
 
-def _place(root: Path, file: str, old: str | None, new: str) -> None:
-    """``_plant``, appending to a file that exists where the case creates one."""
-    path = root / file
-    if old is None and path.is_file():
-        path.write_text(path.read_text(encoding="utf-8") + "\n" + new, encoding="utf-8")
-    else:
-        _plant(root, file, old, new)
-
-
 @pytest.mark.parametrize(
     ("file", "old", "new", "where", "expected"),
     [pytest.param(*case[1:], id=case[0]) for case in BYPASSES],
@@ -756,7 +745,7 @@ def test_weakened_gate_is_a_finding_naming_file_and_line(
     where: str,
     expected: str,
 ) -> None:
-    _place(ci_copy, file, old, new)
+    place(ci_copy, file, old, new)
     assert_finding_at(run_tooling("check-gates", "--root", ci_copy), where, expected)
 
 
@@ -771,6 +760,6 @@ def test_harmless_look_alike_is_accepted(
     old: str | None,
     new: str,
 ) -> None:
-    _place(ci_copy, file, old, new)
+    place(ci_copy, file, old, new)
     done = run_tooling("check-gates", "--root", ci_copy)
     assert (done.returncode, done.stdout) == (0, ""), done.stdout + done.stderr
