@@ -75,11 +75,13 @@ def test_perf_regression_goes_red_on_a_planted_doubling(repo_copy: Path) -> None
     # The row proves the gate turns red; its power at 20 % is what perf-error-rates
     # measures. A doubling stays red on a machine noisy enough to widen every interval
     # by a quarter, where a planted 20 % was measured "inconclusive" (1.188, [0.906, 1.371]).
+    # Eight rounds, not the gate's twenty: with every pair about 2x, the signed-rank
+    # interval's low end is far above the threshold from the fewest pairs (six at 95 %).
     commit_copy(repo_copy)
     plant_slowdown(
         repo_copy / PRIMITIVES / "composition/parallel.py", "ParallelPrimitive._execute", 1.0
     )
-    done = run_nox(repo_copy, "-s", "perf-regression", "--", "--against", "HEAD")
+    done = run_nox(repo_copy, "-s", "perf-regression", "--", "--against", "HEAD", "--rounds", "8")
     assert_red(
         done,
         "REGRESSION tests/performance/test_primitives_benchmarks.py::test_benchmark[parallel]",
