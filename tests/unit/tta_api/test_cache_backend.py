@@ -53,11 +53,28 @@ async def test_unreachable_redis_degrades_health_and_requests_still_succeed(
     assert stats["backend"] == "redis"
     assert stats["redis_fallbacks"] == 3
     assert stats["backend_errors"] == 0
+    families = {f.name: f for f in text_string_to_metric_families(metrics)}
     fallbacks = {
         s.labels["operation"]: s.value
-        for f in text_string_to_metric_families(metrics)
-        if f.name == "tta_api_cache_redis_fallbacks"
-        for s in f.samples
+        for s in families["tta_api_cache_redis_fallbacks"].samples
         if s.name.endswith("_total")
     }
     assert fallbacks == {"get": 2, "set": 1}
+    circuit = [
+        (s.name, s.value)
+        for name in ("tta_api_cache_redis_circuit_open", "tta_api_cache_redis_circuit_openings")
+        for s in families[name].samples
+    ]
+    assert circuit == [
+        ("tta_api_cache_redis_circuit_open", 1.0),
+        ("tta_api_cache_redis_circuit_openings_total", 1.0),
+    ]
+
+
+async def test_without_redis_no_circuit_is_exposed(
+    make_app: Callable[..., FastAPI], serve: Serve
+) -> None:
+    async with serve(make_app()) as client:
+        metrics = (await client.get("/metrics")).text
+    assert "tta_api_cache_redis_fallbacks_total" in metrics
+    assert "tta_api_cache_redis_circuit" not in metrics
