@@ -183,7 +183,8 @@ async def test_a_value_the_primary_refuses_is_not_an_outage(
     ("arguments", "message"),
     [
         ({"failures": 0}, "failures must be an int >= 1"),
-        ({"reset_seconds": 0}, "reset_seconds must be > 0"),
+        ({"reset_seconds": 0}, "reset_seconds must be a finite number > 0"),
+        ({"reset_seconds": float("nan")}, "reset_seconds must be a finite number > 0"),
         ({"max_stale_keys": 0}, "max_stale_keys must be >= 1"),
     ],
 )
@@ -210,6 +211,25 @@ async def test_a_cache_over_it_runs_no_circuit_of_its_own(
     stats = cache.stats
     assert (stats.hits, stats.misses, stats.bypassed, stats.backend_errors) == (2, 1, 0, 0)
     assert backend.fallbacks == {"get": 3, "set": 1}
+    assert backend.circuit.openings == 1
+
+
+class _BrokenBackend(InMemoryBackend):
+    async def get(self, key: str) -> Any:
+        raise OSError("disk gone")
+
+
+async def test_a_failing_fallback_is_counted_but_opens_no_second_circuit(
+    primary: _FakePrimary, ctx: WorkflowContext
+) -> None:
+    backend = FallbackBackend(primary, _BrokenBackend(), failures=1)
+    cache: CachePrimitive[str, str] = CachePrimitive(
+        LambdaPrimitive(str.upper), backend=backend, circuit_failures=1
+    )
+    primary.up = False
+    assert [await cache.execute("hi", ctx) for _ in range(3)] == ["HI", "HI", "HI"]
+    stats = cache.stats
+    assert (stats.backend_errors, stats.bypassed) == (3, 0)  # a breaker of its own would bypass
     assert backend.circuit.openings == 1
 
 

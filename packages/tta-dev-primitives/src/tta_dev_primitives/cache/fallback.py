@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import time
 from collections import Counter
 from collections.abc import Awaitable, Callable
@@ -67,8 +68,8 @@ class FallbackBackend:
     ) -> None:
         if isinstance(failures, bool) or not isinstance(failures, int) or failures < 1:
             raise ValueError(f"failures must be an int >= 1, got {failures!r}")
-        if not reset_seconds > 0:
-            raise ValueError(f"reset_seconds must be > 0, got {reset_seconds!r}")
+        if not (math.isfinite(reset_seconds) and reset_seconds > 0):
+            raise ValueError(f"reset_seconds must be a finite number > 0, got {reset_seconds!r}")
         if max_stale_keys < 1:
             raise ValueError(f"max_stale_keys must be >= 1, got {max_stale_keys!r}")
         self.primary = primary
