@@ -52,13 +52,19 @@ class RedisServer:
                 f"(e.g. redis://127.0.0.1:6379/0), or {error}",
                 pytrace=False,
             )
+        self._binary = binary
+        self._password = password
         self.port = free_port()
         self.url = f"redis://127.0.0.1:{self.port}/0"
         self._workdir = tempfile.mkdtemp(prefix="tta-redis-")
         self._log_path = os.path.join(self._workdir, "redis.log")
+        self.start()
+
+    def start(self) -> None:
+        """Start the server; after :meth:`kill`, a fresh and empty one on the same port."""
         self._process = subprocess.Popen(
             [
-                binary,
+                self._binary,
                 "--port",
                 str(self.port),
                 "--bind",
@@ -71,14 +77,14 @@ class RedisServer:
                 self._workdir,
                 "--logfile",
                 self._log_path,
-                *(["--requirepass", password] if password is not None else []),
+                *(["--requirepass", self._password] if self._password is not None else []),
             ],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
         try:
-            self._wait_until_ready(binary)
+            self._wait_until_ready(self._binary)
         except BaseException:
             self.stop()
             raise
@@ -107,6 +113,11 @@ class RedisServer:
     def resume(self) -> None:
         """Let a paused server run again (SIGCONT); it keeps the data it had."""
         os.kill(self._process.pid, signal.SIGCONT)
+
+    def kill(self) -> None:
+        """Crash the server (SIGKILL): connections are reset, its data is gone."""
+        self._process.kill()
+        self._process.wait()
 
     def stop(self) -> None:
         """Terminate the server (idempotent) and remove its directory."""

@@ -1,4 +1,8 @@
-"""The Redis-with-memory-fallback backend, against a Redis URL nobody listens on."""
+"""tta-api's cache storage against a Redis URL nobody listens on.
+
+The fallback's own logic is tested with the primitives
+(tests/unit/tta_dev_primitives/test_fallback_backend_recovery.py).
+"""
 
 from __future__ import annotations
 
@@ -6,56 +10,31 @@ from collections.abc import Callable
 
 from fastapi import FastAPI
 from prometheus_client.parser import text_string_to_metric_families
-from tta_api.cache_backend import (
-    RETRY_AFTER_SECONDS,
-    DependencyState,
-    RedisWithMemoryFallback,
-    build_cache_backend,
-)
-from tta_dev_primitives import MISSING, InMemoryBackend, RedisBackend
+from tta_api.cache_backend import build_cache_backend
+from tta_dev_primitives import MISSING, FallbackBackend, InMemoryBackend
 
 from .conftest import Serve
-
-OK, UNREACHABLE = DependencyState.OK, DependencyState.UNREACHABLE
 
 
 def test_memory_only_without_a_url() -> None:
     assert isinstance(build_cache_backend(None), InMemoryBackend)
 
 
-async def test_operations_fall_back_to_memory_and_are_counted(refused_redis_url: str) -> None:
+async def test_redis_falls_back_to_memory_from_the_first_failure(
+    refused_redis_url: str,
+) -> None:
     seen: list[str] = []
     backend = build_cache_backend(refused_redis_url, on_fallback=seen.append)
-    assert isinstance(backend, RedisWithMemoryFallback)
+    assert isinstance(backend, FallbackBackend)
     try:
-        states = [backend.state]
-        assert await backend.get("k") is MISSING
+        assert await backend.get("k") is MISSING  # connection refused: the circuit opens
         assert await backend.set("k", {"v": 1}, 60) == 0
-        assert await backend.get("k") == {"v": 1}
-        await backend.delete("k")
-        assert await backend.get("k") is MISSING
-        await backend.set("k", 1, None)
-        await backend.clear()
-        assert await backend.memory.get("k") is MISSING
-        states += [backend.state, await backend.ping()]
-        assert states == [OK, UNREACHABLE, UNREACHABLE]
+        assert await backend.fallback.get("k") == {"v": 1}
+        assert await backend.check() is False  # open: /health says unreachable, no ping
     finally:
         await backend.aclose()
-    assert seen == ["get", "set", "get", "delete", "get", "set", "clear"]
-    assert backend.fallbacks == {"get": 3, "set": 2, "delete": 1, "clear": 1}
-
-
-async def test_memory_fallback_keeps_the_time_to_live(refused_redis_url: str) -> None:
-    now = [0.0]
-    memory = InMemoryBackend(10, clock=lambda: now[0])
-    backend = RedisWithMemoryFallback(RedisBackend(refused_redis_url), memory)
-    try:
-        await backend.set("k", "v", 5)
-        assert await backend.get("k") == "v"
-        now[0] = 5.0
-        assert await backend.get("k") is MISSING
-    finally:
-        await backend.aclose()
+    assert seen == ["get", "set"]
+    assert backend.circuit.openings == 1
 
 
 async def test_unreachable_redis_degrades_health_and_requests_still_succeed(
@@ -74,37 +53,28 @@ async def test_unreachable_redis_degrades_health_and_requests_still_succeed(
     assert stats["backend"] == "redis"
     assert stats["redis_fallbacks"] == 3
     assert stats["backend_errors"] == 0
+    families = {f.name: f for f in text_string_to_metric_families(metrics)}
     fallbacks = {
         s.labels["operation"]: s.value
-        for f in text_string_to_metric_families(metrics)
-        if f.name == "tta_api_cache_redis_fallbacks"
-        for s in f.samples
+        for s in families["tta_api_cache_redis_fallbacks"].samples
         if s.name.endswith("_total")
     }
     assert fallbacks == {"get": 2, "set": 1}
+    circuit = [
+        (s.name, s.value)
+        for name in ("tta_api_cache_redis_circuit_open", "tta_api_cache_redis_circuit_openings")
+        for s in families[name].samples
+    ]
+    assert circuit == [
+        ("tta_api_cache_redis_circuit_open", 1.0),
+        ("tta_api_cache_redis_circuit_openings_total", 1.0),
+    ]
 
 
-async def test_after_a_failure_redis_is_skipped_until_the_retry_time(
-    refused_redis_url: str,
+async def test_without_redis_no_circuit_is_exposed(
+    make_app: Callable[..., FastAPI], serve: Serve
 ) -> None:
-    now = [100.0]
-    redis = RedisBackend(refused_redis_url)
-    backend = RedisWithMemoryFallback(redis, InMemoryBackend(10), clock=lambda: now[0])
-    calls: list[str] = []
-    try:
-        assert await backend.get("k") is MISSING  # connection refused: memory from now on
-
-        async def answering_get(key: str) -> None:  # Redis is back
-            calls.append(key)
-
-        redis.client.get = answering_get  # type: ignore[method-assign,assignment]
-        now[0] += RETRY_AFTER_SECONDS - 0.1
-        assert await backend.get("k") is MISSING
-        assert calls == []
-        now[0] += 0.2
-        assert await backend.get("k") is MISSING
-        assert calls == [redis.prefix + "k"]
-    finally:
-        await backend.aclose()
-    assert backend.fallbacks == {"get": 2}
-    assert backend.state is DependencyState.OK
+    async with serve(make_app()) as client:
+        metrics = (await client.get("/metrics")).text
+    assert "tta_api_cache_redis_fallbacks_total" in metrics
+    assert "tta_api_cache_redis_circuit" not in metrics

@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 
 import observability_integration
 from fastapi import FastAPI
+from tta_dev_primitives import FallbackBackend
 
 from tta_api.access_log import redact_access_log
 from tta_api.cache_backend import build_cache_backend
@@ -43,6 +44,8 @@ def create_app(settings: Settings | None = None, *, catalog: ModelCatalog | None
         None if settings.redis_url is None else str(settings.redis_url),
         on_fallback=lambda operation: metrics.cache_fallbacks.labels(operation).inc(),
     )
+    if isinstance(backend, FallbackBackend):
+        metrics.watch_cache_circuit(backend)
     service = Service(
         settings=settings,
         catalog=catalog,

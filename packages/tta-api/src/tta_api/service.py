@@ -9,9 +9,9 @@ from typing import Literal
 
 import observability_integration
 from opentelemetry.trace import NoOpTracer, Tracer
-from tta_dev_primitives import CacheBackend
+from tta_dev_primitives import CacheBackend, FallbackBackend
 
-from tta_api.cache_backend import DependencyState, RedisWithMemoryFallback
+from tta_api.cache_backend import DependencyState
 from tta_api.catalog import ModelCatalog
 from tta_api.errors import ApiError
 from tta_api.routing import estimate_route
@@ -116,7 +116,7 @@ class Service:
         assert cache is not None
         stats = cache.stats
         backend = self.cache_backend
-        redis = backend if isinstance(backend, RedisWithMemoryFallback) else None
+        redis = backend if isinstance(backend, FallbackBackend) else None
         return CacheStatsResponse(
             workflow=CACHED_WORKFLOW,
             backend="memory" if redis is None else "redis",
@@ -130,10 +130,14 @@ class Service:
         )
 
     async def health(self) -> HealthResponse:
-        """Liveness, version and each dependency's state (Redis is pinged now)."""
+        """Liveness, version and each dependency's state.
+
+        Redis is asked now unless the cache's circuit is open: what /health says
+        is what the circuit says, and a probe that answers closes it.
+        """
         backend = self.cache_backend
-        if isinstance(backend, RedisWithMemoryFallback):
-            redis = await backend.ping()
+        if isinstance(backend, FallbackBackend):
+            redis = DependencyState.OK if await backend.check() else DependencyState.UNREACHABLE
         else:
             redis = DependencyState.NOT_CONFIGURED
         observability: Literal["on", "off"] = (
@@ -147,5 +151,5 @@ class Service:
 
     async def aclose(self) -> None:
         """Close the cache backend's connections."""
-        if isinstance(self.cache_backend, RedisWithMemoryFallback):
+        if isinstance(self.cache_backend, FallbackBackend):
             await self.cache_backend.aclose()

@@ -23,8 +23,9 @@ from fastapi import FastAPI
 from opentelemetry import trace
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from prometheus_client import CollectorRegistry, Counter, Histogram
-from prometheus_client.metrics_core import Metric
+from prometheus_client.metrics_core import CounterMetricFamily, GaugeMetricFamily, Metric
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from tta_dev_primitives import FallbackBackend
 
 __all__ = [
     "TRACE_ID_HEADER",
@@ -73,6 +74,26 @@ class _PrimitivesFamilies:
         return () if registry is None else registry.collect()
 
 
+class _CacheCircuitFamilies:
+    """A collector reading, at scrape time, the one circuit of the cache's Redis."""
+
+    def __init__(self, backend: FallbackBackend) -> None:
+        self._circuit = backend.circuit
+
+    def collect(self) -> Iterable[Metric]:
+        yield GaugeMetricFamily(
+            "tta_api_cache_redis_circuit_open",
+            "1 while the cache's Redis circuit is open (memory serves, /health says "
+            "unreachable), else 0.",
+            value=0 if self._circuit.closed else 1,
+        )
+        yield CounterMetricFamily(
+            "tta_api_cache_redis_circuit_openings",
+            "Times the cache's Redis circuit went from closed to open (one per outage).",
+            value=self._circuit.openings,
+        )
+
+
 class ServiceMetrics:
     """The registry ``/metrics`` exposes: the service's own metrics and the primitives'.
 
@@ -105,6 +126,10 @@ class ServiceMetrics:
         if include_primitives:
             self.registry.register(_PrimitivesFamilies())
         self._request_children: dict[tuple[str, str, int], tuple[Counter, Histogram]] = {}
+
+    def watch_cache_circuit(self, backend: FallbackBackend) -> None:
+        """Expose the state of ``backend``'s circuit, read at each scrape."""
+        self.registry.register(_CacheCircuitFamilies(backend))
 
     def record_request(self, method: str, route: str, status: int, seconds: float) -> None:
         """Count one answered request and its duration (label children bound once per key)."""

@@ -9,6 +9,7 @@ from tta_dev_primitives import hooks
 from tta_dev_primitives.base import WorkflowPrimitive
 from tta_dev_primitives.cache.backend import MISSING, CacheBackend
 from tta_dev_primitives.cache.codec import Codec, JsonCodec, UncacheableValueError
+from tta_dev_primitives.cache.fallback import FallbackBackend
 from tta_dev_primitives.cache.keys import UnkeyableInputError
 from tta_dev_primitives.cache.memory import InMemoryBackend
 from tta_dev_primitives.cache.primitive import CachePrimitive, CacheStats
@@ -41,6 +42,7 @@ __all__ = [
     "Codec",
     "ConditionalPrimitive",
     "ExecutionHook",
+    "FallbackBackend",
     "FallbackPrimitive",
     "InMemoryBackend",
     "JsonCodec",

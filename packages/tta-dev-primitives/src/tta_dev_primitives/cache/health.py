@@ -20,6 +20,8 @@ class BackendHealth:
     first success closes the circuit, a failure opens it for another period.
     Failures are logged at WARNING at most once per ``log_interval`` seconds
     (with the number left unlogged); opening and closing are always logged.
+    :attr:`closed` and :attr:`openings` let a health check or a metric read the
+    circuit instead of keeping a second opinion about the backend.
     """
 
     __slots__ = (
@@ -30,6 +32,7 @@ class BackendHealth:
         "_name",
         "_next_log",
         "_open_until",
+        "_openings",
         "_reset_seconds",
         "_unlogged",
     )
@@ -50,8 +53,20 @@ class BackendHealth:
         self._clock = clock
         self._consecutive = 0
         self._open_until: float | None = None
+        self._openings = 0
         self._next_log = float("-inf")
         self._unlogged = 0
+
+    @property
+    def closed(self) -> bool:
+        """Whether the backend is trusted: no failure has opened the circuit since the
+        last success (an open circuit stays open, past its reset time, until one)."""
+        return self._open_until is None
+
+    @property
+    def openings(self) -> int:
+        """How many times the circuit went from closed to open."""
+        return self._openings
 
     def allow(self) -> bool:
         """Whether to send the next operation to the backend."""
@@ -86,6 +101,7 @@ class BackendHealth:
             reopening = self._open_until is not None
             self._open_until = now + self._reset_seconds
             if not reopening:
+                self._openings += 1
                 _logger.warning(
                     "%s: cache backend failed %d times in a row; circuit open, "
                     "skipping the backend for %.3g s at a time until it answers",

@@ -17,6 +17,7 @@ from tta_dev_primitives import hooks
 from tta_dev_primitives.base import WorkflowPrimitive
 from tta_dev_primitives.cache.backend import MISSING, CacheBackend
 from tta_dev_primitives.cache.codec import UncacheableValueError
+from tta_dev_primitives.cache.fallback import FallbackBackend
 from tta_dev_primitives.cache.health import BackendHealth
 from tta_dev_primitives.cache.keys import UnkeyableInputError, digest, identity, telemetry_hash
 from tta_dev_primitives.cache.memory import InMemoryBackend
@@ -137,7 +138,10 @@ class CachePrimitive(WorkflowPrimitive[TIn, TOut]):
     A failing backend never fails a call: the error is counted, logged at WARNING
     (rate-limited) and reported, and the call proceeds as a miss; after
     ``circuit_failures`` consecutive failures the backend is skipped for
-    ``circuit_reset_seconds`` at a time until it answers again. A result the
+    ``circuit_reset_seconds`` at a time until it answers again. A
+    :class:`FallbackBackend` brings its own circuit (the one its fallback and
+    its health probe read), so over one the cache runs none and the
+    ``circuit_*`` arguments do not apply. A result the
     backend's codec refuses is returned but not stored, counted as ``uncacheable``
     and warned about once.
     """
@@ -231,11 +235,15 @@ class CachePrimitive(WorkflowPrimitive[TIn, TOut]):
             self._lookup = None
             self._store_nowait = None
             self._encode_key = digest
-        self._health = BackendHealth(
-            self.name,
-            failures=circuit_failures,
-            reset_seconds=circuit_reset_seconds,
-            clock=clock,
+        self._health: BackendHealth | None = (
+            None
+            if isinstance(backend, FallbackBackend)
+            else BackendHealth(
+                self.name,
+                failures=circuit_failures,
+                reset_seconds=circuit_reset_seconds,
+                clock=clock,
+            )
         )
         self._inflight: dict[str, _Flight] = {}
         self._inflight_lock = threading.Lock()
@@ -374,7 +382,8 @@ class CachePrimitive(WorkflowPrimitive[TIn, TOut]):
         return value
 
     async def _remote_get(self, key: str, context: WorkflowContext) -> Any:
-        if not self._health.allow():
+        health = self._health
+        if health is not None and not health.allow():
             self._bypassed += 1
             return MISSING
         try:
@@ -382,14 +391,16 @@ class CachePrimitive(WorkflowPrimitive[TIn, TOut]):
         except Exception as error:
             self._backend_failed("get", error, context)
             return MISSING
-        self._health.succeeded()
+        if health is not None:
+            health.succeeded()
         return value
 
     async def _store(self, key: str, value: Any, context: WorkflowContext) -> None:
         store_nowait = self._store_nowait
+        health = self._health
         if store_nowait is not None:
             evicted = store_nowait(key, value, self._ttl)
-        elif not self._health.allow():
+        elif health is not None and not health.allow():
             self._bypassed += 1
             return
         else:
@@ -401,7 +412,8 @@ class CachePrimitive(WorkflowPrimitive[TIn, TOut]):
             except Exception as error:
                 self._backend_failed("set", error, context)
                 return
-            self._health.succeeded()
+            if health is not None:
+                health.succeeded()
         if evicted:
             self._evictions += evicted
             hook = hooks.active
@@ -414,7 +426,8 @@ class CachePrimitive(WorkflowPrimitive[TIn, TOut]):
         except Exception as error:
             self._backend_failed("delete", error, context)
         else:
-            self._health.succeeded()
+            if self._health is not None:
+                self._health.succeeded()
 
     def _refused(self, error: UncacheableValueError, context: WorkflowContext) -> None:
         self._uncacheable += 1
@@ -433,7 +446,8 @@ class CachePrimitive(WorkflowPrimitive[TIn, TOut]):
 
     def _backend_failed(self, operation: str, error: Exception, context: WorkflowContext) -> None:
         self._backend_errors += 1
-        self._health.failed(operation, error)
+        if self._health is not None:
+            self._health.failed(operation, error)
         hook = hooks.active
         if hook is not None:
             hook.on_event(
