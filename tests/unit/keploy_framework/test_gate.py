@@ -10,11 +10,14 @@ import builtins
 import io
 import json
 import os
+import socket
+import sys
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from keploy_framework import gate
@@ -26,7 +29,9 @@ from keploy_framework.testcase import HttpRequest, HttpResponse, TestCase
 
 from .conftest import cli
 
-_OPENAPI = {"paths": {"/health": {"get": {}}, "/items": {"get": {}}, "/orders": {"post": {}}}}
+_OPENAPI: dict[str, Any] = {
+    "paths": {"/health": {"get": {}}, "/items": {"get": {}}, "/orders": {"post": {}}}
+}
 _ITEMS = '{"items":["kettle"]}'
 
 
@@ -219,7 +224,15 @@ def test_the_cli_verb_maps_the_verdict_to_the_exit_code(
     config = tmp_path / "config.yml"
     config.write_text("config:\n  thresholds: {pass_rate: 100, endpoint_coverage: 60}\n")
     reports_dir = tmp_path / "reports"
-    common = ["gate", "--test-dir", suite, "--reports-dir", reports_dir, "--config", config]
+    common: list[str | Path] = [
+        "gate",
+        "--test-dir",
+        suite,
+        "--reports-dir",
+        reports_dir,
+        "--config",
+        config,
+    ]
     passed = cli(*common, "--base-url", app, "--openapi-path", "/openapi.json")
     assert passed.returncode == 0, passed.stdout + passed.stderr
     assert passed.stdout.splitlines()[-4:] == [
@@ -298,3 +311,52 @@ def test_the_step_summary_names_failed_cases_and_uncovered_endpoints() -> None:
     assert "| test-set-0 | test-2 | POST /api/v1/route | FAILED |" in markdown
     assert "| test-set-0 | test-1 | GET /health | PASSED |" in markdown  # no query string
     assert markdown.endswith("Uncovered endpoints: `GET /metrics`")
+
+
+_ENV_APP = """
+import json, os, sys
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+class Handler(BaseHTTPRequestHandler):
+    def do_GET(self):
+        seen = {"mode": os.environ.get("APP_MODE"), "secret": os.environ.get("APP_SECRET_X")}
+        body = json.dumps(seen if self.path == "/env" else {}).encode()
+        self.send_response_only(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+HTTPServer(("127.0.0.1", int(sys.argv[1])), Handler).serve_forever()
+"""
+
+
+@pytest.mark.smoke  # starts the app under test
+def test_the_gate_starts_the_app_on_a_free_port_with_the_configs_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    script = tmp_path / "env_app.py"
+    script.write_text(_ENV_APP)
+    body = '{"mode": "replay", "secret": null}'
+    request = HttpRequest("GET", "http://localhost:8000/env", {}, "", "2026-12-07T01:00:00Z")
+    response = HttpResponse(200, {"Content-Length": str(len(body))}, body, "2026-12-07T01:00:00Z")
+    write_test_case(tmp_path / "api/test-set-0", TestCase("test-1", request, response))
+    config = tmp_path / "config.yml"
+    config.write_text(
+        "config:\n  mode: strict\n  app_environment:\n"
+        "    unset: ['APP_SECRET_*']\n    set: {APP_MODE: replay}\n"
+    )
+    monkeypatch.setenv("APP_SECRET_X", "from the developer's shell")
+    monkeypatch.setenv("APP_MODE", "record")
+
+    result = gate.run(
+        tmp_path / "api",
+        tmp_path / "reports",
+        load_config(config),
+        app_cmd=f"{sys.executable} {script} {gate.PORT_PLACEHOLDER}",
+    )
+
+    assert result.passed, result.findings
+    host, port = urlsplit(result.app_url).hostname, urlsplit(result.app_url).port
+    assert (host, port != 8000) == ("127.0.0.1", True)  # a free port, not the recorded one
+    with socket.socket() as probe:
+        assert probe.connect_ex((host, port or 0)) != 0, "the app still runs"

@@ -46,6 +46,8 @@ class GateResult:
     """One gate run: the verdict, why, the per-case results and every file written."""
 
     passed: bool
+    app_url: str
+    """The app the suite was replayed against."""
     judgement: tuple[str, ...]
     """The verdict lines: pass rate and endpoint coverage against their thresholds."""
     findings: tuple[str, ...]
@@ -96,7 +98,8 @@ def run(
     if app_cmd is None:
         if base_url is None:
             raise InputError("--base-url", "name a running app, or start one with --app-cmd")
-        results, coverage = _replay(sets, base_url, config, openapi_path)
+        url = base_url
+        results, coverage = _replay(sets, url, config, openapi_path)
     else:
         if app_port is None and PORT_PLACEHOLDER not in app_cmd:
             raise InputError("--app-cmd", f"name the port with {PORT_PLACEHOLDER} or --app-port")
@@ -108,7 +111,7 @@ def run(
             running_app(command, url, config.health_path, config.timeout, config.app_environment),
         ):
             results, coverage = _replay(sets, url, config, openapi_path)
-    return _judge_and_write(results, coverage, config, reports_dir)
+    return _judge_and_write(url, results, coverage, config, reports_dir)
 
 
 def describe(result: GateResult) -> str:
@@ -131,6 +134,7 @@ def _replay(
 
 
 def _judge_and_write(
+    app_url: str,
     results: list[SetResult],
     coverage: EndpointCoverage | None,
     config: Config,
@@ -170,6 +174,7 @@ def _judge_and_write(
             findings.append(f"endpoint coverage below the threshold: {judgement[1]}")
     return GateResult(
         passed=passed,
+        app_url=app_url,
         judgement=tuple(judgement),
         findings=tuple(findings),
         sets=tuple(results),
