@@ -1,8 +1,8 @@
 """The noxfile's own children die with nox, SIGKILL included.
 
-``nox -s api`` runs the gate (``keploy-framework gate``), which serves tta-api and
-replays the suite against it. nox is SIGKILLed once tta-api serves: everything it had started is gone
-within 5 s, and tta-api's port is free; so after SIGTERM and SIGINT (Ctrl-C's path). Both
+``nox -s api`` runs the gate (``keploy-framework gate``), which serves tta-api and replays
+the suite against it. nox is SIGKILLed once tta-api serves: everything it had started is
+gone within 5 s, and tta-api's port is free; so after SIGTERM and SIGINT (Ctrl-C's path). Both
 ways nox runs a session: in a parallel worker (the noxfile's default for a session that
 allows it) and in nox itself (``--parallel=1``, as for every session that does not).
 """
