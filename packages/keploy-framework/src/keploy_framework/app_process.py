@@ -94,17 +94,15 @@ def running_app(
     base_url: str,
     health_path: str,
     timeout: float,
-    environment: AppEnvironment | None = None,
+    environment: AppEnvironment,
 ) -> Iterator[subprocess.Popen[bytes]]:
     """Run ``command`` in its own process group until the block ends, however it ends.
 
-    With ``environment`` the app starts from this process's environment as it
-    says; the owner token (:mod:`keploy_framework.child_lifetime`) is always kept.
+    The app starts from this process's environment as ``environment`` says; the
+    owner token (:mod:`keploy_framework.child_lifetime`) is always kept.
     """
     with owned_children(children_directory()):
-        env = None
-        if environment is not None:
-            env = {**environment.apply(os.environ), OWNERS_VARIABLE: os.environ[OWNERS_VARIABLE]}
+        env = {**environment.apply(os.environ), OWNERS_VARIABLE: os.environ[OWNERS_VARIABLE]}
         # The hook only calls prctl (bound before the fork), getppid and _exit: nothing
         # that a lock held by another thread at fork time (the case feeder's) could block.
         process = subprocess.Popen(
