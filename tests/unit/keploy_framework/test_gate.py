@@ -331,9 +331,12 @@ HTTPServer(("127.0.0.1", int(sys.argv[1])), Handler).serve_forever()
 
 
 @pytest.mark.smoke  # starts the app under test
+@pytest.mark.parametrize("process_groups", [True, False], ids=["posix", "no-killpg-as-on-windows"])
 def test_the_gate_starts_the_app_on_a_free_port_with_the_configs_environment(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, process_groups: bool
 ) -> None:
+    if not process_groups:
+        monkeypatch.delattr(os, "killpg")  # Windows: the app alone is terminated
     script = tmp_path / "env_app.py"
     script.write_text(_ENV_APP)
     body = '{"mode": "replay", "secret": null}'
