@@ -461,7 +461,16 @@ def mcp_clients(session: nox.Session) -> None:
 def api(session: nox.Session) -> None:
     """Replay tests/api against a fresh tta-api; gate its pass rate and endpoint coverage."""
     install(session)
-    session.run("python", API_TRAFFIC, "gate", f"--reports-dir={API_REPORTS}", *session.posargs)
+    session.run(
+        "keploy-framework",
+        "gate",
+        "--test-dir=tests/api",
+        "--config=tests/keploy-config.yml",
+        f"--reports-dir={API_REPORTS}",
+        "--app-cmd=python -m tta_api --port {port}",
+        "--openapi-path=/openapi.json",
+        *session.posargs,
+    )
 
 
 @nox.session(name="api-record", python=DEFAULT_PYTHON, tags=["api"], default=False)

@@ -1,4 +1,4 @@
-"""The scripted traffic ``tests/api`` is recorded from; the record and gate drivers.
+"""The scripted traffic ``tests/api`` is recorded from, and its recording driver.
 
 ``send_traffic`` calls every operation of tta-api's OpenAPI schema, with its
 successes and every documented error that a fresh app answers deterministically
@@ -10,21 +10,15 @@ recorded as the expected behaviour.
 tta-api behind the recording proxy on free ports, sends the traffic, stops the
 recorder with SIGTERM and swaps the new test set in for the old ones.
 
-``python tests/api/traffic.py gate --reports-dir DIR`` (``nox -s api``) serves a
-fresh tta-api on a free port, replays the suite against it, then judges the pass
-rate and the endpoint coverage of the app's ``/openapi.json``; the YAML reports,
-``junit.xml``, ``keploy-coverage.json`` and ``keploy-coverage.html`` land in DIR,
-and the same verdict goes to the GitHub step summary when there is one.
-
-Both start the app with the same environment (:func:`app_environment`), so a
-developer's ``REDIS_URL`` or ``TTA_*`` settings never leak into the recordings.
+The recorder starts the app with ``config.app_environment`` of
+``tests/keploy-config.yml``, as the gate's replay does (``keploy-framework gate``,
+``nox -s api``), so a developer's ``REDIS_URL`` or ``TTA_*`` settings never leak into
+the recordings.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-import os
 import shlex
 import shutil
 import signal
@@ -41,20 +35,9 @@ from urllib.parse import urlsplit
 
 import httpx
 from keploy_framework import read_test_set, write_test_case
-from tta_tooling.reporting import append_step_summary, markdown_table
-from tta_tooling.stack.ports import free_port
+from keploy_framework.app_process import free_port
 
-__all__ = [
-    "CANARY",
-    "TRAFFIC",
-    "Call",
-    "api_step_summary",
-    "app_environment",
-    "main",
-    "record_suite",
-    "run_gate",
-    "send_traffic",
-]
+__all__ = ["CANARY", "TRAFFIC", "Call", "main", "record_suite", "send_traffic"]
 
 _RUN = "/api/v1/workflows/{}/run"
 _NOT_UTF8 = b'{"prompt": "caf\xe9"}'
@@ -141,17 +124,6 @@ def send_traffic(base_url: str, timeout: float = 30.0) -> int:
     return len(TRAFFIC)
 
 
-def app_environment() -> dict[str, str]:
-    """This process's environment without tta-api's settings; observability on."""
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("TTA_", "OTEL_")) and key != "REDIS_URL"
-    }
-    env["TTA_OBSERVABILITY"] = "on"
-    return env
-
-
 def _cli(*args: str) -> list[str]:
     return [sys.executable, "-m", "keploy_framework.cli", *args]
 
@@ -215,7 +187,6 @@ def record_suite(test_dir: Path, config: Path, timeout: float = 60.0) -> int:
                 f"--test-dir={scratch}",
                 f"--config={config}",
             ),
-            env=app_environment(),
         )
         try:
             _wait_listening(proxy_port, recorder, timeout)
@@ -233,81 +204,14 @@ def record_suite(test_dir: Path, config: Path, timeout: float = 60.0) -> int:
     return written
 
 
-def run_gate(test_dir: Path, config: Path, reports_dir: Path, timeout: float = 60.0) -> int:
-    """Replay ``test_dir`` against a fresh tta-api, then judge pass rate and endpoint coverage."""
-    if reports_dir.exists():
-        shutil.rmtree(reports_dir)  # the verdict must never read an earlier run
-    reports_dir.mkdir(parents=True)
-    port = free_port()
-    base_url = f"http://127.0.0.1:{port}"
-    app = subprocess.Popen(
-        [sys.executable, "-m", "tta_api", "--port", str(port)], env=app_environment()
-    )
-    try:
-        _wait_listening(port, app, timeout)
-        common = [f"--test-dir={test_dir}", f"--config={config}", f"--reports-dir={reports_dir}"]
-        replayed = subprocess.run(
-            _cli("test", "--replay", *common, f"--base-url={base_url}", "--engine=python"),
-            check=False,
-        ).returncode
-        if replayed == 2:
-            return 2
-        judged = subprocess.run(
-            _cli(
-                "report",
-                *common,
-                f"--output={reports_dir / 'keploy-coverage.json'}",
-                f"--openapi={base_url}/openapi.json",
-            ),
-            check=False,
-        ).returncode
-    finally:
-        _stop(app)
-    coverage = reports_dir / "keploy-coverage.json"
-    if coverage.exists():  # also after a failed replay: the table says which cases failed
-        append_step_summary(api_step_summary(json.loads(coverage.read_text(encoding="utf-8"))))
-    return replayed or judged
-
-
-def api_step_summary(summary: Mapping[str, Any]) -> str:
-    """Markdown for ``keploy-coverage.json``: the verdicts, each case, uncovered endpoints."""
-    endpoints = summary.get("endpoint_coverage") or {}
-    lines = [
-        "### API replay",
-        "",
-        f"{summary['success']} of {summary['total']} cases passed ({summary['pass_rate']}%); "
-        f"endpoint coverage {endpoints.get('percent', 'not measured')}%.",
-        "",
-        markdown_table(
-            ("test set", "case", "request", "status"),
-            [
-                (
-                    t["test_set"],
-                    t["test_case_id"],
-                    f"{t['method']} {urlsplit(t['url']).path}",
-                    t["status"],
-                )
-                for t in summary["tests"]
-            ],
-        ),
-    ]
-    uncovered = endpoints.get("uncovered") or []
-    if uncovered:
-        lines += ["", "Uncovered endpoints: " + ", ".join(f"`{e}`" for e in uncovered)]
-    return "\n".join(lines)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
-    """``record`` or ``gate``; 0 pass, 1 a failed gate or recording, 2 bad input."""
+    """``record``; 0 recorded, 1 a failed recording, 2 bad usage."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("command", choices=("record", "gate"))
+    parser.add_argument("command", choices=("record",))
     parser.add_argument("--test-dir", type=Path, default=Path("tests/api"))
     parser.add_argument("--config", type=Path, default=Path("tests/keploy-config.yml"))
-    parser.add_argument("--reports-dir", type=Path, default=Path(".nox/reports/api"))
     args = parser.parse_args(argv)
     try:
-        if args.command == "gate":
-            return run_gate(args.test_dir, args.config, args.reports_dir)
         written = record_suite(args.test_dir, args.config)
     except (RuntimeError, httpx.HTTPError) as error:
         print(f"error: {error}", file=sys.stderr)

@@ -1,8 +1,8 @@
 """The noxfile's own children die with nox, SIGKILL included.
 
-``nox -s api`` runs the driver (``tests/api/traffic.py gate``), which serves tta-api and
-runs the replayer. nox is SIGKILLed once tta-api serves: everything it had started is gone
-within 5 s, and tta-api's port is free; so after SIGTERM and SIGINT (Ctrl-C's path). Both
+``nox -s api`` runs the gate (``keploy-framework gate``), which serves tta-api and replays
+the suite against it. nox is SIGKILLed once tta-api serves: everything it had started is
+gone within 5 s, and tta-api's port is free; so after SIGTERM and SIGINT (Ctrl-C's path). Both
 ways nox runs a session: in a parallel worker (the noxfile's default for a session that
 allows it) and in nox itself (``--parallel=1``, as for every session that does not).
 """
@@ -77,7 +77,7 @@ def _left(family: list[psutil.Process]) -> list[str]:
     "signum", [signal.SIGKILL, signal.SIGTERM, signal.SIGINT], ids=["SIGKILL", "SIGTERM", "SIGINT"]
 )
 @pytest.mark.parametrize("mode", [[], ["--parallel=1"]], ids=["parallel-worker", "in-nox"])
-def test_a_stopped_nox_takes_the_api_sessions_driver_app_and_replayer_along(
+def test_a_stopped_nox_takes_the_api_sessions_gate_and_app_along(
     tmp_path: Path, envdir: Path, mode: list[str], signum: int
 ) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("COVERAGE_")}

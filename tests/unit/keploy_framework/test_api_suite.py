@@ -69,37 +69,3 @@ def test_no_canary_secret_reaches_a_recorded_file() -> None:
     echoed = next(c for c in cases if '"password"' in str(c.request.body))
     assert MARKER in str(echoed.request.body)
     assert MARKER in str(echoed.response.body)
-
-
-def test_the_step_summary_names_failed_cases_and_uncovered_endpoints() -> None:
-    summary = {
-        "total": 2,
-        "success": 1,
-        "pass_rate": 50.0,
-        "tests": [
-            {
-                "test_set": "test-set-0",
-                "test_case_id": "test-1",
-                "status": "PASSED",
-                "method": "GET",
-                "url": "http://127.0.0.1:9/health?x=1",
-            },
-            {
-                "test_set": "test-set-0",
-                "test_case_id": "test-2",
-                "status": "FAILED",
-                "method": "POST",
-                "url": "http://127.0.0.1:9/api/v1/route",
-            },
-        ],
-        "endpoint_coverage": {"percent": 50.0, "uncovered": ["GET /metrics"]},
-    }
-    markdown = traffic.api_step_summary(summary)
-    assert markdown.splitlines()[:3] == [
-        "### API replay",
-        "",
-        "1 of 2 cases passed (50.0%); endpoint coverage 50.0%.",
-    ]
-    assert "| test-set-0 | test-2 | POST /api/v1/route | FAILED |" in markdown
-    assert "| test-set-0 | test-1 | GET /health | PASSED |" in markdown  # no query string
-    assert markdown.endswith("Uncovered endpoints: `GET /metrics`")

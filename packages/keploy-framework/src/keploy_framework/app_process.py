@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shlex
 import signal
+import socket
 import subprocess
 import time
 from collections.abc import Iterator
@@ -17,9 +18,17 @@ from contextlib import contextmanager
 
 import httpx
 
-from keploy_framework.child_lifetime import children_directory, dies_with_parent, owned_children
+from keploy_framework.child_lifetime import (
+    OWNERS_VARIABLE,
+    children_directory,
+    dies_with_parent,
+    owned_children,
+)
+from keploy_framework.config import AppEnvironment
 
-__all__ = ["AppError", "running_app", "wait_healthy"]
+__all__ = ["AppError", "free_port", "running_app", "wait_healthy"]
+
+LOOPBACK = "127.0.0.1"
 
 
 class AppError(Exception):
@@ -53,8 +62,21 @@ def wait_healthy(
     raise AppError(f"{base_url}{health_path} not healthy after {timeout:g}s ({last})")
 
 
+def free_port() -> int:
+    """A loopback port nothing listens on right now (the OS picks it)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((LOOPBACK, 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
 def _stop(process: subprocess.Popen[bytes]) -> None:
+    """End the app's process group (POSIX) or the app (Windows has no process groups)."""
     if process.poll() is not None:
+        return
+    if not hasattr(os, "killpg"):
+        process.terminate()
+        process.wait()
         return
     try:
         os.killpg(process.pid, signal.SIGTERM)
@@ -68,14 +90,24 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 
 @contextmanager
 def running_app(
-    command: str, base_url: str, health_path: str, timeout: float
+    command: str,
+    base_url: str,
+    health_path: str,
+    timeout: float,
+    environment: AppEnvironment,
 ) -> Iterator[subprocess.Popen[bytes]]:
-    """Run ``command`` in its own process group until the block ends, however it ends."""
+    """Run ``command`` in its own process group until the block ends, however it ends.
+
+    The app starts from this process's environment as ``environment`` says; the
+    owner token (:mod:`keploy_framework.child_lifetime`) is always kept.
+    """
     with owned_children(children_directory()):
+        env = {**environment.apply(os.environ), OWNERS_VARIABLE: os.environ[OWNERS_VARIABLE]}
         # The hook only calls prctl (bound before the fork), getppid and _exit: nothing
         # that a lock held by another thread at fork time (the case feeder's) could block.
         process = subprocess.Popen(
             shlex.split(command),
+            env=env,
             start_new_session=True,
             preexec_fn=dies_with_parent(),  # noqa: PLW1509
         )

@@ -1,4 +1,7 @@
-"""``python -m keploy_framework.cli record | test | report``.
+"""``python -m keploy_framework.cli record | test | report | gate``.
+
+``gate`` is ``test`` and ``report`` in one process (:func:`keploy_framework.gate.run`):
+a fresh app, one replay, one verdict, each report written once.
 
 Exit codes: 0 pass, 1 the replay or the coverage found a problem (or the app
 never became healthy), 2 bad usage or unreadable input (one line naming the file
@@ -11,12 +14,12 @@ from __future__ import annotations
 import argparse
 import math
 import sys
-import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NoReturn
 
-from keploy_framework.app_process import AppError, running_app, wait_healthy
+from keploy_framework import gate
+from keploy_framework.app_process import AppError, running_app
 from keploy_framework.atomic import describe_os_error
 from keploy_framework.case_writer import CaseWriterError
 from keploy_framework.child_lifetime import signals_interrupt
@@ -25,7 +28,7 @@ from keploy_framework.coverage import endpoint_coverage, load_openapi
 from keploy_framework.engine import EngineUnavailable, resolve_engine, run_keploy
 from keploy_framework.errors import InputError
 from keploy_framework.recorder import record
-from keploy_framework.replay import SetResult, replay_set
+from keploy_framework.replay import SetResult, replay_when_healthy
 from keploy_framework.reports import console_table, read_report, write_junit, write_set_report
 from keploy_framework.storage import (
     latest_run_dir,
@@ -126,6 +129,21 @@ def _parser() -> argparse.ArgumentParser:
     rep.add_argument("--openapi", help="URL of /openapi.json, or a JSON/YAML file")
     rep.add_argument("--html", type=Path, help="default: the output path with .html")
     rep.add_argument("--config", type=Path)
+
+    run = commands.add_parser(
+        "gate", help="replay against a fresh app, judge pass rate and endpoint coverage"
+    )
+    run.add_argument("--test-dir", type=_directory, required=True)
+    run.add_argument("--config", type=Path)
+    run.add_argument(
+        "--reports-dir", type=_directory, required=True, help="replaced by this run's reports"
+    )
+    app = run.add_mutually_exclusive_group(required=True)
+    app.add_argument("--app-cmd", help="command that starts the app; {port} names its port")
+    app.add_argument("--base-url", help="judge an app that is already running")
+    run.add_argument("--app-port", type=_port, help="port --app-cmd listens on (default: free)")
+    run.add_argument("--openapi-path", help="the app's OpenAPI document, e.g. /openapi.json")
+    run.add_argument("--test-sets", nargs="+", help="only these test sets")
     return parser
 
 
@@ -148,16 +166,13 @@ def _record(args: argparse.Namespace) -> int:
 
 def _replay_python(args: argparse.Namespace, config: Config, base_url: str) -> list[SetResult]:
     sets = [read_test_set(path) for path in list_test_sets(args.test_dir, args.test_sets)]
-    delay = config.delay if args.delay is None else args.delay
-    wait_healthy(base_url, config.health_path, config.timeout)
-    time.sleep(delay)
-    return [replay_set(test_set, base_url, config) for test_set in sets]
+    return replay_when_healthy(sets, base_url, config, args.delay)
 
 
 def _verdict(success: int, total: int, threshold: float) -> int:
-    rate = 100.0 * success / total if total else 0.0
-    print(f"{success}/{total} passed ({rate:.1f}%), threshold {threshold:g}%")
-    return 0 if total and rate >= threshold else 1
+    passed, line = gate.judge_pass_rate(success, total, threshold)
+    print(line)
+    return 0 if passed else 1
 
 
 def _test(args: argparse.Namespace) -> int:
@@ -190,7 +205,9 @@ def _test(args: argparse.Namespace) -> int:
     if args.app_cmd:
         with (
             signals_interrupt(),  # SIGTERM and SIGHUP stop the app as Ctrl-C does
-            running_app(args.app_cmd, base_url, config.health_path, config.timeout),
+            running_app(
+                args.app_cmd, base_url, config.health_path, config.timeout, config.app_environment
+            ),
         ):
             results = _replay_python(args, config, base_url)
     else:
@@ -229,12 +246,27 @@ def _report(args: argparse.Namespace) -> int:
     return status
 
 
+def _gate(args: argparse.Namespace) -> int:
+    result = gate.run(
+        args.test_dir,
+        args.reports_dir,
+        load_config(args.config),
+        app_cmd=args.app_cmd,
+        app_port=args.app_port,
+        base_url=args.base_url,
+        openapi_path=args.openapi_path,
+        test_sets=args.test_sets,
+    )
+    print(gate.describe(result))
+    return 0 if result.passed else 1
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; errors users can cause become one line on stderr."""
     args = _parser().parse_args(argv)
     if getattr(args, "test_sets", None):  # Keploy spells the list "test-set-0,test-set-1"
         args.test_sets = [n.strip() for v in args.test_sets for n in v.split(",") if n.strip()]
-    handlers = {"record": _record, "test": _test, "report": _report}
+    handlers = {"record": _record, "test": _test, "report": _report, "gate": _gate}
     try:
         return handlers[args.command](args)
     except (InputError, EngineUnavailable) as error:

@@ -15,7 +15,7 @@ from keploy_framework.compare import MatchOptions
 from keploy_framework.errors import InputError
 from keploy_framework.noise_match import NoiseSections, split_noise
 
-__all__ = ["SCHEMA", "Config", "Filter", "load_config"]
+__all__ = ["SCHEMA", "AppEnvironment", "Config", "Filter", "load_config"]
 
 _FILTER = {
     "type": "object",
@@ -74,6 +74,14 @@ SCHEMA: dict[str, Any] = {
                     "items": {"type": "integer", "minimum": 1, "maximum": 65535},
                 },
                 "health_path": {"type": "string"},
+                "app_environment": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "properties": {
+                        "unset": _STRINGS,
+                        "set": {"type": "object", "additionalProperties": {"type": "string"}},
+                    },
+                },
                 "mode": {"enum": ["keploy", "strict"]},
                 "compare_all": _BOOLEAN,
                 "compareAll": _BOOLEAN,
@@ -131,6 +139,28 @@ class Filter:
 
 
 @dataclass(frozen=True)
+class AppEnvironment:
+    """``config.app_environment``: the environment the app under test starts with.
+
+    Names matching an ``unset`` glob (``TTA_*``) are dropped from the starting
+    process's environment, then ``values`` are set, so a recording and its replays
+    see the same settings whatever the developer's shell exports.
+    """
+
+    unset: tuple[str, ...] = ()
+    values: Mapping[str, str] = field(default_factory=dict)
+
+    def apply(self, base: Mapping[str, str]) -> dict[str, str]:
+        """``base`` without the unset names, with ``values`` on top."""
+        kept = {
+            name: value
+            for name, value in base.items()
+            if not any(fnmatch.fnmatchcase(name, pattern) for pattern in self.unset)
+        }
+        return {**kept, **self.values}
+
+
+@dataclass(frozen=True)
 class Config:
     """Validated settings; every field has the default a missing file gets."""
 
@@ -139,6 +169,7 @@ class Config:
     delay: float = 0.0
     health_path: str = "/health"
     ports: tuple[int, ...] = ()
+    app_environment: AppEnvironment = field(default_factory=AppEnvironment)
     include: tuple[Filter, ...] = ()
     exclude: tuple[Filter, ...] = ()
     mode: str = "keploy"
@@ -190,6 +221,7 @@ def load_config(path: Path | None) -> Config:
     noise = section.get("noise") or {}
     redaction = section.get("redaction") or {}
     thresholds = section.get("thresholds") or {}
+    app_environment = section.get("app_environment") or {}
     keploy_test: dict[str, Any] = document.get("test") or {}
     keploy_noise = section.get("globalNoise") or keploy_test.get("globalNoise") or {}
     return Config(
@@ -198,6 +230,9 @@ def load_config(path: Path | None) -> Config:
         delay=float(section.get("delay", 0.0)),
         health_path=str(section.get("health_path", "/health")),
         ports=tuple(section.get("ports", ())),
+        app_environment=AppEnvironment(
+            tuple(app_environment.get("unset", ())), dict(app_environment.get("set", {}))
+        ),
         include=tuple(Filter(f["path"], f.get("method")) for f in section.get("filters", [])),
         exclude=tuple(Filter(f["path"], f.get("method")) for f in section.get("exclude", [])),
         mode=str(section.get("mode", "keploy")),

@@ -291,7 +291,9 @@ def record(
     previous = {sig: signal.signal(sig, _on_signal) for sig in stops}
     try:
         launcher = (
-            running_app(app_cmd, upstream, config.health_path, config.timeout)
+            running_app(
+                app_cmd, upstream, config.health_path, config.timeout, config.app_environment
+            )
             if app_cmd
             else nullcontext()
         )

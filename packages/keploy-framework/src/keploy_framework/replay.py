@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 import httpx
 
+from keploy_framework.app_process import wait_healthy
 from keploy_framework.capture import make_response, rfc3339nano
 from keploy_framework.compare import Comparison, compare
 from keploy_framework.config import Config
@@ -16,7 +17,7 @@ from keploy_framework.request_target import request_target
 from keploy_framework.storage import TestSet
 from keploy_framework.testcase import HttpResponse, TestCase
 
-__all__ = ["CaseResult", "SetResult", "replay_case", "replay_set"]
+__all__ = ["CaseResult", "SetResult", "replay_case", "replay_set", "replay_when_healthy"]
 
 # replay.go isAppConnectionErrorMsg: transport failures, not content regressions.
 _CONNECTION_ERRORS = (
@@ -171,3 +172,13 @@ def replay_set(test_set: TestSet, base_url: str, config: Config) -> SetResult:
             result.cases.append(replay_case(client, base_url, case, config, redactor, noise=noise))
     result.time_taken = f"{time.monotonic() - started:.6f}s"
     return result
+
+
+def replay_when_healthy(
+    sets: list[TestSet], base_url: str, config: Config, delay: float | None = None
+) -> list[SetResult]:
+    """Wait until the app is healthy and ``delay`` (default: the config's) has passed, then
+    replay every set in order."""
+    wait_healthy(base_url, config.health_path, config.timeout)
+    time.sleep(config.delay if delay is None else delay)
+    return [replay_set(test_set, base_url, config) for test_set in sets]

@@ -13,7 +13,14 @@ from keploy_framework.errors import InputError
 from keploy_framework.replay import SetResult
 from keploy_framework.testcase import API_VERSION
 
-__all__ = ["console_table", "read_report", "write_junit", "write_set_report"]
+__all__ = [
+    "console_table",
+    "read_report",
+    "set_report",
+    "write_junit",
+    "write_report",
+    "write_set_report",
+]
 
 
 def _test_entry(set_result: SetResult, index: int) -> dict[str, Any]:
@@ -52,10 +59,10 @@ def _risk_counts(set_result: SetResult) -> dict[str, int]:
     return counts
 
 
-def write_set_report(run_dir: Path, set_result: SetResult) -> Path:
-    """``<run_dir>/<test-set>-report.yaml`` in Keploy's TestReport shape."""
+def set_report(set_result: SetResult) -> dict[str, Any]:
+    """Keploy's TestReport document for one test set."""
     name = set_result.test_set.name
-    document = {
+    return {
         "version": API_VERSION,
         "name": f"{name}-report",
         "status": "PASSED" if set_result.failed == 0 else "FAILED",
@@ -69,9 +76,18 @@ def write_set_report(run_dir: Path, set_result: SetResult) -> Path:
         "created_at": int(time.time()),
         "time_taken": set_result.time_taken,
     }
-    target = run_dir / f"{name}-report.yaml"
-    atomic_write(target, yamlio.dump(document))
+
+
+def write_report(run_dir: Path, report: dict[str, Any]) -> Path:
+    """Write a :func:`set_report` document as ``<run_dir>/<test-set>-report.yaml``."""
+    target = run_dir / f"{report['test_set']}-report.yaml"
+    atomic_write(target, yamlio.dump(report))
     return target
+
+
+def write_set_report(run_dir: Path, set_result: SetResult) -> Path:
+    """``<run_dir>/<test-set>-report.yaml`` in Keploy's TestReport shape."""
+    return write_report(run_dir, set_report(set_result))
 
 
 def read_report(path: Path) -> dict[str, Any]:

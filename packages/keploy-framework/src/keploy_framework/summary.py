@@ -1,16 +1,25 @@
-"""``report``: pass rate, per-test results and endpoint coverage as JSON and static HTML."""
+"""Pass rate, per-test results and endpoint coverage as JSON, static HTML and markdown."""
 
 from __future__ import annotations
 
 import html
 import json
+import os
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from keploy_framework.atomic import atomic_write
 from keploy_framework.coverage import EndpointCoverage
 
-__all__ = ["build_summary", "write_html", "write_json"]
+__all__ = [
+    "append_step_summary",
+    "build_summary",
+    "step_summary_markdown",
+    "write_html",
+    "write_json",
+]
 
 
 def build_summary(
@@ -83,3 +92,51 @@ tr.passed{{background:#efe}}</style></head><body>
 </table></body></html>
 """
     atomic_write(target, page)
+
+
+def _markdown_table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
+    """A GitHub-flavoured markdown table; ``|`` in cells is escaped."""
+
+    def line(cells: Sequence[object]) -> str:
+        return "| " + " | ".join(str(c).replace("|", "\\|") for c in cells) + " |"
+
+    return "\n".join([line(header), line(["---"] * len(header)), *map(line, rows)])
+
+
+def step_summary_markdown(summary: Mapping[str, Any]) -> str:
+    """Markdown for a ``keploy-coverage.json`` summary: the verdicts, each case, uncovered
+    endpoints."""
+    endpoints = summary.get("endpoint_coverage") or {}
+    lines = [
+        "### API replay",
+        "",
+        f"{summary['success']} of {summary['total']} cases passed ({summary['pass_rate']}%); "
+        f"endpoint coverage {endpoints.get('percent', 'not measured')}%.",
+        "",
+        _markdown_table(
+            ("test set", "case", "request", "status"),
+            [
+                (
+                    t["test_set"],
+                    t["test_case_id"],
+                    f"{t['method']} {urlsplit(t['url']).path}",
+                    t["status"],
+                )
+                for t in summary["tests"]
+            ],
+        ),
+    ]
+    uncovered = endpoints.get("uncovered") or []
+    if uncovered:
+        lines += ["", "Uncovered endpoints: " + ", ".join(f"`{e}`" for e in uncovered)]
+    return "\n".join(lines)
+
+
+def append_step_summary(markdown: str) -> Path | None:
+    """Append ``markdown`` to ``$GITHUB_STEP_SUMMARY`` when it is set; the file written."""
+    target = os.environ.get("GITHUB_STEP_SUMMARY")
+    if not target:
+        return None
+    with Path(target).open("a", encoding="utf-8") as step_summary:
+        step_summary.write(markdown.rstrip("\n") + "\n\n")
+    return Path(target)
