@@ -103,7 +103,8 @@ logging.getLogger("nox").addHandler(_missing_interpreters)
 if "--parallel-worker" not in sys.argv:  # a --parallel child: its parent's summary reports it
     atexit.register(_missing_interpreters.report)
 
-# Not TTA_ (the api driver strips those for tta-api) nor NOX_ (nox reads those).
+# Not TTA_ (the api gate unsets those for tta-api, tests/keploy-config.yml) nor NOX_
+# (nox reads those).
 SESSION_TOKENS_VARIABLE = "GATE_SESSION_OWNERS"
 # Run by a watchdog that nox starts: it reads its stdin until nox, the only writer, exits
 # or dies (SIGKILL too), then SIGKILLs every process whose environment carries the token,
@@ -139,7 +140,7 @@ def _sessions_die_with_nox() -> subprocess.Popen[bytes] | None:
     nox ends a session's tools on Ctrl-C and SIGTERM (``nox/popen.py``,
     ``shutdown_process``; in parallel runs ``nox/_parallel.py``, ``_stop_procs``), but a
     SIGKILLed nox left them running: ``integration``'s pytest, ``e2e``'s tta-api, ``api``'s
-    driver, tta-api and replayer. As ``tta_tooling.child_lifetime.owned_children`` does
+    gate and tta-api. As ``tta_tooling.child_lifetime.owned_children`` does
     for the project's commands (nox's environment cannot import it), nox's environment
     carries a token every child and grandchild inherits (nested nox runs append theirs),
     and a watchdog kills the token's carriers once nox is gone: it reads a pipe that only

@@ -190,6 +190,13 @@ def planted(cycle_repo: Path) -> Iterator[Path]:
     path.unlink(missing_ok=True)
 
 
+def _interruptible() -> None:
+    """In the child: Ctrl-C's default action, as a terminal gives it. A background job
+    of a non-interactive shell (`cmd &` in a script) starts with SIGINT ignored, and
+    everything it starts inherits that, which would make the Ctrl-C cases hang."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 Invoke = Callable[[dict[str, str]], subprocess.Popen[str]]
 
 
@@ -208,6 +215,7 @@ def invoke(cycle_repo: Path) -> Iterator[Invoke]:
             stderr=subprocess.STDOUT,
             text=True,
             start_new_session=True,
+            preexec_fn=_interruptible,  # noqa: PLW1509
         )
         started.append((run, env))
         return run
@@ -370,6 +378,7 @@ def test_e2e_session_stops_tta_api_and_the_stack_when_interrupted(
         stderr=subprocess.STDOUT,
         text=True,
         start_new_session=True,
+        preexec_fn=_interruptible,  # noqa: PLW1509
     )
     try:
         _wait_for(marker, run)
