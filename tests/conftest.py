@@ -31,10 +31,16 @@ settings.register_profile(
 settings.load_profile("deterministic")
 
 
+@pytest.fixture(scope="session")
+def row_envdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where this pytest process's gate self-test rows keep their session venvs."""
+    return tmp_path_factory.mktemp("row-venvs")
+
+
 @pytest.fixture
-def repo_copy(tmp_path: Path) -> Path:
+def repo_copy(tmp_path: Path, row_envdir: Path) -> Path:
     """A copy of the repository for one gate self-test row (see ``gate_selftest``)."""
-    return copy_repository(tmp_path / "repo")
+    return copy_repository(tmp_path / "repo", envdir=row_envdir)
 
 
 @pytest.fixture

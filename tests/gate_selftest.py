@@ -27,9 +27,21 @@ _NOT_COPIED = shutil.ignore_patterns(
 )
 
 
-def copy_repository(destination: Path) -> Path:
-    """A copy of the repository (sources, tests, configuration, lock file) at ``destination``."""
+_ENVDIRS: dict[Path, Path] = {}
+
+
+def copy_repository(destination: Path, envdir: Path | None = None) -> Path:
+    """A copy of the repository (sources, tests, configuration, lock file) at ``destination``.
+
+    With ``envdir``, the copy's sessions keep their virtualenvs there (``nox --envdir``)
+    instead of in the copy's own ``.nox``: rows that share it (one pytest worker's rows,
+    which run one at a time) reuse warm venvs, and each row's ``uv sync --locked`` only
+    points the workspace packages at its own copy. Reports, coverage data and perf
+    results stay in the copy's ``.nox``.
+    """
     shutil.copytree(REPO_ROOT, destination, ignore=_NOT_COPIED)
+    if envdir is not None:
+        _ENVDIRS[destination] = envdir
     return destination
 
 
@@ -39,8 +51,10 @@ def run_nox(
     """``nox --noxfile root/noxfile.py args`` in ``root``, output captured."""
     # Coverage's subprocess measurement must not follow into the copy's sessions.
     env = {k: v for k, v in os.environ.items() if not k.startswith("COVERAGE_") and k not in unset}
+    envdir = _ENVDIRS.get(root)
+    shared = ("--envdir", str(envdir)) if envdir is not None else ()
     return subprocess.run(
-        [sys.executable, "-m", "nox", "--noxfile", str(root / "noxfile.py"), *args],
+        [sys.executable, "-m", "nox", "--noxfile", str(root / "noxfile.py"), *shared, *args],
         cwd=root,
         capture_output=True,
         text=True,
