@@ -53,6 +53,11 @@ class Family:
             stderr=subprocess.DEVNULL,
         )  # fmt: skip
         wait_port(self.proxy_port if command == "record" else self.app_port)
+        # The app listens a moment before it writes its pids file (family_app.py).
+        deadline = time.monotonic() + 30
+        while not pids.exists():
+            assert time.monotonic() < deadline, f"{pids} never appeared"
+            time.sleep(0.02)
         self.app_pid, self.child_pid = map(int, pids.read_text(encoding="utf-8").split())
 
     def stop(self, signum: int) -> int:
