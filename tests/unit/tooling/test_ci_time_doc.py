@@ -9,7 +9,9 @@ from .nox_listing import nox_list
 
 _ROW = re.compile(r"^\| `(?P<name>[^`]+)` \|")
 # A nox call in .ci/run that names its sessions literally (not through a variable).
-_LITERAL_SELECTION = re.compile(r"\bnox@\S+(?: --report \S+)? -s (?P<names>[\w.-]+(?: [\w.-]+)*)$")
+_LITERAL_SELECTION = re.compile(
+    r"\bnox@\S+(?: --report \S+)?(?: --allow-parallel)? -s (?P<names>[\w.-]+(?: [\w.-]+)*)$"
+)
 
 
 def _documented_sessions() -> list[str]:
