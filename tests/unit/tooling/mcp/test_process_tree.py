@@ -11,6 +11,7 @@ from typing import Any
 import anyio
 import psutil
 import pytest
+from tta_tooling import process_tree as shared
 from tta_tooling.mcp import process_tree
 
 SIGKILL = getattr(signal, "SIGKILL", 9)
@@ -66,7 +67,7 @@ class FakeLeader:
 def windows(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, int]]:
     """process_tree as on Windows; returns the process-group signals sent (none expected)."""
     groups: list[tuple[int, int]] = []
-    monkeypatch.setattr(process_tree, "POSIX", False)
+    monkeypatch.setattr(shared, "POSIX", False)
     monkeypatch.setattr("os.killpg", lambda *a: groups.append(a), raising=False)
     return groups
 
@@ -86,7 +87,7 @@ def test_on_windows_survivors_are_the_descendants_still_running(
 ) -> None:
     family = [FakeMember(1), FakeMember(2)]
     family[0].alive = False
-    survivors = process_tree._survivors(4242, family)  # type: ignore[arg-type]
+    survivors = process_tree._survivors(FakeLeader(), family)  # type: ignore[arg-type]
     assert [m.pid for m in survivors] == [2]
 
 
@@ -94,7 +95,7 @@ async def test_on_windows_ending_the_tree_waits_until_it_is_gone(
     windows: list[tuple[int, int]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     leader, family = FakeLeader(), [FakeMember(7), FakeMember(8)]
-    monkeypatch.setattr(process_tree, "_descendants", lambda _pid: list(family))
+    monkeypatch.setattr(shared, "descendants", lambda _pid: list(family))
     with anyio.fail_after(5):
         await process_tree.end_process_group(leader, grace_seconds=1.0)  # type: ignore[arg-type]
     assert leader.returncode is not None
@@ -106,7 +107,7 @@ def test_on_posix_the_group_and_every_descendant_get_the_signal(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     groups: list[Any] = []
-    monkeypatch.setattr(process_tree, "POSIX", True)
+    monkeypatch.setattr(shared, "POSIX", True)
     monkeypatch.setattr("os.killpg", lambda *a: groups.append(a))
     leader, family = FakeLeader(), [FakeMember(1), FakeMember(2)]
     process_tree._signal(leader, family, signal.SIGTERM)  # type: ignore[arg-type]
