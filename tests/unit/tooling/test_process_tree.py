@@ -12,31 +12,9 @@ import psutil
 import pytest
 from tta_tooling import process_tree
 
+from .process_stand_ins import Member
+
 POSIX_ONLY = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="POSIX signals")
-
-
-class Member:
-    """A process as psutil shows it; it dies of any signal but those it ignores."""
-
-    def __init__(self, pid: int, ignores: tuple[int, ...] = ()) -> None:
-        self.pid = pid
-        self.ignores = ignores
-        self.sent: list[int | str] = []
-        self.alive = True
-
-    def send_signal(self, signum: int) -> None:
-        self.sent.append(signum)
-        self.alive = self.alive and signum in self.ignores
-
-    def kill(self) -> None:
-        self.sent.append("kill")
-        self.alive = False
-
-    def is_running(self) -> bool:
-        return self.alive
-
-    def status(self) -> str:
-        return psutil.STATUS_RUNNING
 
 
 @pytest.fixture
