@@ -11,13 +11,8 @@ import os
 from pathlib import Path
 
 import pytest
-from tta_tooling.errors import (
-    DEFAULT_MAX_INPUT_BYTES,
-    InputError,
-    max_input_bytes,
-    read_input,
-    read_json,
-)
+from tta_tooling.errors import InputError
+from tta_tooling.text_files import DEFAULT_MAX_INPUT_BYTES, max_input_bytes, read_input, read_json
 
 from .conftest import run_in_process
 

@@ -16,7 +16,7 @@ from typing import NoReturn
 from tta_tooling.atomic import describe_os_error
 from tta_tooling.audit import commands as audit_commands
 from tta_tooling.efficiency import commands as efficiency_commands
-from tta_tooling.errors import MAX_INPUT_ENV, InputError
+from tta_tooling.errors import InputError
 from tta_tooling.flakiness import commands as flakiness_commands
 from tta_tooling.gates import commands as gates_commands
 from tta_tooling.mcp import commands as mcp_commands
@@ -25,6 +25,7 @@ from tta_tooling.perf import commands as perf_commands
 from tta_tooling.secrets import commands as secrets_commands
 from tta_tooling.stack import commands as stack_commands
 from tta_tooling.stop_guard import release
+from tta_tooling.text_files import MAX_INPUT_ENV
 
 FAMILIES = (
     gates_commands,

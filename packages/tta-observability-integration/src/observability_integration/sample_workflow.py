@@ -140,29 +140,23 @@ def build_sample_workflow() -> SampleWorkflow:
         fallback=_step("timeout-fallback-step"),
         name="timeout",
     )
+    after_cache: list[WorkflowPrimitive[Any, Any]] = [
+        retry,
+        parallel,
+        router,
+        conditional,
+        fallback,
+        timeout,
+    ]
     steps: list[WorkflowPrimitive[Any, Any]] = [
         cache,  # 1 -> miss, 2
         _step("rewind", lambda data: 1),
         cache,  # 1 -> hit, 2
         cache,  # 2 -> miss (evicts "1"), 3
-        retry,
-        parallel,
-        router,
-        conditional,
-        fallback,
-        timeout,
+        *after_cache,
     ]
     workflow: WorkflowPrimitive[Any, Any] = SequentialPrimitive(steps, name=WORKFLOW_NAME)
-    composed: list[WorkflowPrimitive[Any, Any]] = [
-        workflow,
-        cache,
-        retry,
-        parallel,
-        router,
-        conditional,
-        fallback,
-        timeout,
-    ]
+    composed: list[WorkflowPrimitive[Any, Any]] = [workflow, cache, *after_cache]
     types: frozenset[type[WorkflowPrimitive[Any, Any]]] = frozenset(
         [*(type(primitive) for primitive in composed), LambdaPrimitive, MockPrimitive]
     )

@@ -9,34 +9,11 @@ import signal
 from typing import Any
 
 import anyio
-import psutil
 import pytest
+from tta_tooling import process_tree as shared
 from tta_tooling.mcp import process_tree
 
-SIGKILL = getattr(signal, "SIGKILL", 9)
-
-
-class FakeMember:
-    """A descendant as psutil shows it: it records what it was sent and dies of a kill."""
-
-    def __init__(self, pid: int) -> None:
-        self.pid = pid
-        self.sent: list[str | int] = []
-        self.alive = True
-
-    def send_signal(self, signum: int) -> None:
-        self.sent.append(signum)
-        self.alive = signum != SIGKILL
-
-    def kill(self) -> None:
-        self.sent.append("kill")
-        self.alive = False
-
-    def is_running(self) -> bool:
-        return self.alive
-
-    def status(self) -> str:
-        return psutil.STATUS_RUNNING
+from ..process_stand_ins import Member
 
 
 class FakeLeader:
@@ -66,7 +43,7 @@ class FakeLeader:
 def windows(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, int]]:
     """process_tree as on Windows; returns the process-group signals sent (none expected)."""
     groups: list[tuple[int, int]] = []
-    monkeypatch.setattr(process_tree, "POSIX", False)
+    monkeypatch.setattr(shared, "POSIX", False)
     monkeypatch.setattr("os.killpg", lambda *a: groups.append(a), raising=False)
     return groups
 
@@ -74,7 +51,7 @@ def windows(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, int]]:
 def test_on_windows_the_leader_and_every_descendant_are_terminated(
     windows: list[tuple[int, int]],
 ) -> None:
-    leader, family = FakeLeader(), [FakeMember(1), FakeMember(2)]
+    leader, family = FakeLeader(), [Member(1), Member(2)]
     process_tree._signal(leader, family, signal.SIGTERM)  # type: ignore[arg-type]
     assert leader.killed == 1
     assert [m.sent for m in family] == [["kill"], ["kill"]]
@@ -84,17 +61,17 @@ def test_on_windows_the_leader_and_every_descendant_are_terminated(
 def test_on_windows_survivors_are_the_descendants_still_running(
     windows: list[tuple[int, int]],
 ) -> None:
-    family = [FakeMember(1), FakeMember(2)]
+    family = [Member(1), Member(2)]
     family[0].alive = False
-    survivors = process_tree._survivors(4242, family)  # type: ignore[arg-type]
+    survivors = process_tree._survivors(FakeLeader(), family)  # type: ignore[arg-type]
     assert [m.pid for m in survivors] == [2]
 
 
 async def test_on_windows_ending_the_tree_waits_until_it_is_gone(
     windows: list[tuple[int, int]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    leader, family = FakeLeader(), [FakeMember(7), FakeMember(8)]
-    monkeypatch.setattr(process_tree, "_descendants", lambda _pid: list(family))
+    leader, family = FakeLeader(), [Member(7), Member(8)]
+    monkeypatch.setattr(shared, "descendants", lambda _pid: list(family))
     with anyio.fail_after(5):
         await process_tree.end_process_group(leader, grace_seconds=1.0)  # type: ignore[arg-type]
     assert leader.returncode is not None
@@ -106,9 +83,9 @@ def test_on_posix_the_group_and_every_descendant_get_the_signal(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     groups: list[Any] = []
-    monkeypatch.setattr(process_tree, "POSIX", True)
+    monkeypatch.setattr(shared, "POSIX", True)
     monkeypatch.setattr("os.killpg", lambda *a: groups.append(a))
-    leader, family = FakeLeader(), [FakeMember(1), FakeMember(2)]
+    leader, family = FakeLeader(), [Member(1), Member(2)]
     process_tree._signal(leader, family, signal.SIGTERM)  # type: ignore[arg-type]
     assert groups == [(4242, signal.SIGTERM)]
     assert [m.sent for m in family] == [[signal.SIGTERM], [signal.SIGTERM]]

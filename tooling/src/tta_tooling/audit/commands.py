@@ -9,8 +9,8 @@ from pathlib import Path
 
 from tta_tooling.audit.ignores import load_ignores
 from tta_tooling.audit.pip_audit import AuditFailed, run_pip_audit
-from tta_tooling.errors import read_input
 from tta_tooling.reporting import append_step_summary, markdown_table
+from tta_tooling.text_files import read_input
 
 __all__ = ["register"]
 

@@ -16,7 +16,8 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from tta_tooling.errors import InputError, read_input
+from tta_tooling.errors import InputError
+from tta_tooling.text_files import read_input
 
 __all__ = ["Ignore", "load_ignores"]
 

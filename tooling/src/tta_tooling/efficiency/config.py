@@ -26,7 +26,8 @@ from typing import Any
 from tta_tooling.efficiency import defaults
 from tta_tooling.efficiency.patterns import CallPattern, PatternError, parse_pattern
 from tta_tooling.efficiency.registry import RULES
-from tta_tooling.errors import InputError, read_input
+from tta_tooling.errors import InputError
+from tta_tooling.text_files import read_input
 
 __all__ = ["EfficiencyConfig", "load_config"]
 

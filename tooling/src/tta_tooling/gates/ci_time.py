@@ -13,8 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from tta_tooling.errors import InputError, read_json
+from tta_tooling.errors import InputError
 from tta_tooling.reporting import markdown_table
+from tta_tooling.text_files import read_json
 
 __all__ = [
     "CiTime",

@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tta_tooling.errors import InputError, read_json
+from tta_tooling.errors import InputError
 from tta_tooling.gates.packages_config import WorkspacePackage, workspace_packages
 from tta_tooling.reporting import markdown_table
+from tta_tooling.text_files import read_json
 
 _COUNTS = ("covered_lines", "num_statements", "covered_branches", "num_branches")
 

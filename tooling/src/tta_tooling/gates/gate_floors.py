@@ -25,11 +25,12 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from tta_tooling.errors import InputError, read_input
+from tta_tooling.errors import InputError
 from tta_tooling.gates.nox_sessions import SessionCatalog
 from tta_tooling.gates.packages_config import STAGE_THRESHOLDS, package_manifests, read_package
 from tta_tooling.gates.yaml_loading import LineDict, load_yaml
 from tta_tooling.reporting import Finding
+from tta_tooling.text_files import read_input
 
 STAGE_FLOORS: dict[str, str] = {
     "packages/tta-dev-primitives": "production",

@@ -10,7 +10,8 @@ from typing import Any
 
 import json5
 
-from tta_tooling.errors import InputError, read_input
+from tta_tooling.errors import InputError
+from tta_tooling.text_files import read_input
 
 _LINE_IN_ERROR = re.compile(r"^<string>:(\d+) ")
 

@@ -6,7 +6,8 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from tta_tooling.errors import InputError, read_input
+from tta_tooling.errors import InputError
+from tta_tooling.text_files import read_input
 
 STAGE_THRESHOLDS: dict[str, float] = {"development": 60.0, "staging": 70.0, "production": 80.0}
 

@@ -15,8 +15,9 @@ import json5
 import jsonschema
 import yaml
 
-from tta_tooling.errors import InputError, read_input
+from tta_tooling.errors import InputError
 from tta_tooling.reporting import Finding
+from tta_tooling.text_files import read_input
 
 MCP_JSON = Path(".vscode/mcp.json")
 INSTRUCTIONS_DIR = Path(".github/instructions")

@@ -6,8 +6,9 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from tta_tooling.errors import InputError, read_input
+from tta_tooling.errors import InputError
 from tta_tooling.reporting import Finding
+from tta_tooling.text_files import read_input
 
 STAGES = ("development", "staging", "production")
 

@@ -10,8 +10,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from tta_tooling.errors import InputError, read_json
+from tta_tooling.errors import InputError
 from tta_tooling.perf.suite import Measurement
+from tta_tooling.text_files import read_json
 
 __all__ = ["BASELINE_PATH", "baseline_document", "recorded_commit"]
 

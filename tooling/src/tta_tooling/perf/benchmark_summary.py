@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tta_tooling.errors import InputError, read_json
+from tta_tooling.errors import InputError
 from tta_tooling.reporting import markdown_table
+from tta_tooling.text_files import read_json
 
 __all__ = ["BenchmarkRow", "read_benchmarks", "render_markdown", "render_text"]
 

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tta_tooling.errors import InputError, read_json
+from tta_tooling.errors import InputError
+from tta_tooling.text_files import read_json
 
 __all__ = ["Baseline", "load_baseline"]
 

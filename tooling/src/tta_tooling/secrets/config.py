@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from tta_tooling.errors import InputError, read_input
+from tta_tooling.errors import InputError
+from tta_tooling.text_files import read_input
 
 __all__ = ["SecretsConfig", "load_config"]
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from tta_tooling.errors import InputError, read_json
+from tta_tooling.errors import InputError
+from tta_tooling.text_files import read_json
 
 __all__ = ["SensitiveNames", "load_names"]
 

@@ -10,7 +10,6 @@ it is spawned, and ``down`` or the next ``up`` stops it.
 from __future__ import annotations
 
 import collections
-import contextlib
 import subprocess
 import sys
 import time
@@ -19,6 +18,7 @@ from pathlib import Path
 
 import psutil
 
+from tta_tooling.process_tree import stop_tree
 from tta_tooling.stack.errors import StackError
 
 LOG_TAIL_LINES = 20
@@ -67,21 +67,10 @@ def is_running(pid: int, started: float) -> bool:
 
 
 def stop(pid: int, started: float) -> None:
-    """Terminate the process and its descendants, kill what outlives a grace period."""
+    """Terminate the process, its group and its descendants, kill what outlives a grace period."""
     process = _same_process(pid, started)
     if process is not None:
-        try:
-            family = [process, *process.children(recursive=True)]
-        except psutil.NoSuchProcess:
-            family = [process]
-        for member in family:
-            with contextlib.suppress(psutil.NoSuchProcess):
-                member.terminate()
-        _, alive = psutil.wait_procs(family, timeout=_STOP_GRACE_SECONDS)
-        for member in alive:
-            with contextlib.suppress(psutil.NoSuchProcess):
-                member.kill()
-        psutil.wait_procs(alive, timeout=_STOP_GRACE_SECONDS)
+        stop_tree(process, _STOP_GRACE_SECONDS)
     child = _CHILDREN.pop(pid, None)
     if child is not None:
         child.poll()

@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from tta_tooling.atomic import write_text_atomically
-from tta_tooling.errors import InputError, read_input
+from tta_tooling.errors import InputError
+from tta_tooling.text_files import read_input
 
 _MARKER = ".tta-stack-workdir"
 
