@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from .conftest import REPO_ROOT
 from .nox_listing import nox_list
 
@@ -35,6 +37,7 @@ def _ci_run_sessions() -> set[str]:
     return {e["session"] for e in nox_list()} | {e["session"] for e in nox_list("-s", *named)}
 
 
+@pytest.mark.smoke  # lists a noxfile no other test lists: starts nox
 def test_ci_time_table_times_every_session_ci_runs() -> None:
     documented, run = _documented_sessions(), _ci_run_sessions()
     assert len(documented) == len(set(documented)), "a session is timed twice"

@@ -87,6 +87,7 @@ def _names(entries: list[dict[str, Any]]) -> list[str]:
     return [entry["session"] for entry in entries]
 
 
+@pytest.mark.smoke  # lists a noxfile no other test lists: starts nox
 def test_a_second_listing_of_the_same_content_starts_no_nox(
     project: Path, listings_run: list[tuple[str, ...]]
 ) -> None:
@@ -132,6 +133,7 @@ def test_an_unwritable_cache_only_costs_a_listing(
     assert listings_served == [(), ()]
 
 
+@pytest.mark.smoke  # lists a noxfile no other test lists: starts nox
 def test_a_noxfile_nox_cannot_list_is_bad_input(project: Path) -> None:
     (project / "noxfile.py").write_text("import nox\ndef (:\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"noxfile\.py: nox --list --json failed"):

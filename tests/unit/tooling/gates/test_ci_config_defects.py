@@ -73,6 +73,7 @@ def test_workflow_naming_missing_tag(ci_copy: Path, run_tooling: RunTooling) -> 
     assert "names tag 'nosuchtag', which no session in noxfile.py has" in done.stdout
 
 
+@pytest.mark.smoke  # lists a noxfile no other test lists: starts nox
 def test_default_session_run_by_no_workflow(ci_copy: Path, run_tooling: RunTooling) -> None:
     noxfile = ci_copy / "noxfile.py"
     noxfile.write_text(

@@ -315,6 +315,7 @@ def test_workflow_filtered_away_from_pull_requests(
     )
 
 
+@pytest.mark.smoke  # lists a noxfile no other test lists: starts nox
 def test_non_default_session_that_no_workflow_runs(ci_copy: Path, run_tooling: RunTooling) -> None:
     _replace(
         ci_copy / "noxfile.py",

@@ -1228,6 +1228,7 @@ def test_harmless_edit_is_accepted(
     assert (done.returncode, done.stdout) == (0, ""), done.stdout + done.stderr
 
 
+@pytest.mark.smoke  # lists a noxfile no other test lists: starts nox
 def test_default_list_shrunk_in_the_noxfile(ci_copy: Path, run_tooling: RunTooling) -> None:
     """`nox.options.sessions` narrows plain `nox` and what nox lists as default."""
     plant(
@@ -1243,6 +1244,7 @@ def test_default_list_shrunk_in_the_noxfile(ci_copy: Path, run_tooling: RunTooli
     assert f"noxfile.py:{line}: [nox.options] `nox.options.sessions` narrows plain" in done.stdout
 
 
+@pytest.mark.smoke  # lists a noxfile no other test lists: starts nox
 def test_opt_in_selftest_session_run_by_a_workflow_is_accepted(
     ci_copy: Path, run_tooling: RunTooling
 ) -> None:

@@ -401,6 +401,7 @@ def test_harmless_look_alike_is_accepted(
     assert (done.returncode, done.stdout) == (0, ""), done.stdout + done.stderr
 
 
+@pytest.mark.smoke  # lists a noxfile no other test lists: starts nox
 def test_gate_taken_out_of_the_default_run(ci_copy: Path, run_tooling: RunTooling) -> None:
     """`default=False` on a gate's session: plain `nox` (and `.ci/run`'s listing) skip it."""
     plant(
@@ -418,6 +419,7 @@ def test_gate_taken_out_of_the_default_run(ci_copy: Path, run_tooling: RunToolin
     )
 
 
+@pytest.mark.smoke  # lists a noxfile no other test lists: starts nox
 def test_python_dropped_from_the_classifiers(
     ci_copy: Path, run_tooling: RunTooling, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -154,6 +154,7 @@ def test_a_supported_version_no_workflow_installs(paf_copy: Path, run_tooling: R
     _red(run_tooling("paf", "--root", paf_copy), "no workflow installs Python 3.12, 3.13")
 
 
+@pytest.mark.smoke  # lists a noxfile no other test lists: starts nox
 def test_a_nox_matrix_installs_every_catalog_version(
     paf_copy: Path, run_tooling: RunTooling
 ) -> None:
