@@ -29,21 +29,17 @@ _ROUTES = frozenset(
 def check(scan: FileScan) -> Iterator[Violation]:
     """Report uncached call sites whose inputs repeat."""
     module = scan.module
-    if not scan.helper_calls and not any(
-        _constant_inputs(module, llm.node) for llm in scan.llm_calls
-    ):
+    constant = [llm.node for llm in scan.llm_calls if _constant_inputs(module, llm.node)]
+    if not scan.helper_calls and not constant:
         return  # no request can repeat: the caches need not be looked for
     if next(module.matching(_GLOBAL_CACHES), None) is not None:
         return  # every LLM call of the process is behind a cache
     caches = {id(call) for call in module.matching(scan.config.caches)}
     definitions: dict[int, bool] = {}  # per function or class: cached as a whole
     reported: set[tuple[str, int]] = set()
-    for llm in scan.llm_calls:
-        call = llm.node
-        if (
-            _constant_inputs(module, call)  # the cheapest test first: most inputs vary
-            and not _cached(scan, module, call, caches, definitions)
-            and (repeated := _repeats(scan, call))
+    for call in constant:
+        if not _cached(scan, module, call, caches, definitions) and (
+            repeated := _repeats(scan, call)
         ):
             reported.add((module.relpath, call.lineno))
             yield scan.violation(

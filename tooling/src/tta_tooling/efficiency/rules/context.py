@@ -57,17 +57,19 @@ def check_accumulation(scan: FileScan) -> Iterator[Violation]:
     """EFF004: context accumulated without bound reaches an LLM call (or a scanned
     function passing it whole to one)."""
     module = scan.module
-    grown_by_scope: dict[int, tuple[dict[str, Loop], dict[str, str]]] = {}
+    grown_by_scope: dict[
+        int, tuple[dict[str, Loop], dict[str, str], Callable[[ast.expr], bool]]
+    ] = {}
     for call, inputs, reaches in _sites(scan):
         scope = module.scope_of(call)
         if id(scope) not in grown_by_scope:
             grown = _unbounded_growth(module, scope)
             origin = _aliases(module, scope, {name: name for name in grown}) if grown else {}
-            grown_by_scope[id(scope)] = grown, origin
-        grown, origin = grown_by_scope[id(scope)]
+            grown_by_scope[id(scope)] = grown, origin, _named(origin)
+        grown, origin, is_grown = grown_by_scope[id(scope)]
         if not grown:
             continue
-        source = _first_reaching(module, inputs, _named(origin))
+        source = _first_reaching(module, inputs, is_grown)
         if isinstance(source, ast.Name):
             name = origin[source.id]
             loop = grown[name]
