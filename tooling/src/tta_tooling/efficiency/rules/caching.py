@@ -187,10 +187,9 @@ def _is_handler(module: SourceModule, decorator: ast.expr) -> bool:
 
 
 def _constant_inputs(module: SourceModule, call: ast.Call) -> bool:
-    inputs = list(call_inputs(call))
-    if not inputs or any(k.arg is None for k in call.keywords):
+    if not (call.args or call.keywords) or any(k.arg is None for k in call.keywords):
         return False
-    return all(_is_constant(module, value, call) for value in inputs)
+    return all(_is_constant(module, value, call) for value in call_inputs(call))
 
 
 def _is_constant(module: SourceModule, expr: ast.expr, at: ast.AST) -> bool:

@@ -232,20 +232,14 @@ def _aliases(
     tracked name whole (or a ``seed`` expression), mapped to the name it came from."""
     origin = dict(origin)
     bindings = module.bindings(scope)
+    carries = _named(origin, also=seed)  # reads ``origin`` as it grows
     for _ in range(_MAX_ALIAS_ROUNDS):
         added = False
         for name, values in bindings.items():
             if name in origin:
                 continue
             for value in values:
-                found = reaching(
-                    module,
-                    value,
-                    lambda e: (
-                        (isinstance(e, ast.Name) and e.id in origin)
-                        or (seed is not None and seed(e))
-                    ),
-                )
+                found = reaching(module, value, carries)
                 if found is not None:
                     origin[name] = origin[found.id] if isinstance(found, ast.Name) else name
                     added = True
