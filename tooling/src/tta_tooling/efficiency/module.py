@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 from tta_tooling.efficiency.call_sites import Definitions, LlmCall
 from tta_tooling.efficiency.instances import Receiver, instance_of
-from tta_tooling.efficiency.patterns import CallPattern, by_final_name
+from tta_tooling.efficiency.patterns import CallPattern, pattern_index
 from tta_tooling.efficiency.syntax import (
     BINDERS,
     FUNCTIONS,
@@ -201,15 +201,17 @@ class SourceModule:
     def _candidates(
         self, patterns: tuple[CallPattern, ...]
     ) -> list[tuple[ast.Call, list[CallPattern]]]:
-        """The calls spelling the final name of one of ``patterns``, in source order, with
-        those patterns (read from the file's index, not by testing every call)."""
-        by_final = by_final_name(patterns)
-        named = self._calls_by_name
-        found = [
-            (call, by_final[name])
-            for name in by_final.keys() & named.keys()
-            for call in named[name]
-        ]
+        """The calls spelling the final name and attribute chain of one of ``patterns``, in
+        source order, with those patterns (read from the file's index and the patterns'
+        index, not by testing every call against every pattern)."""
+        index = pattern_index(patterns)
+        found: list[tuple[ast.Call, list[CallPattern]]] = []
+        for name, calls in self._calls_by_name.items():
+            if name in index.final_names:
+                for call in calls:
+                    candidates = index.candidates(name, attribute_chain(call.func))
+                    if candidates:
+                        found.append((call, candidates))
         found.sort(key=lambda item: _source_order(item[0]))
         return found
 
@@ -225,10 +227,8 @@ class SourceModule:
         for call, candidates in self._candidates(patterns):
             spelled = attribute_chain(call.func)
             foreign: dict[int, bool] = {}  # per chain length: the receiver left is no client
-            for pattern in candidates:
+            for pattern in candidates:  # each ends the chain spelled
                 chain = pattern.chain
-                if chain and spelled[-len(chain) :] != chain:
-                    continue  # ``x.chat.completions.create`` is no ``messages.create``
                 if pattern.kind == "instance" and len(spelled) > len(chain):
                     if len(chain) not in foreign:
                         foreign[len(chain)] = self._foreign_receiver(call, len(chain))
