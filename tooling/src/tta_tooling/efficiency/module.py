@@ -27,6 +27,7 @@ from tta_tooling.efficiency.syntax import (
     bind_unknown,
     is_attr,
     names_in,
+    source_order,
 )
 from tta_tooling.efficiency.tree_index import TreeIndex
 
@@ -212,7 +213,7 @@ class SourceModule:
                     candidates = index.candidates(name, attribute_chain(call.func))
                     if candidates:
                         found.append((call, candidates))
-        found.sort(key=lambda item: _source_order(item[0]))
+        found.sort(key=lambda item: source_order(item[0]))
         return found
 
     def matching(self, patterns: tuple[CallPattern, ...]) -> Iterator[ast.Call]:
@@ -222,23 +223,39 @@ class SourceModule:
                 yield call
 
     def llm_calls(self, patterns: tuple[CallPattern, ...]) -> list[LlmCall]:
-        """The LLM call sites of the file; the first matching pattern wins."""
+        """The LLM call sites of the file; the first matching pattern wins (decided once
+        for the calls spelling one chain on one name in one scope: the same receiver)."""
         found: list[LlmCall] = []
+        decided: dict[object, tuple[CallPattern, Receiver] | None] = {}
         for call, candidates in self._candidates(patterns):
             spelled = attribute_chain(call.func)
-            foreign: dict[int, bool] = {}  # per chain length: the receiver left is no client
-            for pattern in candidates:  # each ends the chain spelled
-                chain = pattern.chain
-                if pattern.kind == "instance" and len(spelled) > len(chain):
-                    if len(chain) not in foreign:
-                        foreign[len(chain)] = self._foreign_receiver(call, len(chain))
-                    if foreign[len(chain)]:
-                        continue  # what :meth:`matches` refuses, asked once for every class
-                receiver = self.matches(call, pattern)
-                if receiver is not None:
-                    found.append(LlmCall(call, pattern, receiver))
-                    break
+            base = call.func
+            while type(base) is ast.Attribute:
+                base = base.value
+            key = (id(self.scope_of(call)), base.id, spelled) if type(base) is ast.Name else call
+            if key not in decided:
+                decided[key] = self._first_match(call, spelled, candidates)
+            match = decided[key]
+            if match is not None:
+                found.append(LlmCall(call, *match))
         return found
+
+    def _first_match(
+        self, call: ast.Call, spelled: tuple[str, ...], candidates: list[CallPattern]
+    ) -> tuple[CallPattern, Receiver] | None:
+        """The first of ``candidates`` (each ending ``spelled``) ``call`` matches, and why."""
+        foreign: dict[int, bool] = {}  # per chain length: the receiver left is no client
+        for pattern in candidates:
+            chain = pattern.chain
+            if pattern.kind == "instance" and len(spelled) > len(chain):
+                if len(chain) not in foreign:
+                    foreign[len(chain)] = self._foreign_receiver(call, len(chain))
+                if foreign[len(chain)]:
+                    continue  # what :meth:`matches` refuses, asked once for every class
+            receiver = self.matches(call, pattern)
+            if receiver is not None:
+                return pattern, receiver
+        return None
 
     def _foreign_receiver(self, call: ast.Call, depth: int) -> bool:
         """The object ``depth`` attributes left of the called name is an attribute of
@@ -478,11 +495,3 @@ class SourceModule:
 
 _ANNOTATED: frozenset[type] = frozenset({ast.AnnAssign})
 _ASSIGNMENTS: frozenset[type] = frozenset({ast.Assign, ast.AnnAssign})
-
-
-def _source_order(call: ast.Call) -> tuple[int, int, int, int]:
-    """Where ``call`` starts, the enclosing call first when two start together
-    (``a.b(x).c(y)``): the order never depends on the names' hash order."""
-    end_line = call.end_lineno if call.end_lineno is not None else call.lineno
-    end_col = call.end_col_offset if call.end_col_offset is not None else call.col_offset
-    return (call.lineno, call.col_offset, -end_line, -end_col)

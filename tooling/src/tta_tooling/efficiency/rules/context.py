@@ -373,7 +373,7 @@ def _trimmed_names(module: SourceModule, scope: Scope) -> set[str]:
             name = receiver_name(node, _SHRINK)
             if name is not None:
                 trimmed.add(name)
-            if any(k.arg == "maxlen" for k in node.keywords):
+            if node.keywords and "maxlen" in [k.arg for k in node.keywords]:
                 parent = module.parents.get(node)
                 if isinstance(parent, ast.Assign):
                     trimmed |= {t.id for t in parent.targets if isinstance(t, ast.Name)}
