@@ -113,6 +113,7 @@ def per_pattern_list(
 
 
 _MAX_LISTS = 32
+_MAX_SPELLINGS = 4096
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,10 +126,20 @@ class PatternIndex:
     functions: dict[str, list[tuple[int, CallPattern]]]
     chains: dict[tuple[str, ...], list[tuple[int, CallPattern]]]
     final_names: set[str]
+    _asked: dict[tuple[str, tuple[str, ...]], list[CallPattern]]
 
     def candidates(self, final_name: str, spelled: tuple[str, ...]) -> list[CallPattern]:
         """The patterns a call spelling ``final_name`` last, through the attributes
-        ``spelled`` (``a.b.c()``: ``("b", "c")``), may match, in the list's order."""
+        ``spelled`` (``a.b.c()``: ``("b", "c")``), may match, in the list's order
+        (answered once per spelling)."""
+        found = self._asked.get((final_name, spelled))
+        if found is None:
+            if len(self._asked) >= _MAX_SPELLINGS:
+                self._asked.clear()
+            found = self._asked[final_name, spelled] = self._find(final_name, spelled)
+        return found
+
+    def _find(self, final_name: str, spelled: tuple[str, ...]) -> list[CallPattern]:
         found = self.functions.get(final_name, [])
         chains = self.chains
         for length in range(1, len(spelled) + 1):
@@ -141,7 +152,7 @@ class PatternIndex:
 @per_pattern_list
 def pattern_index(patterns: tuple[CallPattern, ...]) -> PatternIndex:
     """``patterns`` indexed by what a matching call spells (built once per list)."""
-    index = PatternIndex({}, {}, {pattern.final_name for pattern in patterns})
+    index = PatternIndex({}, {}, {pattern.final_name for pattern in patterns}, {})
     for place, pattern in enumerate(patterns):
         if pattern.chain:
             index.chains.setdefault(pattern.chain, []).append((place, pattern))
