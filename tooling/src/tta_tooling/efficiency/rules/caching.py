@@ -189,11 +189,10 @@ def _is_handler(module: SourceModule, decorator: ast.expr) -> bool:
 def _constant_inputs(module: SourceModule, call: ast.Call) -> bool:
     if not (call.args or call.keywords) or any(k.arg is None for k in call.keywords):
         return False
-    return all(_is_constant(module, value, call) for value in call_inputs(call))
+    return _all_constant(module, list(call_inputs(call)), call)
 
 
-def _is_constant(module: SourceModule, expr: ast.expr, at: ast.AST) -> bool:
-    pending = [expr]
+def _all_constant(module: SourceModule, pending: list[ast.expr], at: ast.AST) -> bool:
     while pending:
         node = pending.pop()
         if isinstance(node, ast.Constant):
