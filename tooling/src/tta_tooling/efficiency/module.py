@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 from tta_tooling.efficiency.call_sites import Definitions, LlmCall
 from tta_tooling.efficiency.instances import Receiver, instance_of
-from tta_tooling.efficiency.patterns import CallPattern, by_final_name
+from tta_tooling.efficiency.patterns import CallPattern, pattern_index
 from tta_tooling.efficiency.syntax import (
     BINDERS,
     FUNCTIONS,
@@ -27,6 +27,7 @@ from tta_tooling.efficiency.syntax import (
     bind_unknown,
     is_attr,
     names_in,
+    source_order,
 )
 from tta_tooling.efficiency.tree_index import TreeIndex
 
@@ -201,16 +202,18 @@ class SourceModule:
     def _candidates(
         self, patterns: tuple[CallPattern, ...]
     ) -> list[tuple[ast.Call, list[CallPattern]]]:
-        """The calls spelling the final name of one of ``patterns``, in source order, with
-        those patterns (read from the file's index, not by testing every call)."""
-        by_final = by_final_name(patterns)
-        named = self._calls_by_name
-        found = [
-            (call, by_final[name])
-            for name in by_final.keys() & named.keys()
-            for call in named[name]
-        ]
-        found.sort(key=lambda item: _source_order(item[0]))
+        """The calls spelling the final name and attribute chain of one of ``patterns``, in
+        source order, with those patterns (read from the file's index and the patterns'
+        index, not by testing every call against every pattern)."""
+        index = pattern_index(patterns)
+        found: list[tuple[ast.Call, list[CallPattern]]] = []
+        for name, calls in self._calls_by_name.items():
+            if name in index.final_names:
+                for call in calls:
+                    candidates = index.candidates(name, attribute_chain(call.func))
+                    if candidates:
+                        found.append((call, candidates))
+        found.sort(key=lambda item: source_order(item[0]))
         return found
 
     def matching(self, patterns: tuple[CallPattern, ...]) -> Iterator[ast.Call]:
@@ -220,25 +223,39 @@ class SourceModule:
                 yield call
 
     def llm_calls(self, patterns: tuple[CallPattern, ...]) -> list[LlmCall]:
-        """The LLM call sites of the file; the first matching pattern wins."""
+        """The LLM call sites of the file; the first matching pattern wins (decided once
+        for the calls spelling one chain on one name in one scope: the same receiver)."""
         found: list[LlmCall] = []
+        decided: dict[object, tuple[CallPattern, Receiver] | None] = {}
         for call, candidates in self._candidates(patterns):
             spelled = attribute_chain(call.func)
-            foreign: dict[int, bool] = {}  # per chain length: the receiver left is no client
-            for pattern in candidates:
-                chain = pattern.chain
-                if chain and spelled[-len(chain) :] != chain:
-                    continue  # ``x.chat.completions.create`` is no ``messages.create``
-                if pattern.kind == "instance" and len(spelled) > len(chain):
-                    if len(chain) not in foreign:
-                        foreign[len(chain)] = self._foreign_receiver(call, len(chain))
-                    if foreign[len(chain)]:
-                        continue  # what :meth:`matches` refuses, asked once for every class
-                receiver = self.matches(call, pattern)
-                if receiver is not None:
-                    found.append(LlmCall(call, pattern, receiver))
-                    break
+            base = call.func
+            while type(base) is ast.Attribute:
+                base = base.value
+            key = (id(self.scope_of(call)), base.id, spelled) if type(base) is ast.Name else call
+            if key not in decided:
+                decided[key] = self._first_match(call, spelled, candidates)
+            match = decided[key]
+            if match is not None:
+                found.append(LlmCall(call, *match))
         return found
+
+    def _first_match(
+        self, call: ast.Call, spelled: tuple[str, ...], candidates: list[CallPattern]
+    ) -> tuple[CallPattern, Receiver] | None:
+        """The first of ``candidates`` (each ending ``spelled``) ``call`` matches, and why."""
+        foreign: dict[int, bool] = {}  # per chain length: the receiver left is no client
+        for pattern in candidates:
+            chain = pattern.chain
+            if pattern.kind == "instance" and len(spelled) > len(chain):
+                if len(chain) not in foreign:
+                    foreign[len(chain)] = self._foreign_receiver(call, len(chain))
+                if foreign[len(chain)]:
+                    continue  # what :meth:`matches` refuses, asked once for every class
+            receiver = self.matches(call, pattern)
+            if receiver is not None:
+                return pattern, receiver
+        return None
 
     def _foreign_receiver(self, call: ast.Call, depth: int) -> bool:
         """The object ``depth`` attributes left of the called name is an attribute of
@@ -478,11 +495,3 @@ class SourceModule:
 
 _ANNOTATED: frozenset[type] = frozenset({ast.AnnAssign})
 _ASSIGNMENTS: frozenset[type] = frozenset({ast.Assign, ast.AnnAssign})
-
-
-def _source_order(call: ast.Call) -> tuple[int, int, int, int]:
-    """Where ``call`` starts, the enclosing call first when two start together
-    (``a.b(x).c(y)``): the order never depends on the names' hash order."""
-    end_line = call.end_lineno if call.end_lineno is not None else call.lineno
-    end_col = call.end_col_offset if call.end_col_offset is not None else call.col_offset
-    return (call.lineno, call.col_offset, -end_line, -end_col)

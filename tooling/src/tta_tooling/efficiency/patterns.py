@@ -17,7 +17,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal, TypeVar
 
-__all__ = ["CallPattern", "PatternError", "by_final_name", "parse_pattern", "per_pattern_list"]
+__all__ = [
+    "CallPattern",
+    "PatternError",
+    "PatternIndex",
+    "parse_pattern",
+    "pattern_index",
+    "per_pattern_list",
+]
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
@@ -106,12 +113,49 @@ def per_pattern_list(
 
 
 _MAX_LISTS = 32
+_MAX_SPELLINGS = 4096
+
+
+@dataclass(frozen=True, slots=True)
+class PatternIndex:
+    """A pattern list by what a matching call spells: a function pattern by its final name
+    (``completion``), any other by its attribute chain (``("completions", "create")``), a
+    call being matched by one only when it ends with that chain. Each entry keeps the
+    pattern's place in the list (the first matching pattern wins)."""
+
+    functions: dict[str, list[tuple[int, CallPattern]]]
+    chains: dict[tuple[str, ...], list[tuple[int, CallPattern]]]
+    final_names: set[str]
+    _asked: dict[tuple[str, tuple[str, ...]], list[CallPattern]]
+
+    def candidates(self, final_name: str, spelled: tuple[str, ...]) -> list[CallPattern]:
+        """The patterns a call spelling ``final_name`` last, through the attributes
+        ``spelled`` (``a.b.c()``: ``("b", "c")``), may match, in the list's order
+        (answered once per spelling)."""
+        found = self._asked.get((final_name, spelled))
+        if found is None:
+            if len(self._asked) >= _MAX_SPELLINGS:
+                self._asked.clear()
+            found = self._asked[final_name, spelled] = self._find(final_name, spelled)
+        return found
+
+    def _find(self, final_name: str, spelled: tuple[str, ...]) -> list[CallPattern]:
+        found = self.functions.get(final_name, [])
+        chains = self.chains
+        for length in range(1, len(spelled) + 1):
+            more = chains.get(spelled[-length:])
+            if more:
+                found = sorted(found + more) if found else more
+        return [pattern for _, pattern in found]
 
 
 @per_pattern_list
-def by_final_name(patterns: tuple[CallPattern, ...]) -> dict[str, list[CallPattern]]:
-    """``patterns`` by the name a matching call spells last, in their order."""
-    table: dict[str, list[CallPattern]] = {}
-    for pattern in patterns:
-        table.setdefault(pattern.final_name, []).append(pattern)
-    return table
+def pattern_index(patterns: tuple[CallPattern, ...]) -> PatternIndex:
+    """``patterns`` indexed by what a matching call spells (built once per list)."""
+    index = PatternIndex({}, {}, {pattern.final_name for pattern in patterns}, {})
+    for place, pattern in enumerate(patterns):
+        if pattern.chain:
+            index.chains.setdefault(pattern.chain, []).append((place, pattern))
+        else:
+            index.functions.setdefault(pattern.final_name, []).append((place, pattern))
+    return index

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from tta_tooling.efficiency.call_sites import LlmCall
 from tta_tooling.efficiency.module import SourceModule
 from tta_tooling.efficiency.patterns import CallPattern
-from tta_tooling.efficiency.syntax import Function
+from tta_tooling.efficiency.syntax import FUNCTIONS, Function
 
 __all__ = ["HelperCall", "Project", "Reach", "spells_any"]
 
@@ -121,10 +121,9 @@ class Project:
         for module in self.modules:
             for llm in self.llm_calls[module.relpath]:
                 scope = module.scope_of(llm.node)
-                if isinstance(scope, ast.FunctionDef | ast.AsyncFunctionDef):
-                    reach.setdefault(
-                        id(scope),
-                        Reach(module.relpath, llm.node.lineno, module.column(llm.node)),
+                if id(scope) not in reach and isinstance(scope, FUNCTIONS):
+                    reach[id(scope)] = Reach(
+                        module.relpath, llm.node.lineno, module.column(llm.node)
                     )
         return reach
 

@@ -66,7 +66,7 @@ def _scan(root: Path, config: EfficiencyConfig, paths: list[str] | None) -> Scan
     project = Project(config.llm_calls)
     problems: list[Violation] = []
     deferred: list[tuple[Path, str, str]] = []
-    package_names: dict[Path, str] = {}
+    package_names: dict[str, str] = {}
 
     def load(path: Path, relpath: str, source: str) -> None:
         try:
@@ -204,18 +204,21 @@ def _shown(path: Path, root: Path) -> str:
     return (path.relative_to(root) if path.is_relative_to(root) else path).as_posix()
 
 
-def _module_name(path: Path, known: dict[Path, str]) -> str:
+def _module_name(path: Path, known: dict[str, str]) -> str:
     """Dotted module name: the file's stem under its chain of ``__init__.py`` packages."""
-    return ".".join(filter(None, (_package_name(path.parent, known), path.stem))).removesuffix(
+    directory = os.path.dirname(path)  # a string: a Path per file and folder costs more
+    return ".".join(filter(None, (_package_name(directory, known), path.stem))).removesuffix(
         ".__init__"
     )
 
 
-def _package_name(directory: Path, known: dict[Path, str]) -> str:
+def _package_name(directory: str, known: dict[str, str]) -> str:
     if directory not in known:
-        if (directory / "__init__.py").is_file() and directory.parent != directory:
-            parent = _package_name(directory.parent, known)
-            known[directory] = f"{parent}.{directory.name}" if parent else directory.name
+        parent = os.path.dirname(directory)
+        if os.path.isfile(os.path.join(directory, "__init__.py")) and parent != directory:
+            package = _package_name(parent, known)
+            name = os.path.basename(directory)
+            known[directory] = f"{package}.{name}" if package else name
         else:
             known[directory] = ""
     return known[directory]

@@ -23,6 +23,7 @@ __all__ = [
     "child_fields",
     "is_attr",
     "names_in",
+    "source_order",
     "walk",
     "walk_scope",
 ]
@@ -213,3 +214,11 @@ def attribute_chain(func: ast.expr) -> tuple[str, ...]:
         names.append(func.attr)
         func = func.value
     return tuple(reversed(names))
+
+
+def source_order(call: ast.Call) -> tuple[int, int, int, int]:
+    """Where ``call`` starts, the enclosing call first when two start together
+    (``a.b(x).c(y)``): the order never depends on the names' hash order."""
+    end_line = call.end_lineno if call.end_lineno is not None else call.lineno
+    end_col = call.end_col_offset if call.end_col_offset is not None else call.col_offset
+    return (call.lineno, call.col_offset, -end_line, -end_col)

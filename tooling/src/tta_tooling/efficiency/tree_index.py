@@ -61,20 +61,21 @@ class TreeIndex:
         tables = self._kinds
         layouts = _LAYOUTS
         end = _END
+        skipped = _SKIPPED
         while stack:
             node = pop()
             kind = type(node)
-            layout = layouts.get(kind)
-            if layout is None:
-                layout = layouts[kind] = _layout(kind)
-            role, single, read = layout
-            if role is _LEAF:
+            if kind in skipped:
                 if node is end:  # every node under the last opened block has been visited
                     block, start = opened.pop()
                     spans[id(block)] = (start, len(order), table)
                     if type(block) in _SCOPES:
                         table = outer_tables.pop()
                 continue
+            layout = layouts.get(kind)
+            if layout is None:
+                layout = layouts[kind] = _layout(kind)
+            role, single, read = layout
             if role is not _PLAIN:
                 position = len(order)
                 table[kind].append(position)

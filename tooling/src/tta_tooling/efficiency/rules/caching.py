@@ -29,21 +29,17 @@ _ROUTES = frozenset(
 def check(scan: FileScan) -> Iterator[Violation]:
     """Report uncached call sites whose inputs repeat."""
     module = scan.module
-    if not scan.helper_calls and not any(
-        _constant_inputs(module, llm.node) for llm in scan.llm_calls
-    ):
+    constant = [llm.node for llm in scan.llm_calls if _constant_inputs(module, llm.node)]
+    if not scan.helper_calls and not constant:
         return  # no request can repeat: the caches need not be looked for
     if next(module.matching(_GLOBAL_CACHES), None) is not None:
         return  # every LLM call of the process is behind a cache
     caches = {id(call) for call in module.matching(scan.config.caches)}
     definitions: dict[int, bool] = {}  # per function or class: cached as a whole
     reported: set[tuple[str, int]] = set()
-    for llm in scan.llm_calls:
-        call = llm.node
-        if (
-            _constant_inputs(module, call)  # the cheapest test first: most inputs vary
-            and not _cached(scan, module, call, caches, definitions)
-            and (repeated := _repeats(scan, call))
+    for call in constant:
+        if not _cached(scan, module, call, caches, definitions) and (
+            repeated := _repeats(scan, call)
         ):
             reported.add((module.relpath, call.lineno))
             yield scan.violation(
@@ -191,14 +187,12 @@ def _is_handler(module: SourceModule, decorator: ast.expr) -> bool:
 
 
 def _constant_inputs(module: SourceModule, call: ast.Call) -> bool:
-    inputs = list(call_inputs(call))
-    if not inputs or any(k.arg is None for k in call.keywords):
+    if not (call.args or call.keywords) or any(k.arg is None for k in call.keywords):
         return False
-    return all(_is_constant(module, value, call) for value in inputs)
+    return _all_constant(module, list(call_inputs(call)), call)
 
 
-def _is_constant(module: SourceModule, expr: ast.expr, at: ast.AST) -> bool:
-    pending = [expr]
+def _all_constant(module: SourceModule, pending: list[ast.expr], at: ast.AST) -> bool:
     while pending:
         node = pending.pop()
         if isinstance(node, ast.Constant):

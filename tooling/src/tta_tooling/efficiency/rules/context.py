@@ -57,17 +57,19 @@ def check_accumulation(scan: FileScan) -> Iterator[Violation]:
     """EFF004: context accumulated without bound reaches an LLM call (or a scanned
     function passing it whole to one)."""
     module = scan.module
-    grown_by_scope: dict[int, tuple[dict[str, Loop], dict[str, str]]] = {}
+    grown_by_scope: dict[
+        int, tuple[dict[str, Loop], dict[str, str], Callable[[ast.expr], bool]]
+    ] = {}
     for call, inputs, reaches in _sites(scan):
         scope = module.scope_of(call)
         if id(scope) not in grown_by_scope:
             grown = _unbounded_growth(module, scope)
             origin = _aliases(module, scope, {name: name for name in grown}) if grown else {}
-            grown_by_scope[id(scope)] = grown, origin
-        grown, origin = grown_by_scope[id(scope)]
+            grown_by_scope[id(scope)] = grown, origin, _named(origin)
+        grown, origin, is_grown = grown_by_scope[id(scope)]
         if not grown:
             continue
-        source = _first_reaching(module, inputs, _named(origin))
+        source = _first_reaching(module, inputs, is_grown)
         if isinstance(source, ast.Name):
             name = origin[source.id]
             loop = grown[name]
@@ -230,20 +232,14 @@ def _aliases(
     tracked name whole (or a ``seed`` expression), mapped to the name it came from."""
     origin = dict(origin)
     bindings = module.bindings(scope)
+    carries = _named(origin, also=seed)  # reads ``origin`` as it grows
     for _ in range(_MAX_ALIAS_ROUNDS):
         added = False
         for name, values in bindings.items():
             if name in origin:
                 continue
             for value in values:
-                found = reaching(
-                    module,
-                    value,
-                    lambda e: (
-                        (isinstance(e, ast.Name) and e.id in origin)
-                        or (seed is not None and seed(e))
-                    ),
-                )
+                found = reaching(module, value, carries)
                 if found is not None:
                     origin[name] = origin[found.id] if isinstance(found, ast.Name) else name
                     added = True
@@ -377,7 +373,7 @@ def _trimmed_names(module: SourceModule, scope: Scope) -> set[str]:
             name = receiver_name(node, _SHRINK)
             if name is not None:
                 trimmed.add(name)
-            if any(k.arg == "maxlen" for k in node.keywords):
+            if node.keywords and "maxlen" in [k.arg for k in node.keywords]:
                 parent = module.parents.get(node)
                 if isinstance(parent, ast.Assign):
                     trimmed |= {t.id for t in parent.targets if isinstance(t, ast.Name)}

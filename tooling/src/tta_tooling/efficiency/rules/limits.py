@@ -22,12 +22,11 @@ def check(scan: FileScan) -> Iterator[Violation]:
     module = scan.module
     for llm in scan.llm_calls:
         receiver = llm.receiver
-        configured_elsewhere = llm.pattern.target.partition(".")[0] not in CALL_LIMIT_PACKAGES
         if (
             receiver is not None
             and receiver.annotated
             and not receiver.calls
-            and configured_elsewhere
+            and llm.pattern.target.partition(".")[0] not in CALL_LIMIT_PACKAGES
         ):
             continue  # a model object configured where it is made, not visible here
         sites = [llm.node, *(receiver.calls if receiver else ())]
