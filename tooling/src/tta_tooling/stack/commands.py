@@ -50,6 +50,12 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     _add_start_options(run, app_port=None)
     run.add_argument(
+        "--use-external",
+        action="store_true",
+        help="a service whose variable (REDIS_URL, PROMETHEUS_URL) is already set is "
+        "used as it is, not started",
+    )
+    run.add_argument(
         "command",
         nargs=argparse.REMAINDER,
         help="after --: the command, run with REDIS_URL, PROMETHEUS_URL, TTA_API_URL "
@@ -217,6 +223,7 @@ def _run(args: argparse.Namespace) -> int:
         timeout=args.timeout,
         state_path=args.state,
         command=tuple(command),
+        use_external=args.use_external,
     )
     return stack_run.run(request, lambda line: print(line, file=sys.stderr, flush=True))
 

@@ -51,6 +51,7 @@ class RunRequest:
     timeout: float
     state_path: Path | None
     command: tuple[str, ...]
+    use_external: bool = False
 
 
 def run(request: RunRequest, log: Callable[[str], None]) -> int:
@@ -58,6 +59,10 @@ def run(request: RunRequest, log: Callable[[str], None]) -> int:
     command's exit code (128 + N when signal N ended it). Main thread only."""
     root = request.root.resolve()
     services = [name for name in SERVICES if name in request.names]
+    if request.use_external:
+        for name in [name for name in services if SERVICES[name].env in os.environ]:
+            log(f"{name}: {SERVICES[name].env} is set; using it, not starting {name}")
+            services.remove(name)
     private = state_file.private_directory(root)
     state_path = request.state_path or private / f"{_STATE_PREFIX}{os.getpid()}.json"
     received: list[int] = []
