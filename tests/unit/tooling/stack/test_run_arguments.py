@@ -69,3 +69,16 @@ def test_a_command_that_cannot_run_is_exit_2_naming_it(
     assert done.returncode == 2, done.stderr
     assert "command: cannot run 'no-such-command-here': No such file or directory" in done.stderr
     assert "redis: REDIS_URL is set; using it, not starting redis" in done.stderr
+
+
+def test_another_runs_unreadable_state_is_left_alone(
+    stack_run: StackRun, stack_env: dict[str, str], stack_root: Path
+) -> None:
+    other = stack_root / ".nox" / "stack" / "run-1.json"
+    other.parent.mkdir(parents=True)
+    other.write_text("{not json", encoding="utf-8")
+    stack_env["REDIS_URL"] = "redis://127.0.0.1:1/0"
+    done = stack_run("--service=redis", "--use-external", "--", "no-such-command-here")
+    assert done.returncode == 2, done.stderr
+    assert "command: cannot run 'no-such-command-here'" in done.stderr
+    assert other.read_text(encoding="utf-8") == "{not json"

@@ -10,6 +10,7 @@ import, which every other ``tta-tooling`` command would otherwise pay.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -18,6 +19,7 @@ from tta_tooling.errors import InputError
 from tta_tooling.stack import native, processes
 from tta_tooling.stack import state as state_file
 from tta_tooling.stack.engine import engine_answers
+from tta_tooling.stack.errors import StackError
 from tta_tooling.stack.state import ServiceRecord, StackState
 
 BACKENDS = ("auto", "compose", "native")
@@ -124,15 +126,13 @@ def logs(root: Path, state_path: Path, names: Sequence[str], lines: int) -> str 
 
 def sweep_orphaned(root: Path, state_paths: Iterable[Path]) -> None:
     """Tear down each stack of ``state_paths`` whose owner is gone (a SIGKILLed
-    ``stack run``); an unreadable state file is left for its own owner to report."""
+    ``stack run``); one that cannot be read or stopped is left for its owner's command."""
     for state_path in state_paths:
-        try:
+        with contextlib.suppress(InputError, StackError):
             current = state_file.load(state_path)
-        except InputError:
-            continue
-        if current is not None and _orphaned(current):
-            _teardown(root, current, state_path)
-            state_file.remove(state_path)
+            if current is not None and _orphaned(current):
+                _teardown(root, current, state_path)
+                state_file.remove(state_path)
 
 
 def _orphaned(current: StackState) -> bool:
