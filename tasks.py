@@ -6,9 +6,10 @@ gates themselves are nox sessions. ``uv run --group tasks invoke --list`` shows 
 - ``invoke stack.up [--backend auto|compose|native]`` starts Redis and Prometheus
   and prints the ``export REDIS_URL=...`` / ``export PROMETHEUS_URL=...`` lines;
   ``stack.status``, ``stack.logs`` and ``stack.down`` work from any shell after it.
-- ``invoke integration`` starts the stack, runs ``nox -s integration e2e`` against it
-  and stops the stack, also when the tests fail or the run is interrupted (``e2e``
-  brings up a stack of its own, whose Prometheus scrapes the tta-api it serves).
+- ``invoke integration`` runs ``nox -s integration e2e`` under ``tta-tooling stack run``,
+  which starts the stack and stops it, also when the tests fail or the run is
+  interrupted (``e2e`` brings up a stack of its own, whose Prometheus scrapes the
+  tta-api it serves).
 - ``invoke keploy.record`` records API traffic through a proxy in front of
   tta-api into a new test set of tests/api (``--scripted`` re-records the whole
   suite: ``nox -s api-record``); ``invoke keploy.replay`` runs ``nox -s api``.
@@ -38,12 +39,6 @@ INTEGRATION_SESSIONS = ("integration", "e2e")
 TEST_DIR = "tests/api"
 KEPLOY_CONFIG = "tests/keploy-config.yml"
 _BACKEND_HELP = "auto (compose, else system binaries, else embedded Redis), compose or native"
-
-
-def exported(stdout: str) -> dict[str, str]:
-    """The ``NAME=value`` pairs of the ``export NAME=value`` lines ``stack up`` prints."""
-    pairs = (line.removeprefix("export ").partition("=") for line in stdout.splitlines())
-    return {name: value for name, sep, value in pairs if sep and name.isidentifier()}
 
 
 @task(help={"backend": _BACKEND_HELP})
@@ -92,15 +87,12 @@ def logs(c: Context, service: str = "", lines: str = "20") -> None:
 
 @task(help={"backend": _BACKEND_HELP})
 def integration(c: Context, backend: str = "auto") -> None:
-    """Start the stack, run the integration sessions against it, and always stop it."""
+    """Run the integration sessions under ``stack run``, which always stops the stack."""
+    sessions = f"{NOX} -s {' '.join(INTEGRATION_SESSIONS)}"
     previous = signal.signal(signal.SIGTERM, _interrupt_children)
     try:
-        started = c.run(f"{STACK} up {ROOT_ARG} --backend {shlex.quote(backend)}", hide="out")
-        assert started is not None
-        print(started.stdout, end="")
-        c.run(f"{NOX} -s {' '.join(INTEGRATION_SESSIONS)}", env=exported(started.stdout))
+        c.run(f"{STACK} run {ROOT_ARG} --backend {shlex.quote(backend)} -- {sessions}")
     finally:
-        c.run(f"{STACK} down {ROOT_ARG}", warn=True)
         signal.signal(signal.SIGTERM, previous)
 
 

@@ -14,7 +14,6 @@ from invoke.exceptions import Exit, UnexpectedExit
 from invoke.runners import Result
 
 TASKS_PY = Path(__file__).resolve().parents[3] / "tasks.py"
-EXPORTS = "export REDIS_URL=redis://127.0.0.1:6379/0\nexport PROMETHEUS_URL=http://127.0.0.1:9090\n"
 
 
 @pytest.fixture(scope="module")
@@ -41,14 +40,6 @@ def test_namespaces_are_explicit(tasks: ModuleType) -> None:
         "stack.status",
         "stack.up",
     ]
-
-
-def test_exported_reads_only_export_lines(tasks: ModuleType) -> None:
-    noisy = EXPORTS + "stack up (native); stop it\nexport =nothing\nexport A B=c\n"
-    assert tasks.exported(noisy) == {
-        "REDIS_URL": "redis://127.0.0.1:6379/0",
-        "PROMETHEUS_URL": "http://127.0.0.1:9090",
-    }
 
 
 def test_stack_verbs_call_tta_tooling_stack(tasks: ModuleType) -> None:
@@ -85,37 +76,28 @@ def test_logs_refuses_a_bad_line_count_with_one_line(
     assert _commands(context) == []
 
 
-def test_integration_runs_nox_with_the_urls_then_stops_the_stack(tasks: ModuleType) -> None:
-    context = MockContext(run=[Result(stdout=EXPORTS), Result(), Result()])
+def test_integration_runs_nox_under_stack_run(tasks: ModuleType) -> None:
+    context = MockContext(run=Result())
     tasks.integration(context, backend="compose")
     assert _commands(context) == [
-        f"{tasks.STACK} up --root {tasks.ROOT} --backend compose",
+        f"{tasks.STACK} run --root {tasks.ROOT} --backend compose -- "
         f"{tasks.NOX} -s integration e2e",
-        f"{tasks.STACK} down --root {tasks.ROOT}",
     ]
-    nox_call = context.run.call_args_list[1]  # type: ignore[attr-defined]
-    assert nox_call.kwargs["env"] == tasks.exported(EXPORTS)
-    assert context.run.call_args_list[2].kwargs["warn"] is True  # type: ignore[attr-defined]
 
 
 @pytest.mark.parametrize("failure", ["tests fail", "interrupted"])
-def test_integration_stops_the_stack_when_nox_fails_or_is_interrupted(
+def test_integration_restores_sigterm_when_nox_fails_or_is_interrupted(
     tasks: ModuleType, failure: str
 ) -> None:
     context = MockContext(run=Result())
-    calls: list[str] = []
 
     def run(command: str, **kwargs: Any) -> Result:
-        calls.append(command)
-        if command.startswith(tasks.NOX):
-            if failure == "interrupted":
-                raise KeyboardInterrupt
-            raise UnexpectedExit(Result(command=command, exited=1))
-        return Result(stdout=EXPORTS)
+        if failure == "interrupted":
+            raise KeyboardInterrupt
+        raise UnexpectedExit(Result(command=command, exited=1))
 
     context.run.side_effect = run  # type: ignore[attr-defined]
     handler = signal.getsignal(signal.SIGTERM)
     with pytest.raises((UnexpectedExit, KeyboardInterrupt)):
         tasks.integration(context)
-    assert calls[-1] == f"{tasks.STACK} down --root {tasks.ROOT}"
     assert signal.getsignal(signal.SIGTERM) is handler

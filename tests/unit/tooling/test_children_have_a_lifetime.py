@@ -26,7 +26,8 @@ STARTERS = {
 DETACHED = {
     ("tooling/src/tta_tooling/stack/processes.py", "spawn"): (
         "a service outlives `stack up`: recorded in the state file as soon as it is "
-        "spawned, stopped by `stack down` or by the next `up` once its orchestrator is gone"
+        "spawned, stopped by `stack down` or by the next `up` once its orchestrator is gone "
+        "(`stack run` asks for the signal: tied=True)"
     ),
 }
 

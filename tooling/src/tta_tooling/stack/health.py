@@ -1,4 +1,4 @@
-"""Health probes: Redis answers PING, Prometheus answers /-/ready."""
+"""Health probes: Redis answers PING, Prometheus answers /-/ready, tta-api answers /health."""
 
 from __future__ import annotations
 
@@ -25,5 +25,18 @@ def prometheus_is_ready(port: int) -> bool:
     try:
         with urllib.request.urlopen(url, timeout=0.5) as response:
             return int(response.status) == 200
+    except (OSError, urllib.error.URLError):
+        return False
+
+
+def http_server_answers_health(port: int) -> bool:
+    """Whether an HTTP server on ``port`` answers ``GET /health`` at all (any status:
+    whether its dependencies are healthy is for the tests to judge, not its readiness)."""
+    url = f"http://{HOST}:{port}/health"
+    try:
+        with urllib.request.urlopen(url, timeout=1):
+            return True
+    except urllib.error.HTTPError:
+        return True
     except (OSError, urllib.error.URLError):
         return False

@@ -10,7 +10,8 @@ import, which every other ``tta-tooling`` command would otherwise pay.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import contextlib
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from tta_tooling.errors import InputError
 from tta_tooling.stack import native, processes
 from tta_tooling.stack import state as state_file
 from tta_tooling.stack.engine import engine_answers
+from tta_tooling.stack.errors import StackError
 from tta_tooling.stack.state import ServiceRecord, StackState
 
 BACKENDS = ("auto", "compose", "native")
@@ -32,15 +34,20 @@ def up(
     app_port: int,
     timeout: float,
     state_path: Path,
+    tied: bool = False,
 ) -> StackState:
-    """Start ``names`` on ``backend`` (auto: compose, else native, else embedded Redis)."""
+    """Start ``names`` on ``backend`` (auto: compose, else native, else embedded Redis).
+
+    The stack's owner is the process that ran ``up`` (the shell or nox above this
+    command), or with ``tied`` this process, whose native services die with it.
+    """
     previous = state_file.load(state_path)
     if previous is not None:
         if not _orphaned(previous) and any(healthy for _, healthy in status_of(root, previous)):
             raise InputError(state_path, "a stack is already up; run `tta-tooling stack down`")
         _teardown(root, previous, state_path)
         state_file.remove(state_path)
-    owner = processes.parent()
+    owner = processes.this_process() if tied else processes.parent()
     if backend == "compose" or (backend == "auto" and engine_answers()):
         for name, port in ports.items():
             if port is not None and name in names:
@@ -63,6 +70,7 @@ def up(
                 embedded=backend == "auto",
                 workdir=state_file.new_workdir(root),
                 spawned=lambda so_far: state_file.save(replace(so_far, owner=owner), state_path),
+                tied=tied,
             )
         except BaseException:
             state_file.remove(state_path)  # native.up stopped what it had recorded
@@ -114,6 +122,17 @@ def logs(root: Path, state_path: Path, names: Sequence[str], lines: int) -> str 
     workdir = state_file.owned_workdir(root, current, state_path)
     found = (state_file.log_inside(workdir, record, state_path) for record in chosen)
     return "\n".join(processes.tail_of(log, lines) for log in found if log is not None)
+
+
+def sweep_orphaned(root: Path, state_paths: Iterable[Path]) -> None:
+    """Tear down each stack of ``state_paths`` whose owner is gone (a SIGKILLed
+    ``stack run``); one that cannot be read or stopped is left for its owner's command."""
+    for state_path in state_paths:
+        with contextlib.suppress(InputError, StackError):
+            current = state_file.load(state_path)
+            if current is not None and _orphaned(current):
+                _teardown(root, current, state_path)
+                state_file.remove(state_path)
 
 
 def _orphaned(current: StackState) -> bool:

@@ -25,10 +25,12 @@ def up(
     embedded: bool,
     workdir: Path,
     spawned: Callable[[StackState], None],
+    tied: bool = False,
 ) -> StackState:
     """Start ``names`` in ``workdir`` (made and marked by the caller) and wait until each
     is healthy; on any failure stop what started and remove ``workdir``. ``spawned``
-    gets the state so far after each start, so a SIGKILL mid-way loses no process."""
+    gets the state so far after each start, so a SIGKILL mid-way loses no process;
+    ``tied`` services die with this process (:func:`processes.spawn`)."""
     records: list[ServiceRecord] = []
     try:
         claimed = {name: claim(ports.get(name), f"--{name}-port") for name in names}
@@ -47,7 +49,7 @@ def up(
                 app_port=app_port,
             )
             log = workdir / f"{name}.log"
-            pid, started = processes.spawn(command, log, directory)
+            pid, started = processes.spawn(command, log, directory, tied=tied)
             records.append(
                 ServiceRecord(name, service.env, port, service.url(port), pid, started, str(log))
             )

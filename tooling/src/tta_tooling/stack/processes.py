@@ -4,12 +4,15 @@ A service must outlive the ``stack up`` command that starts it, so it runs in a
 session (process group) of its own, without a parent-death signal, and is
 identified later by its pid and its start time (a reused pid is never mistaken
 for it). Its lifetime is the state file's: ``up`` records each service as soon as
-it is spawned, and ``down`` or the next ``up`` stops it.
+it is spawned, and ``down`` or the next ``up`` stops it. A service started
+``tied`` (by ``stack run``) also gets the kernel's parent-death signal: it dies
+with the command that started it, SIGKILL of that command included.
 """
 
 from __future__ import annotations
 
 import collections
+import os
 import subprocess
 import sys
 import time
@@ -18,6 +21,7 @@ from pathlib import Path
 
 import psutil
 
+from tta_tooling.child_lifetime import dies_with_parent
 from tta_tooling.process_tree import stop_tree
 from tta_tooling.stack.errors import StackError
 
@@ -30,8 +34,9 @@ _POLL_SECONDS = 0.05
 _CHILDREN: dict[int, subprocess.Popen[bytes]] = {}
 
 
-def spawn(command: Sequence[str], log: Path, cwd: Path) -> tuple[int, float]:
-    """Start ``command`` detached, stdout and stderr to ``log``; returns (pid, start time)."""
+def spawn(command: Sequence[str], log: Path, cwd: Path, *, tied: bool = False) -> tuple[int, float]:
+    """Start ``command`` detached, stdout and stderr to ``log`` (``tied``: dying with
+    this process); returns (pid, start time)."""
     with log.open("wb") as output:
         child = subprocess.Popen(
             list(command),
@@ -42,6 +47,7 @@ def spawn(command: Sequence[str], log: Path, cwd: Path) -> tuple[int, float]:
             start_new_session=sys.platform != "win32",
             # Windows: a group of its own, so a console Ctrl-C does not reach it.
             creationflags=getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0),
+            preexec_fn=dies_with_parent() if tied else None,  # noqa: PLW1509
         )
     _CHILDREN[child.pid] = child
     try:
@@ -49,6 +55,11 @@ def spawn(command: Sequence[str], log: Path, cwd: Path) -> tuple[int, float]:
     except psutil.NoSuchProcess:
         started = 0.0
     return child.pid, started
+
+
+def this_process() -> tuple[int, float]:
+    """(pid, start time) of this process."""
+    return os.getpid(), psutil.Process().create_time()
 
 
 def parent() -> tuple[int, float] | None:
@@ -74,6 +85,18 @@ def stop(pid: int, started: float) -> None:
     child = _CHILDREN.pop(pid, None)
     if child is not None:
         child.poll()
+
+
+def stop_child(child: subprocess.Popen[bytes]) -> None:
+    """:func:`stop` a child this process started, then reap it."""
+    if child.poll() is None:
+        try:
+            started = psutil.Process(child.pid).create_time()
+        except psutil.NoSuchProcess:
+            pass
+        else:
+            stop(child.pid, started)
+    child.wait()
 
 
 def wait_healthy(

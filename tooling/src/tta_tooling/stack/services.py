@@ -31,3 +31,7 @@ SERVICES: dict[str, Service] = {
     ),
 }
 """Every service by name, in start order."""
+
+COMPOSE_APP_PORT = 8000
+"""tta-api's port that the compose stack's Prometheus scrapes (``host.docker.internal:8000``
+in monitoring/prometheus.yml)."""
