@@ -38,10 +38,12 @@ from tta_tooling.atomic import write_text_atomically
 
 __all__ = [
     "OWNERS_VARIABLE",
+    "SignalHandler",
     "children_directory",
     "dies_with_parent",
     "exec_dying_with_parent",
     "owned_children",
+    "signals_handled",
     "signals_interrupt",
     "sweep",
 ]
@@ -95,6 +97,22 @@ def exec_dying_with_parent(command: Sequence[str], signum: int) -> list[str]:
     return [sys.executable, "-m", __name__, str(os.getpid()), str(signum), "--", *command]
 
 
+SignalHandler = Callable[[int, FrameType | None], None] | int
+
+
+@contextmanager
+def signals_handled(handler: SignalHandler, *names: str) -> Iterator[None]:
+    """Meanwhile the signals ``names`` (those this platform has) go to ``handler``;
+    afterwards their previous handlers are back. Main thread only."""
+    signums = [getattr(signal, name) for name in names if hasattr(signal, name)]
+    previous = {signum: signal.signal(signum, handler) for signum in signums}
+    try:
+        yield
+    finally:
+        for signum, old in previous.items():
+            signal.signal(signum, old)
+
+
 @contextmanager
 def signals_interrupt() -> Iterator[None]:
     """Meanwhile SIGTERM and SIGHUP raise KeyboardInterrupt: every way a command is
@@ -103,13 +121,8 @@ def signals_interrupt() -> Iterator[None]:
     def interrupt(_signum: int, _frame: FrameType | None) -> None:
         raise KeyboardInterrupt
 
-    stops = [getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)]
-    previous = {signum: signal.signal(signum, interrupt) for signum in stops}
-    try:
+    with signals_handled(interrupt, "SIGTERM", "SIGHUP"):
         yield
-    finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
 
 
 def children_directory(root: Path) -> Path:

@@ -16,13 +16,18 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 
-from tta_tooling.child_lifetime import children_directory, dies_with_parent, owned_children
+from tta_tooling.child_lifetime import (
+    SignalHandler,
+    children_directory,
+    dies_with_parent,
+    owned_children,
+    signals_handled,
+)
 from tta_tooling.errors import InputError
 from tta_tooling.stack import lifecycle, processes, served_app
 from tta_tooling.stack import state as state_file
@@ -34,9 +39,7 @@ CHOICES = (*SERVICES, API)
 """What ``--with`` / ``--service`` may name: the stack's services and tta-api."""
 _STATE_PREFIX = "run-"
 _INTERRUPT_GRACE_SECONDS = 10.0
-_STOP_SIGNALS = tuple(
-    getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)
-)
+_STOP_SIGNALS = ("SIGINT", "SIGTERM", "SIGHUP")
 
 
 @dataclass(frozen=True)
@@ -66,7 +69,10 @@ def run(request: RunRequest, log: Callable[[str], None]) -> int:
     private = state_file.private_directory(root)
     state_path = request.state_path or private / f"{_STATE_PREFIX}{os.getpid()}.json"
     received: list[int] = []
-    with owned_children(children_directory(root)), _signals(_recorder(received)):
+    with (
+        owned_children(children_directory(root)),
+        signals_handled(_recorder(received), *_STOP_SIGNALS),
+    ):
         lifecycle.sweep_orphaned(root, private.glob(f"{_STATE_PREFIX}*.json"))
         command: subprocess.Popen[bytes] | None = None
         app: subprocess.Popen[bytes] | None = None
@@ -100,7 +106,7 @@ def run(request: RunRequest, log: Callable[[str], None]) -> int:
             code = command.wait()
             return code if code >= 0 else 128 - code
         finally:
-            with _signals(signal.SIG_IGN):
+            with signals_handled(signal.SIG_IGN, *_STOP_SIGNALS):
                 if command is not None:
                     _interrupt(command, forward=received[:1] != [signal.SIGINT])
                 if app is not None:
@@ -129,10 +135,7 @@ def _interrupt(command: subprocess.Popen[bytes], *, forward: bool) -> None:
             processes.stop_child(command)
 
 
-Handler = Callable[[int, FrameType | None], None] | int
-
-
-def _recorder(received: list[int]) -> Handler:
+def _recorder(received: list[int]) -> SignalHandler:
     """A handler noting which stop signal came, then taking Ctrl-C's path."""
 
     def interrupt(signum: int, _frame: FrameType | None) -> None:
@@ -140,14 +143,3 @@ def _recorder(received: list[int]) -> Handler:
         raise KeyboardInterrupt
 
     return interrupt
-
-
-@contextmanager
-def _signals(handler: Handler) -> Iterator[None]:
-    """Meanwhile SIGINT, SIGTERM and SIGHUP go to ``handler``."""
-    previous = {signum: signal.signal(signum, handler) for signum in _STOP_SIGNALS}
-    try:
-        yield
-    finally:
-        for signum, old in previous.items():
-            signal.signal(signum, old)
