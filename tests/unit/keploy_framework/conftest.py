@@ -38,15 +38,20 @@ class _Ok(BaseHTTPRequestHandler):
         """Quiet."""
 
 
-@pytest.fixture
-def app_url() -> Iterator[str]:
-    """A tiny app answering 200 to everything, served in a thread of this process."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Ok)
+def serve_in_thread(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
+    """Serve ``handler`` in a thread of this process; yield its URL, then stop it."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, args=(0.01,), daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture
+def app_url() -> Iterator[str]:
+    """A tiny app answering 200 to everything, served in a thread of this process."""
+    yield from serve_in_thread(_Ok)
 
 
 def app_command(port: int, *, rename: bool = False) -> str:

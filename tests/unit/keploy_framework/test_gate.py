@@ -12,9 +12,8 @@ import json
 import os
 import socket
 import sys
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -27,7 +26,7 @@ from keploy_framework.storage import write_test_case
 from keploy_framework.summary import step_summary_markdown
 from keploy_framework.testcase import HttpRequest, HttpResponse, TestCase
 
-from .conftest import cli
+from .conftest import cli, serve_in_thread
 
 _OPENAPI: dict[str, Any] = {
     "paths": {"/health": {"get": {}}, "/items": {"get": {}}, "/orders": {"post": {}}}
@@ -61,23 +60,14 @@ class _RenamedApp(_App):
     items = '{"products":["kettle"]}'
 
 
-def _serve(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, args=(0.01,), daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
-
-
 @pytest.fixture(scope="module")
 def app() -> Iterator[str]:
-    yield from _serve(_App)
+    yield from serve_in_thread(_App)
 
 
 @pytest.fixture(scope="module")
 def renamed_app() -> Iterator[str]:
-    yield from _serve(_RenamedApp)
+    yield from serve_in_thread(_RenamedApp)
 
 
 @pytest.fixture
