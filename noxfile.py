@@ -14,9 +14,8 @@ import atexit
 import logging
 import os
 import re
-import subprocess
+import runpy
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -101,82 +100,12 @@ logging.getLogger("nox").addHandler(_missing_interpreters)
 if "--parallel-worker" not in sys.argv:  # a --parallel child: its parent's summary reports it
     atexit.register(_missing_interpreters.report)
 
-# Not TTA_ (the api gate unsets those for tta-api, tests/keploy-config.yml) nor NOX_
-# (nox reads those).
-SESSION_TOKENS_VARIABLE = "GATE_SESSION_OWNERS"
-# Run by a watchdog that nox starts: it reads its stdin until nox, the only writer, exits
-# or dies (SIGKILL too), then sends SIGTERM to every process whose environment carries the
-# token, so that each takes its cleanup path (`tta-tooling stack run` tears its stack down),
-# as nox's own _stop_procs terminates before it kills (nox/_parallel.py); what is left after
-# the grace is SIGKILLed, pass after pass until none is left (a process forking meanwhile is
-# caught next pass).
-_WATCHDOG = r"""
-import os, signal, sys, time
-token, variable = sys.argv[1].encode(), sys.argv[2].encode() + b"="
-while sys.stdin.buffer.read(4096):
-    pass
-def carriers():
-    for pid in filter(str.isdigit, os.listdir("/proc")):
-        try:
-            with open(f"/proc/{pid}/environ", "rb") as environ:
-                entries = environ.read().split(b"\0")
-        except OSError:
-            continue
-        tokens = [e[len(variable):].split() for e in entries if e.startswith(variable)]
-        if tokens and token in tokens[0] and int(pid) != os.getpid():
-            yield int(pid)
-def send(signum):
-    sent = 0
-    for pid in carriers():
-        try:
-            os.kill(pid, signum)
-            sent += 1
-        except OSError:
-            pass
-    return sent
-if send(signal.SIGTERM):
-    deadline = time.monotonic() + float(sys.argv[3])
-    while time.monotonic() < deadline and any(True for _ in carriers()):
-        time.sleep(0.05)
-for _ in range(20):
-    if not send(signal.SIGKILL):
-        break
-"""
-# Seconds the watchdog's SIGTERM gives a session's processes before SIGKILL.
-WATCHDOG_GRACE_SECONDS = 3.0
 
-
-def _sessions_die_with_nox() -> subprocess.Popen[bytes] | None:
-    """Make every process a session starts die with nox, on SIGKILL of nox too.
-
-    nox ends a session's tools on Ctrl-C and SIGTERM (``nox/popen.py``,
-    ``shutdown_process``; in parallel runs ``nox/_parallel.py``, ``_stop_procs``), but a
-    SIGKILLed nox left them running: ``integration``'s pytest, ``e2e``'s tta-api, ``api``'s
-    gate and tta-api. As ``tta_tooling.child_lifetime.owned_children`` does
-    for the project's commands (nox's environment cannot import it), nox's environment
-    carries a token every child and grandchild inherits (nested nox runs append theirs),
-    and a watchdog ends the token's carriers once nox is gone (SIGTERM, then SIGKILL after
-    a grace): it reads a pipe that only nox holds, so it wakes when nox exits by any way
-    (SIGTERM, whose default action ends nox at once, too). Linux (it reads ``/proc``).
-    """
-    if "--parallel-worker" in sys.argv or not sys.platform.startswith("linux"):
-        return None  # a parallel worker carries the token of the nox that started it
-    token = f"{os.getpid()}-{time.time_ns()}"
-    grace = str(WATCHDOG_GRACE_SECONDS)
-    watchdog = subprocess.Popen(
-        [sys.executable, "-I", "-S", "-c", _WATCHDOG, token, SESSION_TOKENS_VARIABLE, grace],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,  # a terminal's Ctrl-C to nox does not stop it first
-    )
-    outer = os.environ.get(SESSION_TOKENS_VARIABLE)
-    os.environ["GATE_SESSION_OWNERS"] = f"{outer} {token}" if outer else token
-    return watchdog
-
-
+# Every process a session starts dies with nox, SIGKILL of nox too (docs/reliability.md).
+# nox's environment cannot import tta_tooling, so the watchdog's module is run by path.
+WATCHDOG = ROOT / "tooling" / "src" / "tta_tooling" / "nox_watchdog.py"
 if __name__ == "user_nox_module":  # loaded by nox (a test that imports this file starts none)
-    _WATCHDOG_PROCESS = _sessions_die_with_nox()  # its stdin pipe stays open while nox runs
+    _WATCHDOG_PROCESS = runpy.run_path(str(WATCHDOG))["start"](os.environ)  # holds nox's pipe
 
 
 def install(session: nox.Session, *groups: str) -> None:
