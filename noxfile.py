@@ -102,9 +102,11 @@ if "--parallel-worker" not in sys.argv:  # a --parallel child: its parent's summ
 
 
 # Every process a session starts dies with nox, SIGKILL of nox too (docs/reliability.md).
-# nox's environment cannot import tta_tooling, so the watchdog's module is run by path.
+# nox's environment cannot import tta_tooling, so the watchdog's module is run by path
+# (a copy of this file alone, which a checker lists with `nox --list`, has none).
 WATCHDOG = ROOT / "tooling" / "src" / "tta_tooling" / "nox_watchdog.py"
-if __name__ == "user_nox_module":  # loaded by nox (a test that imports this file starts none)
+# Loaded by nox (a test that imports this file starts none).
+if __name__ == "user_nox_module" and WATCHDOG.is_file():
     _WATCHDOG_PROCESS = runpy.run_path(str(WATCHDOG))["start"](os.environ)  # holds nox's pipe
 
 
