@@ -370,7 +370,7 @@ def api_record(session: nox.Session) -> None:
 def cost(session: nox.Session) -> None:
     """Replay the reference workload: router and cache save 40%, complex prompts stay premium."""
     install(session)
-    session.run("python", "-m", "tta_api.workload", f"--json={COST_REPORT}", *session.posargs)
+    session.run("python", "-m", "tta_api.gates.cost", f"--json={COST_REPORT}", *session.posargs)
 
 
 # Defined after every gate that writes artifacts: a full `nox` run scans their output.

@@ -107,7 +107,7 @@ def oversized_jsonl_workload(tmp: Path) -> Case:
     line = json.dumps({"id": "a", "prompt": "p", "label": "complex"}) + "\n"
     workload = tmp / "workload.jsonl"
     workload.write_text(line * 300_000, encoding="utf-8")  # 15 MB
-    return Case("tta_api.workload", ["--workload", workload], [str(workload)])
+    return Case("tta_api.gates.cost", ["--workload", workload], [str(workload)])
 
 
 # --- aliases and nesting -----------------------------------------------------------------

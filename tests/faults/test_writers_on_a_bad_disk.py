@@ -119,13 +119,13 @@ def _perf(command: str) -> Callable[[Path, Path, str], Command]:
     return prepare
 
 
-def _workload_json(work: Path, target: Path, app_url: str) -> Command:
-    return Command("tta_api.workload", ["--json", target])
+def _cost_json(work: Path, target: Path, app_url: str) -> Command:
+    return Command("tta_api.gates.cost", ["--json", target])
 
 
-def _workload_generator(work: Path, target: Path, app_url: str) -> Command:
+def _cost_generator(work: Path, target: Path, app_url: str) -> Command:
     args: list[str | Path] = ["--seed", "5", "--requests", "40", "--out", target]
-    return Command("tta_api.workload_generator", args)
+    return Command("tta_api.gates.cost.generator", args)
 
 
 # command, target name, whether a previous target is there (a previous stack state would
@@ -139,8 +139,8 @@ WRITERS = {
     "keploy report --html": (_keploy_report_html, "summary.html", True),
     "efficiency --sarif": (_efficiency_sarif, "efficiency.sarif", True),
     "stack up --state": (_stack_state, "state.json", False),
-    "tta_api.workload --json": (_workload_json, "cost.json", True),
-    "workload_generator --out": (_workload_generator, "workload.jsonl", True),
+    "cost --json": (_cost_json, "cost.json", True),
+    "cost.generator --out": (_cost_generator, "workload.jsonl", True),
     "flakiness --json": (_flakiness_json, "flakiness.json", True),
     "perf-regression --output": (_perf("perf-regression"), "perf-regression.json", True),
     "perf-baseline --output": (_perf("perf-baseline"), "baseline.json", True),

@@ -90,7 +90,7 @@ def build_workflows(
 
     ``route`` is ``smart-answer``'s routing rule (prompt text to tier) and
     ``cached=False`` leaves its cache out; the service keeps both defaults,
-    the workload replay (:mod:`tta_api.workload`) varies them.
+    the workload replay (:mod:`tta_api.gates.cost`) varies them.
     """
     models = {tier: SimulatedModel(catalog.for_tier(tier)) for tier in Tier}
     router: RouterPrimitive[Prompt, Completion] = RouterPrimitive(

@@ -5,7 +5,7 @@ import os
 from pathlib import Path
 
 import pytest
-from tta_api.workload_file import WorkloadError, load_workload, write_text_atomically
+from tta_api.gates.cost.workload import WorkloadError, load_workload, write_text_atomically
 
 SIMPLE = {"id": "a", "label": "simple", "prompt": "What is 2 + 2?"}
 COMPLEX = {"id": "b", "label": "complex", "prompt": "Prove it.", "template": "proof"}
@@ -103,7 +103,7 @@ def test_an_interrupted_write_keeps_the_old_file_and_removes_the_temporary(
     def interrupted(*args: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(os, "replace", interrupted)  # the os module workload_file calls
+    monkeypatch.setattr(os, "replace", interrupted)  # the os module the workload module calls
     with pytest.raises(KeyboardInterrupt):
         write_text_atomically(target, "new\n")
     assert target.read_text(encoding="utf-8") == "previous\n"

@@ -1,8 +1,8 @@
-"""``python -m tta_api.workload``: the cost gate, a reference workload replayed naive and optimized.
+"""The cost gate (``python -m tta_api.gates.cost``): a workload replayed naive and optimized.
 
 The workload (default: the shipped reference, see
-:mod:`tta_api.workload_generator`) runs through ``smart-answer`` twice in this
-process (:mod:`tta_api.workload_replay`): every request on the premium model
+:mod:`tta_api.gates.cost.generator`) runs through ``smart-answer`` twice in this
+process (:mod:`tta_api.gates.cost.replay`): every request on the premium model
 without a cache, then with the service's router and cache over the service's
 catalog (``TTA_MODELS_FILE``) and cache time to live (``TTA_CACHE_TTL_SECONDS``).
 It prints total cost, cost per request, cache hit ratio and routing mix of
@@ -29,10 +29,10 @@ from pathlib import Path
 from typing import Any
 
 from tta_api.catalog import CatalogError, Tier, load_catalog
+from tta_api.gates.cost.generator import REFERENCE_WORKLOAD
+from tta_api.gates.cost.replay import CostComparison, RunTotals, replay_workload
+from tta_api.gates.cost.workload import WorkloadError, load_workload, write_text_atomically
 from tta_api.settings import ConfigError, load_settings
-from tta_api.workload_file import WorkloadError, load_workload, write_text_atomically
-from tta_api.workload_generator import REFERENCE_WORKLOAD
-from tta_api.workload_replay import CostComparison, RunTotals, replay_workload
 
 __all__ = ["DEFAULT_THRESHOLD", "QUALITY_GUARD", "failures", "main", "markdown", "table", "to_json"]
 
@@ -41,7 +41,7 @@ DEFAULT_THRESHOLD = 0.4
 QUALITY_GUARD = 0.95
 """Share of complex requests the premium model must answer in the optimized run."""
 
-_PROG = "python -m tta_api.workload"
+_PROG = "python -m tta_api.gates.cost"
 _TIERS_NOTE = (
     "cheap / balanced / premium: requests answered by each tier "
     "(a cache hit counts for the tier that produced the cached answer)"
@@ -210,7 +210,3 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{_PROG}: {error.filename}: cannot write: {error.strerror}", file=sys.stderr)
         return 2
     return 1 if problems else 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

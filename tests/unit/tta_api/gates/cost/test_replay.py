@@ -5,10 +5,10 @@ from collections.abc import Mapping
 import pytest
 from tta_api import ModelCatalog, load_catalog
 from tta_api.catalog import Tier
+from tta_api.gates.cost.replay import CostComparison, RunTotals, replay_workload
+from tta_api.gates.cost.workload import WorkloadRequest
 from tta_api.routing import tier_for
 from tta_api.simulated_model import answer_text, approximate_tokens
-from tta_api.workload_file import WorkloadRequest
-from tta_api.workload_replay import CostComparison, RunTotals, replay_workload
 
 SHORT = "What is the capital of Peru?"
 LONG = "Explain why this design fails: " + "the queue grows without bound. " * 40

@@ -26,10 +26,10 @@ from tta_dev_primitives import InMemoryBackend
 
 from tta_api.cache_backend import MEMORY_MAX_ENTRIES
 from tta_api.catalog import ModelCatalog, Tier
+from tta_api.gates.cost.workload import WorkloadRequest
 from tta_api.routing import tier_for
 from tta_api.simulated_model import Completion, ContextWindowExceededError, calls_of, run_context
 from tta_api.workflows import CACHED_WORKFLOW, build_workflows
-from tta_api.workload_file import WorkloadRequest
 
 __all__ = ["CostComparison", "RunTotals", "replay_workload"]
 

@@ -1,6 +1,6 @@
-"""Generate the reference workload that ``python -m tta_api.workload`` replays.
+"""Generate the reference workload that ``python -m tta_api.gates.cost`` replays.
 
-``python -m tta_api.workload_generator [--seed N] [--requests N] [--out FILE]``
+``python -m tta_api.gates.cost.generator [--seed N] [--requests N] [--out FILE]``
 writes a JSONL file, one request per line: ``id``, ``prompt``, ``label``
 (``simple`` or ``complex``) and ``template`` (the template the prompt came from).
 With the defaults it rewrites the shipped reference workload byte for byte
@@ -31,7 +31,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from tta_api.workload_file import write_text_atomically
+from tta_api.gates.cost.workload import write_text_atomically
 
 __all__ = [
     "REFERENCE_REQUESTS",
@@ -297,7 +297,7 @@ def render_jsonl(records: Sequence[dict[str, str]]) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     """Write the workload; exit 0, or 2 when the file cannot be written."""
     parser = argparse.ArgumentParser(
-        prog="python -m tta_api.workload_generator", description=__doc__.split("\n\n")[0]
+        prog="python -m tta_api.gates.cost.generator", description=__doc__.split("\n\n")[0]
     )
     parser.add_argument("--seed", type=int, default=REFERENCE_SEED)
     parser.add_argument("--requests", type=int, default=REFERENCE_REQUESTS)

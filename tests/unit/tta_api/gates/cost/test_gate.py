@@ -3,6 +3,8 @@ from __future__ import annotations
 import errno
 import json
 import os
+import subprocess
+import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -10,7 +12,8 @@ from pathlib import Path
 import pytest
 import tta_api
 from tta_api.catalog import Tier
-from tta_api.workload import DEFAULT_THRESHOLD, QUALITY_GUARD, main
+from tta_api.gates.cost.gate import DEFAULT_THRESHOLD, QUALITY_GUARD, main
+from tta_api.gates.cost.generator import REFERENCE_WORKLOAD
 
 LONG = "Explain why this design fails: " + "the queue grows without bound. " * 40
 
@@ -71,7 +74,7 @@ def test_savings_below_the_threshold_fail_naming_the_figure(
 def test_a_router_that_sends_complex_prompts_to_cheap_fails_the_quality_guard(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr("tta_api.workload_replay.tier_for", lambda _prompt: Tier.CHEAP)
+    monkeypatch.setattr("tta_api.gates.cost.replay.tier_for", lambda _prompt: Tier.CHEAP)
     workload = _workload(tmp_path / "w.jsonl", ("complex", LONG), ("simple", "Hi?"))
     assert main(["--workload", str(workload)]) == 1
     err = capsys.readouterr().err
@@ -119,7 +122,8 @@ def test_a_bad_workload_line_is_exit_2_naming_file_line_and_field(
     assert main(["--workload", str(workload)]) == 2
     captured = capsys.readouterr()
     assert captured.err == (
-        f"python -m tta_api.workload: {workload}:2: label: Input should be 'simple' or 'complex'\n"
+        f"python -m tta_api.gates.cost: {workload}:2: label: "
+        "Input should be 'simple' or 'complex'\n"
     )
     assert captured.out == ""
 
@@ -130,7 +134,7 @@ def test_a_bad_catalog_is_exit_2(
     monkeypatch.setenv("TTA_MODELS_FILE", str(tmp_path / "absent.toml"))
     assert main([]) == 2
     err = capsys.readouterr().err
-    assert err.startswith(f"python -m tta_api.workload: {tmp_path / 'absent.toml'}: cannot read")
+    assert err.startswith(f"python -m tta_api.gates.cost: {tmp_path / 'absent.toml'}: cannot read")
     assert err.count("\n") == 1
 
 
@@ -143,7 +147,7 @@ def test_an_unwritable_report_is_exit_2_naming_the_file(
     args = ["--workload", str(workload), "--threshold", "0", "--json", str(blocked / "cost.json")]
     assert main(args) == 2
     err = capsys.readouterr().err
-    assert err.startswith(f"python -m tta_api.workload: {blocked}")
+    assert err.startswith(f"python -m tta_api.gates.cost: {blocked}")
     assert ": cannot write: " in err
     assert err.count("\n") == 1
 
@@ -175,6 +179,25 @@ def test_a_full_or_read_only_disk_keeps_the_report_and_leaves_no_temp(
     args = ["--workload", str(workload), "--threshold", "0", "--json", str(report)]
     assert main(args) == 2
     err = capsys.readouterr().err
-    assert err == f"python -m tta_api.workload: {report}: cannot write: {fault.strerror}\n"
+    assert err == f"python -m tta_api.gates.cost: {report}: cannot write: {fault.strerror}\n"
     assert report.read_text(encoding="utf-8") == "previous\n"
     assert sorted(p.name for p in report.parent.iterdir()) == ["cost.json"]
+
+
+@pytest.mark.smoke
+def test_the_gate_and_its_generator_run_as_modules(tmp_path: Path) -> None:
+    workload, report = tmp_path / "workload.jsonl", tmp_path / "cost.json"
+    for module, args in (
+        ("tta_api.gates.cost.generator", ["--out", str(workload)]),
+        ("tta_api.gates.cost", ["--workload", str(workload), "--json", str(report)]),
+    ):
+        done = subprocess.run(
+            [sys.executable, "-m", module, *args],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
+    assert workload.read_bytes() == REFERENCE_WORKLOAD.read_bytes()
+    assert json.loads(report.read_text(encoding="utf-8"))["passed"] is True

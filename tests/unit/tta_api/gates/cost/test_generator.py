@@ -7,15 +7,15 @@ from pathlib import Path
 
 import pytest
 from tta_api.catalog import Tier
-from tta_api.routing import tier_for
-from tta_api.workload_file import load_workload
-from tta_api.workload_generator import (
+from tta_api.gates.cost.generator import (
     REFERENCE_REQUESTS,
     REFERENCE_WORKLOAD,
     generate,
     main,
     render_jsonl,
 )
+from tta_api.gates.cost.workload import load_workload
+from tta_api.routing import tier_for
 
 
 def test_the_shipped_reference_is_exactly_the_generators_output() -> None:
@@ -86,7 +86,7 @@ def test_a_full_disk_is_one_line_exit_2_and_keeps_the_old_file(
 
     monkeypatch.setattr(os, "replace", replace)
     assert main(["--requests", "3", "--out", str(out)]) == 2
-    prog = "python -m tta_api.workload_generator"
+    prog = "python -m tta_api.gates.cost.generator"
     assert capsys.readouterr().err == f"{prog}: {out}: cannot write: {os.strerror(errno.ENOSPC)}\n"
     assert out.read_text(encoding="utf-8") == "previous\n"
     assert [p.name for p in tmp_path.iterdir()] == ["workload.jsonl"]
