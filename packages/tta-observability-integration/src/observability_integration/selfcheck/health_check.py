@@ -1,4 +1,4 @@
-"""Observability health check: ``python -m observability_integration.health_check``.
+"""The observability health check that ``python -m observability_integration.selfcheck`` runs.
 
 It initialises observability with ``/metrics`` on a free port, runs the sample
 workflow (every primitive type) under one root span started with the standard
@@ -9,7 +9,7 @@ workflow (every primitive type) under one root span started with the standard
 * ``/metrics`` answers over HTTP, parses with prometheus_client's text parser and
   has samples for every expected family;
 * every span of the run shares the root's trace id, with the parent links of
-  :data:`~observability_integration.sample_workflow.EXPECTED_EDGES`;
+  :data:`~observability_integration.selfcheck.sample_workflow.EXPECTED_EDGES`;
 * every primitive class exported by ``tta_dev_primitives`` produced a span.
 
 Exit codes: 0 every check passed, 1 a check failed (one line per problem),
@@ -45,7 +45,7 @@ from observability_integration.apm_setup import (
 )
 from observability_integration.metrics import EXPECTED_FAMILIES
 from observability_integration.process_wide import process_wide_problem
-from observability_integration.sample_workflow import (
+from observability_integration.selfcheck.sample_workflow import (
     EXPECTED_EDGES,
     SampleWorkflow,
     build_probe,
@@ -55,7 +55,8 @@ from observability_integration.sample_workflow import (
 
 __all__ = ["HealthReport", "main", "run_health_check"]
 
-_SCOPE = "observability_integration.health_check"
+_PROG = "python -m observability_integration.selfcheck"
+_SCOPE = "observability_integration.selfcheck"
 _METER_FAMILY = "tta_health_check_runs"
 _WORKFLOW_ROOT = "health_check.workflow"
 _COVERAGE_ROOT = "health_check.coverage"
@@ -115,7 +116,7 @@ async def _run_probes(
             except (TypeError, ValueError) as exc:
                 report.problems.append(
                     f"coverage: {cls.__name__}: cannot build one to run ({exc}); add it to "
-                    "the sample workflow in observability_integration/sample_workflow.py"
+                    "the sample workflow in observability_integration/selfcheck/sample_workflow.py"
                 )
                 continue
             try:
@@ -302,7 +303,7 @@ def run_health_check(host: str = "127.0.0.1", port: int = 0, timeout: float = 5.
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m observability_integration.health_check",
+        prog=_PROG,
         description="Check OpenTelemetry setup, /metrics, trace propagation and "
         "primitive instrumentation coverage.",
     )
@@ -322,16 +323,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:
         return 0 if exc.code in (0, None) else 2
     if not 0 <= args.port <= 65535:
-        print(f"health_check: --port must be in 0..65535, got {args.port}", file=sys.stderr)
+        print(f"{_PROG}: --port must be in 0..65535, got {args.port}", file=sys.stderr)
         return 2
     if args.timeout <= 0:
-        print(f"health_check: --timeout must be > 0, got {args.timeout}", file=sys.stderr)
+        print(f"{_PROG}: --timeout must be > 0, got {args.timeout}", file=sys.stderr)
         return 2
     logging.basicConfig(level=logging.WARNING, format="%(name)s: %(message)s")
     report = run_health_check(args.host, args.port, args.timeout)
     print(report.render())
     return 0 if report.ok else 1
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

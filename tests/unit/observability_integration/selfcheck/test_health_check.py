@@ -12,8 +12,9 @@ from typing import Any
 
 import pytest
 import tta_dev_primitives
-from observability_integration import apm_setup, health_check
-from observability_integration.sample_workflow import discover_primitive_types
+from observability_integration import apm_setup
+from observability_integration.selfcheck import health_check
+from observability_integration.selfcheck.sample_workflow import discover_primitive_types
 from tta_dev_primitives import LambdaPrimitive, WorkflowContext, WorkflowPrimitive
 
 # The checks, not the latency: a machine starved of CPU must not turn a 5 s wait red.
@@ -174,12 +175,14 @@ def test_already_initialised_fails(capsys: pytest.CaptureFixture[str]) -> None:
 )
 def test_bad_usage_exits_2(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     assert health_check.main(argv) == 2
-    assert "Traceback" not in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert err.splitlines()[-1].startswith("python -m observability_integration.selfcheck: ")
 
 
 def test_help_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
     assert health_check.main(["--help"]) == 0
-    assert "health_check" in capsys.readouterr().out
+    assert "python -m observability_integration.selfcheck" in capsys.readouterr().out
 
 
 _PLANT_UNINSTRUMENTED = """
@@ -189,7 +192,7 @@ class Shortcut(p.LambdaPrimitive):
         return self._execute(input_data, context)
 p.Shortcut = Shortcut
 p.__all__ = [*p.__all__, "Shortcut"]
-from observability_integration.health_check import main
+from observability_integration.selfcheck.health_check import main
 raise SystemExit(main())
 """
 
@@ -197,7 +200,7 @@ raise SystemExit(main())
 @pytest.mark.smoke
 def test_cli_module_runs_in_a_subprocess() -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "observability_integration.health_check"],
+        [sys.executable, "-m", "observability_integration.selfcheck"],
         capture_output=True,
         text=True,
         timeout=120,
