@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from ..ports import free_port, wait_port
-from ..processes import running
-from .conftest import GONE_WITHIN_SECONDS, listening
+from ..common.ports import free_port, listening, wait_port
+from ..common.processes import running
+from .conftest import GONE_WITHIN_SECONDS
 
 pytestmark = pytest.mark.skipif(
     not sys.platform.startswith("linux"), reason="/proc and PR_SET_PDEATHSIG"

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from tta_tooling.child_lifetime import children_directory
 
-from ..processes import running
+from ..common.processes import running
 from ..unit.tooling.perf.test_baseline_ref import _git, _worktrees
 from .conftest import GONE_WITHIN_SECONDS
 

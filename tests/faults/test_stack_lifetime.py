@@ -20,7 +20,8 @@ import pytest
 from tta_tooling.stack.binaries import redis_server_binary
 from tta_tooling.stack.processes import is_running
 
-from .conftest import GONE_WITHIN_SECONDS, listening, run_cli
+from ..common.ports import listening
+from .conftest import GONE_WITHIN_SECONDS, run_cli
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 

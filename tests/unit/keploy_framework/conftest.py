@@ -17,8 +17,8 @@ import httpx
 import pytest
 from keploy_framework.cli import main as keploy_main
 
-from ...in_process import run_main
-from ...ports import free_port, wait_port
+from ...common.cli_in_process import run_main
+from ...common.ports import free_port, wait_port
 
 HERE = Path(__file__).parent
 FIXTURES = HERE / "fixtures"
@@ -74,7 +74,7 @@ def wait_ready(url: str, timeout: float = 20.0) -> None:
 def cli(
     *args: str | int | Path, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
-    """``keploy_framework.cli <args>`` run in-process (``tests/in_process.py``).
+    """``keploy_framework.cli <args>`` run in-process (``tests/common/cli_in_process.py``).
 
     ``env`` adds to the environment, as it would for a child's.
     """
