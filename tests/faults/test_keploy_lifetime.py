@@ -16,6 +16,7 @@ import pytest
 
 from ..common.ports import free_port, listening, wait_port
 from ..common.processes import running
+from ..common.waits import wait_until
 from .conftest import GONE_WITHIN_SECONDS
 
 pytestmark = pytest.mark.skipif(
@@ -54,10 +55,7 @@ class Family:
         )  # fmt: skip
         wait_port(self.proxy_port if command == "record" else self.app_port)
         # The app listens a moment before it writes its pids file (family_app.py).
-        deadline = time.monotonic() + 30
-        while not pids.exists():
-            assert time.monotonic() < deadline, f"{pids} never appeared"
-            time.sleep(0.02)
+        wait_until(pids.exists, f"{pids} never appeared")
         self.app_pid, self.child_pid = map(int, pids.read_text(encoding="utf-8").split())
 
     def stop(self, signum: int) -> int:

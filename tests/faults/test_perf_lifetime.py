@@ -15,6 +15,7 @@ import pytest
 from tta_tooling.child_lifetime import children_directory
 
 from ..common.processes import running
+from ..common.waits import wait_until
 from ..unit.tooling.perf.test_baseline_ref import _git, _worktrees
 from .conftest import GONE_WITHIN_SECONDS
 
@@ -70,10 +71,7 @@ def _start(root: Path) -> tuple[subprocess.Popen[bytes], int]:
         stderr=subprocess.DEVNULL,
     )
     pid_file = root / "pytest.pid"
-    deadline = time.monotonic() + 60
-    while not pid_file.is_file():
-        assert time.monotonic() < deadline, "the suite never started"
-        time.sleep(0.05)
+    wait_until(pid_file.is_file, "the suite never started", seconds=60)
     pytest_pid = int(pid_file.read_text(encoding="utf-8"))
     pid_file.unlink()
     return run, pytest_pid
