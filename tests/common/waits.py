@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import subprocess
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sized
 from typing import Any
 
 import httpx
 
-__all__ = ["answers", "wait_until"]
+__all__ = ["answers", "seconds_until_gone", "wait_until"]
 
 
 def wait_until(
@@ -30,6 +30,16 @@ def wait_until(
         if time.monotonic() > deadline:
             raise AssertionError(f"{what} (waited {seconds:g} s)")
         time.sleep(interval)
+
+
+def seconds_until_gone(left: Callable[[], Sized], within: float) -> float:
+    """Seconds until ``left()`` (what still runs or listens) is empty; fails with what is
+    left past ``within`` seconds."""
+    started = time.monotonic()
+    while remaining := left():
+        assert time.monotonic() - started < within, remaining
+        time.sleep(0.05)
+    return time.monotonic() - started
 
 
 def answers(url: str) -> bool:

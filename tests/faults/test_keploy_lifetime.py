@@ -16,7 +16,7 @@ import pytest
 
 from ..common.ports import free_port, listening, wait_port
 from ..common.processes import running
-from ..common.waits import wait_until
+from ..common.waits import seconds_until_gone, wait_until
 from .conftest import GONE_WITHIN_SECONDS
 
 pytestmark = pytest.mark.skipif(
@@ -69,11 +69,7 @@ class Family:
         return alive + bound
 
     def wait_gone(self) -> float:
-        started = time.monotonic()
-        while self.left():
-            assert time.monotonic() - started < GONE_WITHIN_SECONDS, self.left()
-            time.sleep(0.05)
-        return time.monotonic() - started
+        return seconds_until_gone(self.left, GONE_WITHIN_SECONDS)
 
 
 @pytest.mark.parametrize(

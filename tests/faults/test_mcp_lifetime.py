@@ -34,6 +34,7 @@ from tta_tooling.mcp.server import build_server
 from tta_tooling.mcp.tools import ServerSettings
 
 from ..common.processes import running
+from ..common.waits import seconds_until_gone
 
 # Stopping by signal is POSIX's (Windows has no SIGTERM to send a process); stdin close,
 # cancellation, the time limit and capped answers are tested on every OS (mcp-clients).
@@ -76,11 +77,7 @@ class GateTree:
 
     def wait_gone(self) -> float:
         """Seconds until no process of the gate is left; fails past 5 s."""
-        started = time.monotonic()
-        while self.survivors():
-            assert time.monotonic() - started < GONE_WITHIN_SECONDS, self.survivors()
-            time.sleep(0.05)
-        return time.monotonic() - started
+        return seconds_until_gone(self.survivors, GONE_WITHIN_SECONDS)
 
 
 def _in_group(pid: int, pgid: int) -> bool:

@@ -15,7 +15,7 @@ import pytest
 from tta_tooling.child_lifetime import children_directory
 
 from ..common.processes import running
-from ..common.waits import wait_until
+from ..common.waits import seconds_until_gone, wait_until
 from ..unit.tooling.perf.test_baseline_ref import _git, _worktrees
 from .conftest import GONE_WITHIN_SECONDS
 
@@ -84,11 +84,7 @@ def _left(root: Path, pytest_pid: int) -> list[str]:
 
 
 def _wait_gone(root: Path, pytest_pid: int) -> float:
-    started = time.monotonic()
-    while _left(root, pytest_pid):
-        assert time.monotonic() - started < GONE_WITHIN_SECONDS, _left(root, pytest_pid)
-        time.sleep(0.05)
-    return time.monotonic() - started
+    return seconds_until_gone(lambda: _left(root, pytest_pid), GONE_WITHIN_SECONDS)
 
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP, signal.SIGINT])
