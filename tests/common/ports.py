@@ -10,6 +10,7 @@ connection (RST) and keeps the port from everyone else.
 
 from __future__ import annotations
 
+import os
 import socket
 import time
 from collections.abc import Iterator
@@ -51,9 +52,11 @@ def wait_port(port: int, timeout: float = 30.0) -> None:
 
 
 def listening(port: int) -> bool:
-    """Whether something still holds ``port`` (SO_REUSEADDR: TIME_WAIT does not count)."""
+    """Whether something still holds ``port``. On POSIX SO_REUSEADDR keeps TIME_WAIT from
+    counting; Windows' SO_REUSEADDR would bind over a listener, so it is left off there."""
     with socket.socket() as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        if os.name == "posix":
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind((HOST, port))
             probe.listen()

@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import signal
 import subprocess
-from pathlib import Path
 from typing import Any
+
+import psutil
 
 __all__ = ["running", "stop_process"]
 
 
 def running(pid: int) -> bool:
-    """Whether ``pid`` runs, read in /proc (a zombie has ended; its parent reaps it)."""
+    """Whether ``pid`` runs, on every OS (a zombie has ended; its parent reaps it)."""
     try:
-        stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii")
-    except OSError:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.Error:
         return False
-    return stat.rpartition(")")[2].split()[0] != "Z"
 
 
 def stop_process(
