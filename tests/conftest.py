@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
-from .gate_selftest import copy_repository
-from .ports import refused_port
+from .common.gate_rows import copy_repository
+from .common.ports import refused_port
 
 # Pull requests replay the same 100 examples per property (Hypothesis' default); the
 # nightly flakiness run draws ten times as many new ones.
@@ -39,7 +39,7 @@ def row_envdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def repo_copy(tmp_path: Path, row_envdir: Path) -> Path:
-    """A copy of the repository for one gate self-test row (see ``gate_selftest``)."""
+    """A copy of the repository for one gate self-test row (see ``tests/common/gate_rows.py``)."""
     return copy_repository(tmp_path / "repo", envdir=row_envdir)
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import math
 import os
 import secrets
-import socket
 import subprocess
 import sys
 import time
@@ -21,6 +20,9 @@ from typing import Any, TypeVar
 
 import httpx
 import pytest
+
+from ..common.ports import free_port
+from ..common.processes import stop_process
 
 pytestmark = pytest.mark.integration
 
@@ -116,9 +118,7 @@ def start_api() -> Iterator[Callable[[str], str]]:
     served: list[subprocess.Popen[bytes]] = []
 
     def start(redis_url: str) -> str:
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            port = sock.getsockname()[1]
+        port = free_port()
         env = {**os.environ, "REDIS_URL": redis_url}
         command = [sys.executable, "-m", "tta_api", f"--port={port}"]
         served.append(subprocess.Popen(command, env=env, stdin=subprocess.DEVNULL))
@@ -128,12 +128,7 @@ def start_api() -> Iterator[Callable[[str], str]]:
 
     yield start
     for process in served:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process, timeout=15)
     assert [process.returncode for process in served] == [0] * len(served)
 
 

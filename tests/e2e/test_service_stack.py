@@ -16,19 +16,17 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import psutil
 import pytest
 
+from ..common.gate_rows import copy_repository
+from ..common.waits import wait_until
+
 pytestmark = pytest.mark.integration
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-_NOT_COPIED = shutil.ignore_patterns(
-    ".git", ".nox", ".venv", "*_cache", "__pycache__", ".benchmarks", ".coverage*"
-)
 _NOX = (sys.executable, "-m", "nox", "--noxfile")
 _INVOKE = (sys.executable, "-m", "invoke", "--search-root")
 _URL_PORT = re.compile(r"^export (REDIS_URL|PROMETHEUS_URL)=\S+:(\d+)", re.MULTILINE)
@@ -69,11 +67,6 @@ def test_tta_api_answers():
         Path(marker).write_text(os.environ["TTA_API_URL"])
         time.sleep(300)
 '''
-
-
-def _copy(destination: Path) -> Path:
-    shutil.copytree(REPO_ROOT, destination, ignore=_NOT_COPIED)
-    return destination
 
 
 def _env(tmp: Path, **extra: str) -> dict[str, str]:
@@ -128,7 +121,7 @@ def _leftovers(root: Path, output: str) -> list[str]:
 def test_integration_session_passes_on_embedded_redis(tmp_path: Path) -> None:
     path = _path_without(tmp_path / "path", "redis-server")
     assert shutil.which("redis-server", path=path) is None
-    repo = _copy(tmp_path / "repo")
+    repo = copy_repository(tmp_path / "repo")
     env = _env(tmp_path / "tmp", PATH=path)
     done = subprocess.run(
         [*_NOX, str(repo / "noxfile.py"), "-s", "integration", "--", "-k", "redis_cache_backend"],
@@ -148,7 +141,7 @@ def test_integration_session_passes_on_embedded_redis(tmp_path: Path) -> None:
 def test_e2e_session_without_prometheus_or_docker_says_what_to_install(tmp_path: Path) -> None:
     path = _path_without(tmp_path / "path", "prometheus", "docker")
     assert shutil.which("prometheus", path=path) is None
-    repo = _copy(tmp_path / "repo")
+    repo = copy_repository(tmp_path / "repo")
     done = subprocess.run(
         [*_NOX, str(repo / "noxfile.py"), "-s", "e2e"],
         cwd=repo,
@@ -172,7 +165,7 @@ def cycle_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     The integration session also runs the smoke tier of tests/unit; the copy has
     no unit tests, so one cycle runs exactly the one test of each suite.
     """
-    repo = _copy(tmp_path_factory.mktemp("cycle") / "repo")
+    repo = copy_repository(tmp_path_factory.mktemp("cycle") / "repo")
     shutil.rmtree(repo / "tests" / "unit")
     (repo / "tests" / "unit").mkdir()
     for suite, text in (("integration", _CYCLE_SUITE), ("e2e", _CYCLE_E2E_SUITE)):
@@ -264,11 +257,7 @@ def _finish(run: subprocess.Popen[str], timeout: float) -> tuple[str, None]:
 
 
 def _wait_for(path: Path, run: subprocess.Popen[str]) -> None:
-    deadline = time.monotonic() + 600
-    while not path.exists():
-        assert run.poll() is None, run.communicate()[0]
-        assert time.monotonic() < deadline, f"{path} never appeared"
-        time.sleep(0.2)
+    wait_until(path.exists, f"{path} never appeared", seconds=600, interval=0.2, process=run)
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,6 @@ as processes, as a user would, and read what is left in /proc and on the ports.
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 from collections.abc import Callable
@@ -20,18 +19,6 @@ from ..unit.keploy_framework.conftest import app_url  # noqa: F401 (a fixture, s
 from ..unit.tooling.secrets.conftest import secrets_repo  # noqa: F401 (a fixture, shared)
 
 GONE_WITHIN_SECONDS = 5.0
-
-
-def listening(port: int) -> bool:
-    """Something still listens on ``port`` (SO_REUSEADDR: TIME_WAIT does not count)."""
-    with socket.socket() as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            probe.bind(("127.0.0.1", port))
-            probe.listen()
-        except OSError:
-            return True
-    return False
 
 
 def run_cli(

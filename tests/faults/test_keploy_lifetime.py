@@ -14,9 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from ..ports import free_port, wait_port
-from ..processes import running
-from .conftest import GONE_WITHIN_SECONDS, listening
+from ..common.ports import free_port, listening, wait_port
+from ..common.processes import running
+from ..common.waits import seconds_until_gone, wait_until
+from .conftest import GONE_WITHIN_SECONDS
 
 pytestmark = pytest.mark.skipif(
     not sys.platform.startswith("linux"), reason="/proc and PR_SET_PDEATHSIG"
@@ -54,10 +55,7 @@ class Family:
         )  # fmt: skip
         wait_port(self.proxy_port if command == "record" else self.app_port)
         # The app listens a moment before it writes its pids file (family_app.py).
-        deadline = time.monotonic() + 30
-        while not pids.exists():
-            assert time.monotonic() < deadline, f"{pids} never appeared"
-            time.sleep(0.02)
+        wait_until(pids.exists, f"{pids} never appeared")
         self.app_pid, self.child_pid = map(int, pids.read_text(encoding="utf-8").split())
 
     def stop(self, signum: int) -> int:
@@ -71,11 +69,7 @@ class Family:
         return alive + bound
 
     def wait_gone(self) -> float:
-        started = time.monotonic()
-        while self.left():
-            assert time.monotonic() - started < GONE_WITHIN_SECONDS, self.left()
-            time.sleep(0.05)
-        return time.monotonic() - started
+        return seconds_until_gone(self.left, GONE_WITHIN_SECONDS)
 
 
 @pytest.mark.parametrize(

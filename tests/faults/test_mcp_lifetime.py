@@ -33,6 +33,9 @@ from tta_tooling.mcp.gate_runner import RunLimits, run_gate
 from tta_tooling.mcp.server import build_server
 from tta_tooling.mcp.tools import ServerSettings
 
+from ..common.processes import running
+from ..common.waits import seconds_until_gone
+
 # Stopping by signal is POSIX's (Windows has no SIGTERM to send a process); stdin close,
 # cancellation, the time limit and capped answers are tested on every OS (mcp-clients).
 POSIX_ONLY = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
@@ -67,25 +70,14 @@ class GateTree:
 
     def survivors(self) -> list[str]:
         """Every process of the gate still running, by pid list and (POSIX) process group."""
-        left = {pid for pid in self.pids if _running(pid)}
+        left = {pid for pid in self.pids if running(pid)}
         if self.pgid is not None:
             left |= {p.pid for p in psutil.process_iter() if _in_group(p.pid, self.pgid)}
-        return sorted(f"{pid}: {_command(pid)}" for pid in left if _running(pid))
+        return sorted(f"{pid}: {_command(pid)}" for pid in left if running(pid))
 
     def wait_gone(self) -> float:
         """Seconds until no process of the gate is left; fails past 5 s."""
-        started = time.monotonic()
-        while self.survivors():
-            assert time.monotonic() - started < GONE_WITHIN_SECONDS, self.survivors()
-            time.sleep(0.05)
-        return time.monotonic() - started
-
-
-def _running(pid: int) -> bool:
-    try:
-        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
-    except psutil.Error:
-        return False
+        return seconds_until_gone(self.survivors, GONE_WITHIN_SECONDS)
 
 
 def _in_group(pid: int, pgid: int) -> bool:
@@ -390,7 +382,7 @@ def test_a_sigkilled_server_takes_nox_along_and_the_next_server_sweeps_the_rest(
         gate = GateTree(tiny_repo)
         first.process.kill()
         started = time.monotonic()
-        while _running(gate.pids[-1]):  # nox got SIGINT from the kernel and ran its Ctrl-C path
+        while running(gate.pids[-1]):  # nox got SIGINT from the kernel and ran its Ctrl-C path
             assert time.monotonic() - started < GONE_WITHIN_SECONDS, gate.survivors()
             time.sleep(0.05)
         print(f"SIGKILL: nox gone after {time.monotonic() - started:.2f} s")

@@ -21,8 +21,9 @@ import psutil
 import pytest
 from tta_tooling.uv_binary import find_uv
 
-from ..processes import running
-from .conftest import GONE_WITHIN_SECONDS, listening
+from ..common.ports import listening
+from ..common.processes import running
+from .conftest import GONE_WITHIN_SECONDS
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG")
 

@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 from tta_tooling.child_lifetime import children_directory
 
-from ..processes import running
+from ..common.processes import running
+from ..common.waits import seconds_until_gone, wait_until
 from ..unit.tooling.perf.test_baseline_ref import _git, _worktrees
 from .conftest import GONE_WITHIN_SECONDS
 
@@ -70,10 +71,7 @@ def _start(root: Path) -> tuple[subprocess.Popen[bytes], int]:
         stderr=subprocess.DEVNULL,
     )
     pid_file = root / "pytest.pid"
-    deadline = time.monotonic() + 60
-    while not pid_file.is_file():
-        assert time.monotonic() < deadline, "the suite never started"
-        time.sleep(0.05)
+    wait_until(pid_file.is_file, "the suite never started", seconds=60)
     pytest_pid = int(pid_file.read_text(encoding="utf-8"))
     pid_file.unlink()
     return run, pytest_pid
@@ -86,11 +84,7 @@ def _left(root: Path, pytest_pid: int) -> list[str]:
 
 
 def _wait_gone(root: Path, pytest_pid: int) -> float:
-    started = time.monotonic()
-    while _left(root, pytest_pid):
-        assert time.monotonic() - started < GONE_WITHIN_SECONDS, _left(root, pytest_pid)
-        time.sleep(0.05)
-    return time.monotonic() - started
+    return seconds_until_gone(lambda: _left(root, pytest_pid), GONE_WITHIN_SECONDS)
 
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP, signal.SIGINT])

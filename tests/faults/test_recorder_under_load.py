@@ -15,7 +15,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from ..ports import free_port, wait_port
+from ..common.ports import free_port, wait_port
 
 REQUESTS = 3000
 CONCURRENCY = 200

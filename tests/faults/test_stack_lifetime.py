@@ -20,7 +20,9 @@ import pytest
 from tta_tooling.stack.binaries import redis_server_binary
 from tta_tooling.stack.processes import is_running
 
-from .conftest import GONE_WITHIN_SECONDS, listening, run_cli
+from ..common.ports import listening
+from ..common.waits import wait_until
+from .conftest import GONE_WITHIN_SECONDS, run_cli
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 
@@ -88,13 +90,6 @@ def stack(tmp_path: Path) -> Stack:
     return Stack(tmp_path)
 
 
-def _wait(condition: Callable[[], object], what: str, seconds: float = 30.0) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, what
-        time.sleep(0.05)
-
-
 def _gone(services: list[dict[str, Any]]) -> bool:
     return not any(is_running(s["pid"], s["started"]) or listening(s["port"]) for s in services)
 
@@ -103,11 +98,11 @@ def _gone(services: list[dict[str, Any]]) -> bool:
 def test_up_stopped_while_waiting_stops_what_it_spawned(stack: Stack, signum: int) -> None:
     stack.fake("redis-server", NEVER_HEALTHY)
     up = stack.start("up", "--backend=native", "--service=redis", "--timeout=60")
-    _wait(stack.recorded, "up never recorded the service it spawned")
+    wait_until(stack.recorded, "up never recorded the service it spawned")
     services = stack.recorded()
     up.send_signal(signum)
     assert up.wait(timeout=30) == 130
-    _wait(lambda: _gone(services), f"left running: {services}", GONE_WITHIN_SECONDS)
+    wait_until(lambda: _gone(services), f"left running: {services}", seconds=GONE_WITHIN_SECONDS)
     assert not stack.state.exists()
     assert stack.workdirs() == []
 
@@ -119,7 +114,7 @@ def test_down_stops_a_real_redis_and_removes_its_workdir(stack: Stack) -> None:
     services = stack.recorded()
     assert len(stack.workdirs()) == 1
     assert stack.cli("down").returncode == 0
-    _wait(lambda: _gone(services), f"left running: {services}", GONE_WITHIN_SECONDS)
+    wait_until(lambda: _gone(services), f"left running: {services}", seconds=GONE_WITHIN_SECONDS)
     assert stack.workdirs() == []
 
 
@@ -159,11 +154,11 @@ def test_the_next_up_sweeps_a_stack_whose_orchestrator_was_sigkilled(stack: Stac
 def test_up_sigkilled_while_waiting_leaves_a_state_that_down_stops(stack: Stack) -> None:
     stack.fake("redis-server", NEVER_HEALTHY)
     up = stack.start("up", "--backend=native", "--service=redis", "--timeout=60")
-    _wait(stack.recorded, "up never recorded the service it spawned")
+    wait_until(stack.recorded, "up never recorded the service it spawned")
     up.send_signal(signal.SIGKILL)
     up.wait()
     services = stack.recorded()
     assert all(is_running(s["pid"], s["started"]) for s in services)
     assert stack.cli("down").returncode == 0
-    _wait(lambda: _gone(services), f"left running: {services}", GONE_WITHIN_SECONDS)
+    wait_until(lambda: _gone(services), f"left running: {services}", seconds=GONE_WITHIN_SECONDS)
     assert stack.workdirs() == []

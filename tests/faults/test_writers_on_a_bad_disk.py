@@ -18,7 +18,7 @@ import httpx
 import pytest
 from tta_tooling.stack.binaries import redis_server_binary
 
-from ..ports import HOST, free_port
+from ..common.ports import HOST, free_port
 from .bad_disks import PREVIOUS, bad_directory
 from .conftest import assert_one_line_error, run_cli
 

@@ -25,7 +25,8 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 from tta_tooling.stack import StackError, redis_server_binary
 
-from ..ports import free_port
+from ..common.ports import free_port
+from ..common.processes import stop_process
 
 REDIS_START_TIMEOUT_SECONDS = 15.0
 
@@ -121,15 +122,9 @@ class RedisServer:
 
     def stop(self) -> None:
         """Terminate the server (idempotent) and remove its directory."""
-        if self._process.poll() is None:
-            if hasattr(signal, "SIGCONT"):
-                os.kill(self._process.pid, signal.SIGCONT)  # a paused server cannot exit
-            self._process.terminate()
-            try:
-                self._process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self._process.kill()
-                self._process.wait()
+        if self._process.poll() is None and hasattr(signal, "SIGCONT"):
+            os.kill(self._process.pid, signal.SIGCONT)  # a paused server cannot exit
+        stop_process(self._process, timeout=10)
         shutil.rmtree(self._workdir, ignore_errors=True)
 
 

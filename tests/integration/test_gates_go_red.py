@@ -4,7 +4,7 @@ Each row copies the repository, plants one defect, and runs the real session
 with nox, as a developer or CI would (`nox -s <session>`). They live with the
 integration tests because the integration and benchmarks sessions they run
 need a real redis-server and a quiet machine. Rows of opt-in gates are in
-tests/selftest/ (see tests/gate_selftest.py).
+tests/selftest/ (see tests/common/gate_rows.py).
 """
 
 from __future__ import annotations
@@ -17,15 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from ..gate_selftest import (
-    OBSERVABILITY,
-    PRIMITIVES,
-    REPO_ROOT,
-    TTA_API,
-    assert_red,
-    plant,
-    run_nox,
-)
+from ..common.gate_rows import OBSERVABILITY, PRIMITIVES, TTA_API, assert_red, run_nox
+from ..common.repository_files import REPO_ROOT, plant
 
 pytestmark = pytest.mark.integration
 

@@ -28,7 +28,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from redis import Redis
 from tta_api import Settings, create_app
 
-from ..ports import free_port
+from ..common.ports import free_port
 from .conftest import RedisServer
 
 pytestmark = pytest.mark.integration

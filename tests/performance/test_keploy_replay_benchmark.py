@@ -35,7 +35,8 @@ from keploy_framework.replay import replay_set
 from keploy_framework.storage import TestSet
 from keploy_framework.testcase import TestCase
 
-from ..ports import free_port, wait_port
+from ..common.ports import free_port, wait_port
+from ..common.processes import stop_process
 
 SAMPLE_APP = Path(__file__).parents[1] / "unit" / "keploy_framework" / "sample_app.py"
 THROUGHPUT_TARGET = 0.7
@@ -49,15 +50,6 @@ LATENCY_REQUESTS = 400
 PATHS = ["/items/1", "/items/2", "/items?limit=1", "/health"] + [f"/echo?i={i}" for i in range(36)]
 
 
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    process.send_signal(signal.SIGINT)
-    try:
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-
-
 @pytest.fixture
 def app_port() -> Iterator[int]:
     port = free_port()
@@ -66,7 +58,7 @@ def app_port() -> Iterator[int]:
         wait_port(port)
         yield port
     finally:
-        _stop(process)
+        stop_process(process, signal.SIGINT)
 
 
 @pytest.fixture
@@ -101,7 +93,7 @@ def proxies(app_port: int, tmp_path: Path) -> Iterator[dict[str, str]]:
         yield urls
     finally:
         for process in started:
-            _stop(process)
+            stop_process(process, signal.SIGINT)
 
 
 def _recorded_set(base_url: str) -> TestSet:

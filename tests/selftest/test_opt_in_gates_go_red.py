@@ -3,19 +3,20 @@
 These gates need more than Python and pip (Prometheus, a git history, the
 network, a long time), so their rows run in the opt-in ``selftest-opt-in``
 session (CI's Linux matrix and ``.ci/run`` run it), never in the default ``integration``
-session. See tests/gate_selftest.py.
+session. See tests/common/gate_rows.py.
 """
 
 from __future__ import annotations
 
 import json
-import socket
 from pathlib import Path
 
 import pytest
 from tta_tooling.perf.plant import plant_slowdown
 
-from ..gate_selftest import PRIMITIVES, TTA_API, assert_red, commit_copy, plant, run_nox
+from ..common.gate_rows import PRIMITIVES, TTA_API, assert_red, commit_copy, run_nox
+from ..common.ports import refused_port
+from ..common.repository_files import plant
 
 pytestmark = pytest.mark.integration
 
@@ -33,10 +34,9 @@ def test_api_record_goes_red_and_keeps_the_suite_when_the_service_misbehaves(
 
 
 def test_audit_goes_red_when_the_vulnerability_service_is_unreachable(repo_copy: Path) -> None:
-    with socket.socket() as probe:  # a port nothing listens on
-        probe.bind(("127.0.0.1", 0))
-        url = f"http://127.0.0.1:{probe.getsockname()[1]}/v1/query"
-    done = run_nox(repo_copy, "-s", "audit", "--", f"--osv-url={url}", "--timeout=3")
+    with refused_port() as port:
+        url = f"http://127.0.0.1:{port}/v1/query"
+        done = run_nox(repo_copy, "-s", "audit", "--", f"--osv-url={url}", "--timeout=3")
     assert_red(done, f"audit: the vulnerability service {url} is unreachable")
     lines = (done.stdout + done.stderr).splitlines()
     assert sum("unreachable" in line for line in lines) == 1

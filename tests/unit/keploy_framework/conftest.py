@@ -7,18 +7,17 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-import httpx
 import pytest
 from keploy_framework.cli import main as keploy_main
 
-from ...in_process import run_main
-from ...ports import free_port, wait_port
+from ...common.cli_in_process import run_main
+from ...common.ports import free_port, wait_port
+from ...common.waits import answers, wait_until
 
 HERE = Path(__file__).parent
 FIXTURES = HERE / "fixtures"
@@ -60,21 +59,14 @@ def app_command(port: int, *, rename: bool = False) -> str:
 
 
 def wait_ready(url: str, timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            httpx.get(url, timeout=1.0, trust_env=False)
-        except httpx.HTTPError:
-            time.sleep(0.05)
-        else:
-            return
-    raise AssertionError(f"{url} never answered")
+    """Wait until ``url`` answers at all (any status)."""
+    wait_until(lambda: answers(url), f"{url} never answered", seconds=timeout)
 
 
 def cli(
     *args: str | int | Path, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
-    """``keploy_framework.cli <args>`` run in-process (``tests/in_process.py``).
+    """``keploy_framework.cli <args>`` run in-process (``tests/common/cli_in_process.py``).
 
     ``env`` adds to the environment, as it would for a child's.
     """

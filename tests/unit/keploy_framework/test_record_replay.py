@@ -19,7 +19,7 @@ import pytest
 from keploy_framework.testcase import parse_test_case
 from keploy_framework.yamlio import load
 
-from ...ports import free_port
+from ...common.ports import free_port
 from .conftest import Recorder, app_command, cli
 from .keploy_structs import struct_errors
 

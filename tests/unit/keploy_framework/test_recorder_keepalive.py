@@ -27,7 +27,7 @@ from keploy_framework.recorder import RecordingProxy
 from keploy_framework.testcase import TestCase
 from keploy_framework.upstream import closed_before_answer, replayable
 
-from ...ports import refused_port
+from ...common.ports import refused_port
 
 REQUESTS = 120
 CONCURRENCY = 30

@@ -6,25 +6,18 @@ import os
 from collections.abc import Iterator
 
 import pytest
-from observability_integration import shutdown_observability
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
-from tta_dev_primitives import hooks
+
+from ...common.observability_state import reset_observability
 
 
 @pytest.fixture(autouse=True)
 def _clean_observability(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     for variable in [name for name in os.environ if name.startswith("OTEL_")]:
         monkeypatch.delenv(variable)
-    shutdown_observability()
-    _uninstall_every_hook()
+    reset_observability()
     yield
-    shutdown_observability()
-    _uninstall_every_hook()
-
-
-def _uninstall_every_hook() -> None:
-    for hook in hooks.get_hooks():
-        hooks.uninstall_hook(hook)
+    reset_observability()
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import socket
 import urllib.request
 
 import observability_integration
@@ -16,6 +15,8 @@ from opentelemetry.trace import NoOpTracer
 from prometheus_client.parser import text_string_to_metric_families
 from tta_dev_primitives import hooks
 
+from ...common.ports import free_port, listening, taken_port
+
 
 def _fetch(url: str) -> str:
     with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - loopback URL
@@ -26,15 +27,6 @@ def _fetch(url: str) -> str:
 def finished(recorder: InMemorySpanExporter) -> list[ReadableSpan]:
     apm_setup.force_flush()
     return list(recorder.get_finished_spans())
-
-
-def _port_is_free(port: int) -> bool:
-    with socket.socket() as probe:
-        try:
-            probe.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-    return True
 
 
 def test_both_import_paths_expose_the_setup_api() -> None:
@@ -73,12 +65,8 @@ def test_init_serves_metrics_on_a_free_port_and_installs_the_hook() -> None:
 def test_port_in_use_returns_false_with_one_log_line_and_nothing_half_initialised(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    with socket.socket() as busy:
-        busy.bind(("127.0.0.1", 0))
-        busy.listen()
-        port = busy.getsockname()[1]
-        with caplog.at_level(logging.INFO, logger="observability_integration"):
-            assert apm_setup.initialize_observability(prometheus_port=port) is False
+    with taken_port() as port, caplog.at_level(logging.INFO, logger="observability_integration"):
+        assert apm_setup.initialize_observability(prometheus_port=port) is False
 
     assert not apm_setup.is_observability_enabled()
     assert apm_setup.metrics_url() is None
@@ -111,7 +99,7 @@ def test_shutdown_frees_the_port_and_allows_a_later_init() -> None:
     assert not apm_setup.is_observability_enabled()
     assert hooks.get_hook() is None
     assert apm_setup.metrics_url() is None
-    assert _port_is_free(port)
+    assert not listening(port)
 
     assert apm_setup.initialize_observability(prometheus_port=port)
     assert apm_setup.metrics_url() == url
@@ -170,13 +158,11 @@ def test_a_failure_while_building_releases_the_port(monkeypatch: pytest.MonkeyPa
         raise RuntimeError("broken provider")
 
     monkeypatch.setattr(apm_setup, "MeterProvider", broken)
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     with pytest.raises(RuntimeError, match="broken provider"):
         apm_setup.initialize_observability(prometheus_port=port)
     assert not apm_setup.is_observability_enabled()
-    assert _port_is_free(port)
+    assert not listening(port)
 
 
 def test_resource_carries_service_name_version_and_environment(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import socket
 import sys
 
 import pytest
@@ -21,7 +20,7 @@ from opentelemetry.sdk.trace.sampling import (
 )
 from tta_dev_primitives import hooks
 
-from ...ports import free_port
+from ...common.ports import free_port, listening
 
 BAD_VALUES: list[tuple[dict[str, str], str]] = [
     ({"OTEL_SDK_DISABLED": "maybe"}, "OTEL_SDK_DISABLED"),
@@ -86,20 +85,11 @@ BAD_VALUES: list[tuple[dict[str, str], str]] = [
 ]
 
 
-def _port_is_free(port: int) -> bool:
-    with socket.socket() as probe:
-        try:
-            probe.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-    return True
-
-
 def _assert_nothing_set_up(port: int) -> None:
     assert not apm_setup.is_observability_enabled()
     assert hooks.get_hook() is None
     assert apm_setup.metrics_url() is None
-    assert _port_is_free(port)
+    assert not listening(port)
     assert process_wide.TRACER_PROVIDER.delegate is None
     assert process_wide.METER_PROVIDER.delegate is None
     with trace.get_tracer("after-failure").start_as_current_span("probe") as span:

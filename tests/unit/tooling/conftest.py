@@ -11,7 +11,6 @@ are written by an atomic rename, so workers racing on one key are safe.
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
@@ -19,9 +18,9 @@ from pathlib import Path
 import pytest
 from tta_tooling.cli import main
 
-from ...in_process import run_main
+from ...common.cli_in_process import run_main
+from ...common.repository_files import copy_files
 
-REPO_ROOT = Path(__file__).resolve().parents[3]
 CI_FILES = ("noxfile.py", "pyproject.toml", "docker-compose.test.yml", ".github", ".vscode")
 
 RunTooling = Callable[..., subprocess.CompletedProcess[str]]
@@ -42,19 +41,13 @@ def shared_tooling_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[P
 @pytest.fixture
 def ci_copy(tmp_path: Path) -> Path:
     """A copy of every file the ci-config gate reads."""
-    for name in CI_FILES:
-        source = REPO_ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, tmp_path / name)
-        else:
-            shutil.copy2(source, tmp_path / name)
-    return tmp_path
+    return copy_files(CI_FILES, tmp_path)
 
 
 def run_in_process(
     *args: str | Path, env: Mapping[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
-    """``tta-tooling <args>`` in this process (``tests/in_process.py``)."""
+    """``tta-tooling <args>`` in this process (``tests/common/cli_in_process.py``)."""
     return run_main(main, "tta-tooling", *args, env=env)
 
 

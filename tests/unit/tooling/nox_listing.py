@@ -10,7 +10,7 @@ from typing import Any
 
 from tta_tooling.nox_listing import nox_listings
 
-from .conftest import REPO_ROOT
+from ...common.repository_files import REPO_ROOT
 
 
 def nox_list(*selection: str) -> list[dict[str, Any]]:

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from .conftest import REPO_ROOT
+from ...common.repository_files import REPO_ROOT
 from .nox_listing import nox_list
 
 _ROW = re.compile(r"^\| `(?P<name>[^`]+)` \|")

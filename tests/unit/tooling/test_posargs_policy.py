@@ -16,7 +16,7 @@ from tta_tooling.posargs_policy import (
     refused_posargs,
 )
 
-from .conftest import REPO_ROOT
+from ...common.repository_files import REPO_ROOT
 
 # Ways to weaken a gate from its command line: each must be refused where not declared.
 WEAKENING = [

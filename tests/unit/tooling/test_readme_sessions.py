@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .conftest import REPO_ROOT
+from ...common.repository_files import REPO_ROOT
 from .nox_listing import nox_list
 
 _ROW = re.compile(r"^\| `(?P<name>[^`]+)` \| (?P<tags>[^|]*) \| (?P<description>.*) \|$")

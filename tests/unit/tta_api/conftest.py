@@ -9,9 +9,9 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI
-from observability_integration import shutdown_observability
 from tta_api import Settings, create_app
-from tta_dev_primitives import hooks
+
+from ...common.observability_state import reset_observability
 
 CONFIG_VARIABLES = (
     "REDIS_URL",
@@ -30,16 +30,9 @@ Serve = Callable[[FastAPI], AbstractAsyncContextManager[httpx.AsyncClient]]
 def _isolated(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     for variable in CONFIG_VARIABLES:
         monkeypatch.delenv(variable, raising=False)
-    shutdown_observability()
-    _uninstall_every_hook()
+    reset_observability()
     yield
-    shutdown_observability()
-    _uninstall_every_hook()
-
-
-def _uninstall_every_hook() -> None:
-    for hook in hooks.get_hooks():
-        hooks.uninstall_hook(hook)
+    reset_observability()
 
 
 @asynccontextmanager

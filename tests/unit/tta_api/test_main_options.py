@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from tta_api.__main__ import main
 
-from ...in_process import run_main
+from ...common.cli_in_process import run_main
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
 from typing import Any
 
 import pytest
@@ -43,7 +42,7 @@ class BrokenHook:
         primitive: Any,
         context: WorkflowContext,
         event: PrimitiveEvent,
-        attributes: Mapping[str, str | int | float | bool],
+        attributes: hooks.EventAttributes,
     ) -> None:
         self._maybe_fail("on_event")
 

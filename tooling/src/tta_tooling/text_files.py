@@ -1,4 +1,4 @@
-"""Reading the tools' input files: bounded in size, decoded as UTF-8, parsed as JSON.
+"""Reading the tools' input files: bounded in size, decoded as UTF-8, parsed as JSON or TOML.
 
 Every file the tools read as input goes through :func:`read_input`, which refuses a
 file larger than ``TTA_MAX_INPUT_BYTES`` (default 10 MiB) before parsing it: the
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -62,3 +63,11 @@ def read_json(path: Path) -> Any:
         raise InputError(path, f"invalid JSON: {error.msg}", line=error.lineno) from error
     except RecursionError:  # json's C decoder recurses once per level of nesting
         raise InputError(path, "invalid JSON: nested too deeply") from None
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    """The TOML document in ``path``; unreadable or invalid TOML becomes :class:`InputError`."""
+    try:
+        return tomllib.loads(read_input(path))
+    except tomllib.TOMLDecodeError as error:
+        raise InputError(path, f"invalid TOML: {error}") from error

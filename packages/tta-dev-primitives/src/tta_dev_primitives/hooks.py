@@ -23,12 +23,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any, Final, Protocol, cast
+from typing import TYPE_CHECKING, Any, Final, Protocol, TypeAlias, cast
 
 if TYPE_CHECKING:
     from tta_dev_primitives.context import WorkflowContext
 
 __all__ = [
+    "EventAttributes",
     "ExecutionHook",
     "PrimitiveEvent",
     "get_hook",
@@ -39,6 +40,9 @@ __all__ = [
 
 
 _logger = logging.getLogger(__name__)
+
+EventAttributes: TypeAlias = Mapping[str, str | int | float | bool]
+"""What an event carries: attribute names and their values (see :class:`PrimitiveEvent`)."""
 
 
 class PrimitiveEvent(StrEnum):
@@ -75,7 +79,7 @@ class ExecutionHook(Protocol):
         primitive: Any,
         context: WorkflowContext,
         event: PrimitiveEvent,
-        attributes: Mapping[str, str | int | float | bool],
+        attributes: EventAttributes,
     ) -> None:
         """Called for a primitive-specific event while the primitive runs."""
 
@@ -167,7 +171,7 @@ class _CompositeHook:
         primitive: Any,
         context: WorkflowContext,
         event: PrimitiveEvent,
-        attributes: Mapping[str, str | int | float | bool],
+        attributes: EventAttributes,
     ) -> None:
         for hook in self._hooks:
             try:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
@@ -11,7 +11,7 @@ from tta_dev_primitives.base import WorkflowPrimitive
 
 if TYPE_CHECKING:
     from tta_dev_primitives.context import WorkflowContext
-    from tta_dev_primitives.hooks import PrimitiveEvent
+    from tta_dev_primitives.hooks import EventAttributes, PrimitiveEvent
 
 __all__ = ["MockCall", "MockPrimitive", "RecordingHook"]
 
@@ -135,7 +135,7 @@ class RecordingHook:
         primitive: Any,
         context: WorkflowContext,
         event: PrimitiveEvent,
-        attributes: Mapping[str, str | int | float | bool],
+        attributes: EventAttributes,
     ) -> None:
         self.calls.append(("event", primitive.name, event, dict(attributes)))
 

@@ -25,7 +25,6 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import OrderedDict
-from collections.abc import Mapping
 from contextvars import Token
 from time import perf_counter_ns
 from typing import Any, cast
@@ -34,7 +33,7 @@ from opentelemetry.context import Context, attach, detach
 from opentelemetry.trace import Span, Status, StatusCode, Tracer, get_current_span
 from opentelemetry.trace import set_span_in_context as _set_span_in_context
 from tta_dev_primitives import hooks
-from tta_dev_primitives.hooks import PrimitiveEvent
+from tta_dev_primitives.hooks import EventAttributes, PrimitiveEvent
 
 from observability_integration.metrics import (
     MAX_PRIMITIVE_LABEL_SETS,
@@ -150,7 +149,7 @@ class ObservabilityHook:
         primitive: Any,
         context: Any,
         event: PrimitiveEvent,
-        attributes: Mapping[str, str | int | float | bool],
+        attributes: EventAttributes,
     ) -> None:
         """Add the event to the current span and count it."""
         try:
@@ -165,7 +164,7 @@ class ObservabilityHook:
     def _count_event(
         binding: PrimitiveBinding,
         event: PrimitiveEvent,
-        attributes: Mapping[str, str | int | float | bool],
+        attributes: EventAttributes,
     ) -> None:
         if event is PrimitiveEvent.CACHE_HIT:
             binding.cache_lookup(hit=True)

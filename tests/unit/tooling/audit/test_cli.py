@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from ....ports import refused_port
+from ....common.ports import refused_port
 from ..conftest import RunTooling
 from .conftest import ALIAS, VULN_ID
 

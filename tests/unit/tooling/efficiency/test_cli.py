@@ -23,7 +23,7 @@ import pytest
 from tta_tooling.cli import main
 from tta_tooling.efficiency import RULES, load_config, scan
 
-from ..conftest import REPO_ROOT
+from ....common.repository_files import REPO_ROOT
 
 SCHEMA = Path(__file__).with_name("sarif-schema-2.1.0.json")
 

@@ -17,7 +17,9 @@ import pytest
 from tta_tooling.gates import ci_config, commands
 from tta_tooling.gates.nox_sessions import SessionCatalog, load_catalog
 
-from ..conftest import REPO_ROOT, RunTooling, run_in_process
+from ....common import repository_files
+from ....common.repository_files import REPO_ROOT, copy_files
+from ..conftest import RunTooling, run_in_process
 
 GATE_FILES = (
     "noxfile.py",
@@ -43,18 +45,6 @@ GATE_FILES = (
 LoadCatalog = Callable[[Path], SessionCatalog]
 
 
-def copy_gate_files(target: Path) -> Path:
-    """Copy every file the ci-config gate reads into ``target``."""
-    for name in GATE_FILES:
-        source = REPO_ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, target / name)
-        else:
-            (target / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, target / name)
-    return target
-
-
 def assert_finding_at(done: subprocess.CompletedProcess[str], where: str, expected: str) -> None:
     """check-gates exited 1 and its first line naming ``expected`` is ``where:<line>: ...``."""
     assert done.returncode == 1, done.stdout + done.stderr
@@ -68,7 +58,7 @@ def assert_finding_at(done: subprocess.CompletedProcess[str], where: str, expect
 @pytest.fixture(scope="session")
 def gate_files(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One copy of the gate files for the whole session: copy it, never change it."""
-    return copy_gate_files(tmp_path_factory.mktemp("gate-files"))
+    return copy_files(GATE_FILES, tmp_path_factory.mktemp("gate-files"))
 
 
 @pytest.fixture
@@ -120,10 +110,8 @@ def plant(root: Path, file: str, old: str | None, new: str) -> None:
     if old is None:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(new, encoding="utf-8")
-        return
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {file}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    else:
+        repository_files.plant(path, old, new)
 
 
 def place(root: Path, file: str, old: str | None, new: str) -> None:

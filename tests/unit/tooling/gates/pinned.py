@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import tomllib
 
-from ..conftest import REPO_ROOT
+from ....common.repository_files import REPO_ROOT
 
 NOX_VERSION: str = next(
     p["version"]

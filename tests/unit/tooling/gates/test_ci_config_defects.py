@@ -8,14 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from ....common.repository_files import plant
 from ..conftest import RunTooling
 from .pinned import NOX
-
-
-def _replace(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {path}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def test_repository_passes(ci_copy: Path, run_tooling: RunTooling) -> None:
@@ -25,7 +20,7 @@ def test_repository_passes(ci_copy: Path, run_tooling: RunTooling) -> None:
 
 
 def test_step_running_pytest_directly(ci_copy: Path, run_tooling: RunTooling) -> None:
-    _replace(
+    plant(
         ci_copy / ".github/workflows/quality-check.yml",
         f"run: {NOX} -t quality",
         "run: pytest tests",
@@ -38,7 +33,7 @@ def test_step_running_pytest_directly(ci_copy: Path, run_tooling: RunTooling) ->
 
 
 def test_vscode_task_naming_missing_session(ci_copy: Path, run_tooling: RunTooling) -> None:
-    _replace(ci_copy / ".vscode/tasks.json", f"{NOX} -s format", "uvx nox -s nosuchsession")
+    plant(ci_copy / ".vscode/tasks.json", f"{NOX} -s format", "uvx nox -s nosuchsession")
     done = run_tooling("ci-config", "--root", ci_copy)
     assert done.returncode == 1
     assert ".vscode/tasks.json:" in done.stdout
@@ -47,7 +42,7 @@ def test_vscode_task_naming_missing_session(ci_copy: Path, run_tooling: RunTooli
 
 
 def test_vscode_task_running_other_tool(ci_copy: Path, run_tooling: RunTooling) -> None:
-    _replace(ci_copy / ".vscode/tasks.json", f"{NOX} -s format", "uv run ruff format .")
+    plant(ci_copy / ".vscode/tasks.json", f"{NOX} -s format", "uv run ruff format .")
     done = run_tooling("check-gates", "--root", ci_copy)
     assert done.returncode == 1
     assert "task 'nox: format'" in done.stdout
@@ -55,7 +50,7 @@ def test_vscode_task_running_other_tool(ci_copy: Path, run_tooling: RunTooling) 
 
 
 def test_workflow_naming_missing_session(ci_copy: Path, run_tooling: RunTooling) -> None:
-    _replace(
+    plant(
         ci_copy / ".github/workflows/quality-check.yml",
         f"run: {NOX} -t quality",
         f"run: {NOX} -s nosuchsession",
@@ -67,7 +62,7 @@ def test_workflow_naming_missing_session(ci_copy: Path, run_tooling: RunTooling)
 
 
 def test_workflow_naming_missing_tag(ci_copy: Path, run_tooling: RunTooling) -> None:
-    _replace(ci_copy / ".github/workflows/ci.yml", "-t linux)", "-t nosuchtag)")
+    plant(ci_copy / ".github/workflows/ci.yml", "-t linux)", "-t nosuchtag)")
     done = run_tooling("check-gates", "--root", ci_copy)
     assert done.returncode == 1
     assert "names tag 'nosuchtag', which no session in noxfile.py has" in done.stdout
@@ -100,7 +95,7 @@ def test_default_session_run_by_no_workflow(ci_copy: Path, run_tooling: RunTooli
 
 
 def test_action_pinned_by_tag(ci_copy: Path, run_tooling: RunTooling) -> None:
-    _replace(
+    plant(
         ci_copy / ".github/workflows/quality-check.yml",
         "actions/checkout@08c6903cd8c0fde910a37f88322edcfb5dd907a8 # v5.0.0",
         "actions/checkout@v5",
@@ -122,7 +117,7 @@ def test_action_pinned_by_tag(ci_copy: Path, run_tooling: RunTooling) -> None:
     ],
 )
 def test_invalid_key(ci_copy: Path, run_tooling: RunTooling, file: str, old: str, new: str) -> None:
-    _replace(ci_copy / file, old, new)
+    plant(ci_copy / file, old, new)
     done = run_tooling("ci-config", "--root", ci_copy)
     assert done.returncode == 1
     assert f"{file}: does not match the" in done.stdout
@@ -138,7 +133,7 @@ def test_invalid_key(ci_copy: Path, run_tooling: RunTooling, file: str, old: str
 def test_malformed_file_is_a_usage_error(
     ci_copy: Path, run_tooling: RunTooling, file: str, old: str, new: str, line: int
 ) -> None:
-    _replace(ci_copy / file, old, new)
+    plant(ci_copy / file, old, new)
     done = run_tooling("check-gates", "--root", ci_copy)
     assert done.returncode == 2
     assert done.stdout == ""
@@ -154,9 +149,7 @@ def test_missing_noxfile_is_a_usage_error(tmp_path: Path, run_tooling: RunToolin
 
 
 def test_json_and_github_formats(ci_copy: Path, run_tooling: RunTooling) -> None:
-    _replace(
-        ci_copy / ".github/workflows/quality-check.yml", f"run: {NOX} -t quality", "run: pytest"
-    )
+    plant(ci_copy / ".github/workflows/quality-check.yml", f"run: {NOX} -t quality", "run: pytest")
     as_json = run_tooling("check-gates", "--root", ci_copy, "--format", "json")
     findings = json.loads(as_json.stdout)
     assert as_json.returncode == 1

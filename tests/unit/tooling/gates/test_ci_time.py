@@ -209,7 +209,7 @@ def _bad(tmp_path: Path) -> dict[str, tuple[list[str], str]]:
     for case, (entry, field) in cases.items():
         path = tmp_path / f"{case}.json"
         path.write_text(json.dumps({"sessions": [entry]}), encoding="utf-8")
-        args[case] = ([str(path)], f"error: {path}: field '{field}' is ")
+        args[case] = ([str(path)], f"error: {path}: field '{field}' must be ")
     for value in ("nan", "-1", "inf", "soon"):
         args[f"total-{value}"] = (
             [str(good), "--total-seconds", value],
@@ -250,7 +250,7 @@ def test_bad_input_from_the_command_line_has_no_traceback(
     assert done.returncode == 2
     assert (
         done.stderr
-        == f"error: {path}: field 'sessions[0].duration' is missing or not seconds >= 0\n"
+        == f"error: {path}: field 'sessions[0].duration' must be a finite number of seconds >= 0\n"
     )
 
 

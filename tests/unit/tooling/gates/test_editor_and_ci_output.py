@@ -11,7 +11,8 @@ from pathlib import Path
 import json5
 from tta_tooling.reporting import Finding, render
 
-from ..conftest import REPO_ROOT, RunTooling
+from ....common.repository_files import REPO_ROOT
+from ..conftest import RunTooling
 from .pinned import NOX
 
 # What `ruff check --output-format=concise` prints (ruff 0.9+), and the first line

@@ -10,8 +10,9 @@ import pytest
 from tta_tooling.gates.gate_drift import check_gates
 from tta_tooling.reporting import render
 
+from ....common.repository_files import copy_files, plant
 from ..conftest import RunTooling
-from .conftest import LoadCatalog, copy_gate_files
+from .conftest import GATE_FILES, LoadCatalog
 from .pinned import NOX, NOX_VERSION
 
 QUALITY = ".github/workflows/quality-check.yml"
@@ -24,12 +25,6 @@ def _step(script: str, extra: str = "") -> str:
     body = "".join(f"          {line}\n" for line in script.splitlines())
     keys = "".join(f"        {line}\n" for line in extra.splitlines())
     return f"      - name: Static gates\n{keys}        run: |\n{body}"
-
-
-def _replace(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {path}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def _noxfile_line(root: Path, text: str) -> int:
@@ -149,7 +144,7 @@ STEP_BYPASSES = [
 def _all_steps_planted(root: Path, steps: list[tuple[str, str]], load: LoadCatalog) -> str:
     """Replace 'Static gates' with one step per case, each named by its id; run check-gates."""
     named = "".join(step.replace("- name: Static gates", f"- name: {i}", 1) for i, step in steps)
-    _replace(root / QUALITY, STATIC_GATES, named)
+    plant(root / QUALITY, STATIC_GATES, named)
     findings = check_gates(root, load(root / "noxfile.py"))
     return f"exit {int(bool(findings))}\n" + "".join(
         f"{line}\n" for line in render(findings, "text", github=False).splitlines()
@@ -159,7 +154,7 @@ def _all_steps_planted(root: Path, steps: list[tuple[str, str]], load: LoadCatal
 @pytest.fixture(scope="module")
 def bypass_output(tmp_path_factory: pytest.TempPathFactory, shared_catalog: LoadCatalog) -> str:
     """check-gates on quality-check.yml holding every step bypass, one step each (run once)."""
-    root = copy_gate_files(tmp_path_factory.mktemp("bypasses"))
+    root = copy_files(GATE_FILES, tmp_path_factory.mktemp("bypasses"))
     return _all_steps_planted(root, [(i, s) for i, s, _ in STEP_BYPASSES], shared_catalog)
 
 
@@ -177,7 +172,7 @@ def test_step_bypass_is_a_finding(bypass_output: str, case: str, expected: str) 
 
 
 def test_job_condition_that_is_never_true(ci_copy: Path, run_tooling: RunTooling) -> None:
-    _replace(
+    plant(
         ci_copy / QUALITY,
         "    runs-on: ubuntu-latest\n",
         "    runs-on: ubuntu-latest\n    if: github.event_name == 'release'\n",
@@ -190,7 +185,7 @@ def test_job_condition_that_is_never_true(ci_copy: Path, run_tooling: RunTooling
 
 
 def test_job_continue_on_error(ci_copy: Path, run_tooling: RunTooling) -> None:
-    _replace(
+    plant(
         ci_copy / QUALITY,
         "    runs-on: ubuntu-latest\n",
         "    runs-on: ubuntu-latest\n    continue-on-error: ${{ github.event_name == 'push' }}\n",
@@ -206,7 +201,7 @@ def test_gate_hidden_in_a_local_composite_action(ci_copy: Path, run_tooling: Run
         "name: gates\ndescription: run the gates\nruns:\n  using: composite\n  steps:\n"
         f"    - shell: bash\n      run: {NOX} -t quality || true\n",
     )
-    _replace(
+    plant(
         ci_copy / QUALITY,
         STATIC_GATES,
         "      - name: Static gates\n        uses: ./.github/actions/gates\n",
@@ -225,7 +220,7 @@ def test_gate_in_a_reusable_workflow_is_followed(ci_copy: Path, run_tooling: Run
         "      - env:\n          TAG: ${{ inputs.tag }}\n"
         f'        run: {NOX} -t "$TAG" -- --exit-zero\n',
     )
-    _replace(
+    plant(
         ci_copy / QUALITY,
         "  quality:\n",
         "  called:\n    uses: ./.github/workflows/reusable-gates.yml\n    with:\n"
@@ -238,7 +233,7 @@ def test_gate_in_a_reusable_workflow_is_followed(ci_copy: Path, run_tooling: Run
 
 
 def test_remote_reusable_workflow(ci_copy: Path, run_tooling: RunTooling) -> None:
-    _replace(
+    plant(
         ci_copy / QUALITY,
         "  quality:\n",
         f"  remote:\n    uses: someone/ci/.github/workflows/tests.yml@{'b' * 40}\n  quality:\n",
@@ -251,7 +246,7 @@ def test_remote_reusable_workflow(ci_copy: Path, run_tooling: RunTooling) -> Non
 def test_hard_coded_matrix_omitting_a_default_session(
     ci_copy: Path, run_tooling: RunTooling
 ) -> None:
-    _replace(
+    plant(
         ci_copy / ".github/workflows/ci.yml",
         "        session: ${{ fromJSON(needs.sessions.outputs.linux) }}\n",
         "        session: [{session: ci-config}]\n",
@@ -268,7 +263,7 @@ def test_hard_coded_matrix_omitting_a_default_session(
 
 def test_matrix_exclude_is_applied(ci_copy: Path, run_tooling: RunTooling) -> None:
     """An `exclude` entry removes every combination it matches, here all of Linux."""
-    _replace(
+    plant(
         ci_copy / ".github/workflows/ci.yml",
         "        os: [ubuntu-latest, macos-latest, windows-latest]\n",
         "        os: [ubuntu-latest, macos-latest, windows-latest]\n"
@@ -283,7 +278,7 @@ def test_matrix_exclude_is_applied(ci_copy: Path, run_tooling: RunTooling) -> No
 
 
 def test_workflow_that_never_runs_on_a_pull_request(ci_copy: Path, run_tooling: RunTooling) -> None:
-    _replace(
+    plant(
         ci_copy / ".github/workflows/ci.yml",
         "on:\n  push:\n    branches: [main]\n  pull_request:\n",
         "on:\n  workflow_dispatch:\n",
@@ -307,7 +302,7 @@ def test_workflow_that_never_runs_on_a_pull_request(ci_copy: Path, run_tooling: 
 def test_workflow_filtered_away_from_pull_requests(
     ci_copy: Path, run_tooling: RunTooling, trigger: str
 ) -> None:
-    _replace(ci_copy / ".github/workflows/ci.yml", "  pull_request:\n", trigger)
+    plant(ci_copy / ".github/workflows/ci.yml", "  pull_request:\n", trigger)
     done = run_tooling("check-gates", "--root", ci_copy)
     assert done.returncode == 1
     assert "default session 'integration' is run by no workflow on every pull request" in (
@@ -317,7 +312,7 @@ def test_workflow_filtered_away_from_pull_requests(
 
 @pytest.mark.smoke  # lists a noxfile no other test lists: starts nox
 def test_non_default_session_that_no_workflow_runs(ci_copy: Path, run_tooling: RunTooling) -> None:
-    _replace(
+    plant(
         ci_copy / "noxfile.py",
         'if __name__ == "__main__":',
         "@nox.session(python=False, default=False)\n"
@@ -412,7 +407,7 @@ def test_non_default_session_that_no_workflow_runs(ci_copy: Path, run_tooling: R
 def test_pin_and_task_bypasses(
     ci_copy: Path, run_tooling: RunTooling, file: str, old: str, new: str, expected: str
 ) -> None:
-    _replace(ci_copy / file, old, new)
+    plant(ci_copy / file, old, new)
     lines = (ci_copy / file).read_text(encoding="utf-8").splitlines()
     line = next(n for n, text in enumerate(lines, start=1) if new.splitlines()[0] in text)
     done = run_tooling("check-gates", "--root", ci_copy)
@@ -452,7 +447,7 @@ def test_pin_and_task_bypasses(
 def test_ci_entry_point_bypasses(
     ci_copy: Path, run_tooling: RunTooling, old: str, new: str, expected: str
 ) -> None:
-    _replace(ci_copy / ".ci/run", old, new)
+    plant(ci_copy / ".ci/run", old, new)
     done = run_tooling("check-gates", "--root", ci_copy)
     assert done.returncode == 1, done.stdout + done.stderr
     assert [line for line in done.stdout.splitlines() if line.startswith(".ci/run")], done.stdout
@@ -504,7 +499,7 @@ HARMLESS_STEPS = [
 @pytest.fixture(scope="module")
 def harmless_output(tmp_path_factory: pytest.TempPathFactory, shared_catalog: LoadCatalog) -> str:
     """check-gates on quality-check.yml holding every harmless form, one step each (run once)."""
-    root = copy_gate_files(tmp_path_factory.mktemp("harmless"))
+    root = copy_files(GATE_FILES, tmp_path_factory.mktemp("harmless"))
     return _all_steps_planted(root, HARMLESS_STEPS, shared_catalog)
 
 

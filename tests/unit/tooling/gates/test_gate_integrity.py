@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from ..conftest import REPO_ROOT, RunTooling
+from ....common.repository_files import REPO_ROOT
+from ..conftest import RunTooling
 from .conftest import assert_finding_at, plant
 from .pinned import NOX
 

@@ -10,7 +10,7 @@ from tta_tooling.cli import main
 from tta_tooling.errors import InputError
 from tta_tooling.mcp.agent_files import check_agent_files, glob_regex, split_globs
 
-from ..conftest import REPO_ROOT
+from ....common.repository_files import REPO_ROOT
 
 INSTRUCTIONS = ".github/instructions"
 

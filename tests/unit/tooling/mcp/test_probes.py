@@ -19,7 +19,7 @@ from tta_tooling.mcp.catalog import list_gates
 from tta_tooling.mcp.server import build_server
 from tta_tooling.mcp.tools import ServerSettings
 
-from ..conftest import REPO_ROOT
+from ....common.repository_files import REPO_ROOT
 
 ANSWER_LIMIT = 8 * 1024
 MEGABYTE = 1_000_000

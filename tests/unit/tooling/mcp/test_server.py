@@ -21,7 +21,7 @@ from tta_tooling.mcp.live_check import _check_tools
 from tta_tooling.mcp.server import build_server
 from tta_tooling.mcp.tools import ServerSettings
 
-from ..conftest import REPO_ROOT
+from ....common.repository_files import REPO_ROOT
 
 # Ways to weaken a gate from its command line; no session of the tiny noxfile allows them.
 WEAKENING = [

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ..conftest import REPO_ROOT
+from ....common.repository_files import REPO_ROOT, copy_files
 
 _FILES = (
     "PAFCORE.md",
@@ -29,13 +29,7 @@ def paf_files(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     Built once per session: copy it (``paf_copy``), never change it.
     """
-    root = tmp_path_factory.mktemp("paf-files")
-    for name in _FILES:
-        source = REPO_ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, root / name)
-        else:
-            shutil.copy2(source, root / name)
+    root = copy_files(_FILES, tmp_path_factory.mktemp("paf-files"))
     for manifest in [
         *REPO_ROOT.glob("packages/*/pyproject.toml"),
         REPO_ROOT / "tooling/pyproject.toml",
@@ -50,10 +44,3 @@ def paf_files(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def paf_copy(paf_files: Path, tmp_path: Path) -> Path:
     """A copy of :func:`paf_files` to plant defects in."""
     return Path(shutil.copytree(paf_files, tmp_path / "repo"))
-
-
-def replace(path: Path, old: str, new: str) -> None:
-    """Replace the first ``old`` in ``path`` (which must contain it) with ``new``."""
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {path}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")

@@ -8,7 +8,7 @@ import pytest
 from tta_tooling.errors import InputError
 from tta_tooling.paf import parse_facts
 
-from ..conftest import REPO_ROOT
+from ....common.repository_files import REPO_ROOT
 
 _HEAD = "# Facts\n\n<!-- facts:start -->\n| id | fact | check |\n|---|---|---|\n"
 _TAIL = "<!-- facts:end -->\n"

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from ....common.repository_files import plant
 from ..conftest import RunTooling
-from .conftest import replace
 
 
 def _input_error(done: object, *expected: str) -> None:
@@ -35,7 +35,7 @@ def _input_error(done: object, *expected: str) -> None:
 def test_malformed_pafcore(
     paf_copy: Path, run_tooling: RunTooling, old: str, new: str, expected: str
 ) -> None:
-    replace(paf_copy / "PAFCORE.md", old, new)
+    plant(paf_copy / "PAFCORE.md", old, new)
     _input_error(run_tooling("paf", "--root", paf_copy), "PAFCORE.md:", expected)
 
 
@@ -52,7 +52,7 @@ def test_a_contract_no_fact_names(paf_copy: Path, run_tooling: RunTooling) -> No
 
 
 def test_a_contract_of_an_unsupported_type(paf_copy: Path, run_tooling: RunTooling) -> None:
-    replace(paf_copy / ".importlinter", "type = forbidden", "type = telepathy")
+    plant(paf_copy / ".importlinter", "type = forbidden", "type = telepathy")
     _input_error(run_tooling("paf", "--root", paf_copy), ".importlinter: field type of contract")
 
 
@@ -67,7 +67,7 @@ def test_a_missing_pafcore(paf_copy: Path, run_tooling: RunTooling) -> None:
 
 
 def test_a_contract_about_a_misspelt_package(paf_copy: Path, run_tooling: RunTooling) -> None:
-    replace(
+    plant(
         paf_copy / ".importlinter",
         "source_modules = tta_dev_primitives",
         "source_modules = tta_dev_primitve",

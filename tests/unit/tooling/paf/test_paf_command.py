@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from ....common.repository_files import plant
 from ..conftest import RunTooling
-from .conftest import replace
 
 PRIMITIVES = Path("packages/tta-dev-primitives/src/tta_dev_primitives")
 
@@ -72,7 +72,7 @@ def test_tooling_importing_a_package_breaks_its_independence(
 def test_a_family_importing_another_family_is_named(
     paf_copy: Path, run_tooling: RunTooling
 ) -> None:
-    replace(
+    plant(
         paf_copy / "tooling/src/tta_tooling/paf/facts.py",
         "from tta_tooling.errors import",
         "from tta_tooling.gates import commands\nfrom tta_tooling.errors import",
@@ -106,7 +106,7 @@ def test_packages_that_appear_later_are_held_to_their_contracts(
 def test_a_workflow_calling_a_missing_session_breaks_the_gate_fact(
     paf_copy: Path, run_tooling: RunTooling
 ) -> None:
-    replace(
+    plant(
         paf_copy / ".github/workflows/quality-check.yml",
         "run: uvx nox@2026.10.20 -t quality",
         "run: uvx nox@2026.10.20 -s nosuchsession",
@@ -140,7 +140,7 @@ def test_a_workflow_calling_a_missing_session_breaks_the_gate_fact(
 def test_python_versions_that_disagree_are_located(
     paf_copy: Path, run_tooling: RunTooling, relative: str, old: str, new: str, expected: str
 ) -> None:
-    replace(paf_copy / relative, old, new)
+    plant(paf_copy / relative, old, new)
     lines = (paf_copy / relative).read_text(encoding="utf-8").splitlines()
     line = next(number for number, text in enumerate(lines, start=1) if new in text)
     _red(run_tooling("paf", "--root", paf_copy), f"\n{relative}:{line}: {expected}")
@@ -158,7 +158,7 @@ def test_a_supported_version_no_workflow_installs(paf_copy: Path, run_tooling: R
 def test_a_nox_matrix_installs_every_catalog_version(
     paf_copy: Path, run_tooling: RunTooling
 ) -> None:
-    replace(
+    plant(
         paf_copy / "pyproject.toml",
         '"Programming Language :: Python :: 3.13",',
         '"Programming Language :: Python :: 3.13",\n    "Programming Language :: Python :: 3.14",',
@@ -168,7 +168,7 @@ def test_a_nox_matrix_installs_every_catalog_version(
 
 
 def test_a_package_without_a_stage(paf_copy: Path, run_tooling: RunTooling) -> None:
-    replace(paf_copy / "tooling/pyproject.toml", 'stage = "staging"', 'stage = "beta"')
+    plant(paf_copy / "tooling/pyproject.toml", 'stage = "staging"', 'stage = "beta"')
     _red(run_tooling("paf", "--root", paf_copy), "tooling/pyproject.toml: [STAGE-001]", "'beta'")
 
 

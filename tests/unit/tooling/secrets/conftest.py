@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-REPO_ROOT = Path(__file__).resolve().parents[4]
+from ....common.repository_files import REPO_ROOT
+
 NAMES_FILE = "packages/keploy-framework/src/keploy_framework/sensitive_names.json"
 
 

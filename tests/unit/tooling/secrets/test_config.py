@@ -8,7 +8,8 @@ import pytest
 from tta_tooling.errors import InputError
 from tta_tooling.secrets import SecretsConfig, load_config, load_names
 
-from .conftest import NAMES_FILE, REPO_ROOT
+from ....common.repository_files import REPO_ROOT
+from .conftest import NAMES_FILE
 
 
 def test_the_repository_scans_artifacts_with_the_recorder_names() -> None:

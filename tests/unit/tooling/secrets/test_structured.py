@@ -9,7 +9,8 @@ import pytest
 from tta_tooling.errors import InputError
 from tta_tooling.secrets import SensitiveNames, load_names, sensitive_values
 
-from .conftest import NAMES_FILE, REPO_ROOT, Canaries
+from ....common.repository_files import REPO_ROOT
+from .conftest import NAMES_FILE, Canaries
 
 NAMES = load_names(REPO_ROOT / NAMES_FILE)
 

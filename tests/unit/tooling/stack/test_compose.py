@@ -13,11 +13,12 @@ from subprocess import CompletedProcess
 
 import pytest
 
+from ....common.repository_files import REPO_ROOT
+
 pytestmark = pytest.mark.smoke  # starts real processes
 
 StackCli = Callable[..., CompletedProcess[str]]
 FAKE = Path(__file__).with_name("fake_docker.py")
-REPO_ROOT = Path(__file__).resolve().parents[4]
 
 
 @pytest.fixture

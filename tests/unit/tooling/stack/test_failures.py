@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import errno
 import os
-import socket
 from collections.abc import Callable
 from pathlib import Path
 from subprocess import CompletedProcess
 
 import psutil
 import pytest
+
+from ....common.ports import taken_port
 
 pytestmark = pytest.mark.smoke  # starts real processes (fake redis-server executables)
 
@@ -31,10 +32,7 @@ def _leftovers(stack_root: Path) -> list[Path]:
 
 
 def test_a_taken_port_is_exit_2_naming_the_port(stack_cli: StackCli) -> None:
-    with socket.socket() as taken:
-        taken.bind(("127.0.0.1", 0))
-        taken.listen()
-        port = taken.getsockname()[1]
+    with taken_port() as port:
         done = stack_cli("up", "--backend=native", "--service=redis", f"--redis-port={port}")
     assert done.returncode == 2, done.stderr
     [line] = done.stderr.splitlines()

@@ -3,13 +3,13 @@ started. In-process: each case fails before a service or the command would start
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Callable
 from pathlib import Path
 from subprocess import CompletedProcess
 
 import pytest
 
+from ....common.ports import taken_port
 from ..conftest import run_in_process
 
 StackRun = Callable[..., CompletedProcess[str]]
@@ -51,10 +51,7 @@ def test_bad_arguments_are_exit_2(stack_run: StackRun, args: list[str], message:
 
 
 def test_a_taken_app_port_is_exit_2_naming_it(stack_run: StackRun, stack_root: Path) -> None:
-    with socket.socket() as taken:
-        taken.bind(("127.0.0.1", 0))
-        taken.listen()
-        port = taken.getsockname()[1]
+    with taken_port() as port:
         done = stack_run("--with=api", f"--app-port={port}", "--", "true")
     assert done.returncode == 2, done.stderr
     assert f"--app-port: port {port} is already in use" in done.stderr

@@ -16,6 +16,8 @@ import pytest
 from tta_tooling.stack.binaries import redis_server_binary
 from tta_tooling.stack.errors import StackError
 
+from ....common.waits import wait_until
+
 pytestmark = pytest.mark.smoke  # starts the command, a real redis-server and the command's process
 
 GONE_WITHIN_SECONDS = 10.0
@@ -94,11 +96,8 @@ def test_the_commands_exit_code_is_returned_and_nothing_is_left(tmp_path: Path, 
 
 
 def _wait_for(marker: Path, run: subprocess.Popen[str]) -> None:
-    deadline = time.monotonic() + 120
-    while not marker.exists() or not marker.read_text():
-        assert run.poll() is None, run.communicate()[0]
-        assert time.monotonic() < deadline, "the command never ran"
-        time.sleep(0.05)
+    ran = lambda: marker.exists() and marker.read_text()  # noqa: E731
+    wait_until(ran, "the command never ran", seconds=120, process=run)
 
 
 def test_sigterm_mid_command_tears_everything_down(tmp_path: Path) -> None:

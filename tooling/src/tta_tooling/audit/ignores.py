@@ -12,12 +12,11 @@ expiry date; once the date has passed the entry stops ignoring and fails the gat
 from __future__ import annotations
 
 import datetime
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 from tta_tooling.errors import InputError
-from tta_tooling.text_files import read_input
+from tta_tooling.text_files import read_toml
 
 __all__ = ["Ignore", "load_ignores"]
 
@@ -41,10 +40,7 @@ def load_ignores(path: Path) -> list[Ignore]:
     """The entries of ``path`` (none when it does not exist); malformed ones are InputErrors."""
     if not path.exists():
         return []
-    try:
-        document = tomllib.loads(read_input(path))
-    except tomllib.TOMLDecodeError as error:
-        raise InputError(path, f"invalid TOML: {error}") from error
+    document = read_toml(path)
     unknown = sorted(set(document) - {"ignore"})
     if unknown:
         raise InputError(path, f"{unknown[0]}: unknown key (expected [[ignore]] entries)")

@@ -18,7 +18,6 @@ A malformed value is an :class:`~tta_tooling.errors.InputError` naming the field
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,7 +26,7 @@ from tta_tooling.efficiency import defaults
 from tta_tooling.efficiency.patterns import CallPattern, PatternError, parse_pattern
 from tta_tooling.efficiency.registry import RULES
 from tta_tooling.errors import InputError
-from tta_tooling.text_files import read_input
+from tta_tooling.tool_tables import reject_unknown_keys, tta_table
 
 __all__ = ["EfficiencyConfig", "load_config"]
 
@@ -50,12 +49,7 @@ class EfficiencyConfig:
     @classmethod
     def from_table(cls, table: dict[str, Any], source: Path | str) -> EfficiencyConfig:
         """Validate ``table`` (the section's contents) read from ``source``."""
-        unknown = sorted(set(table) - _KEYS)
-        if unknown:
-            raise InputError(
-                source,
-                f"{_SECTION}.{unknown[0]}: unknown key (known: {', '.join(sorted(_KEYS))})",
-            )
+        reject_unknown_keys(table, _KEYS, _SECTION, source)
         ignore = _strings(table, "ignore", (), source)
         for code in ignore:
             if code not in RULES:
@@ -80,16 +74,7 @@ class EfficiencyConfig:
 def load_config(root: Path) -> EfficiencyConfig:
     """The configuration in ``root/pyproject.toml`` (defaults when the section is absent)."""
     pyproject = root / "pyproject.toml"
-    if not pyproject.is_file():
-        return EfficiencyConfig.from_table({}, pyproject)
-    try:
-        document = tomllib.loads(read_input(pyproject))
-    except tomllib.TOMLDecodeError as error:
-        raise InputError(pyproject, f"invalid TOML: {error}") from error
-    section = document.get("tool", {}).get("tta", {}).get("efficiency", {})
-    if not isinstance(section, dict):
-        raise InputError(pyproject, f"{_SECTION}: expected a table")
-    return EfficiencyConfig.from_table(section, pyproject)
+    return EfficiencyConfig.from_table(tta_table(pyproject, "efficiency"), pyproject)
 
 
 def _strings(

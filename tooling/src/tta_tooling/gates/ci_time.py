@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tta_tooling.errors import InputError
+from tta_tooling.json_fields import json_object, json_seconds, json_string
 from tta_tooling.reporting import markdown_table
 from tta_tooling.text_files import read_json
 
@@ -192,23 +193,11 @@ def _clock(seconds: float) -> str:
 
 
 def _timing(path: Path, where: str, entry: object) -> Timing:
-    if not isinstance(entry, dict):
-        raise InputError(path, f"field '{where}' is not an object")
-    name = entry.get("name")
-    if not isinstance(name, str) or not name:
-        raise InputError(path, f"field '{where}.name' is missing or not a string")
-    result = entry.get("result")
-    if not isinstance(result, str):
-        raise InputError(path, f"field '{where}.result' is missing or not a string")
-    duration = entry.get("duration")
-    if (
-        not isinstance(duration, int | float)
-        or isinstance(duration, bool)
-        or not math.isfinite(duration)
-        or duration < 0
-    ):
-        raise InputError(path, f"field '{where}.duration' is missing or not seconds >= 0")
-    return Timing(_friendly_name(name, entry.get("signatures")), result, float(duration))
+    fields = json_object(path, where, entry)
+    name = json_string(path, f"{where}.name", fields.get("name"))
+    result = json_string(path, f"{where}.result", fields.get("result"), empty=True)
+    duration = json_seconds(path, f"{where}.duration", fields.get("duration"))
+    return Timing(_friendly_name(name, fields.get("signatures")), result, duration)
 
 
 def _friendly_name(name: str, signatures: object) -> str:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 from tta_tooling.errors import InputError
-from tta_tooling.text_files import read_input
+from tta_tooling.text_files import read_toml
 
 STAGE_THRESHOLDS: dict[str, float] = {"development": 60.0, "staging": 70.0, "production": 80.0}
 
@@ -41,10 +40,7 @@ def package_manifests(root: Path) -> list[Path]:
 
 def read_package(path: Path) -> WorkspacePackage:
     """The package whose pyproject.toml is ``path``; InputError when its stage is not valid."""
-    try:
-        data = tomllib.loads(read_input(path))
-    except tomllib.TOMLDecodeError as error:
-        raise InputError(path, f"invalid TOML: {error}") from error
+    data = read_toml(path)
     project = data.get("project")
     name = project.get("name") if isinstance(project, dict) else None
     if not isinstance(name, str):

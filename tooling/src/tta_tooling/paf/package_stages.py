@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
-from typing import Any
 
-from tta_tooling.errors import InputError
 from tta_tooling.reporting import Finding
-from tta_tooling.text_files import read_input
+from tta_tooling.text_files import read_toml
 
 STAGES = ("development", "staging", "production")
 
@@ -24,7 +21,7 @@ def check_package_stages(root: Path) -> list[Finding]:
     """One finding per package whose stage is missing or not a known stage."""
     findings = []
     for path in package_manifests(root):
-        stage = load_toml(path).get("tool", {}).get("tta", {}).get("stage")
+        stage = read_toml(path).get("tool", {}).get("tta", {}).get("stage")
         if stage not in STAGES:
             findings.append(
                 Finding(
@@ -33,11 +30,3 @@ def check_package_stages(root: Path) -> list[Finding]:
                 )
             )
     return findings
-
-
-def load_toml(path: Path) -> dict[str, Any]:
-    """The parsed TOML of ``path``; invalid TOML raises :class:`InputError`."""
-    try:
-        return tomllib.loads(read_input(path))
-    except tomllib.TOMLDecodeError as error:
-        raise InputError(path, f"invalid TOML: {error}") from error

@@ -15,8 +15,9 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
 from tta_tooling.errors import InputError
 from tta_tooling.nox_listing import nox_listings
-from tta_tooling.paf.package_stages import load_toml, package_manifests
+from tta_tooling.paf.package_stages import package_manifests
 from tta_tooling.reporting import Finding
+from tta_tooling.text_files import read_toml
 
 _CLASSIFIER = re.compile(r"^Programming Language :: Python :: (3\.\d+)$")
 # A line of a workflow that installs or selects Python versions.
@@ -29,7 +30,7 @@ _NOX_MATRIX_PYTHON = "matrix.session.python"
 def check_python_versions(root: Path) -> list[Finding]:
     """Findings where a manifest or a workflow disagrees with the root's classifiers."""
     manifest = root / "pyproject.toml"
-    project = load_toml(manifest).get("project", {})
+    project = read_toml(manifest).get("project", {})
     supported = sorted(
         {m[1] for c in project.get("classifiers", []) if (m := _CLASSIFIER.match(c))},
         key=_minor,
@@ -38,7 +39,7 @@ def check_python_versions(root: Path) -> list[Finding]:
         raise InputError(manifest, "field [project] classifiers names no Python 3.X version")
     findings = _check_requires(root, manifest, project.get("requires-python"), supported)
     for path in package_manifests(root):
-        requires = load_toml(path).get("project", {}).get("requires-python")
+        requires = read_toml(path).get("project", {}).get("requires-python")
         findings += _check_requires(root, path, requires, supported)
     return findings + _check_workflows(root, supported)
 

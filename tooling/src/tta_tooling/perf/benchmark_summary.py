@@ -8,12 +8,12 @@ the GitHub step summary.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from tta_tooling.errors import InputError
+from tta_tooling.json_fields import json_object, json_seconds, json_string
 from tta_tooling.reporting import markdown_table
 from tta_tooling.text_files import read_json
 
@@ -48,25 +48,17 @@ def read_benchmarks(path: Path) -> list[BenchmarkRow]:
 
 def _row(path: Path, index: int, entry: Any) -> BenchmarkRow:
     where = f"benchmarks[{index}]"
-    if not isinstance(entry, dict):
-        raise InputError(path, f"field '{where}' must be an object")
-    name = entry.get("name")
-    if not isinstance(name, str) or not name:
-        raise InputError(path, f"field '{where}.name' must be a non-empty string")
-    stats = entry.get("stats")
+    fields = json_object(path, where, entry)
+    name = json_string(path, f"{where}.name", fields.get("name"))
+    stats = fields.get("stats")
     median = stats.get("median") if isinstance(stats, dict) else None
-    if isinstance(median, bool) or not isinstance(median, int | float) or not math.isfinite(median):
-        raise InputError(path, f"field '{where}.stats.median' must be a finite number")
-    if median < 0:
-        raise InputError(path, f"field '{where}.stats.median' must not be negative")
-    extra = entry.get("extra_info", {})
-    if not isinstance(extra, dict):
-        raise InputError(path, f"field '{where}.extra_info' must be an object")
-    group = entry.get("group")
+    median_seconds = json_seconds(path, f"{where}.stats.median", median)
+    extra = json_object(path, f"{where}.extra_info", fields.get("extra_info", {}))
+    group = fields.get("group")
     return BenchmarkRow(
         name=name,
         group=group if isinstance(group, str) else "",
-        median_seconds=float(median),
+        median_seconds=median_seconds,
         figures=tuple((str(key), value) for key, value in extra.items()),
     )
 

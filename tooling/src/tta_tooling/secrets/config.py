@@ -13,13 +13,12 @@ A malformed value is an :class:`~tta_tooling.errors.InputError` naming the field
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from tta_tooling.errors import InputError
-from tta_tooling.text_files import read_input
+from tta_tooling.tool_tables import reject_unknown_keys, tta_table
 
 __all__ = ["SecretsConfig", "load_config"]
 
@@ -39,12 +38,7 @@ class SecretsConfig:
     @classmethod
     def from_table(cls, table: dict[str, Any], source: Path | str) -> SecretsConfig:
         """Validate ``table`` (the section's contents) read from ``source``."""
-        unknown = sorted(set(table) - _KEYS)
-        if unknown:
-            raise InputError(
-                source,
-                f"{_SECTION}.{unknown[0]}: unknown key (known: {', '.join(sorted(_KEYS))})",
-            )
+        reject_unknown_keys(table, _KEYS, _SECTION, source)
         return cls(
             baseline=_string(table, "baseline", cls.baseline, source),
             names=_string(table, "names", None, source),
@@ -56,16 +50,7 @@ class SecretsConfig:
 def load_config(root: Path) -> SecretsConfig:
     """The configuration in ``root/pyproject.toml`` (defaults when the section is absent)."""
     pyproject = root / "pyproject.toml"
-    if not pyproject.is_file():
-        return SecretsConfig()
-    try:
-        document = tomllib.loads(read_input(pyproject))
-    except tomllib.TOMLDecodeError as error:
-        raise InputError(pyproject, f"invalid TOML: {error}") from error
-    section = document.get("tool", {}).get("tta", {}).get("secrets", {})
-    if not isinstance(section, dict):
-        raise InputError(pyproject, f"{_SECTION}: expected a table")
-    return SecretsConfig.from_table(section, pyproject)
+    return SecretsConfig.from_table(tta_table(pyproject, "secrets"), pyproject)
 
 
 def _string(table: dict[str, Any], key: str, default: str | None, source: Path | str) -> Any:

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from tta_dev_primitives.base import WorkflowPrimitive
+from tta_dev_primitives.composition.members import checked_members
 from tta_dev_primitives.errors import record_secondary_errors
 
 if TYPE_CHECKING:
@@ -48,14 +49,9 @@ class ParallelPrimitive(WorkflowPrimitive[TIn, list[TOut]]):
         name: str | None = None,
     ) -> None:
         super().__init__(name=name)
-        checked: list[WorkflowPrimitive[TIn, TOut]] = []
-        for branch in branches:
-            if not isinstance(branch, WorkflowPrimitive):
-                raise ValueError(f"branches must be WorkflowPrimitive instances, got {branch!r}")
-            checked.append(branch)
-        if not checked:
-            raise ValueError("branches must contain at least one primitive")
-        self._branches: tuple[WorkflowPrimitive[TIn, TOut], ...] = tuple(checked)
+        self._branches: tuple[WorkflowPrimitive[TIn, TOut], ...] = checked_members(
+            branches, "branches"
+        )
         self._return_exceptions = return_exceptions
         self._built_by_operator = False
 

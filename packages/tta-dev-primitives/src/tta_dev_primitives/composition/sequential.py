@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from tta_dev_primitives.base import WorkflowPrimitive
+from tta_dev_primitives.composition.members import checked_members
 
 if TYPE_CHECKING:
     from tta_dev_primitives.context import WorkflowContext
@@ -28,14 +29,9 @@ class SequentialPrimitive(WorkflowPrimitive[TIn, TOut]):
         name: str | None = None,
     ) -> None:
         super().__init__(name=name)
-        flat: list[WorkflowPrimitive[Any, Any]] = []
-        for step in steps:
-            if not isinstance(step, WorkflowPrimitive):
-                raise ValueError(f"steps must be WorkflowPrimitive instances, got {step!r}")
-            flat.extend(_flatten(step))
-        if not flat:
-            raise ValueError("steps must contain at least one primitive")
-        self._steps: tuple[WorkflowPrimitive[Any, Any], ...] = tuple(flat)
+        self._steps: tuple[WorkflowPrimitive[Any, Any], ...] = tuple(
+            flat for step in checked_members(steps, "steps") for flat in _flatten(step)
+        )
 
     @property
     def steps(self) -> tuple[WorkflowPrimitive[Any, Any], ...]:

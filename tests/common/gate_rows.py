@@ -1,4 +1,4 @@
-"""The gate self-test's tools: copy the repository, plant a defect, run the real nox session.
+"""The gate self-test rows' tools: copy the repository, run the real nox session, read its verdict.
 
 Every gate is proven red by a row: a test that plants one defect in a copy of
 the repository and runs ``nox -s <gate>`` there, expecting exit 1 and a message
@@ -18,7 +18,18 @@ import subprocess
 import sys
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+from .repository_files import REPO_ROOT
+
+__all__ = [
+    "OBSERVABILITY",
+    "PRIMITIVES",
+    "TTA_API",
+    "assert_red",
+    "commit_copy",
+    "copy_repository",
+    "run_nox",
+]
+
 PRIMITIVES = Path("packages/tta-dev-primitives/src/tta_dev_primitives")
 OBSERVABILITY = Path("packages/tta-observability-integration/src/observability_integration")
 TTA_API = Path("packages/tta-api/src/tta_api")
@@ -61,13 +72,6 @@ def run_nox(
         check=False,
         env=env,
     )
-
-
-def plant(path: Path, old: str, new: str) -> None:
-    """Replace the first ``old`` in ``path`` with ``new``; ``old`` must be there."""
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {path}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def assert_red(done: subprocess.CompletedProcess[str], *expected: str) -> None:
