@@ -269,13 +269,11 @@ def observability(session: nox.Session) -> None:
 def benchmarks(session: nox.Session) -> None:
     """Run pytest-benchmark suites; each asserts its ratio to a floor measured in the same run."""
     install(session, "bench")
-    results = Path(LATEST_BENCHMARKS)
-    results.unlink(missing_ok=True)  # the table must never show an earlier run
-    try:
-        session.run("pytest", "tests/performance", f"--benchmark-json={results}", *session.posargs)
-    finally:
-        if results.exists():  # also after a failed benchmark: its figures explain the failure
-            session.run("tta-tooling", "benchmark-summary", str(results))
+    # tests/performance/conftest.py removes an earlier run's results first and prints the
+    # table of this run's at the end, also after a failed benchmark (its figures explain it).
+    session.run(
+        "pytest", "tests/performance", f"--benchmark-json={LATEST_BENCHMARKS}", *session.posargs
+    )
 
 
 @nox.session(name="perf-regression", python=DEFAULT_PYTHON, default=False, tags=["performance"])
