@@ -45,7 +45,6 @@ API_TRAFFIC = "tests/api/traffic.py"
 # the stack down before it terminates it (nox/popen.py, shutdown_process: 0.3 s by default).
 STACK_TEARDOWN_SECONDS = 60.0
 COST_REPORT = ROOT / ".nox" / "reports" / "cost.json"
-AUDIT_REQUIREMENTS = ROOT / ".nox" / "audit" / "requirements.txt"
 FLAKINESS_JSON = ROOT / ".nox" / "reports" / "flakiness.json"
 # The gate self-test re-runs whole nox sessions; repeating it N times measures the machine.
 # Property tests draw new examples here (the tests sessions' profile is deterministic).
@@ -375,20 +374,7 @@ def secrets(session: nox.Session) -> None:
 def audit(session: nox.Session) -> None:
     """Audit the locked dependencies for known vulnerabilities (pip-audit; needs network)."""
     install(session, "audit")
-    AUDIT_REQUIREMENTS.parent.mkdir(parents=True, exist_ok=True)
-    session.run(
-        "uv",
-        "export",
-        "--locked",
-        "--format=requirements-txt",
-        "--no-emit-workspace",
-        "--all-groups",
-        "--all-extras",
-        "--quiet",
-        f"--output-file={AUDIT_REQUIREMENTS}",
-        external=True,
-    )
-    session.run("tta-tooling", "audit", f"--requirements={AUDIT_REQUIREMENTS}", *session.posargs)
+    session.run("tta-tooling", "audit", "--lock=uv.lock", *session.posargs)
 
 
 @nox.session(python=DEFAULT_PYTHON, default=False, tags=["flakiness"])
