@@ -9,7 +9,8 @@ failure modes on small planted texts in-process:
 * the row's CLI verb starts the command that run gives, and its entry point
   (``module:function``, or ``path/to/script.py:function``) imports and is callable;
   where the command is a console script, it is that script's entry point, and a
-  ``python -m module`` or ``python script.py`` command runs that module or script;
+  ``python -m module`` or ``python script.py`` command runs that module (or the
+  ``__main__`` of that package) or script;
 * the row's home module imports (or, as a path, exists);
 * the row's workflows are exactly the workflow files whose nox calls select the
   session, by name (``-s``) or by one of its tags (``-t``, a listed matrix too).
@@ -159,7 +160,7 @@ def entry_point_problems(entry_point: str, words: list[str], root: Path) -> Iter
     if not callable(getattr(module, attribute, None)):
         yield f"entry point `{entry_point}`: `{attribute}` is not a callable of `{target}`"
     runs = _program(words)
-    if runs is not None and runs not in (target, entry_point):
+    if runs is not None and runs not in (target, entry_point, target.removesuffix(".__main__")):
         yield f"entry point `{entry_point}` but the command runs `{runs}`"
 
 

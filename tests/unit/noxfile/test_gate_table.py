@@ -16,20 +16,9 @@ ROOT = Path(__file__).resolve().parents[3]
 NOXFILE = (ROOT / "noxfile.py").read_text(encoding="utf-8")
 DEVELOPMENT = (ROOT / "docs" / "development.md").read_text(encoding="utf-8")
 PROBLEMS = table_problems(NOXFILE, DEVELOPMENT, ROOT)
-# Their one-command bodies and entry points arrive with branch `subpkg` (issue 29); strict
-# xfail: once they keep to their rows, these marks fail and must go.
-ARRIVING = {"observability", "cost"}
 
 
-@pytest.mark.parametrize(
-    "session",
-    [
-        pytest.param(name, marks=pytest.mark.xfail(reason="branch subpkg", strict=True))
-        if name in ARRIVING
-        else name
-        for name in sorted(PROBLEMS)
-    ],
-)
+@pytest.mark.parametrize("session", sorted(PROBLEMS))
 def test_each_session_keeps_to_its_row(session: str) -> None:
     assert PROBLEMS[session] == []
 
