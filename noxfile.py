@@ -45,7 +45,6 @@ API_TRAFFIC = "tests/api/traffic.py"
 # the stack down before it terminates it (nox/popen.py, shutdown_process: 0.3 s by default).
 STACK_TEARDOWN_SECONDS = 60.0
 COST_REPORT = ROOT / ".nox" / "reports" / "cost.json"
-AUDIT_REQUIREMENTS = ROOT / ".nox" / "audit" / "requirements.txt"
 FLAKINESS_JSON = ROOT / ".nox" / "reports" / "flakiness.json"
 # The gate self-test re-runs whole nox sessions; repeating it N times measures the machine.
 # Property tests draw new examples here (the tests sessions' profile is deterministic).
@@ -204,21 +203,17 @@ def _coverage_data(session: nox.Session) -> dict[str, str]:
 @nox.session(python=DEFAULT_PYTHON, tags=["tests"])
 def coverage(session: nox.Session) -> None:
     """Combine the tests and integration sessions' coverage; each package meets its stage."""
-    expected = [f"tests-{version}" for version in PYTHON_VERSIONS] + ["integration"]
-    missing = [name for name in expected if not any(COVERAGE_DIR.glob(f".coverage.{name}.*"))]
-    if missing and (ON_CI or len(missing) == len(expected)):
-        session.error(
-            f"no coverage data from {', '.join(missing)} in {COVERAGE_DIR}: "
-            "run `nox -s tests integration` first (plain `nox` runs them before coverage)"
-        )
     install(session, "test")
-    data = str(COVERAGE_DIR / ".coverage")
-    env = {"COVERAGE_FILE": data}
-    session.run("coverage", "combine", "--keep", "--quiet", str(COVERAGE_DIR), env=env)
-    report = str(COVERAGE_DIR / "coverage.json")
-    session.run("coverage", "json", "--quiet", "-o", report, env=env)
-    session.run("coverage", "xml", "--quiet", "-o", str(COVERAGE_DIR / "coverage.xml"), env=env)
-    session.run("tta-tooling", "coverage-gate", "--coverage-json", report, *session.posargs)
+    # On CI every run's data must be there; elsewhere one run's suffices (coverage-gate).
+    expected = [f"--expect=tests-{version}" for version in PYTHON_VERSIONS]
+    session.run(
+        "tta-tooling",
+        "coverage-gate",
+        f"--data-dir={COVERAGE_DIR}",
+        *expected,
+        "--expect=integration",
+        *session.posargs,
+    )
 
 
 @nox.session(
@@ -273,13 +268,11 @@ def observability(session: nox.Session) -> None:
 def benchmarks(session: nox.Session) -> None:
     """Run pytest-benchmark suites; each asserts its ratio to a floor measured in the same run."""
     install(session, "bench")
-    results = Path(LATEST_BENCHMARKS)
-    results.unlink(missing_ok=True)  # the table must never show an earlier run
-    try:
-        session.run("pytest", "tests/performance", f"--benchmark-json={results}", *session.posargs)
-    finally:
-        if results.exists():  # also after a failed benchmark: its figures explain the failure
-            session.run("tta-tooling", "benchmark-summary", str(results))
+    # tests/performance/conftest.py removes an earlier run's results first and prints the
+    # table of this run's at the end, also after a failed benchmark (its figures explain it).
+    session.run(
+        "pytest", "tests/performance", f"--benchmark-json={LATEST_BENCHMARKS}", *session.posargs
+    )
 
 
 @nox.session(name="perf-regression", python=DEFAULT_PYTHON, default=False, tags=["performance"])
@@ -381,20 +374,7 @@ def secrets(session: nox.Session) -> None:
 def audit(session: nox.Session) -> None:
     """Audit the locked dependencies for known vulnerabilities (pip-audit; needs network)."""
     install(session, "audit")
-    AUDIT_REQUIREMENTS.parent.mkdir(parents=True, exist_ok=True)
-    session.run(
-        "uv",
-        "export",
-        "--locked",
-        "--format=requirements-txt",
-        "--no-emit-workspace",
-        "--all-groups",
-        "--all-extras",
-        "--quiet",
-        f"--output-file={AUDIT_REQUIREMENTS}",
-        external=True,
-    )
-    session.run("tta-tooling", "audit", f"--requirements={AUDIT_REQUIREMENTS}", *session.posargs)
+    session.run("tta-tooling", "audit", "--lock=uv.lock", *session.posargs)
 
 
 @nox.session(python=DEFAULT_PYTHON, default=False, tags=["flakiness"])

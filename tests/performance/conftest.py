@@ -10,8 +10,10 @@ import statistics
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
+from tta_tooling.perf.benchmark_summary import summarize
 
 CallFactory = Callable[[], Awaitable[object]]
 
@@ -120,6 +122,33 @@ def pytest_configure(config: pytest.Config) -> None:
         "regression_benchmark: a pytest-benchmark recording the perf-regression gate "
         "compares against the baseline commit",
     )
+
+
+def _results(config: pytest.Config) -> Path | None:
+    """The ``--benchmark-json`` file of this run, if one is asked for."""
+    results = config.getoption("benchmark_json", default=None)
+    return Path(results) if results else None
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Remove an earlier run's results: the summary must never show them."""
+    results = _results(session.config)
+    if results is not None:
+        results.unlink(missing_ok=True)
+
+
+def pytest_terminal_summary(
+    terminalreporter: pytest.TerminalReporter, config: pytest.Config
+) -> None:
+    """Each benchmark's median and reported figures (``tta_tooling.perf.benchmark_summary``).
+
+    pytest-benchmark has written the file by now (its ``pytest_sessionfinish``); the
+    table is printed after a failed benchmark too: its figures explain the failure.
+    """
+    results = _results(config)
+    if results is not None and results.exists():
+        terminalreporter.write_sep("-", f"benchmark summary ({results})")
+        terminalreporter.write_line(summarize(results))
 
 
 def pytest_benchmark_generate_machine_info() -> dict[str, object]:

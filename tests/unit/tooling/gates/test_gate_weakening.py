@@ -22,10 +22,9 @@ CONFTEST = "tests/conftest.py"
 ROWS = "tests/integration/test_gates_go_red.py"
 PRIMITIVES_TOML = "packages/tta-dev-primitives/pyproject.toml"
 COVERAGE_REPORT = "[tool.coverage.report]\n"
-COVERAGE_JSON = '    session.run("coverage", "json", "--quiet", "-o", report, env=env)\n'
-COVERAGE_GATE = (
-    '    session.run("tta-tooling", "coverage-gate", "--coverage-json", report, *session.posargs)\n'
-)
+# The tests session's `coverage run`; the coverage session's coverage-gate verb.
+COVERAGE_RUN = '        "coverage",\n        "run",\n'
+COVERAGE_GATE = '        "coverage-gate",\n'
 TYPECHECK = '    session.run("mypy", *session.posargs)\n'
 UNIT_TIER = "        *UNIT_TIER,\n"
 TESTS_START = "tests_start=$SECONDS\n"
@@ -45,7 +44,7 @@ LINT_PLANT = (
 
 
 def _with_coverage(option: str) -> str:
-    return COVERAGE_JSON.replace('"--quiet"', f'"--quiet", "{option}"')
+    return f'{COVERAGE_RUN}        "{option}",\n'
 
 
 # (id, file, text to replace or None to create the file, new text, finding's file, finding)
@@ -86,7 +85,7 @@ BYPASSES = [
     (
         "coverage-cli-fail-under",
         NOXFILE,
-        COVERAGE_JSON,
+        COVERAGE_RUN,
         _with_coverage("--fail-under=0"),
         NOXFILE,
         "runs coverage with `--fail-under 0`",
@@ -94,7 +93,7 @@ BYPASSES = [
     (
         "coverage-cli-omit",
         NOXFILE,
-        COVERAGE_JSON,
+        COVERAGE_RUN,
         _with_coverage("--omit=*/tta_api/*"),
         NOXFILE,
         "narrows what is measured or reported",
@@ -102,7 +101,7 @@ BYPASSES = [
     (
         "coverage-cli-include",
         NOXFILE,
-        COVERAGE_JSON,
+        COVERAGE_RUN,
         _with_coverage("--include=tooling/*"),
         NOXFILE,
         "narrows what is measured or reported",
@@ -110,7 +109,7 @@ BYPASSES = [
     (
         "coverage-cli-rcfile",
         NOXFILE,
-        COVERAGE_JSON,
+        COVERAGE_RUN,
         _with_coverage("--rcfile=lenient.toml"),
         NOXFILE,
         "`--rcfile=lenient.toml`",
@@ -616,7 +615,7 @@ HARMLESS = [
         COVERAGE_REPORT + "fail_under = 80\n",
     ),
     ("coverage-precision", PYPROJECT, COVERAGE_REPORT, COVERAGE_REPORT + "precision = 1\n"),
-    ("coverage-cli-pretty", NOXFILE, COVERAGE_JSON, _with_coverage("--pretty-print")),
+    ("coverage-cli-pretty", NOXFILE, COVERAGE_RUN, _with_coverage("--pretty-print")),
     (
         "stage-raised",
         "packages/tta-api/pyproject.toml",

@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
+from tta_tooling.perf.benchmark_summary import summarize
 
 from ..conftest import RunTooling
 
@@ -85,3 +86,13 @@ def test_infinite_medians_are_refused(tmp_path: Path, run_tooling: RunTooling) -
     done = run_tooling("benchmark-summary", path)
     assert done.returncode == 2
     assert "must be a finite number" in done.stderr
+
+
+def test_summarize_returns_the_console_table_and_fills_the_step_summary(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    summary = tmp_path / "summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    text = summarize(RESULTS)
+    assert text.startswith("test_sum []: median ")
+    assert summary.read_text(encoding="utf-8").startswith("### Benchmarks\n\n")

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from tta_tooling.errors import InputError
-from tta_tooling.perf.suite import SuiteError, read_benchmark_json, run_suite
+from tta_tooling.perf.suite import SuiteError, child_environment, read_benchmark_json, run_suite
 
 
 def _entry(**overrides: Any) -> dict[str, Any]:
@@ -75,3 +75,12 @@ def test_a_run_that_cannot_complete_is_a_suite_error(tmp_path: Path) -> None:
     with pytest.raises(SuiteError, match="pytest exited") as raised:
         run_suite(Path(sys.executable), tmp_path, ["test_missing.py"])
     assert str(sys.executable) in str(raised.value)
+
+
+def test_a_suite_run_gets_no_coverage_venv_or_step_summary(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("COVERAGE_FILE", "VIRTUAL_ENV", "GITHUB_STEP_SUMMARY"):
+        monkeypatch.setenv(name, "set")
+    monkeypatch.setenv("KEPT", "yes")
+    env = child_environment()
+    assert env["KEPT"] == "yes"
+    assert not {"COVERAGE_FILE", "VIRTUAL_ENV", "GITHUB_STEP_SUMMARY"} & env.keys()

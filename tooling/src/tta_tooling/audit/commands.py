@@ -5,9 +5,11 @@ from __future__ import annotations
 import argparse
 import datetime
 import sys
+import tempfile
 from pathlib import Path
 
-from tta_tooling.audit.ignores import load_ignores
+from tta_tooling.audit.ignores import Ignore, load_ignores
+from tta_tooling.audit.lock_export import export_locked
 from tta_tooling.audit.pip_audit import AuditFailed, run_pip_audit
 from tta_tooling.reporting import append_step_summary, markdown_table
 from tta_tooling.text_files import read_input
@@ -20,11 +22,16 @@ _HELP = "known vulnerabilities of the locked dependencies (pip-audit, OSV); igno
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``audit`` to the ``tta-tooling`` parser."""
     command = commands.add_parser("audit", help=_HELP, description=_HELP)
-    command.add_argument(
+    source = command.add_mutually_exclusive_group(required=True)
+    source.add_argument(
+        "--lock",
+        type=Path,
+        help="audit what this uv.lock installs (exported with `uv export --locked`)",
+    )
+    source.add_argument(
         "--requirements",
         type=Path,
-        required=True,
-        help="hashed requirements (uv export --locked --format requirements-txt)",
+        help="audit these hashed requirements (uv export --locked --format requirements-txt)",
     )
     command.add_argument(
         "--ignore-file", type=Path, default=Path(".github/audit-ignore.toml"), help="ignores"
@@ -48,8 +55,17 @@ def _seconds(text: str) -> int:
 
 
 def _audit(args: argparse.Namespace) -> int:
-    ignores = load_ignores(args.ignore_file)
-    read_input(args.requirements)  # unreadable, oversized or not UTF-8: named here, exit 2
+    ignores = load_ignores(args.ignore_file)  # a bad ignore file fails before any export
+    if args.lock is None:
+        return _audit_requirements(args, ignores, args.requirements)
+    with tempfile.TemporaryDirectory(prefix="tta-audit-") as folder:
+        requirements = Path(folder, "requirements.txt")
+        export_locked(args.lock, requirements)
+        return _audit_requirements(args, ignores, requirements)
+
+
+def _audit_requirements(args: argparse.Namespace, ignores: list[Ignore], requirements: Path) -> int:
+    read_input(requirements)  # unreadable, oversized or not UTF-8: named here, exit 2
     today = datetime.datetime.now(datetime.UTC).date()
     expired = [entry for entry in ignores if entry.expired(today)]
     active = [entry.id for entry in ignores if not entry.expired(today)]
@@ -59,7 +75,7 @@ def _audit(args: argparse.Namespace) -> int:
             f" ({entry.reason}): fix, upgrade or renew it"
         )
     try:
-        found = run_pip_audit(args.requirements, active, args.osv_url, args.timeout)
+        found = run_pip_audit(requirements, active, args.osv_url, args.timeout)
     except AuditFailed as failure:
         print(f"audit: {failure}", file=sys.stderr)
         return 1

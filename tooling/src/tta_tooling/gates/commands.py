@@ -6,8 +6,10 @@ import argparse
 import sys
 from pathlib import Path
 
+from tta_tooling.errors import InputError
 from tta_tooling.gates import ci_time
 from tta_tooling.gates.ci_config import check_ci_config
+from tta_tooling.gates.coverage_data import check_runs, combine_and_report, on_ci
 from tta_tooling.gates.coverage_gate import markdown_summary, measure, render_table
 from tta_tooling.gates.gate_drift import check_gates
 from tta_tooling.gates.nox_sessions import load_catalog
@@ -24,10 +26,32 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         command.add_argument(
             "--format", choices=("text", "json"), default="text", help="output format"
         )
-    _add(
-        commands, "coverage-gate", "each package meets its stage's coverage threshold", _coverage
-    ).add_argument("--coverage-json", type=Path, required=True, help="a `coverage json` report")
+    _register_coverage_gate(commands)
     _register_ci_time(commands)
+
+
+def _register_coverage_gate(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    command = _add(
+        commands, "coverage-gate", "each package meets its stage's coverage threshold", _coverage
+    )
+    source = command.add_mutually_exclusive_group(required=True)
+    source.add_argument(
+        "--data-dir",
+        type=Path,
+        help="combine the `.coverage.<run>.*` files here (kept), write coverage.json and "
+        "coverage.xml beside them, and gate the result",
+    )
+    source.add_argument(
+        "--coverage-json", type=Path, help="gate an existing `coverage json` report"
+    )
+    command.add_argument(
+        "--expect",
+        action="append",
+        default=[],
+        metavar="RUN",
+        help="a run (nox session) whose data must be in --data-dir (repeatable); "
+        "on CI each must be, elsewhere at least one",
+    )
 
 
 def _register_ci_time(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -75,7 +99,14 @@ def _ci_config(args: argparse.Namespace) -> int:
 
 
 def _coverage(args: argparse.Namespace) -> int:
-    results = measure(args.root.resolve(), args.coverage_json)
+    root = args.root.resolve()
+    report = args.coverage_json
+    if args.data_dir is not None:
+        check_runs(args.data_dir, args.expect, strict=on_ci())
+        report = combine_and_report(root, args.data_dir)
+    elif args.expect:
+        raise InputError("--expect", "only with --data-dir (the runs whose data it holds)")
+    results = measure(root, report)
     print(render_table(results))
     append_step_summary(markdown_summary(results))
     failed = [r for r in results if not r.passed]

@@ -56,7 +56,7 @@ GATE_TOOLS: dict[str, tuple[tuple[str, ...], ...]] = {
     "typecheck": (("mypy",),),
     "tests": (("pytest",),),
     "integration": (("pytest",),),
-    "coverage": (("coverage", "combine"), ("tta-tooling", "coverage-gate")),
+    "coverage": (("tta-tooling", "coverage-gate"),),
     "ci-config": (("tta-tooling", "ci-config"),),
     "secrets": (("tta-tooling", "secrets"),),
     "paf": (("tta-tooling", "paf"),),

@@ -14,10 +14,10 @@ from typing import Any
 
 from tta_tooling.errors import InputError
 from tta_tooling.json_fields import json_object, json_seconds, json_string
-from tta_tooling.reporting import markdown_table
+from tta_tooling.reporting import append_step_summary, markdown_table
 from tta_tooling.text_files import read_json
 
-__all__ = ["BenchmarkRow", "read_benchmarks", "render_markdown", "render_text"]
+__all__ = ["BenchmarkRow", "read_benchmarks", "render_markdown", "render_text", "summarize"]
 
 _HEADER = ("benchmark", "group", "median", "measured")
 
@@ -83,3 +83,14 @@ def render_markdown(rows: list[BenchmarkRow], source: Path) -> str:
     """The step-summary section: a heading, the table and where it came from."""
     table = markdown_table(_HEADER, [row.cells() for row in rows])
     return f"### Benchmarks\n\n{table}\n\nFrom `{source}`; each benchmark asserts its ratio."
+
+
+def summarize(path: Path) -> str:
+    """The console table of ``path``; the markdown one goes to the step summary, if set.
+
+    ``tta-tooling benchmark-summary`` prints it; the benchmarks session's pytest prints
+    it at the end of its run (``tests/performance/conftest.py``), also after a failure.
+    """
+    rows = read_benchmarks(path)
+    append_step_summary(render_markdown(rows, path))
+    return render_text(rows)

@@ -152,9 +152,7 @@ def _regression(args: argparse.Namespace) -> int:
 
 
 def _benchmark_summary(args: argparse.Namespace) -> int:
-    rows = benchmark_summary.read_benchmarks(args.results)
-    print(benchmark_summary.render_text(rows))
-    append_step_summary(benchmark_summary.render_markdown(rows, args.results))
+    print(benchmark_summary.summarize(args.results))
     return 0
 
 

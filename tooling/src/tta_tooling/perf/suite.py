@@ -14,7 +14,7 @@ from typing import Any
 from tta_tooling.child_lifetime import dies_with_parent
 from tta_tooling.errors import InputError
 
-__all__ = ["Measurement", "SuiteError", "read_benchmark_json", "run_suite"]
+__all__ = ["Measurement", "SuiteError", "child_environment", "read_benchmark_json", "run_suite"]
 
 MARKER = "regression_benchmark"
 _RUN_TIMEOUT_SECONDS = 600
@@ -68,6 +68,18 @@ def read_benchmark_json(path: Path) -> dict[str, Measurement]:
     return measurements
 
 
+def child_environment() -> dict[str, str]:
+    """This environment for a suite run: no coverage, no venv of ours, no step summary.
+
+    The benchmarks' conftest appends its table to ``$GITHUB_STEP_SUMMARY``; the
+    perf gates write their own, not one per round.
+    """
+    env = {k: v for k, v in os.environ.items() if not k.startswith("COVERAGE_")}
+    for name in ("VIRTUAL_ENV", "GITHUB_STEP_SUMMARY"):
+        env.pop(name, None)
+    return env
+
+
 def run_suite(
     python: Path, root: Path, paths: Sequence[str], *, allow_failed_tests: bool = False
 ) -> dict[str, Measurement]:
@@ -78,8 +90,7 @@ def run_suite(
     """
     with tempfile.TemporaryDirectory(prefix="perf-run-") as scratch:
         output = Path(scratch) / "benchmarks.json"
-        env = {k: v for k, v in os.environ.items() if not k.startswith("COVERAGE_")}
-        env.pop("VIRTUAL_ENV", None)
+        env = child_environment()
         try:
             done = subprocess.run(
                 [

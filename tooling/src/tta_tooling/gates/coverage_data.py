@@ -1,0 +1,79 @@
+"""The coverage session's input: the data files of each expected run, combined into reports.
+
+The tests and integration sessions each leave ``.coverage.<session>.*`` files in one
+directory. :func:`check_runs` says which expected runs left none (an error on CI if
+any is missing, elsewhere only if all are: a developer may have run one Python);
+:func:`combine_and_report` combines them, keeping the per-run files, into
+``.coverage`` and writes ``coverage.json`` (for the gate) and ``coverage.xml`` (for
+Codecov) beside them, through coverage.py's API in this process. coverage.py is
+imported only here, so tta-tooling runs in the sessions that do not install it.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from tta_tooling.errors import InputError
+
+__all__ = ["DATA_FILE", "JSON_REPORT", "XML_REPORT", "check_runs", "combine_and_report", "on_ci"]
+
+DATA_FILE = ".coverage"
+JSON_REPORT = "coverage.json"
+XML_REPORT = "coverage.xml"
+
+
+def on_ci() -> bool:
+    """Whether ``$CI`` says this is a CI run (``true`` or ``1``, as the noxfile reads it)."""
+    return os.environ.get("CI", "").lower() in {"1", "true"}
+
+
+def check_runs(data_dir: Path, expected: Sequence[str], *, strict: bool) -> None:
+    """Raise an :class:`InputError` naming the runs of ``expected`` without data files.
+
+    ``strict`` (CI): any missing run is an error; otherwise only all of them.
+    """
+    missing = [name for name in expected if not any(data_dir.glob(f"{DATA_FILE}.{name}.*"))]
+    if missing and (strict or len(missing) == len(expected)):
+        raise InputError(
+            data_dir,
+            f"no coverage data from {', '.join(missing)}: run `nox -s tests integration` "
+            "first (plain `nox` runs them before coverage)",
+        )
+
+
+def combine_and_report(root: Path, data_dir: Path) -> Path:
+    """Combine ``data_dir``'s per-run files and write its reports; the JSON report's path."""
+    try:
+        import coverage  # noqa: PLC0415  # only this command needs it (docstring)
+    except ImportError:
+        raise InputError(
+            "coverage", "not installed: run coverage-gate with the `test` dependency group"
+        ) from None
+    config = root / "pyproject.toml"
+    measured = coverage.Coverage(
+        data_file=str(data_dir / DATA_FILE), config_file=str(config) if config.is_file() else False
+    )
+    try:
+        measured.combine([str(data_dir)], strict=True, keep=True)
+        measured.save()
+        _write_atomically(data_dir / XML_REPORT, lambda out: measured.xml_report(outfile=out))
+        report = data_dir / JSON_REPORT
+        _write_atomically(report, lambda out: measured.json_report(outfile=out))
+    except coverage.CoverageException as error:
+        raise InputError(data_dir, f"coverage.py: {error}") from None
+    return report
+
+
+def _write_atomically(path: Path, write: Callable[[str], object]) -> None:
+    """Have ``write`` fill a temp file beside ``path``, then rename it over ``path``."""
+    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".tmp-{path.name}.")
+    os.close(descriptor)
+    try:
+        write(temporary)
+        os.chmod(temporary, 0o644)  # mkstemp creates it owner-only
+        os.replace(temporary, path)
+    finally:
+        Path(temporary).unlink(missing_ok=True)
