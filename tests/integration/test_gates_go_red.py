@@ -54,13 +54,14 @@ def test_tests_go_red_on_a_failing_test(repo_copy: Path) -> None:
 
 
 def test_coverage_goes_red_when_a_package_loses_its_tests(repo_copy: Path) -> None:
-    # Coverage data from one Python whose run kept only the context tests: every
-    # other module of the primitives, and every other package, is barely measured.
+    # Coverage data from the measured Python (the first, which runs this session) whose
+    # run kept only the context tests: every other module of the primitives, and every
+    # other package, is barely measured.
     python = f"{sys.version_info.major}.{sys.version_info.minor}"
     kept = "tests/unit/tta_dev_primitives/test_context.py"
     tested = run_nox(repo_copy, "-s", f"tests-{python}", "--", kept)
     assert tested.returncode == 0, tested.stdout + tested.stderr
-    # Outside CI, coverage accepts the data of any one tests session.
+    # Outside CI, coverage accepts the tests session's data without integration's.
     done = run_nox(repo_copy, "-s", "coverage", unset=("CI",))
     assert_red(done, "FAIL tta-dev-primitives:", "is below the production threshold of 80%")
 

@@ -253,10 +253,18 @@ def _session_argument(function: ast.FunctionDef) -> str:
 
 
 def _literal_words(elements: list[ast.expr], constants: dict[str, str]) -> tuple[list[str], bool]:
-    """The literal strings ``elements`` start with (starred tuples expanded); all literal?"""
+    """The literal strings ``elements`` start with (starred tuples expanded); all literal?
+
+    A starred conditional (``*(a if measured else b)``) gives its first branch's words.
+    """
     words: list[str] = []
     for element in elements:
-        if isinstance(element, ast.Starred) and isinstance(element.value, ast.Tuple | ast.List):
+        if isinstance(element, ast.Starred) and isinstance(element.value, ast.IfExp):
+            inner, complete = _literal_words(_elements(element.value.body), constants)
+            words.extend(inner)
+            if not complete:
+                return words, False
+        elif isinstance(element, ast.Starred) and isinstance(element.value, ast.Tuple | ast.List):
             inner, complete = _literal_words(element.value.elts, constants)
             words.extend(inner)
             if not complete:

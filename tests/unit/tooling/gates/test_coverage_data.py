@@ -71,6 +71,20 @@ def test_combined_runs_below_the_stage_fail(tmp_path: Path, run_tooling: RunTool
     assert "FAIL thin: 50.0% is below the production threshold of 80%" in done.stderr
 
 
+def test_an_earlier_combine_does_not_count(tmp_path: Path, run_tooling: RunTooling) -> None:
+    module = _package(tmp_path, "thin", "production")
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    earlier = coverage.CoverageData(basename=str(data_dir / ".coverage"))
+    earlier.add_lines({str(module): ALL_LINES})  # a combine from before the lines were lost
+    earlier.write()
+    _run_data(data_dir, "tests-3.11", module, [2, 3, 6])
+    args = ("coverage-gate", "--root", tmp_path, f"--data-dir={data_dir}", *EXPECT)
+    done = run_tooling(*args, env=_without_ci())
+    assert done.returncode == 1
+    assert "FAIL thin: 50.0% is below the production threshold of 80%" in done.stderr
+
+
 @pytest.mark.parametrize(
     ("ci", "runs", "missing"),
     [

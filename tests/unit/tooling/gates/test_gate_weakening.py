@@ -23,7 +23,7 @@ ROWS = "tests/integration/test_gates_go_red.py"
 PRIMITIVES_TOML = "packages/tta-dev-primitives/pyproject.toml"
 COVERAGE_REPORT = "[tool.coverage.report]\n"
 # The tests session's `coverage run`; the coverage session's coverage-gate verb.
-COVERAGE_RUN = '        "coverage",\n        "run",\n'
+COVERAGE_RUN = '*(("coverage", "run", '
 COVERAGE_GATE = '        "coverage-gate",\n'
 TYPECHECK = '    session.run("mypy", *session.posargs)\n'
 UNIT_TIER = "        *UNIT_TIER,\n"
@@ -44,7 +44,7 @@ LINT_PLANT = (
 
 
 def _with_coverage(option: str) -> str:
-    return f'{COVERAGE_RUN}        "{option}",\n'
+    return f'{COVERAGE_RUN}"{option}", '
 
 
 # (id, file, text to replace or None to create the file, new text, finding's file, finding)
