@@ -12,7 +12,8 @@ import pytest
 from tta_tooling.audit.lock_export import export_locked
 from tta_tooling.errors import InputError
 
-from ..conftest import REPO_ROOT, RunTooling
+from ....common.repository_files import REPO_ROOT
+from ..conftest import RunTooling
 
 
 @pytest.mark.smoke
