@@ -2,13 +2,21 @@
 
 The data files are written with coverage.py's own ``CoverageData`` (no tracing), as
 the tests and integration sessions leave them: ``.coverage.<session>.<host>.<pid>...``.
+
+The cases that combine run the command as a process (smoke tier): coverage.py stops
+saving the data of a process it measures automatically (an xdist worker of the tests
+sessions) once that process creates a ``Coverage`` object (``control.py``,
+``_prevent_sub_process_measurement``), so combining in a worker would lose the
+worker's whole run. The cases that stop before combining run in-process.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import subprocess
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 import coverage
@@ -35,7 +43,14 @@ def _without_ci() -> dict[str, str]:
     return {name: value for name, value in os.environ.items() if name != "CI"}
 
 
-def test_runs_are_combined_kept_reported_and_gated(tmp_path: Path, run_tooling: RunTooling) -> None:
+def _combine(*args: str | Path, env: Mapping[str, str]) -> subprocess.CompletedProcess[str]:
+    """``tta-tooling <args>`` as a process of its own (see the module docstring)."""
+    command = [sys.executable, "-m", "tta_tooling", *map(str, args)]
+    return subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+
+
+@pytest.mark.smoke
+def test_runs_are_combined_kept_reported_and_gated(tmp_path: Path) -> None:
     module = _package(tmp_path, "good", "staging")
     data_dir = tmp_path / "data"
     runs = [
@@ -43,7 +58,7 @@ def test_runs_are_combined_kept_reported_and_gated(tmp_path: Path, run_tooling: 
         _run_data(data_dir, "tests-3.12", module, [2, 3]),
         _run_data(data_dir, "integration", module, [7, 8, 9]),
     ]
-    done = run_tooling(
+    done = _combine(
         "coverage-gate", "--root", tmp_path, f"--data-dir={data_dir}", *EXPECT, env=_without_ci()
     )
     assert done.returncode == 0, done.stderr
@@ -56,10 +71,11 @@ def test_runs_are_combined_kept_reported_and_gated(tmp_path: Path, run_tooling: 
     assert sorted(p.name for p in data_dir.iterdir() if p.name.startswith(".tmp-")) == []
 
 
-def test_combined_runs_below_the_stage_fail(tmp_path: Path, run_tooling: RunTooling) -> None:
+@pytest.mark.smoke
+def test_combined_runs_below_the_stage_fail(tmp_path: Path) -> None:
     module = _package(tmp_path, "thin", "production")
     _run_data(tmp_path / "data", "tests-3.11", module, [2, 3, 6])
-    done = run_tooling(
+    done = _combine(
         "coverage-gate",
         "--root",
         tmp_path,
@@ -71,7 +87,8 @@ def test_combined_runs_below_the_stage_fail(tmp_path: Path, run_tooling: RunTool
     assert "FAIL thin: 50.0% is below the production threshold of 80%" in done.stderr
 
 
-def test_an_earlier_combine_does_not_count(tmp_path: Path, run_tooling: RunTooling) -> None:
+@pytest.mark.smoke
+def test_an_earlier_combine_does_not_count(tmp_path: Path) -> None:
     module = _package(tmp_path, "thin", "production")
     data_dir = tmp_path / "data"
     data_dir.mkdir()
@@ -80,7 +97,7 @@ def test_an_earlier_combine_does_not_count(tmp_path: Path, run_tooling: RunTooli
     earlier.write()
     _run_data(data_dir, "tests-3.11", module, [2, 3, 6])
     args = ("coverage-gate", "--root", tmp_path, f"--data-dir={data_dir}", *EXPECT)
-    done = run_tooling(*args, env=_without_ci())
+    done = _combine(*args, env=_without_ci())
     assert done.returncode == 1
     assert "FAIL thin: 50.0% is below the production threshold of 80%" in done.stderr
 
@@ -113,10 +130,11 @@ def test_missing_runs_are_an_error_on_ci_and_all_missing_everywhere(
     assert not (data_dir / "coverage.json").exists()
 
 
-def test_one_run_suffices_outside_ci(tmp_path: Path, run_tooling: RunTooling) -> None:
+@pytest.mark.smoke
+def test_one_run_suffices_outside_ci(tmp_path: Path) -> None:
     module = _package(tmp_path, "pkg", "development")
     _run_data(tmp_path / "data", "tests-3.12", module, ALL_LINES)
-    done = run_tooling(
+    done = _combine(
         "coverage-gate",
         "--root",
         tmp_path,
@@ -137,6 +155,35 @@ def test_expect_without_a_data_dir_is_a_usage_error(
     assert done.stderr == "error: --expect: only with --data-dir (the runs whose data it holds)\n"
 
 
+def test_a_data_dir_without_expected_runs_is_a_usage_error(
+    tmp_path: Path, run_tooling: RunTooling
+) -> None:
+    done = run_tooling("coverage-gate", "--data-dir", tmp_path)
+    assert done.returncode == 2
+    assert done.stderr == "error: --expect: name the runs to combine (at least one)\n"
+
+
+@pytest.mark.smoke
+def test_only_the_expected_runs_are_combined(tmp_path: Path) -> None:
+    module = _package(tmp_path, "thin", "production")
+    data_dir = tmp_path / "data"
+    _run_data(data_dir, "tests-3.11", module, [2, 3, 6])
+    # Left by a session that no longer measures, about a file since moved away.
+    _run_data(data_dir, "tests-3.12", tmp_path / "gone.py", [1])
+    _run_data(data_dir, "tests-3.13", module, ALL_LINES)
+    done = _combine(
+        "coverage-gate",
+        "--root",
+        tmp_path,
+        f"--data-dir={data_dir}",
+        "--expect=tests-3.11",
+        "--expect=integration",
+        env=_without_ci(),
+    )
+    assert done.returncode == 1, done.stderr
+    assert "FAIL thin: 50.0% is below the production threshold of 80%" in done.stderr
+
+
 def test_data_dir_and_report_are_exclusive(tmp_path: Path, run_tooling: RunTooling) -> None:
     done = run_tooling("coverage-gate", "--data-dir", tmp_path, "--coverage-json", tmp_path)
     assert done.returncode == 2
@@ -149,7 +196,8 @@ def test_without_coverage_installed_it_says_so(
     module = _package(tmp_path, "pkg", "development")
     _run_data(tmp_path / "data", "integration", module, ALL_LINES)
     monkeypatch.setitem(sys.modules, "coverage", None)  # `import coverage` raises ImportError
-    done = run_tooling("coverage-gate", "--root", tmp_path, f"--data-dir={tmp_path / 'data'}")
+    data_dir = f"--data-dir={tmp_path / 'data'}"
+    done = run_tooling("coverage-gate", "--root", tmp_path, data_dir, "--expect=integration")
     assert done.returncode == 2
     assert done.stderr == (
         "error: coverage: not installed: run coverage-gate with the `test` dependency group\n"

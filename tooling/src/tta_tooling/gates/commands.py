@@ -38,8 +38,8 @@ def _register_coverage_gate(commands: argparse._SubParsersAction[argparse.Argume
     source.add_argument(
         "--data-dir",
         type=Path,
-        help="combine the `.coverage.<run>.*` files here (kept), write coverage.json and "
-        "coverage.xml beside them, and gate the result",
+        help="combine the `.coverage.<run>.*` files of the --expect runs here (kept), write "
+        "coverage.json and coverage.xml beside them, and gate the result",
     )
     source.add_argument(
         "--coverage-json", type=Path, help="gate an existing `coverage json` report"
@@ -49,8 +49,8 @@ def _register_coverage_gate(commands: argparse._SubParsersAction[argparse.Argume
         action="append",
         default=[],
         metavar="RUN",
-        help="a run (nox session) whose data must be in --data-dir (repeatable); "
-        "on CI each must be, elsewhere at least one",
+        help="a run (nox session) whose data --data-dir holds (repeatable, at least one); "
+        "on CI each run's data must be there, elsewhere at least one run's",
     )
 
 
@@ -102,8 +102,10 @@ def _coverage(args: argparse.Namespace) -> int:
     root = args.root.resolve()
     report = args.coverage_json
     if args.data_dir is not None:
+        if not args.expect:
+            raise InputError("--expect", "name the runs to combine (at least one)")
         check_runs(args.data_dir, args.expect, strict=on_ci())
-        report = combine_and_report(root, args.data_dir)
+        report = combine_and_report(root, args.data_dir, args.expect)
     elif args.expect:
         raise InputError("--expect", "only with --data-dir (the runs whose data it holds)")
     results = measure(root, report)

@@ -3,7 +3,8 @@
 The tests and integration sessions each leave ``.coverage.<session>.*`` files in one
 directory. :func:`check_runs` says which expected runs left none (an error on CI if
 any is missing, elsewhere only if all are: a developer may have run one Python);
-:func:`combine_and_report` combines them, keeping the per-run files, into
+:func:`combine_and_report` combines them (no other run's files: a session that no longer
+measures, or an old run, may have left some), keeping the per-run files, into
 ``.coverage`` and writes ``coverage.json`` (for the gate) and ``coverage.xml`` (for
 Codecov) beside them, through coverage.py's API in this process. coverage.py is
 imported only here, so tta-tooling runs in the sessions that do not install it.
@@ -44,8 +45,8 @@ def check_runs(data_dir: Path, expected: Sequence[str], *, strict: bool) -> None
         )
 
 
-def combine_and_report(root: Path, data_dir: Path) -> Path:
-    """Combine ``data_dir``'s per-run files and write its reports; the JSON report's path."""
+def combine_and_report(root: Path, data_dir: Path, runs: Sequence[str]) -> Path:
+    """Combine the files of ``runs`` in ``data_dir`` and write its reports; the JSON's path."""
     try:
         import coverage  # noqa: PLC0415  # only this command needs it (docstring)
     except ImportError:
@@ -57,7 +58,8 @@ def combine_and_report(root: Path, data_dir: Path) -> Path:
         data_file=str(data_dir / DATA_FILE), config_file=str(config) if config.is_file() else False
     )
     try:
-        measured.combine([str(data_dir)], strict=True, keep=True)
+        files = sorted(str(path) for run in runs for path in data_dir.glob(f"{DATA_FILE}.{run}.*"))
+        measured.combine(files, strict=True, keep=True)
         measured.save()
         _write_atomically(data_dir / XML_REPORT, lambda out: measured.xml_report(outfile=out))
         report = data_dir / JSON_REPORT
