@@ -201,24 +201,27 @@ class SourceModule:
 
     def _candidates(
         self, patterns: tuple[CallPattern, ...]
-    ) -> list[tuple[ast.Call, list[CallPattern]]]:
+    ) -> list[tuple[ast.Call, tuple[str, ...], list[CallPattern]]]:
         """The calls spelling the final name and attribute chain of one of ``patterns``, in
-        source order, with those patterns (read from the file's index and the patterns'
-        index, not by testing every call against every pattern)."""
+        source order, with that chain and those patterns (read from the file's index and
+        the patterns' index, not by testing every call against every pattern)."""
         index = pattern_index(patterns)
-        found: list[tuple[ast.Call, list[CallPattern]]] = []
-        for name, calls in self._calls_by_name.items():
-            if name in index.final_names:
-                for call in calls:
-                    candidates = index.candidates(name, attribute_chain(call.func))
-                    if candidates:
-                        found.append((call, candidates))
-        found.sort(key=lambda item: source_order(item[0]))
+        found: list[tuple[ast.Call, tuple[str, ...], list[CallPattern]]] = []
+        names = 0
+        for name in index.final_names & self._calls_by_name.keys():
+            names += 1
+            for call in self._calls_by_name[name]:
+                spelled = attribute_chain(call.func)
+                candidates = index.candidates(name, spelled)
+                if candidates:
+                    found.append((call, spelled, candidates))
+        if names > 1:  # each name's calls are in source order already
+            found.sort(key=lambda item: source_order(item[0]))
         return found
 
     def matching(self, patterns: tuple[CallPattern, ...]) -> Iterator[ast.Call]:
         """Every call in the file matching one of ``patterns``."""
-        for call, candidates in self._candidates(patterns):
+        for call, _, candidates in self._candidates(patterns):
             if any(self.matches(call, p) is not None for p in candidates):
                 yield call
 
@@ -227,8 +230,7 @@ class SourceModule:
         for the calls spelling one chain on one name in one scope: the same receiver)."""
         found: list[LlmCall] = []
         decided: dict[object, tuple[CallPattern, Receiver] | None] = {}
-        for call, candidates in self._candidates(patterns):
-            spelled = attribute_chain(call.func)
+        for call, spelled, candidates in self._candidates(patterns):
             base = call.func
             while type(base) is ast.Attribute:
                 base = base.value
