@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ast
 import weakref
-from collections.abc import Iterator
+from collections.abc import Iterator, KeysView, Set
 
 from tta_tooling.efficiency.call_sites import Definitions, LlmCall
 from tta_tooling.efficiency.instances import Receiver, instance_of
@@ -90,6 +90,7 @@ class SourceModule:
         self._receivers: dict[tuple[int, str, str], Receiver | None] = {}
         self._names: dict[tuple[Scope, str], tuple[list[ast.expr], list[ast.expr], Scope]] = {}
         self._names_in: dict[ast.AST, frozenset[str]] = {}
+        self._calls_by_spelling: dict[str, list[int]] = {}
         self._calls_by_name = self._name_calls()
         self._ascii = source.isascii()
         self._lines: list[str] | None = None
@@ -185,13 +186,37 @@ class SourceModule:
         return None
 
     def _name_calls(self) -> dict[str, list[ast.Call]]:
-        """The calls by the name they spell last, each list in source order."""
+        """The calls by the name they spell last, each list in source order (and their
+        places in :attr:`calls` by the name or attribute they spell)."""
         named: dict[str, list[ast.Call]] = {}
-        for call in self.calls:
-            name = self.final_name(call)
-            if name is not None:
-                named.setdefault(name, []).append(call)
+        imports = self._imports
+        spelling = self._calls_by_spelling
+        for place, call in enumerate(self.calls):
+            func = call.func
+            if type(func) is ast.Attribute:
+                name = spelled = func.attr
+            elif type(func) is ast.Name:
+                spelled = func.id
+                name = imports[spelled].rpartition(".")[2] if spelled in imports else spelled
+            else:
+                continue
+            named.setdefault(name, []).append(call)
+            spelling.setdefault(spelled, []).append(place)
         return named
+
+    @property
+    def final_names(self) -> KeysView[str]:
+        """The names the file's calls spell last (:meth:`final_name`)."""
+        return self._calls_by_name.keys()
+
+    def calls_spelling(self, names: Set[str]) -> list[ast.Call]:
+        """The calls of a plain name or an attribute in ``names`` (``f()``, ``x.f()``),
+        in source order."""
+        spelling = self._calls_by_spelling
+        places = [place for name in spelling.keys() & names for place in spelling[name]]
+        places.sort()
+        calls = self.calls
+        return [calls[place] for place in places]
 
     def calls_named(self, names: frozenset[str]) -> Iterator[ast.Call]:
         """The calls spelling one of ``names`` last (:meth:`final_name`), name by name."""
