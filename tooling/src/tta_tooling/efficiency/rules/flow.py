@@ -33,11 +33,9 @@ _CARRIES_NOTHING = frozenset({ast.Name, ast.Constant, ast.Attribute, ast.Subscri
 _PLACEHOLDER = re.compile(r"\{\{?\s*\w+\s*\}?\}|\$\{?\w+\}?|<\w+>|\[\w+\]")
 
 
-def call_inputs(call: ast.Call) -> Iterator[ast.expr]:
-    """The argument and keyword values of ``call``."""
-    yield from call.args
-    for keyword in call.keywords:
-        yield keyword.value
+def call_inputs(call: ast.Call) -> list[ast.expr]:
+    """The argument and keyword values of ``call`` (a new list)."""
+    return [*call.args, *[keyword.value for keyword in call.keywords]]
 
 
 def receiver_name(call: ast.Call, methods: frozenset[str]) -> str | None:
@@ -92,7 +90,7 @@ def _carried(module: SourceModule, expr: ast.expr) -> list[ast.expr]:
         return [expr.left, expr.right]
     if isinstance(expr, ast.Call) and _passes_through(module, expr):
         func = expr.func
-        carried = list(call_inputs(expr))
+        carried = call_inputs(expr)
         # ``template.format(...)`` and ``template.replace("{{title}}", title)`` carry their
         # arguments; the template is not context.
         if isinstance(func, ast.Attribute) and not _fills_template(expr):
