@@ -11,6 +11,7 @@ import ast
 import weakref
 from collections.abc import Iterator, KeysView, Set
 
+from tta_tooling.efficiency.call_names import CallNames
 from tta_tooling.efficiency.call_sites import Definitions, LlmCall
 from tta_tooling.efficiency.instances import Receiver, instance_of
 from tta_tooling.efficiency.patterns import CallPattern, pattern_index
@@ -90,8 +91,7 @@ class SourceModule:
         self._receivers: dict[tuple[int, str, str], Receiver | None] = {}
         self._names: dict[tuple[Scope, str], tuple[list[ast.expr], list[ast.expr], Scope]] = {}
         self._names_in: dict[ast.AST, frozenset[str]] = {}
-        self._calls_by_spelling: dict[str, list[int]] = {}
-        self._calls_by_name = self._name_calls()
+        self._call_names = CallNames(self.calls, self._imports)
         self._ascii = source.isascii()
         self._lines: list[str] | None = None
 
@@ -185,44 +185,19 @@ class SourceModule:
             return self._imports.get(func.id, func.id).rpartition(".")[2]
         return None
 
-    def _name_calls(self) -> dict[str, list[ast.Call]]:
-        """The calls by the name they spell last, each list in source order (and their
-        places in :attr:`calls` by the name or attribute they spell)."""
-        named: dict[str, list[ast.Call]] = {}
-        imports = self._imports
-        spelling = self._calls_by_spelling
-        for place, call in enumerate(self.calls):
-            func = call.func
-            if type(func) is ast.Attribute:
-                name = spelled = func.attr
-            elif type(func) is ast.Name:
-                spelled = func.id
-                name = imports[spelled].rpartition(".")[2] if spelled in imports else spelled
-            else:
-                continue
-            named.setdefault(name, []).append(call)
-            spelling.setdefault(spelled, []).append(place)
-        return named
-
     @property
     def final_names(self) -> KeysView[str]:
         """The names the file's calls spell last (:meth:`final_name`)."""
-        return self._calls_by_name.keys()
+        return self._call_names.by_final_name.keys()
 
     def calls_spelling(self, names: Set[str]) -> list[ast.Call]:
         """The calls of a plain name or an attribute in ``names`` (``f()``, ``x.f()``),
         in source order."""
-        spelling = self._calls_by_spelling
-        places = [place for name in spelling.keys() & names for place in spelling[name]]
-        places.sort()
-        calls = self.calls
-        return [calls[place] for place in places]
+        return self._call_names.spelling(names)
 
     def calls_named(self, names: frozenset[str]) -> Iterator[ast.Call]:
         """The calls spelling one of ``names`` last (:meth:`final_name`), name by name."""
-        named = self._calls_by_name
-        for name in names & named.keys():
-            yield from named[name]
+        return self._call_names.named(names)
 
     def _candidates(
         self, patterns: tuple[CallPattern, ...]
@@ -233,9 +208,10 @@ class SourceModule:
         index = pattern_index(patterns)
         found: list[tuple[ast.Call, tuple[str, ...], list[CallPattern]]] = []
         names = 0
-        for name in index.final_names & self._calls_by_name.keys():
+        by_final_name = self._call_names.by_final_name
+        for name in index.final_names & by_final_name.keys():
             names += 1
-            for call in self._calls_by_name[name]:
+            for call in by_final_name[name]:
                 spelled = attribute_chain(call.func)
                 candidates = index.candidates(name, spelled)
                 if candidates:

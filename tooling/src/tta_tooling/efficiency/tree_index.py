@@ -178,7 +178,11 @@ _SKIPPED = frozenset({ast.Name, ast.Constant, type(None), object})
 
 
 def _node_classes(kind: type) -> list[type]:
-    return [kind, *(k for sub in kind.__subclasses__() for k in _node_classes(sub))]
+    found = [kind]
+    subclasses: list[type] = type.__subclasses__(kind)
+    for subclass in subclasses:
+        found += _node_classes(subclass)
+    return found
 
 
 _LAYOUTS: dict[type, tuple[str, bool, Callable[[object], Any]]] = {
