@@ -45,10 +45,11 @@ class TreeIndex:
 
         A hand-written traversal: ``ast.walk`` would visit each node's fields twice.
         A node's fields are read in one C-level call (``ast.parse`` sets them all), its
-        children recorded and pushed a field at a time (a list field in one C-level
-        call, not an item at a time). Every node gets its parent; the kinds queries ask
-        for (:data:`INDEXED`) also get a place in the pre-order, filed under their
-        scope's table as they are visited.
+        children recorded and pushed a field at a time (a list field pushed in one
+        C-level call). A name or a constant alone in a field is never pushed: it has
+        no children and no place in the index. Every node gets its parent; the kinds
+        queries ask for (:data:`INDEXED`) also get a place in the pre-order, filed under
+        their scope's table as they are visited.
         """
         parents = self.parents
         order = self._order
@@ -87,9 +88,9 @@ class TreeIndex:
             # fields last to first, each list reversed: the stack pops them in source order
             for value in values:
                 if type(value) is list:
-                    if value:
-                        parents.update(dict.fromkeys(value, node))
-                        push_all(reversed(value))
+                    for child in value:  # faster than one update per list: most are short
+                        parents[child] = node
+                    push_all(reversed(value))
                 elif value is not None:
                     parents[value] = node  # type: ignore[assignment]
                     if type(value) not in leaves:
