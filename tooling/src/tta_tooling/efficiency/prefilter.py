@@ -35,6 +35,10 @@ class CandidateFilter:
             (final, [(re.compile(spelling), words) for spelling, words in spellings.items()])
             for final, spellings in required.items()
         ]
+        self.classes: frozenset[str] = frozenset(
+            word for _, checks in self._groups for _, words in checks for word in words if word
+        )
+        """The class names of the ``module.Class().method`` patterns."""
 
     def __call__(self, text: str) -> bool:
         return any(
@@ -53,13 +57,6 @@ class CandidateFilter:
         return any(
             final in text and any(regex.search(text) is not None for regex, _ in checks)
             for final, checks in self._groups
-        )
-
-    @property
-    def classes(self) -> frozenset[str]:
-        """The class names of the ``module.Class().method`` patterns."""
-        return frozenset(
-            word for _, checks in self._groups for _, words in checks for word in words if word
         )
 
 

@@ -88,8 +88,8 @@ class TreeIndex:
             # fields last to first, each list reversed: the stack pops them in source order
             for value in values:
                 if type(value) is list:
-                    for child in value:  # faster than one update per list: most are short
-                        parents[child] = node
+                    for child in value:  # faster than a dict per list: most are short
+                        parents[child] = node  # type: ignore[assignment]
                     push_all(reversed(value))
                 elif value is not None:
                     parents[value] = node  # type: ignore[assignment]
