@@ -13,7 +13,7 @@ from collections.abc import Iterator, KeysView, Set
 
 from tta_tooling.efficiency.call_names import CallNames
 from tta_tooling.efficiency.call_sites import Definitions, LlmCall
-from tta_tooling.efficiency.instances import Receiver, instance_of
+from tta_tooling.efficiency.instances import Receiver, instance_of, names_tested
 from tta_tooling.efficiency.patterns import CallPattern, pattern_index
 from tta_tooling.efficiency.syntax import (
     BINDERS,
@@ -26,6 +26,7 @@ from tta_tooling.efficiency.syntax import (
     bind_other,
     bind_parameters,
     bind_unknown,
+    imported_names,
     is_attr,
     names_in,
     source_order,
@@ -46,19 +47,8 @@ class SourceModule:
         self._tree_index = TreeIndex(tree)
         self.parents = self._tree_index.parents
         self.calls = self._tree_index.calls
-        self._imports: dict[str, str] = {}
-        for node in self._tree_index.imports:
-            if isinstance(node, ast.Import):
-                for alias in node.names:
-                    if alias.asname:
-                        self._imports[alias.asname] = alias.name
-                    else:
-                        head = alias.name.partition(".")[0]
-                        self._imports[head] = head
-            elif isinstance(node, ast.ImportFrom):
-                base = self._import_base(node)
-                for alias in node.names:
-                    self._imports[alias.asname or alias.name] = f"{base}.{alias.name}"
+        package = name if relpath.endswith("__init__.py") else name.rpartition(".")[0]
+        self._imports = imported_names(self._tree_index.imports, package)
         self._definitions = {
             node.name
             for node in tree.body
@@ -89,6 +79,7 @@ class SourceModule:
         self._local_callers: dict[int, list[ast.Call]] | None = None
         self._scopes: dict[ast.AST, Scope] = {}
         self._receivers: dict[tuple[int, str, str], Receiver | None] = {}
+        self._tested: dict[tuple[int, str], frozenset[str]] = {}
         self._names: dict[tuple[Scope, str], tuple[list[ast.expr], list[ast.expr], Scope]] = {}
         self._names_in: dict[ast.AST, frozenset[str]] = {}
         self._call_names = CallNames(self.calls, self._imports)
@@ -126,15 +117,6 @@ class SourceModule:
 
     # -- names -------------------------------------------------------------
 
-    def _import_base(self, node: ast.ImportFrom) -> str:
-        if not node.level:
-            return node.module or ""
-        package = self.name.split(".")
-        if not self.relpath.endswith("__init__.py"):
-            package = package[:-1]
-        package = package[: len(package) - (node.level - 1)] if node.level > 1 else package
-        return ".".join([*package, *([node.module] if node.module else [])])
-
     def qualify(self, expr: ast.expr) -> str | None:
         """The dotted name ``expr`` refers to through imports and module definitions."""
         if isinstance(expr, ast.Name):
@@ -162,17 +144,25 @@ class SourceModule:
             return Receiver()
         # A name or ``self`` attribute means the same object everywhere in one scope:
         # traced once per scope and class, not once per call (800 calls on one client)
-        # nor per method of the class (``messages.create``, ``messages.stream``...).
+        # nor per method of the class (``messages.create``, ``messages.stream``...), and
+        # not at all for a class no name tested in one trace for every class matches.
         if isinstance(func, ast.Name):
-            key: tuple[int, str, str] = (id(self.scope_of(call)), func.id, pattern.target)
+            receiver: tuple[int, str] = (id(self.scope_of(call)), func.id)
         elif isinstance(func, ast.Attribute):
             if not self.is_self(func.value, call):
                 return None  # ``client.chat`` is no client (``completions.create`` on it)
-            key = (id(self.scope_of(call)), f"self.{func.attr}", pattern.target)
+            receiver = (id(self.scope_of(call)), f"self.{func.attr}")
         else:
-            return instance_of(self, func, pattern, call, 0)
+            return instance_of(self, func, pattern.matches_target, call, 0)
+        key = (*receiver, pattern.target)
         if key not in self._receivers:
-            self._receivers[key] = instance_of(self, func, pattern, call, 0)
+            if receiver not in self._tested:
+                self._tested[receiver] = names_tested(self, func, call)
+            self._receivers[key] = (
+                instance_of(self, func, pattern.matches_target, call, 0)
+                if any(pattern.matches_target(name) for name in self._tested[receiver])
+                else None
+            )
         return self._receivers[key]
 
     def final_name(self, call: ast.Call) -> str | None:
