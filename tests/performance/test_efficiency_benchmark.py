@@ -88,10 +88,11 @@ LINEAR_TARGET = 1.5
 # The target is 2x a bare parse with the pre-filter doing no work. Every file is a
 # candidate here and every call analysed. Against a floor that reads and parses each file,
 # in CPU time, on a shared 2-core machine under load (median of one comparison, three runs
-# of this file): 1.84-1.88x on the 800-call module (2.03-2.08x before, run back to back:
-# findings and call sites as named tuples, the output-token limit found in one set test,
-# the loop search skipping ancestors that repeat nothing), so its ceiling is the target.
-# The corpus of small excerpts is not there: 3.50-3.77x (3.61-3.71x before, back to back).
+# of this file): 1.84-1.88x on the 800-call module, 1.67-1.73x when its test runs alone
+# (2.03-2.08x before, back to back: findings and call sites as named tuples, the output-
+# token limit found in one set test, the loop search skipping ancestors that repeat
+# nothing), so its ceiling is the target. The corpus of small excerpts is not there:
+# 3.50-3.77x (3.61-3.71x before, back to back; 3.54-3.80x when its test runs alone).
 # A file's fixed costs weigh against a parse of 800 bytes: about 270 us of analysis per
 # file against 110 us to read and parse it, spread over the index walk (a Python pass over
 # every node, a tenth of the scan), the call matching and summaries, and the six rules,
