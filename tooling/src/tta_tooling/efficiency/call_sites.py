@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from tta_tooling.efficiency.instances import Receiver
 from tta_tooling.efficiency.patterns import CallPattern
@@ -14,9 +13,9 @@ if TYPE_CHECKING:
     from tta_tooling.efficiency.module import SourceModule
 
 
-@dataclass(frozen=True, slots=True)
-class LlmCall:
-    """A call site that matches an LLM call pattern."""
+class LlmCall(NamedTuple):
+    """A call site that matches an LLM call pattern (a named tuple: one is made per call
+    site, and a tuple is made faster than a frozen dataclass)."""
 
     node: ast.Call
     pattern: CallPattern

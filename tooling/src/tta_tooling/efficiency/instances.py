@@ -5,16 +5,16 @@ an annotation, or a parameter every caller in the file fills. Nothing is execute
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from tta_tooling.efficiency.patterns import CallPattern
 from tta_tooling.efficiency.syntax import FUNCTIONS, Function, arguments_for
 
 if TYPE_CHECKING:
     from tta_tooling.efficiency.module import SourceModule
 
-__all__ = ["Receiver", "instance_of"]
+__all__ = ["Receiver", "instance_of", "names_tested"]
 
 # LangChain runnable methods that return a runnable wrapping the model.
 _WRAPPERS = frozenset(
@@ -50,72 +50,92 @@ class Receiver:
 
 
 def instance_of(
-    module: SourceModule, expr: ast.expr, pattern: CallPattern, at: ast.AST, depth: int
+    module: SourceModule, expr: ast.expr, is_target: Callable[[str], bool], at: ast.AST, depth: int
 ) -> Receiver | None:
-    """Evidence that ``expr`` (seen at ``at``) is an object made by ``pattern.target``."""
+    """Evidence that ``expr`` (seen at ``at``) is an object made by a class or factory
+    whose qualified name ``is_target`` accepts (a pattern's ``matches_target``)."""
     if depth > _MAX_DEPTH:
         return None
     if isinstance(expr, ast.Call):
-        return _constructed(module, expr, pattern, at, depth)
+        return _constructed(module, expr, is_target, at, depth)
     alternatives = _alternatives(expr)
     if alternatives:  # an LCEL pipe, ``client or OpenAI()``, ``a if c else b``
-        return _combined([instance_of(module, e, pattern, at, depth + 1) for e in alternatives])
+        return _combined([instance_of(module, e, is_target, at, depth + 1) for e in alternatives])
     if isinstance(expr, ast.Name):
         values, notes, scope = module.name_values(expr.id, at)
         if not values and not notes and isinstance(scope, FUNCTIONS):
-            return _passed_by_callers(module, expr.id, scope, pattern, depth)
+            return _passed_by_callers(module, expr.id, scope, is_target, depth)
         if not values and not notes:  # ``from .config import client``
             module, values, notes = module.imported_values(expr.id)
     elif isinstance(expr, ast.Attribute) and module.is_self(expr.value, at):
         values, notes = module.attribute_values(expr.attr, at)
     else:
         return None
-    return _bound_to(module, values, notes, pattern, depth)
+    return _bound_to(module, values, notes, is_target, depth)
+
+
+def names_tested(module: SourceModule, expr: ast.expr, at: ast.AST) -> frozenset[str]:
+    """Every qualified name :func:`instance_of` tests for ``expr`` when none is a target.
+    A target stops the trace early only where it matches, so a pattern whose
+    ``matches_target`` accepts none of these names finds no evidence: ``expr`` is traced
+    once for all the classes a call may be on (30 ``invoke`` patterns), not once each."""
+    tested: set[str] = set()
+
+    def record(qualified: str) -> bool:
+        tested.add(qualified)
+        return False
+
+    instance_of(module, expr, record, at, 0)
+    return frozenset(tested)
 
 
 def _bound_to(
     module: SourceModule,
     values: list[ast.expr],
     notes: list[ast.expr],
-    pattern: CallPattern,
+    is_target: Callable[[str], bool],
     depth: int,
 ) -> Receiver | None:
     """Evidence from what a name was bound to, else from its annotations."""
-    found = _combined([instance_of(module, v, pattern, v, depth + 1) for v in values])
-    if found is None and any(_annotation_is(module, note, pattern) for note in notes):
+    found = _combined([instance_of(module, v, is_target, v, depth + 1) for v in values])
+    if found is None and any(_annotation_is(module, note, is_target) for note in notes):
         return Receiver(annotated=True)
     return found
 
 
 def _passed_by_callers(
-    module: SourceModule, name: str, function: Function, pattern: CallPattern, depth: int
+    module: SourceModule,
+    name: str,
+    function: Function,
+    is_target: Callable[[str], bool],
+    depth: int,
 ) -> Receiver | None:
     """A parameter that every call of ``function`` in this file fills with an object
-    made by ``pattern.target`` (``def ask(client, q)`` ... ``ask(Anthropic(), q)``)."""
+    made by the target (``def ask(client, q)`` ... ``ask(Anthropic(), q)``)."""
     evidence: list[Receiver | None] = []
     for call in module.local_callers(function):
         arguments = arguments_for(call, function, {name})
         if not arguments:
             return None
-        evidence += [instance_of(module, a, pattern, call, depth + 1) for a in arguments]
+        evidence += [instance_of(module, a, is_target, call, depth + 1) for a in arguments]
     return None if None in evidence else _combined(evidence)
 
 
 def _constructed(
-    module: SourceModule, call: ast.Call, pattern: CallPattern, at: ast.AST, depth: int
+    module: SourceModule, call: ast.Call, is_target: Callable[[str], bool], at: ast.AST, depth: int
 ) -> Receiver | None:
     """``call`` makes the object, or wraps one (``model.bind(...)``)."""
     qualified = module.qualify(call.func)
-    if qualified and pattern.matches_target(qualified):
+    if qualified and is_target(qualified):
         return Receiver((call,))
     if isinstance(call.func, ast.Attribute) and call.func.attr in _WRAPPERS:
-        inner = instance_of(module, call.func.value, pattern, at, depth + 1)
+        inner = instance_of(module, call.func.value, is_target, at, depth + 1)
         return inner | Receiver((call,)) if inner else None
-    return _made_by_factory(module, call, pattern, at, depth)
+    return _made_by_factory(module, call, is_target, at, depth)
 
 
 def _made_by_factory(
-    module: SourceModule, call: ast.Call, pattern: CallPattern, at: ast.AST, depth: int
+    module: SourceModule, call: ast.Call, is_target: Callable[[str], bool], at: ast.AST, depth: int
 ) -> Receiver | None:
     """``call`` runs a scanned function returning an object made by the class, or
     annotated to return one (``def make_client() -> OpenAI``)."""
@@ -129,29 +149,29 @@ def _made_by_factory(
         if isinstance(node, ast.Return) and node.value is not None
     ]
     # the objects it returns show how they are configured; the annotation only what they are
-    made = _combined([instance_of(owner, v, pattern, v, depth + 1) for v in returned])
+    made = _combined([instance_of(owner, v, is_target, v, depth + 1) for v in returned])
     if made is None and function.returns is not None:
         return (
-            Receiver(annotated=True) if _annotation_is(owner, function.returns, pattern) else None
+            Receiver(annotated=True) if _annotation_is(owner, function.returns, is_target) else None
         )
     return made
 
 
-def _annotation_is(module: SourceModule, note: ast.expr, pattern: CallPattern) -> bool:
+def _annotation_is(module: SourceModule, note: ast.expr, is_target: Callable[[str], bool]) -> bool:
     if isinstance(note, ast.Constant) and isinstance(note.value, str):
         try:
             note = ast.parse(note.value, mode="eval").body
         except SyntaxError:
             return False
     if isinstance(note, ast.BinOp) and isinstance(note.op, ast.BitOr):
-        return _annotation_is(module, note.left, pattern) or _annotation_is(
-            module, note.right, pattern
+        return _annotation_is(module, note.left, is_target) or _annotation_is(
+            module, note.right, is_target
         )
     if isinstance(note, ast.Subscript):
         inner = note.slice.elts if isinstance(note.slice, ast.Tuple) else [note.slice]
-        return any(_annotation_is(module, item, pattern) for item in inner)
+        return any(_annotation_is(module, item, is_target) for item in inner)
     qualified = module.qualify(note)
-    return bool(qualified and pattern.matches_target(qualified))
+    return bool(qualified and is_target(qualified))
 
 
 def _alternatives(expr: ast.expr) -> list[ast.expr]:

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import ast
 import weakref
-from collections.abc import Iterator
+from collections.abc import Iterator, KeysView, Set
 
+from tta_tooling.efficiency.call_names import CallNames
 from tta_tooling.efficiency.call_sites import Definitions, LlmCall
-from tta_tooling.efficiency.instances import Receiver, instance_of
+from tta_tooling.efficiency.instances import Receiver, instance_of, names_tested
 from tta_tooling.efficiency.patterns import CallPattern, pattern_index
 from tta_tooling.efficiency.syntax import (
     BINDERS,
@@ -25,6 +26,7 @@ from tta_tooling.efficiency.syntax import (
     bind_other,
     bind_parameters,
     bind_unknown,
+    imported_names,
     is_attr,
     names_in,
     source_order,
@@ -45,19 +47,8 @@ class SourceModule:
         self._tree_index = TreeIndex(tree)
         self.parents = self._tree_index.parents
         self.calls = self._tree_index.calls
-        self._imports: dict[str, str] = {}
-        for node in self._tree_index.imports:
-            if isinstance(node, ast.Import):
-                for alias in node.names:
-                    if alias.asname:
-                        self._imports[alias.asname] = alias.name
-                    else:
-                        head = alias.name.partition(".")[0]
-                        self._imports[head] = head
-            elif isinstance(node, ast.ImportFrom):
-                base = self._import_base(node)
-                for alias in node.names:
-                    self._imports[alias.asname or alias.name] = f"{base}.{alias.name}"
+        package = name if relpath.endswith("__init__.py") else name.rpartition(".")[0]
+        self._imports = imported_names(self._tree_index.imports, package)
         self._definitions = {
             node.name
             for node in tree.body
@@ -88,9 +79,10 @@ class SourceModule:
         self._local_callers: dict[int, list[ast.Call]] | None = None
         self._scopes: dict[ast.AST, Scope] = {}
         self._receivers: dict[tuple[int, str, str], Receiver | None] = {}
+        self._tested: dict[tuple[int, str], frozenset[str]] = {}
         self._names: dict[tuple[Scope, str], tuple[list[ast.expr], list[ast.expr], Scope]] = {}
         self._names_in: dict[ast.AST, frozenset[str]] = {}
-        self._calls_by_name = self._name_calls()
+        self._call_names = CallNames(self.calls, self._imports)
         self._ascii = source.isascii()
         self._lines: list[str] | None = None
 
@@ -125,15 +117,6 @@ class SourceModule:
 
     # -- names -------------------------------------------------------------
 
-    def _import_base(self, node: ast.ImportFrom) -> str:
-        if not node.level:
-            return node.module or ""
-        package = self.name.split(".")
-        if not self.relpath.endswith("__init__.py"):
-            package = package[:-1]
-        package = package[: len(package) - (node.level - 1)] if node.level > 1 else package
-        return ".".join([*package, *([node.module] if node.module else [])])
-
     def qualify(self, expr: ast.expr) -> str | None:
         """The dotted name ``expr`` refers to through imports and module definitions."""
         if isinstance(expr, ast.Name):
@@ -161,17 +144,25 @@ class SourceModule:
             return Receiver()
         # A name or ``self`` attribute means the same object everywhere in one scope:
         # traced once per scope and class, not once per call (800 calls on one client)
-        # nor per method of the class (``messages.create``, ``messages.stream``...).
+        # nor per method of the class (``messages.create``, ``messages.stream``...), and
+        # not at all for a class no name tested in one trace for every class matches.
         if isinstance(func, ast.Name):
-            key: tuple[int, str, str] = (id(self.scope_of(call)), func.id, pattern.target)
+            receiver: tuple[int, str] = (id(self.scope_of(call)), func.id)
         elif isinstance(func, ast.Attribute):
             if not self.is_self(func.value, call):
                 return None  # ``client.chat`` is no client (``completions.create`` on it)
-            key = (id(self.scope_of(call)), f"self.{func.attr}", pattern.target)
+            receiver = (id(self.scope_of(call)), f"self.{func.attr}")
         else:
-            return instance_of(self, func, pattern, call, 0)
+            return instance_of(self, func, pattern.matches_target, call, 0)
+        key = (*receiver, pattern.target)
         if key not in self._receivers:
-            self._receivers[key] = instance_of(self, func, pattern, call, 0)
+            if receiver not in self._tested:
+                self._tested[receiver] = names_tested(self, func, call)
+            self._receivers[key] = (
+                instance_of(self, func, pattern.matches_target, call, 0)
+                if any(pattern.matches_target(name) for name in self._tested[receiver])
+                else None
+            )
         return self._receivers[key]
 
     def final_name(self, call: ast.Call) -> str | None:
@@ -184,41 +175,44 @@ class SourceModule:
             return self._imports.get(func.id, func.id).rpartition(".")[2]
         return None
 
-    def _name_calls(self) -> dict[str, list[ast.Call]]:
-        """The calls by the name they spell last, each list in source order."""
-        named: dict[str, list[ast.Call]] = {}
-        for call in self.calls:
-            name = self.final_name(call)
-            if name is not None:
-                named.setdefault(name, []).append(call)
-        return named
+    @property
+    def final_names(self) -> KeysView[str]:
+        """The names the file's calls spell last (:meth:`final_name`)."""
+        return self._call_names.by_final_name.keys()
+
+    def calls_spelling(self, names: Set[str]) -> list[ast.Call]:
+        """The calls of a plain name or an attribute in ``names`` (``f()``, ``x.f()``),
+        in source order."""
+        return self._call_names.spelling(names)
 
     def calls_named(self, names: frozenset[str]) -> Iterator[ast.Call]:
         """The calls spelling one of ``names`` last (:meth:`final_name`), name by name."""
-        named = self._calls_by_name
-        for name in names & named.keys():
-            yield from named[name]
+        return self._call_names.named(names)
 
     def _candidates(
         self, patterns: tuple[CallPattern, ...]
-    ) -> list[tuple[ast.Call, list[CallPattern]]]:
+    ) -> list[tuple[ast.Call, tuple[str, ...], list[CallPattern]]]:
         """The calls spelling the final name and attribute chain of one of ``patterns``, in
-        source order, with those patterns (read from the file's index and the patterns'
-        index, not by testing every call against every pattern)."""
+        source order, with that chain and those patterns (read from the file's index and
+        the patterns' index, not by testing every call against every pattern)."""
         index = pattern_index(patterns)
-        found: list[tuple[ast.Call, list[CallPattern]]] = []
-        for name, calls in self._calls_by_name.items():
-            if name in index.final_names:
-                for call in calls:
-                    candidates = index.candidates(name, attribute_chain(call.func))
-                    if candidates:
-                        found.append((call, candidates))
-        found.sort(key=lambda item: source_order(item[0]))
+        found: list[tuple[ast.Call, tuple[str, ...], list[CallPattern]]] = []
+        names = 0
+        by_final_name = self._call_names.by_final_name
+        for name in index.final_names & by_final_name.keys():
+            names += 1
+            for call in by_final_name[name]:
+                spelled = attribute_chain(call.func)
+                candidates = index.candidates(name, spelled)
+                if candidates:
+                    found.append((call, spelled, candidates))
+        if names > 1:  # each name's calls are in source order already
+            found.sort(key=lambda item: source_order(item[0]))
         return found
 
     def matching(self, patterns: tuple[CallPattern, ...]) -> Iterator[ast.Call]:
         """Every call in the file matching one of ``patterns``."""
-        for call, candidates in self._candidates(patterns):
+        for call, _, candidates in self._candidates(patterns):
             if any(self.matches(call, p) is not None for p in candidates):
                 yield call
 
@@ -227,8 +221,7 @@ class SourceModule:
         for the calls spelling one chain on one name in one scope: the same receiver)."""
         found: list[LlmCall] = []
         decided: dict[object, tuple[CallPattern, Receiver] | None] = {}
-        for call, candidates in self._candidates(patterns):
-            spelled = attribute_chain(call.func)
+        for call, spelled, candidates in self._candidates(patterns):
             base = call.func
             while type(base) is ast.Attribute:
                 base = base.value

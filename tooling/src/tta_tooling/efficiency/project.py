@@ -133,8 +133,8 @@ class Project:
         llm_nodes = {id(llm.node) for calls in self.llm_calls.values() for llm in calls}
         edges: list[tuple[SourceModule, ast.Call, SourceModule, Function]] = []
         for module in self.modules:
-            for call in module.calls:
-                if id(call) in llm_nodes or _spelled_name(call) not in names:
+            for call in module.calls_spelling(names):
+                if id(call) in llm_nodes:
                     continue
                 found = module.resolve_function(call.func, call)
                 if found is not None:
@@ -155,6 +155,7 @@ class Project:
         return {
             name
             for module in self.modules
+            if not classes.isdisjoint(module.final_names)  # else no call makes one
             for name, values in module.bindings(module.tree).items()
             if any(
                 isinstance(value, ast.Call) and module.final_name(value) in classes
@@ -173,15 +174,6 @@ class Project:
 
     def _function_names(self) -> set[str]:
         return {name.rpartition(".")[2] for module in self.modules for name in module.functions}
-
-
-def _spelled_name(call: ast.Call) -> str | None:
-    func = call.func
-    if isinstance(func, ast.Name):
-        return func.id
-    if isinstance(func, ast.Attribute):
-        return func.attr
-    return None
 
 
 def spells_any(names: Iterable[str], after: str = r"\s*\(") -> re.Pattern[str] | None:

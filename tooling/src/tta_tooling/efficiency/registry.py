@@ -7,6 +7,7 @@ them) and the SARIF rule descriptions.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 __all__ = ["RULES", "Rule", "Violation"]
 
@@ -103,9 +104,11 @@ RULES: dict[str, Rule] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Violation:
-    """One rule broken at one place: 1-based line and column (in characters)."""
+class Violation(NamedTuple):
+    """One rule broken at one place: 1-based line and column (in characters).
+
+    A named tuple: immutable and hashable like a frozen dataclass, and made in half the
+    time (a scan makes one per finding, 800 on an 800-call module)."""
 
     code: str
     file: str

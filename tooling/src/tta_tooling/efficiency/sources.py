@@ -34,7 +34,7 @@ def read_source(path: Path) -> str:
     except OSError as error:
         raise Unanalysable(f"cannot read: {error.strerror}") from error
     encoding = "utf-8"
-    if b"coding" in b"\n".join(data.split(b"\n", 2)[:2]):  # PEP 263: first two lines only
+    if b"coding" in data and b"coding" in b"\n".join(data.split(b"\n", 2)[:2]):  # PEP 263
         try:
             encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
         except SyntaxError as error:  # an unknown coding declared

@@ -21,6 +21,7 @@ __all__ = [
     "bind_parameters",
     "bind_unknown",
     "child_fields",
+    "imported_names",
     "is_attr",
     "names_in",
     "source_order",
@@ -130,7 +131,8 @@ def walk(node: ast.AST) -> Iterator[ast.AST]:
             continue
         yield current
         kind = type(current)
-        for field in fields_of.get(kind) or child_fields(kind):
+        fields = fields_of.get(kind)
+        for field in child_fields(kind) if fields is None else fields:
             value = getattr(current, field, None)
             if type(value) is list:
                 push_all(value)
@@ -222,3 +224,26 @@ def source_order(call: ast.Call) -> tuple[int, int, int, int]:
     end_line = call.end_lineno if call.end_lineno is not None else call.lineno
     end_col = call.end_col_offset if call.end_col_offset is not None else call.col_offset
     return (call.lineno, call.col_offset, -end_line, -end_col)
+
+
+def imported_names(statements: list[ast.Import | ast.ImportFrom], package: str) -> dict[str, str]:
+    """Each name the import ``statements`` bind, with the dotted name it refers to;
+    ``package`` is the importing module's package (what a relative import starts from)."""
+    found: dict[str, str] = {}
+    for node in statements:
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.asname:
+                    found[alias.asname] = alias.name
+                else:
+                    head = alias.name.partition(".")[0]
+                    found[head] = head
+        else:
+            base = node.module or ""
+            if node.level:
+                parts = package.split(".") if package else []
+                parts = parts[: len(parts) - (node.level - 1)] if node.level > 1 else parts
+                base = ".".join([*parts, *([node.module] if node.module else [])])
+            for alias in node.names:
+                found[alias.asname or alias.name] = f"{base}.{alias.name}"
+    return found

@@ -45,10 +45,11 @@ class TreeIndex:
 
         A hand-written traversal: ``ast.walk`` would visit each node's fields twice.
         A node's fields are read in one C-level call (``ast.parse`` sets them all), its
-        children recorded and pushed a field at a time (a list field in one C-level
-        call, not an item at a time). Every node gets its parent; the kinds queries ask
-        for (:data:`INDEXED`) also get a place in the pre-order, filed under their
-        scope's table as they are visited.
+        children recorded and pushed a field at a time (a list field pushed in one
+        C-level call). A name or a constant alone in a field is never pushed: it has
+        no children and no place in the index. Every node gets its parent; the kinds
+        queries ask for (:data:`INDEXED`) also get a place in the pre-order, filed under
+        their scope's table as they are visited.
         """
         parents = self.parents
         order = self._order
@@ -61,24 +62,21 @@ class TreeIndex:
         tables = self._kinds
         layouts = _LAYOUTS
         end = _END
-        skipped = _SKIPPED
+        leaves = _SKIPPED
         while stack:
             node = pop()
-            kind = type(node)
-            if kind in skipped:
-                if node is end:  # every node under the last opened block has been visited
-                    block, start = opened.pop()
-                    spans[id(block)] = (start, len(order), table)
-                    if type(block) in _SCOPES:
-                        table = outer_tables.pop()
+            role, single, read = layouts[type(node)]
+            if role is _LEAF:  # a name, a constant or ``None`` of a list field
                 continue
-            layout = layouts.get(kind)
-            if layout is None:
-                layout = layouts[kind] = _layout(kind)
-            role, single, read = layout
+            if role is _CLOSE:  # every node under the last opened block has been visited
+                block, start = opened.pop()
+                spans[id(block)] = (start, len(order), table)
+                if type(block) in _SCOPES:
+                    table = outer_tables.pop()
+                continue
             if role is not _PLAIN:
                 position = len(order)
-                table[kind].append(position)
+                table[type(node)].append(position)
                 if role is not _INDEXED:  # a block, or a scope
                     opened.append((node, position))  # type: ignore[arg-type]
                     push(end)
@@ -90,12 +88,13 @@ class TreeIndex:
             # fields last to first, each list reversed: the stack pops them in source order
             for value in values:
                 if type(value) is list:
-                    if value:
-                        parents.update(dict.fromkeys(value, node))
-                        push_all(reversed(value))
+                    for child in value:  # faster than a dict per list: most are short
+                        parents[child] = node  # type: ignore[assignment]
+                    push_all(reversed(value))
                 elif value is not None:
                     parents[value] = node  # type: ignore[assignment]
-                    push(value)
+                    if type(value) not in leaves:
+                        push(value)
         parents.pop(None, None)  # type: ignore[call-overload]  # a dict's ``**`` entry
 
     def every(self, *kinds: type) -> list[ast.AST]:
@@ -140,6 +139,8 @@ def _layout(kind: type) -> tuple[str, bool, Callable[[object], Any]]:
     """What the walk does with a node of ``kind`` (its role), whether ``kind`` has one
     field that may hold nodes, and the reader of those fields, last first (a tuple of
     their values unless there is one)."""
+    if kind is object:
+        return _CLOSE, False, _no_fields
     if kind in _SKIPPED:
         return _LEAF, False, _no_fields
     if kind in _SCOPES:
@@ -156,10 +157,10 @@ def _no_fields(node: object) -> tuple[()]:
     return ()
 
 
-_LAYOUTS: dict[type, tuple[str, bool, Callable[[object], Any]]] = {}
 # A node's role in the walk: popped and dropped (a leaf, the end of a block), given a
 # parent only, also filed in its scope's table, also delimited, also given its own table.
-_LEAF, _PLAIN, _INDEXED, _BLOCK, _SCOPE = "leaf", "plain", "indexed", "block", "scope"
+_LEAF, _CLOSE = "leaf", "close"
+_PLAIN, _INDEXED, _BLOCK, _SCOPE = "plain", "indexed", "block", "scope"
 INDEXED: frozenset[type] = frozenset(
     {kind for kind in vars(ast).values() if isinstance(kind, type) and issubclass(kind, ast.stmt)}
     | BLOCKS
@@ -172,6 +173,20 @@ _SCOPES = NESTED_TYPES | {ast.Module}
 """The blocks whose nodes have their own table (a nested scope is in its parent's)."""
 _END = object()
 """Pushed after a block's children: popped once they all have been visited."""
-# Popped but not indexed: names and constants (they have their parent), the ``None`` key
-# of a dict's ``**`` entry, and the end of a block.
+# Never pushed alone, popped and dropped from a list field: names and constants (they
+# have their parent), the ``None`` key of a dict's ``**`` entry; and the end of a block.
 _SKIPPED = frozenset({ast.Name, ast.Constant, type(None), object})
+
+
+def _node_classes(kind: type) -> list[type]:
+    found = [kind]
+    subclasses: list[type] = type.__subclasses__(kind)
+    for subclass in subclasses:
+        found += _node_classes(subclass)
+    return found
+
+
+_LAYOUTS: dict[type, tuple[str, bool, Callable[[object], Any]]] = {
+    kind: _layout(kind) for kind in (*_SKIPPED, *_node_classes(ast.AST))
+}
+"""What the walk does with each kind of node (every node class there is)."""

@@ -187,9 +187,9 @@ def _is_handler(module: SourceModule, decorator: ast.expr) -> bool:
 
 
 def _constant_inputs(module: SourceModule, call: ast.Call) -> bool:
-    if not (call.args or call.keywords) or any(k.arg is None for k in call.keywords):
+    if not (call.args or call.keywords) or None in [k.arg for k in call.keywords]:
         return False
-    return _all_constant(module, list(call_inputs(call)), call)
+    return _all_constant(module, call_inputs(call), call)
 
 
 def _all_constant(module: SourceModule, pending: list[ast.expr], at: ast.AST) -> bool:

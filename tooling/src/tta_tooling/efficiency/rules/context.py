@@ -156,7 +156,7 @@ def _sites(scan: FileScan) -> Iterator[tuple[ast.Call, list[ast.expr], str]]:
     """Each LLM call with its inputs, and each call of a scanned function with the
     arguments it passes whole to the model call inside."""
     for llm in scan.llm_calls:
-        yield llm.node, list(call_inputs(llm.node)), ""
+        yield llm.node, call_inputs(llm.node), ""
     carried: dict[int, set[str]] = {}
     for helper in scan.helper_calls:
         function = helper.function

@@ -20,6 +20,8 @@ __all__ = [
 
 LOOPS = (ast.For, ast.AsyncFor, ast.While)
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+# What may repeat the nodes under it (most ancestors of a call are none of these).
+_REPEATING = frozenset({*LOOPS, *_COMPREHENSIONS, ast.comprehension})
 # Calls whose result holds all of their argument (or receiver): the data flows through.
 _PASS_THROUGH_FUNCTIONS = frozenset({"str", "list", "tuple", "bytes", "repr"})
 _TEMPLATING = frozenset({"format", "format_map"})
@@ -33,11 +35,9 @@ _CARRIES_NOTHING = frozenset({ast.Name, ast.Constant, ast.Attribute, ast.Subscri
 _PLACEHOLDER = re.compile(r"\{\{?\s*\w+\s*\}?\}|\$\{?\w+\}?|<\w+>|\[\w+\]")
 
 
-def call_inputs(call: ast.Call) -> Iterator[ast.expr]:
-    """The argument and keyword values of ``call``."""
-    yield from call.args
-    for keyword in call.keywords:
-        yield keyword.value
+def call_inputs(call: ast.Call) -> list[ast.expr]:
+    """The argument and keyword values of ``call`` (a new list)."""
+    return [*call.args, *[keyword.value for keyword in call.keywords]]
 
 
 def receiver_name(call: ast.Call, methods: frozenset[str]) -> str | None:
@@ -92,7 +92,7 @@ def _carried(module: SourceModule, expr: ast.expr) -> list[ast.expr]:
         return [expr.left, expr.right]
     if isinstance(expr, ast.Call) and _passes_through(module, expr):
         func = expr.func
-        carried = list(call_inputs(expr))
+        carried = call_inputs(expr)
         # ``template.format(...)`` and ``template.replace("{{title}}", title)`` carry their
         # arguments; the template is not context.
         if isinstance(func, ast.Attribute) and not _fills_template(expr):
@@ -138,6 +138,8 @@ def enclosing_loop(
     path: list[ast.AST] = [node]
     for child, parent in module.ancestors(node):
         path.append(parent)
+        if type(parent) not in _REPEATING:
+            continue
         if isinstance(parent, ast.For | ast.AsyncFor) and child in parent.body:
             return parent, path
         if isinstance(parent, ast.While) and (child in parent.body or child is parent.test):

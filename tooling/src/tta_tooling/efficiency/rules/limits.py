@@ -29,14 +29,18 @@ def check(scan: FileScan) -> Iterator[Violation]:
             and llm.pattern.target.partition(".")[0] not in CALL_LIMIT_PACKAGES
         ):
             continue  # a model object configured where it is made, not visible here
-        sites = [llm.node, *(receiver.calls if receiver else ())]
-        if any(_limits(module, site, llm.pattern.limits) for site in sites):
+        if _limits(module, llm.node, llm.pattern.limits) or (
+            receiver is not None
+            and any(_limits(module, site, llm.pattern.limits) for site in receiver.calls)
+        ):
             continue
         expected = " or ".join(sorted(llm.pattern.limits))
         yield scan.violation("EFF006", llm.node, f"set {expected}")
 
 
 def _limits(module: SourceModule, call: ast.Call, limits: frozenset[str]) -> bool:
+    if not limits.isdisjoint([keyword.arg for keyword in call.keywords]):
+        return True  # named on the call (the common case: no keyword need be looked into)
     for keyword in call.keywords:
         if keyword.arg in limits:
             return True
