@@ -1,5 +1,5 @@
-"""``write_text_atomically`` and ``check_writable``: the old file stays and no temp file
-is left, whatever fails."""
+"""``write_text_atomically``, ``replace_atomically`` and ``check_writable``: the old file
+stays and no temp file is left, whatever fails."""
 
 from __future__ import annotations
 
@@ -10,7 +10,12 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from tta_tooling.atomic import check_writable, describe_os_error, write_text_atomically
+from tta_tooling.atomic import (
+    check_writable,
+    describe_os_error,
+    replace_atomically,
+    write_text_atomically,
+)
 
 FAULTS = [errno.ENOSPC, errno.EROFS]
 
@@ -42,6 +47,30 @@ def test_a_failure_keeps_the_old_file_and_names_the_path(
     assert describe_os_error(caught.value) == f"{target}: {os.strerror(number)}"
     assert target.read_text(encoding="utf-8") == "previous"
     assert [p.name for p in tmp_path.iterdir()] == ["out.json"]
+
+
+def test_a_writer_given_the_temp_files_name_replaces_the_file(tmp_path: Path) -> None:
+    target = tmp_path / "report.xml"
+    target.write_text("previous", encoding="utf-8")
+    replace_atomically(target, lambda name: Path(name).write_text("<report/>", "utf-8"))
+    assert target.read_text(encoding="utf-8") == "<report/>"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o644
+    assert [p.name for p in tmp_path.iterdir()] == ["report.xml"]
+
+
+def test_a_writer_that_fails_keeps_the_old_file_and_names_the_path(tmp_path: Path) -> None:
+    target = tmp_path / "report.xml"
+    target.write_text("previous", encoding="utf-8")
+
+    def fail(name: str) -> None:
+        Path(name).write_text("half a rep", "utf-8")
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    with pytest.raises(OSError, match=os.strerror(errno.ENOSPC)) as caught:
+        replace_atomically(target, fail)
+    assert describe_os_error(caught.value) == f"{target}: {os.strerror(errno.ENOSPC)}"
+    assert target.read_text(encoding="utf-8") == "previous"
+    assert [p.name for p in tmp_path.iterdir()] == ["report.xml"]
 
 
 @pytest.mark.skipif(

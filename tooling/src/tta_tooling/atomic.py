@@ -8,9 +8,15 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
-__all__ = ["check_writable", "describe_os_error", "write_text_atomically"]
+__all__ = [
+    "check_writable",
+    "describe_os_error",
+    "replace_atomically",
+    "write_text_atomically",
+]
 
 # One page: the least a file system allocates for a file with any content in it.
 _PROBE_BYTES = 4096
@@ -18,16 +24,25 @@ _PROBE_BYTES = 4096
 
 def write_text_atomically(path: Path, text: str, *, mode: int = 0o644) -> None:
     """Replace ``path`` with ``text`` (UTF-8) in one rename; an OSError names ``path``."""
+    replace_atomically(path, lambda temporary: Path(temporary).write_text(text, "utf-8"), mode=mode)
+
+
+def replace_atomically(path: Path, fill: Callable[[str], object], *, mode: int = 0o644) -> None:
+    """Replace ``path`` with what ``fill`` writes to the temp file whose name it is given.
+
+    For writers that take a file name (coverage.py's reports): the temp file is made
+    beside ``path``, synced, then renamed over it; an OSError names ``path``.
+    """
     temporary: str | None = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         descriptor, temporary = tempfile.mkstemp(
             dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
         )
-        with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
+        os.close(descriptor)
+        fill(temporary)
+        with open(temporary, "rb") as written:
+            os.fsync(written.fileno())
         os.chmod(temporary, mode)  # mkstemp creates it owner-only
         os.replace(temporary, path)
     except OSError as error:

@@ -16,7 +16,7 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Mapping
+from collections.abc import Sequence
 from pathlib import Path
 
 import coverage
@@ -43,10 +43,14 @@ def _without_ci() -> dict[str, str]:
     return {name: value for name, value in os.environ.items() if name != "CI"}
 
 
-def _combine(*args: str | Path, env: Mapping[str, str]) -> subprocess.CompletedProcess[str]:
-    """``tta-tooling <args>`` as a process of its own (see the module docstring)."""
-    command = [sys.executable, "-m", "tta_tooling", *map(str, args)]
-    return subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+def _combine(
+    root: Path, data_dir: Path, expect: Sequence[str] = EXPECT
+) -> subprocess.CompletedProcess[str]:
+    """``tta-tooling coverage-gate`` on ``data_dir``'s runs, outside CI, as a process of its
+    own (see the module docstring)."""
+    command = [sys.executable, "-m", "tta_tooling", "coverage-gate", "--root", str(root)]
+    command += [f"--data-dir={data_dir}", *expect]
+    return subprocess.run(command, env=_without_ci(), capture_output=True, text=True, check=False)
 
 
 @pytest.mark.smoke
@@ -58,9 +62,7 @@ def test_runs_are_combined_kept_reported_and_gated(tmp_path: Path) -> None:
         _run_data(data_dir, "tests-3.12", module, [2, 3]),
         _run_data(data_dir, "integration", module, [7, 8, 9]),
     ]
-    done = _combine(
-        "coverage-gate", "--root", tmp_path, f"--data-dir={data_dir}", *EXPECT, env=_without_ci()
-    )
+    done = _combine(tmp_path, data_dir)
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[1].split() == ["good", "staging", "70%", "100.0%", "ok"]
     assert all(run.is_file() for run in runs), "the per-run files are kept"
@@ -68,21 +70,14 @@ def test_runs_are_combined_kept_reported_and_gated(tmp_path: Path) -> None:
     assert report["files"][str(module)]["executed_lines"] == ALL_LINES
     assert "<coverage " in (data_dir / "coverage.xml").read_text(encoding="utf-8")
     assert (data_dir / ".coverage").is_file()
-    assert sorted(p.name for p in data_dir.iterdir() if p.name.startswith(".tmp-")) == []
+    assert sorted(p.name for p in data_dir.iterdir() if p.name.endswith(".tmp")) == []
 
 
 @pytest.mark.smoke
 def test_combined_runs_below_the_stage_fail(tmp_path: Path) -> None:
     module = _package(tmp_path, "thin", "production")
     _run_data(tmp_path / "data", "tests-3.11", module, [2, 3, 6])
-    done = _combine(
-        "coverage-gate",
-        "--root",
-        tmp_path,
-        f"--data-dir={tmp_path / 'data'}",
-        *EXPECT,
-        env=_without_ci(),
-    )
+    done = _combine(tmp_path, tmp_path / "data")
     assert done.returncode == 1
     assert "FAIL thin: 50.0% is below the production threshold of 80%" in done.stderr
 
@@ -96,8 +91,7 @@ def test_an_earlier_combine_does_not_count(tmp_path: Path) -> None:
     earlier.add_lines({str(module): ALL_LINES})  # a combine from before the lines were lost
     earlier.write()
     _run_data(data_dir, "tests-3.11", module, [2, 3, 6])
-    args = ("coverage-gate", "--root", tmp_path, f"--data-dir={data_dir}", *EXPECT)
-    done = _combine(*args, env=_without_ci())
+    done = _combine(tmp_path, data_dir)
     assert done.returncode == 1
     assert "FAIL thin: 50.0% is below the production threshold of 80%" in done.stderr
 
@@ -134,14 +128,7 @@ def test_missing_runs_are_an_error_on_ci_and_all_missing_everywhere(
 def test_one_run_suffices_outside_ci(tmp_path: Path) -> None:
     module = _package(tmp_path, "pkg", "development")
     _run_data(tmp_path / "data", "tests-3.12", module, ALL_LINES)
-    done = _combine(
-        "coverage-gate",
-        "--root",
-        tmp_path,
-        f"--data-dir={tmp_path / 'data'}",
-        *EXPECT,
-        env=_without_ci(),
-    )
+    done = _combine(tmp_path, tmp_path / "data")
     assert done.returncode == 0, done.stderr
 
 
@@ -171,15 +158,7 @@ def test_only_the_expected_runs_are_combined(tmp_path: Path) -> None:
     # Left by a session that no longer measures, about a file since moved away.
     _run_data(data_dir, "tests-3.12", tmp_path / "gone.py", [1])
     _run_data(data_dir, "tests-3.13", module, ALL_LINES)
-    done = _combine(
-        "coverage-gate",
-        "--root",
-        tmp_path,
-        f"--data-dir={data_dir}",
-        "--expect=tests-3.11",
-        "--expect=integration",
-        env=_without_ci(),
-    )
+    done = _combine(tmp_path, data_dir, ("--expect=tests-3.11", "--expect=integration"))
     assert done.returncode == 1, done.stderr
     assert "FAIL thin: 50.0% is below the production threshold of 80%" in done.stderr
 

@@ -13,10 +13,10 @@ imported only here, so tta-tooling runs in the sessions that do not install it.
 from __future__ import annotations
 
 import os
-import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
+from tta_tooling.atomic import replace_atomically
 from tta_tooling.errors import InputError
 
 __all__ = ["DATA_FILE", "JSON_REPORT", "XML_REPORT", "check_runs", "combine_and_report", "on_ci"]
@@ -61,21 +61,9 @@ def combine_and_report(root: Path, data_dir: Path, runs: Sequence[str]) -> Path:
         files = sorted(str(path) for run in runs for path in data_dir.glob(f"{DATA_FILE}.{run}.*"))
         measured.combine(files, strict=True, keep=True)
         measured.save()
-        _write_atomically(data_dir / XML_REPORT, lambda out: measured.xml_report(outfile=out))
+        replace_atomically(data_dir / XML_REPORT, lambda out: measured.xml_report(outfile=out))
         report = data_dir / JSON_REPORT
-        _write_atomically(report, lambda out: measured.json_report(outfile=out))
+        replace_atomically(report, lambda out: measured.json_report(outfile=out))
     except coverage.CoverageException as error:
         raise InputError(data_dir, f"coverage.py: {error}") from None
     return report
-
-
-def _write_atomically(path: Path, write: Callable[[str], object]) -> None:
-    """Have ``write`` fill a temp file beside ``path``, then rename it over ``path``."""
-    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".tmp-{path.name}.")
-    os.close(descriptor)
-    try:
-        write(temporary)
-        os.chmod(temporary, 0o644)  # mkstemp creates it owner-only
-        os.replace(temporary, path)
-    finally:
-        Path(temporary).unlink(missing_ok=True)
