@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-from types import ModuleType
 from urllib.parse import urlsplit
 
 from keploy_framework.coverage import endpoint_coverage
@@ -12,20 +9,11 @@ from keploy_framework.redaction import MARKER
 from keploy_framework.storage import list_test_sets, read_test_set
 from tta_api import Settings, create_app
 
-REPO_ROOT = Path(__file__).resolve().parents[3]
+from ...common.module_from_path import load_module
+from ...common.repository_files import REPO_ROOT
+
 SUITE = REPO_ROOT / "tests" / "api"
-
-
-def _traffic() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("api_traffic", SUITE / "traffic.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-traffic = _traffic()
+traffic = load_module(SUITE / "traffic.py", "api_traffic")
 cases = [case for path in list_test_sets(SUITE) for case in read_test_set(path).cases]
 
 

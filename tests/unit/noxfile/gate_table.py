@@ -30,7 +30,7 @@ from types import ModuleType
 
 from tta_tooling.gates.nox_invocations import parse_nox
 
-from ...module_from_path import load_module
+from ...common.module_from_path import load_module
 
 START, END = "<!-- gates:start -->", "<!-- gates:end -->"
 COLUMNS = ("gate", "home module", "entry point", "CLI verb", "nox session", "workflows")

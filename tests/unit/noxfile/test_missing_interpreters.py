@@ -2,24 +2,20 @@
 
 from __future__ import annotations
 
-import importlib.util
 import logging
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 
+from ...common.module_from_path import load_module
+
 NOXFILE = Path(__file__).resolve().parents[3] / "noxfile.py"
 
 
 @pytest.fixture(scope="module")
 def noxfile() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("tta_noxfile_under_test", NOXFILE)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_module(NOXFILE, "tta_noxfile_under_test")
 
 
 def _record(message: str, level: int = logging.WARNING) -> logging.LogRecord:

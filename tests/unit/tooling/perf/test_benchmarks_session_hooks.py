@@ -12,7 +12,7 @@ from types import ModuleType, SimpleNamespace
 
 import pytest
 
-from ....module_from_path import load_module
+from ....common.module_from_path import load_module
 from .test_benchmark_summary import RESULTS
 
 CONFTEST = Path(__file__).resolve().parents[4] / "tests" / "performance" / "conftest.py"
