@@ -32,3 +32,20 @@ def test_a_benchmark_on_one_side_only_keeps_no_pairs() -> None:
     assert "new" not in samples.baseline
     assert "gone" not in samples.current
     assert list(samples.baseline) == list(samples.current) == ["both"]
+
+
+def test_the_rounds_end_at_the_first_round_that_settles_the_comparison() -> None:
+    runs: list[str] = []
+
+    def run(tree: str) -> dict[str, Measurement]:
+        runs.append(tree)
+        return {"bench": _m(1.0)}
+
+    samples = collect_pairs(
+        lambda: run("A"),
+        lambda: run("B"),
+        rounds=20,
+        settled=lambda so_far: len(so_far.baseline["bench"]) == 4,
+    )
+    assert len(samples.baseline["bench"]) == 4
+    assert len(runs) == 2 * (1 + 4)  # the warm-up and four recorded rounds

@@ -91,7 +91,10 @@ def _decision_arguments(command: argparse.ArgumentParser) -> None:
         "--confidence", type=float, default=0.95, help="two-sided interval level (default 0.95)"
     )
     command.add_argument(
-        "--rounds", type=int, default=DEFAULT_ROUNDS, help=f"rounds (default {DEFAULT_ROUNDS})"
+        "--rounds",
+        type=int,
+        default=DEFAULT_ROUNDS,
+        help=f"most rounds; it stops once every verdict is conclusive (default {DEFAULT_ROUNDS})",
     )
 
 
@@ -133,7 +136,8 @@ def _regression(args: argparse.Namespace) -> int:
             "baseline": {"commit": baseline.commit, "source": baseline.source},
             "threshold": settings.threshold,
             "confidence": settings.confidence,
-            "rounds": settings.rounds,
+            "rounds": run.rounds,
+            "max_rounds": settings.rounds,
             "seconds": round(run.seconds, 1),
             "passed": not regressions,
             "benchmarks": result_document(run.results),
@@ -147,7 +151,7 @@ def _regression(args: argparse.Namespace) -> int:
             f"is entirely above {1 + settings.threshold:.2f}x",
             file=sys.stderr,
         )
-    print(f"{heading} ({run.seconds:.0f} s)", file=sys.stderr)
+    print(f"{heading} ({run.rounds} rounds, {run.seconds:.0f} s)", file=sys.stderr)
     return 1 if regressions else 0
 
 

@@ -3,7 +3,8 @@
 Each pool round runs the suite three times, in rotating order: a worktree of
 HEAD (A), the unchanged current tree (B) and a worktree of HEAD with a planted
 slowdown (P), each in its own locked environment. A simulated gate run draws
-``rounds`` distinct pool rounds and decides exactly as the gate does, on the
+up to ``rounds`` distinct pool rounds, one at a time, stops where the gate
+would (once every verdict is conclusive) and decides exactly as the gate does, on the
 (A, B) pairs for the A/A false-positive rate and on the (A, P) pairs for the
 power. Drawing rounds is sound because the gate's decision only depends on its
 rounds, which are exchangeable: every round is a fresh process of each tree
@@ -28,6 +29,7 @@ from tta_tooling.perf.baseline_ref import baseline_worktree
 from tta_tooling.perf.environment import locked_environment
 from tta_tooling.perf.gate import BENCH_GROUP
 from tta_tooling.perf.plant import plant_slowdown
+from tta_tooling.perf.results import settled
 from tta_tooling.perf.rounds import PairedSamples
 from tta_tooling.perf.statistics import Verdict, compare_pairs, robust_cv
 from tta_tooling.perf.suite import Measurement, run_suite
@@ -123,12 +125,20 @@ def collect_pool(
     return pool
 
 
-def _pairs(
-    first: list[dict[str, Measurement]], second: list[dict[str, Measurement]], picks: Sequence[int]
+def _gate_run(
+    first: list[dict[str, Measurement]],
+    second: list[dict[str, Measurement]],
+    picks: Sequence[int],
+    *,
+    threshold: float,
+    confidence: float,
 ) -> PairedSamples:
+    """The drawn rounds in order, ending where the gate would: once every verdict is conclusive."""
     samples = PairedSamples()
     for i in picks:
         samples.add(first[i], second[i])
+        if settled(samples, threshold=threshold, confidence=confidence):
+            break
     return samples
 
 
@@ -158,27 +168,20 @@ def error_rates(
     confidence: float,
     seed: int,
 ) -> ErrorRates:
-    """Simulate gate runs of ``rounds`` rounds drawn from ``pool`` (see the module docstring)."""
+    """Simulate gate runs of up to ``rounds`` rounds drawn from ``pool`` (module docstring)."""
     size = len(pool.a)
     if size < rounds:
         raise ValueError(f"a pool of {size} rounds cannot give draws of {rounds}")
     draw = random.Random(seed)  # noqa: S311 - sampling, not secrets
-    false_positives = sum(
-        bool(
-            _regressed(
-                _pairs(pool.a, pool.b, draw.sample(range(size), rounds)), threshold, confidence
-            )
-        )
-        for _ in range(aa_runs)
-    )
+
+    def flagged(second: list[dict[str, Measurement]]) -> set[str]:
+        picks = draw.sample(range(size), rounds)
+        run = _gate_run(pool.a, second, picks, threshold=threshold, confidence=confidence)
+        return _regressed(run, threshold, confidence)
+
+    false_positives = sum(bool(flagged(pool.b)) for _ in range(aa_runs))
     detections = sum(
-        any(
-            plant.benchmark in name
-            for name in _regressed(
-                _pairs(pool.a, pool.p, draw.sample(range(size), rounds)), threshold, confidence
-            )
-        )
-        for _ in range(power_runs)
+        any(plant.benchmark in name for name in flagged(pool.p)) for _ in range(power_runs)
     )
     planted = [name for name in pool.a[0] if plant.benchmark in name]
     if len(planted) != 1:

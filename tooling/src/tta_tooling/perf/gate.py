@@ -12,7 +12,7 @@ from pathlib import Path
 from tta_tooling.child_lifetime import children_directory, owned_children
 from tta_tooling.perf.baseline_ref import BaselineRef, baseline_worktree
 from tta_tooling.perf.environment import locked_environment
-from tta_tooling.perf.results import BenchmarkResult, evaluate
+from tta_tooling.perf.results import BenchmarkResult, evaluate, settled
 from tta_tooling.perf.rounds import collect_pairs
 from tta_tooling.perf.suite import run_suite
 
@@ -23,7 +23,7 @@ BENCH_GROUP = "bench"
 
 @dataclass(frozen=True, slots=True)
 class Settings:
-    """How the gate measures and decides."""
+    """How the gate measures and decides (``rounds``: the most it records)."""
 
     rounds: int
     threshold: float
@@ -37,6 +37,7 @@ class GateRun:
 
     baseline: BaselineRef
     results: list[BenchmarkResult]
+    rounds: int
     seconds: float
 
 
@@ -62,12 +63,19 @@ def run_gate(
         baseline_python = locked_environment(
             tree, Path(venv), python=str(current_python), group=BENCH_GROUP
         )
-        log(f"perf-regression: {settings.rounds} alternating rounds of baseline and current")
+        log(
+            f"perf-regression: up to {settings.rounds} alternating rounds of baseline and "
+            "current, until every verdict is conclusive"
+        )
         samples = collect_pairs(
             lambda: run_suite(baseline_python, root, settings.paths, allow_failed_tests=True),
             lambda: run_suite(current_python, root, settings.paths),
             rounds=settings.rounds,
+            settled=lambda so_far: settled(
+                so_far, threshold=settings.threshold, confidence=settings.confidence
+            ),
             progress=lambda done: log(f"perf-regression: round {done}/{settings.rounds}"),
         )
     results = evaluate(samples, threshold=settings.threshold, confidence=settings.confidence)
-    return GateRun(baseline, results, time.monotonic() - started)
+    recorded = max((len(runs) for runs in samples.baseline.values()), default=0)
+    return GateRun(baseline, results, recorded, time.monotonic() - started)

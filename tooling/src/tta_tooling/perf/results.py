@@ -28,6 +28,7 @@ __all__ = [
     "render_markdown",
     "render_text",
     "result_document",
+    "settled",
     "write_json_atomically",
 ]
 
@@ -90,6 +91,32 @@ def evaluate(
             BenchmarkResult(name, comparison, comparison.verdict.value, robust_cv(current), p95)
         )
     return results
+
+
+def settled(samples: PairedSamples, *, threshold: float, confidence: float) -> bool:
+    """True once every benchmark both trees measured has a conclusive verdict.
+
+    Conclusive is ``ok`` (the whole interval at or under 1 + threshold) or
+    ``REGRESSION`` (the whole interval above it): the gate stops measuring at
+    the first round where every benchmark has one, and an unsteady round, which
+    widens an interval, only makes it measure longer. Before the fewest pairs an
+    interval needs, nothing is settled.
+    """
+    if not samples.baseline:
+        return False
+    fewest = minimum_pairs(confidence)
+    for name, base in samples.baseline.items():
+        if len(base) < fewest:
+            return False
+        verdict = compare_pairs(
+            [m.per_call for m in base],
+            [m.per_call for m in samples.current[name]],
+            threshold=threshold,
+            confidence=confidence,
+        ).verdict
+        if verdict is Verdict.INCONCLUSIVE:
+            return False
+    return True
 
 
 def _time(seconds: float) -> str:

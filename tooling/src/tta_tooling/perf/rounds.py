@@ -43,12 +43,14 @@ def collect_pairs(
     *,
     rounds: int,
     warmup: int = 1,
+    settled: Callable[[PairedSamples], bool] | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> PairedSamples:
-    """``warmup`` unrecorded rounds, then ``rounds`` recorded ones, order alternating (AB, BA, ...).
+    """``warmup`` unrecorded rounds, then up to ``rounds`` recorded ones, order alternating.
 
-    Alternating which tree runs first cancels a steady drift of the machine's
-    speed; pairing the two runs of a round cancels the load both runs shared.
+    Alternating which tree runs first (AB, BA, ...) cancels a steady drift of the
+    machine's speed; pairing the two runs of a round cancels the load both runs
+    shared. After each recorded round, ``settled`` (when given) may end the rounds.
     """
     samples = PairedSamples()
     for index in range(warmup + rounds):
@@ -62,4 +64,6 @@ def collect_pairs(
             samples.add(baseline, current)
             if progress is not None:
                 progress(index - warmup + 1)
+            if settled is not None and settled(samples):
+                break
     return samples
