@@ -20,6 +20,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from tta_tooling.errors import InputError
+from tta_tooling.parse_once import python_tree
 from tta_tooling.text_files import read_input
 
 DECORATOR = "ci_posargs"
@@ -30,7 +31,7 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 def allowed_posargs(noxfile: Path) -> dict[str, Patterns]:
     """Session base name -> the patterns its posargs must match (decorated sessions only)."""
     try:
-        module = ast.parse(read_input(noxfile), filename=str(noxfile))
+        module = python_tree(read_input(noxfile), str(noxfile))
     except SyntaxError as error:
         raise InputError(noxfile, f"invalid Python: {error.msg}", line=error.lineno) from error
     allowed: dict[str, Patterns] = {}

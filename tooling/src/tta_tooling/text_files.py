@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from tta_tooling.errors import InputError
+from tta_tooling.parse_once import toml_document
 
 MAX_INPUT_ENV = "TTA_MAX_INPUT_BYTES"
 DEFAULT_MAX_INPUT_BYTES = 10 * 1024 * 1024
@@ -68,6 +69,6 @@ def read_json(path: Path) -> Any:
 def read_toml(path: Path) -> dict[str, Any]:
     """The TOML document in ``path``; unreadable or invalid TOML becomes :class:`InputError`."""
     try:
-        return tomllib.loads(read_input(path))
+        return toml_document(read_input(path))
     except tomllib.TOMLDecodeError as error:
         raise InputError(path, f"invalid TOML: {error}") from error

@@ -29,6 +29,7 @@ from tta_tooling.errors import InputError
 from tta_tooling.gates.nox_sessions import SessionCatalog
 from tta_tooling.gates.packages_config import STAGE_THRESHOLDS, package_manifests, read_package
 from tta_tooling.gates.yaml_loading import LineDict, load_yaml
+from tta_tooling.parse_once import python_tree
 from tta_tooling.reporting import Finding
 from tta_tooling.text_files import read_input
 
@@ -215,7 +216,7 @@ def _base_floors(root: Path) -> dict[str, Any]:
     text = _git(root, "show", f"{base}:{MODULE}") if base else None
     constants: dict[str, Any] = {}
     try:
-        body = ast.parse(text).body if text else []
+        body = python_tree(text).body if text else []
     except SyntaxError:
         return constants  # the base's module does not parse: this module's floors bind
     for node in body:

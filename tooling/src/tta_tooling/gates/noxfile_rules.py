@@ -37,6 +37,7 @@ from tta_tooling.errors import InputError
 from tta_tooling.gates.coverage_rules import coverage_command_problems
 from tta_tooling.gates.env_policy import environment_writes
 from tta_tooling.gates.pytest_rules import allowed_option
+from tta_tooling.parse_once import python_tree
 from tta_tooling.reporting import Finding
 from tta_tooling.text_files import read_input
 
@@ -101,7 +102,7 @@ def check_noxfile(root: Path) -> NoxfileFacts:
 def _noxfile_facts(text: str) -> tuple[tuple[Finding, ...], tuple[tuple[str, int], ...]]:
     """The findings and session lines of one noxfile text, computed once per process
     (the tests of check-gates check many copies of the same noxfile)."""
-    facts = _facts_of(ast.parse(text))
+    facts = _facts_of(python_tree(text))
     return tuple(facts.findings), tuple(facts.session_lines.items())
 
 

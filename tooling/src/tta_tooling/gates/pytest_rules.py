@@ -27,6 +27,7 @@ from pathlib import Path
 from tta_tooling.errors import InputError
 from tta_tooling.gates.env_policy import environment_writes
 from tta_tooling.gates.repository_walk import repository_folders
+from tta_tooling.parse_once import python_tree, toml_document
 from tta_tooling.reporting import Finding
 from tta_tooling.text_files import read_input
 
@@ -111,7 +112,7 @@ def _check_pyproject(root: Path) -> Iterator[Finding]:
     path = root / PYPROJECT
     text = read_input(path)
     try:
-        options = tomllib.loads(text).get("tool", {}).get("pytest", {}).get("ini_options", {})
+        options = toml_document(text).get("tool", {}).get("pytest", {}).get("ini_options", {})
     except tomllib.TOMLDecodeError as error:
         raise InputError(path, f"invalid TOML: {error}") from error
     if not isinstance(options, dict):
@@ -223,7 +224,7 @@ def _conftests(root: Path) -> Iterator[Path]:
 
 def _check_conftest(path: Path, name: str) -> Iterator[Finding]:
     try:
-        module = ast.parse(read_input(path), filename=str(path))
+        module = python_tree(read_input(path), str(path))
     except SyntaxError as error:
         raise InputError(path, f"invalid Python: {error.msg}", line=error.lineno) from error
     for node in module.body:

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from tta_tooling.errors import InputError
 from tta_tooling.gates.nox_sessions import SessionCatalog
+from tta_tooling.parse_once import python_tree
 from tta_tooling.reporting import Finding
 from tta_tooling.text_files import read_input
 
@@ -196,7 +197,7 @@ def _not_python(path: Path, error: SyntaxError) -> InputError:
 
 def _test_functions(text: str) -> list[ast.FunctionDef]:
     """The module-level ``test_*`` functions of ``text`` (SyntaxError if it is not Python)."""
-    tree = ast.parse(text)
+    tree = python_tree(text)
     return [n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name.startswith("test_")]
 
 

@@ -31,6 +31,7 @@ from pathlib import Path
 from tta_tooling.errors import InputError
 from tta_tooling.gates.packages_config import package_manifests
 from tta_tooling.gates.repository_walk import repository_folders
+from tta_tooling.parse_once import python_tree, toml_document
 from tta_tooling.reporting import Finding
 from tta_tooling.text_files import read_input
 
@@ -90,7 +91,7 @@ def _plugins(path: Path, name: str) -> Iterator[Finding]:
     if "pytest_plugins" not in text or path.name == "conftest.py":
         return
     try:
-        module = ast.parse(text, filename=str(path))
+        module = python_tree(text, str(path))
     except SyntaxError as error:
         raise InputError(path, f"invalid Python: {error.msg}", line=error.lineno) from error
     for node in module.body:
@@ -116,7 +117,7 @@ def _entry_points(root: Path) -> Iterator[Finding]:
             continue
         text = read_input(manifest)
         try:
-            data = tomllib.loads(text)
+            data = toml_document(text)
         except tomllib.TOMLDecodeError as error:
             raise InputError(manifest, f"invalid TOML: {error}") from error
         project = data.get("project")

@@ -26,6 +26,7 @@ from pathlib import Path
 from tta_tooling.errors import InputError
 from tta_tooling.gates.coverage_rules import check_coverage_settings
 from tta_tooling.gates.repository_walk import repository_folders
+from tta_tooling.parse_once import toml_document
 from tta_tooling.reporting import Finding
 from tta_tooling.text_files import read_input
 
@@ -79,7 +80,7 @@ def check_tool_config(root: Path) -> Iterator[Finding]:
     path = root / PYPROJECT
     text = read_input(path)
     try:
-        tools = tomllib.loads(text).get("tool", {})
+        tools = toml_document(text).get("tool", {})
     except tomllib.TOMLDecodeError as error:
         raise InputError(path, f"invalid TOML: {error}") from error
     ruff = tools.get("ruff", {}) if isinstance(tools, dict) else {}
