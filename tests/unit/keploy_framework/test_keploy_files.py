@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 import yaml
 from keploy_framework import read_test_set, write_test_case
-from keploy_framework.atomic import atomic_write
 from keploy_framework.capture import make_response
 from keploy_framework.headers import canonical_header_key, join_headers
 from keploy_framework.storage import list_test_sets, new_run_dir, new_test_set_dir
@@ -147,22 +146,6 @@ def test_written_cases_sets_and_runs_follow_keploys_layout(tmp_path: Path) -> No
     target = write_test_case(tmp_path / "test-set-1", case)
     assert target == tmp_path / "test-set-1/tests/test-10.yaml"
     assert [p.name for p in target.parent.iterdir()] == ["test-10.yaml"]  # no temp file left
-
-
-def test_atomic_write_leaves_the_old_file_when_writing_fails(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    target = tmp_path / "case.yaml"
-    atomic_write(target, "old: 1\n")
-
-    def full_disk(fd: int) -> None:
-        raise OSError(28, "No space left on device")
-
-    monkeypatch.setattr("keploy_framework.atomic.os.fsync", full_disk)
-    with pytest.raises(OSError, match="No space left"):
-        atomic_write(target, "new: 2\n")
-    assert target.read_text() == "old: 1\n"
-    assert [p.name for p in tmp_path.iterdir()] == ["case.yaml"]
 
 
 @pytest.mark.parametrize(

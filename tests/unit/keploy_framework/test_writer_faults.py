@@ -6,12 +6,10 @@ from __future__ import annotations
 import errno
 import os
 import shutil
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from keploy_framework.atomic import atomic_write
 from keploy_framework.cli import main
 
 from .conftest import FIXTURES
@@ -38,45 +36,6 @@ def _fail_replacing(
 
 def _temps(folder: Path) -> list[Path]:
     return list(folder.rglob(".*.tmp"))
-
-
-@pytest.mark.parametrize("fault", FAULTS.values(), ids=FAULTS.keys())
-@pytest.mark.parametrize("stage", ["mkstemp", "fsync", "replace"])
-def test_atomic_write_keeps_the_old_file_and_no_temp(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fault: OSError, stage: str
-) -> None:
-    target = tmp_path / "out.json"
-    target.write_text("previous", encoding="utf-8")
-
-    def fail(*args: object, **kwargs: object) -> None:
-        raise fault
-
-    where = tempfile if stage == "mkstemp" else os  # the modules atomic.py calls
-    monkeypatch.setattr(where, stage, fail)
-    with pytest.raises(OSError, match=str(fault.strerror)) as caught:
-        atomic_write(target, "new")
-    assert caught.value.errno == fault.errno
-    assert caught.value.filename == str(target)
-    assert target.read_text(encoding="utf-8") == "previous"
-    assert _temps(tmp_path) == []
-
-
-@pytest.mark.skipif(
-    os.name != "posix" or os.geteuid() == 0,
-    reason="root writes through mode 0500; the EROFS monkeypatch above covers it",
-)
-def test_atomic_write_into_a_read_only_folder(tmp_path: Path) -> None:
-    folder = tmp_path / "ro"
-    folder.mkdir()
-    (folder / "out.json").write_text("previous", encoding="utf-8")
-    folder.chmod(0o500)
-    try:
-        with pytest.raises(PermissionError) as caught:
-            atomic_write(folder / "out.json", "new")
-    finally:
-        folder.chmod(0o700)
-    assert caught.value.filename == str(folder / "out.json")
-    assert (folder / "out.json").read_text(encoding="utf-8") == "previous"
 
 
 def _suite(tmp_path: Path) -> Path:

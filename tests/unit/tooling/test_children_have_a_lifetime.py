@@ -91,7 +91,7 @@ def test_each_detached_exception_still_names_a_start() -> None:
 
 PLANTED = """
 import anyio, subprocess
-from tta_tooling.child_lifetime import dies_with_parent, exec_dying_with_parent
+from tta_process_support.child_lifetime import dies_with_parent, exec_dying_with_parent
 
 def fine(command):
     subprocess.run(command, preexec_fn=dies_with_parent())

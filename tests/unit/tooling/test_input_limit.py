@@ -1,7 +1,7 @@
 """Every input file of ``tta-tooling`` is refused over ``TTA_MAX_INPUT_BYTES`` before parsing.
 
-One line naming the file and the limit, exit 2; the read is bounded, so an endless
-file costs no more than the limit.
+One line naming the file and the limit, exit 2 (the bounded reader itself is tested in
+tests/unit/tta_process_support/test_input_files.py).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from tta_tooling.errors import InputError
-from tta_tooling.text_files import DEFAULT_MAX_INPUT_BYTES, max_input_bytes, read_input, read_json
+from tta_tooling.text_files import read_json
 
 from .conftest import run_in_process
 
@@ -26,49 +26,6 @@ def _one_line(done_stderr: str, *needles: str) -> None:
     assert len(lines) == 1, done_stderr
     for needle in needles:
         assert needle in lines[0], lines[0]
-
-
-def test_the_default_limit_is_ten_mib(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("TTA_MAX_INPUT_BYTES", raising=False)
-    assert max_input_bytes() == DEFAULT_MAX_INPUT_BYTES == 10 * 1024 * 1024
-
-
-@pytest.mark.parametrize("size", [1, 99, 100])
-def test_a_file_within_the_limit_is_read(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, size: int
-) -> None:
-    monkeypatch.setenv("TTA_MAX_INPUT_BYTES", "100")
-    path = tmp_path / "in.json"
-    path.write_text("1" * size)
-    assert read_json(path) == int("1" * size)
-
-
-@pytest.mark.parametrize("size", [101, 1000, 100_000])
-def test_a_file_over_the_limit_is_refused(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, size: int
-) -> None:
-    monkeypatch.setenv("TTA_MAX_INPUT_BYTES", "100")
-    path = tmp_path / "in.json"
-    path.write_text("1" * size)
-    with pytest.raises(InputError) as raised:
-        read_json(path)
-    assert str(raised.value) == (
-        f"{path}: larger than the input limit of 100 bytes (raise it with TTA_MAX_INPUT_BYTES)"
-    )
-
-
-@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
-def test_an_endless_file_is_cut_at_the_limit(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("TTA_MAX_INPUT_BYTES", "4096")
-    with pytest.raises(InputError, match="input limit of 4096 bytes"):
-        read_input(Path("/dev/zero"))
-
-
-@pytest.mark.parametrize("value", ["ten", "-1", "0", "1e6"])
-def test_a_bad_limit_is_named(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
-    monkeypatch.setenv("TTA_MAX_INPUT_BYTES", value)
-    with pytest.raises(InputError, match=r"^TTA_MAX_INPUT_BYTES: expected a whole number"):
-        max_input_bytes()
 
 
 def test_an_oversized_state_file_is_refused(tmp_path: Path) -> None:

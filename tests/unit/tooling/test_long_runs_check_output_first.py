@@ -44,7 +44,7 @@ def test_a_bad_output_folder_stops_the_command_before_its_runs(
     def fail(*args: object, **kwargs: object) -> None:
         raise OSError(number, os.strerror(number))
 
-    monkeypatch.setattr(tempfile, "mkstemp", fail)  # the module tta_tooling.atomic calls
+    monkeypatch.setattr(tempfile, "mkstemp", fail)  # the module tta_process_support.atomic calls
     args = [a.format(root=tmp_path, output=output) for a in COMMANDS[command]]
     done = run_in_process(*args)
     assert done.returncode == 2, done.stderr

@@ -13,7 +13,9 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
-from tta_tooling.atomic import describe_os_error
+from tta_process_support.atomic import describe_os_error
+from tta_process_support.input_files import MAX_INPUT_ENV
+
 from tta_tooling.audit import commands as audit_commands
 from tta_tooling.efficiency import commands as efficiency_commands
 from tta_tooling.errors import InputError
@@ -25,7 +27,6 @@ from tta_tooling.perf import commands as perf_commands
 from tta_tooling.secrets import commands as secrets_commands
 from tta_tooling.stack import commands as stack_commands
 from tta_tooling.stop_guard import release
-from tta_tooling.text_files import MAX_INPUT_ENV
 
 FAMILIES = (
     gates_commands,

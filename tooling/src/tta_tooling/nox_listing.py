@@ -22,7 +22,8 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-from tta_tooling.atomic import write_text_atomically
+from tta_process_support.atomic import write_text_atomically
+
 from tta_tooling.errors import InputError
 
 __all__ = ["nox_listings"]

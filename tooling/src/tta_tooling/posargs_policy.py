@@ -19,9 +19,10 @@ import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from tta_process_support.input_files import read_input
+
 from tta_tooling.errors import InputError
 from tta_tooling.parse_once import python_tree
-from tta_tooling.text_files import read_input
 
 DECORATOR = "ci_posargs"
 Patterns = tuple[re.Pattern[str], ...]

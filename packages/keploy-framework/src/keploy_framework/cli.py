@@ -18,9 +18,11 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NoReturn
 
+from tta_process_support.arguments import tcp_port
+from tta_process_support.atomic import describe_os_error
+
 from keploy_framework import gate
 from keploy_framework.app_process import AppError, running_app
-from keploy_framework.atomic import describe_os_error
 from keploy_framework.case_writer import CaseWriterError
 from keploy_framework.child_lifetime import signals_interrupt
 from keploy_framework.config import Config, load_config
@@ -44,17 +46,6 @@ __all__ = ["main"]
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         self.exit(2, f"{self.prog}: {message}\n")
-
-
-def _port(text: str) -> int:
-    """An argparse type: a TCP port the user can send to or that an app listens on, 1-65535."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if not 0 < value < 65536:
-        raise argparse.ArgumentTypeError(f"a TCP port is 1-65535, got {text!r}")
-    return value
 
 
 def _seconds(*, zero: bool) -> Callable[[str], float]:
@@ -93,9 +84,9 @@ def _parser() -> argparse.ArgumentParser:
 
     rec = commands.add_parser("record", help="record API traffic through a reverse proxy")
     rec.add_argument("--app-cmd", help="command that starts the app (omit if it is running)")
-    rec.add_argument("--app-port", type=_port, required=True, help="port the app listens on")
+    rec.add_argument("--app-port", type=tcp_port, required=True, help="port the app listens on")
     rec.add_argument("--app-host", default="127.0.0.1")
-    rec.add_argument("--port", type=_port, default=8000, help="port the recording proxy serves")
+    rec.add_argument("--port", type=tcp_port, default=8000, help="port the recording proxy serves")
     rec.add_argument("--test-dir", type=_directory, required=True)
     rec.add_argument("--config", type=Path)
     rec.add_argument("--duration", type=_seconds(zero=False), help="stop after this many seconds")
@@ -110,7 +101,9 @@ def _parser() -> argparse.ArgumentParser:
     target.add_argument("--app-cmd", help="command that starts the app for the run")
     target.add_argument("--base-url", help="replay against an app that is already running")
     test.add_argument(
-        "--app-port", type=_port, help="port --app-cmd listens on (default: config ports[0], 8000)"
+        "--app-port",
+        type=tcp_port,
+        help="port --app-cmd listens on (default: config ports[0], 8000)",
     )
     test.add_argument(
         "--delay", type=_seconds(zero=True), help="seconds to wait after the app is healthy"
@@ -141,7 +134,7 @@ def _parser() -> argparse.ArgumentParser:
     app = run.add_mutually_exclusive_group(required=True)
     app.add_argument("--app-cmd", help="command that starts the app; {port} names its port")
     app.add_argument("--base-url", help="judge an app that is already running")
-    run.add_argument("--app-port", type=_port, help="port --app-cmd listens on (default: free)")
+    run.add_argument("--app-port", type=tcp_port, help="port --app-cmd listens on (default: free)")
     run.add_argument("--openapi-path", help="the app's OpenAPI document, e.g. /openapi.json")
     run.add_argument("--test-sets", nargs="+", help="only these test sets")
     return parser

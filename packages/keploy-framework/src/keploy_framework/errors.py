@@ -1,16 +1,12 @@
-"""Errors a user can cause; the CLI prints them on one line and exits 2."""
+"""Errors a user can cause; the CLI prints them on one line and exits 2.
+
+:class:`InputError` is the workspace's one class (:mod:`tta_process_support.input_files`),
+so the CLI catches what the shared bounded reader raises as well as what the parsers
+and validators here raise.
+"""
 
 from __future__ import annotations
 
-from pathlib import Path
+from tta_process_support.input_files import InputError
 
 __all__ = ["InputError"]
-
-
-class InputError(Exception):
-    """Input that cannot be read, parsed or validated, naming the file and the field."""
-
-    def __init__(self, path: Path | str, message: str) -> None:
-        self.path = str(path)
-        self.message = message
-        super().__init__(f"{self.path}: {message}")

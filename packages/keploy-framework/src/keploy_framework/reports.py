@@ -7,8 +7,9 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
+from tta_process_support.atomic import write_text_atomically
+
 from keploy_framework import yamlio
-from keploy_framework.atomic import atomic_write
 from keploy_framework.errors import InputError
 from keploy_framework.replay import SetResult
 from keploy_framework.testcase import API_VERSION
@@ -81,7 +82,7 @@ def set_report(set_result: SetResult) -> dict[str, Any]:
 def write_report(run_dir: Path, report: dict[str, Any]) -> Path:
     """Write a :func:`set_report` document as ``<run_dir>/<test-set>-report.yaml``."""
     target = run_dir / f"{report['test_set']}-report.yaml"
-    atomic_write(target, yamlio.dump(report))
+    write_text_atomically(target, yamlio.dump(report))
     return target
 
 
@@ -131,7 +132,7 @@ def write_junit(target: Path, results: list[SetResult], name: str = "") -> None:
                 )
                 failure.text = "\n".join(result.comparison.diffs)
     ET.indent(suites)
-    atomic_write(target, ET.tostring(suites, encoding="unicode", xml_declaration=True))
+    write_text_atomically(target, ET.tostring(suites, encoding="unicode", xml_declaration=True))
 
 
 def console_table(results: list[SetResult]) -> str:

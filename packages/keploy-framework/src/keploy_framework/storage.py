@@ -9,8 +9,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tta_process_support.atomic import write_text_atomically
+from tta_process_support.input_files import read_input
+
 from keploy_framework import yamlio
-from keploy_framework.atomic import atomic_write
 from keploy_framework.errors import InputError
 from keploy_framework.testcase import TestCase, parse_test_case
 
@@ -75,7 +77,7 @@ def read_test_set(path: Path) -> TestSet:
     cases = [parse_test_case(yamlio.read_document(file), file) for file in files]
     mocks = next(
         (
-            yamlio.read_text(path / name)
+            read_input(path / name)
             for name in ("mocks.yaml", "mocks.yml")
             if (path / name).is_file()
         ),
@@ -92,7 +94,7 @@ def case_path(set_dir: Path, name: str) -> Path:
 def write_test_case(set_dir: Path, case: TestCase) -> Path:
     """Write one case atomically; returns its path."""
     target = case_path(set_dir, case.name)
-    atomic_write(target, yamlio.dump(case.to_document()))
+    write_text_atomically(target, yamlio.dump(case.to_document()))
     return target
 
 

@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from keploy_framework.atomic import atomic_write
+from tta_process_support.atomic import write_text_atomically
+
 from keploy_framework.coverage import EndpointCoverage
 
 __all__ = [
@@ -59,7 +60,7 @@ def build_summary(
 
 def write_json(target: Path, summary: dict[str, Any]) -> None:
     """Write the summary atomically."""
-    atomic_write(target, json.dumps(summary, indent=2) + "\n")
+    write_text_atomically(target, json.dumps(summary, indent=2) + "\n")
 
 
 def write_html(target: Path, summary: dict[str, Any]) -> None:
@@ -91,7 +92,7 @@ tr.passed{{background:#efe}}</style></head><body>
 {rows}
 </table></body></html>
 """
-    atomic_write(target, page)
+    write_text_atomically(target, page)
 
 
 def _markdown_table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:

@@ -6,19 +6,19 @@ their key, multi-line strings as literal blocks, and non-UTF-8 strings as
 converted through ``datetime`` (which would drop nanoseconds).
 
 Every input file (config, test cases, mocks, reports, an OpenAPI file) is read
-through :func:`read_text`, which refuses one over ``TTA_MAX_INPUT_BYTES`` (default
-10 MiB) before parsing.
+through :func:`tta_process_support.input_files.read_input`, which refuses one over
+``TTA_MAX_INPUT_BYTES`` (default 10 MiB) before parsing.
 """
 
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import yaml
+from tta_process_support.input_files import read_input
 from yaml.composer import ComposerError
 
 from keploy_framework.errors import InputError
@@ -29,14 +29,10 @@ __all__ = [
     "dump_all",
     "load",
     "load_all",
-    "max_input_bytes",
     "read_document",
     "read_documents",
-    "read_text",
 ]
 
-MAX_INPUT_ENV = "TTA_MAX_INPUT_BYTES"
-DEFAULT_MAX_INPUT_BYTES = 10 * 1024 * 1024
 MAX_NESTING = 100  # Keploy's documents nest a few levels: bodies are strings
 _TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
 
@@ -136,7 +132,7 @@ def dump_all(documents: list[Any]) -> str:
 
 def read_document(path: Path) -> Any:
     """A YAML or JSON file's single document (``.json`` storage is accepted on read)."""
-    text = read_text(path)
+    text = read_input(path)
     if path.suffix == ".json":
         try:
             return json.loads(text)
@@ -153,40 +149,7 @@ def read_documents(path: Path) -> Iterator[Any]:
         document = read_document(path)
         yield from document if isinstance(document, list) else [document]
         return
-    yield from load_all(read_text(path), path)
-
-
-def max_input_bytes() -> int:
-    """The input size limit: ``TTA_MAX_INPUT_BYTES`` if set, else 10 MiB."""
-    text = os.environ.get(MAX_INPUT_ENV, "").strip()
-    if not text:
-        return DEFAULT_MAX_INPUT_BYTES
-    if not text.isdigit() or int(text) < 1:
-        raise InputError(MAX_INPUT_ENV, f"expected a whole number of bytes >= 1, got {text!r}")
-    return int(text)
-
-
-def read_text(path: Path) -> str:
-    """The UTF-8 text of ``path``, refused before parsing when over :func:`max_input_bytes`.
-
-    The size is checked with ``fstat`` and the read is bounded, so a huge or endless
-    file (a FIFO, ``/dev/zero``) costs no more than the limit.
-    """
-    limit = max_input_bytes()
-    try:
-        with path.open("rb") as handle:
-            size = os.fstat(handle.fileno()).st_size
-            data = b"" if size > limit else handle.read(limit + 1)
-    except OSError as error:
-        raise InputError(path, f"cannot read: {error.strerror}") from error
-    if size > limit or len(data) > limit:
-        raise InputError(
-            path, f"larger than the input limit of {limit} bytes (raise it with {MAX_INPUT_ENV})"
-        )
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise InputError(path, f"not UTF-8 text: {error.reason} at byte {error.start}") from error
+    yield from load_all(read_input(path), path)
 
 
 def _one_line(error: yaml.YAMLError) -> str:

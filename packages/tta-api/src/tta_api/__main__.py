@@ -16,33 +16,27 @@ from collections.abc import Sequence
 from types import FrameType
 
 import uvicorn
+from tta_process_support.arguments import whole_number
 
 __all__ = ["GRACEFUL_SHUTDOWN_SECONDS", "main"]
 
 GRACEFUL_SHUTDOWN_SECONDS = 4.0
 _STARTUP_FAILURE = 3
+# 0 asks the system for any free port
+_BIND_PORT = whole_number(0, 65535, "a TCP port is 0-65535")
 
 
 def _already_handled(signum: int, frame: FrameType | None) -> None:
     """uvicorn re-raises the stop signal after its graceful shutdown; it needs nothing more."""
 
 
-def _port(text: str) -> int:
-    """An argparse type: a TCP port to bind, 0 (any free one) to 65535."""
-    try:
-        port = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if not 0 <= port <= 65535:
-        raise argparse.ArgumentTypeError(f"a TCP port is 0-65535, got {text!r}")
-    return port
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Serve ``tta_api.main:app`` until SIGTERM or SIGINT; return the exit status."""
     parser = argparse.ArgumentParser(prog="python -m tta_api", description=__doc__)
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (127.0.0.1)")
-    parser.add_argument("--port", type=_port, default=8000, help="port to bind, 0 for any (8000)")
+    parser.add_argument(
+        "--port", type=_BIND_PORT, default=8000, help="port to bind, 0 for any (8000)"
+    )
     args = parser.parse_args(argv)
     server = uvicorn.Server(
         uvicorn.Config(

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from importlib.metadata import PackageNotFoundError, version
 from typing import Literal
 
 import observability_integration
 from opentelemetry.trace import NoOpTracer, Tracer
 from tta_dev_primitives import CacheBackend, FallbackBackend
+from tta_process_support.versions import installed_version
 
 from tta_api.cache_backend import DependencyState
 from tta_api.catalog import ModelCatalog
@@ -35,11 +35,8 @@ _MAX_ECHOED_NAME = 100
 
 
 def service_version() -> str:
-    """The installed tta-api version."""
-    try:
-        return version("tta-api")
-    except PackageNotFoundError:  # running from a source tree without metadata
-        return "0.0.0"
+    """The installed tta-api version (``0.0.0`` in a source tree without metadata)."""
+    return installed_version("tta-api")
 
 
 @dataclass(slots=True)

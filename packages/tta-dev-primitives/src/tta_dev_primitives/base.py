@@ -69,7 +69,9 @@ class WorkflowPrimitive(ABC, Generic[TIn, TOut]):
     def __rshift__(self, other: WorkflowPrimitive[TOut, TNext]) -> SequentialPrimitive[TIn, TNext]:
         from tta_dev_primitives.composition.sequential import SequentialPrimitive  # noqa: PLC0415 - cycle
 
-        return SequentialPrimitive._chain(self, other)
+        if not isinstance(other, WorkflowPrimitive):
+            return NotImplemented
+        return SequentialPrimitive((self, other))
 
     def __or__(self, other: WorkflowPrimitive[TIn, TOut]) -> ParallelPrimitive[TIn, TOut]:
         from tta_dev_primitives.composition.parallel import ParallelPrimitive  # noqa: PLC0415 - cycle

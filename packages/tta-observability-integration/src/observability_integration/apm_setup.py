@@ -22,7 +22,6 @@ import sys
 import threading
 from contextlib import ExitStack
 from dataclasses import dataclass
-from importlib.metadata import PackageNotFoundError, version
 
 from opentelemetry.exporter.prometheus import PrometheusMetricReader
 from opentelemetry.metrics import Meter, NoOpMeter
@@ -39,6 +38,7 @@ from opentelemetry.sdk.trace.export import (
 from opentelemetry.sdk.trace.sampling import Sampler
 from opentelemetry.trace import NoOpTracer, Tracer
 from prometheus_client import CollectorRegistry
+from tta_process_support.versions import installed_version
 
 from observability_integration import instrumentation, process_wide
 from observability_integration.configuration import ConfigurationError, Settings, read_settings
@@ -66,13 +66,7 @@ __all__ = [
 _log = logging.getLogger(__name__)
 
 _INSTRUMENTATION_SCOPE = "observability_integration"
-
-
-def _package_version() -> str:
-    try:
-        return version("tta-observability-integration")
-    except PackageNotFoundError:  # running from a source tree without metadata
-        return "0.0.0"
+_DISTRIBUTION = "tta-observability-integration"
 
 
 @dataclass(frozen=True)
@@ -184,7 +178,9 @@ def _resource(settings: Settings, options: _Options) -> Resource:
         options.service_name or settings.service_name or attributes.get("service.name") or "tta"
     )
     attributes["service.version"] = (
-        options.service_version or attributes.get("service.version") or _package_version()
+        options.service_version
+        or attributes.get("service.version")
+        or installed_version(_DISTRIBUTION)
     )
     attributes["deployment.environment"] = (
         options.environment
@@ -237,7 +233,9 @@ def _start(settings: Settings, options: _Options) -> _Observability:
         meter_provider = MeterProvider(
             metric_readers=readers, resource=resource, shutdown_on_exit=False
         )
-        tracer = tracer_provider.get_tracer(_INSTRUMENTATION_SCOPE, _package_version())
+        tracer = tracer_provider.get_tracer(
+            _INSTRUMENTATION_SCOPE, installed_version(_DISTRIBUTION)
+        )
         hook = ObservabilityHook(tracer, PrimitiveMetrics(registry))
         undo.pop_all()
     return _Observability(tracer_provider, meter_provider, registry, hook, server)

@@ -119,7 +119,7 @@ def test_compose_without_a_docker_cli_is_exit_1(stack_cli: StackCli) -> None:
     [
         (["up", "--timeout=nan"], "argument --timeout: must be a finite number above 0: 'nan'"),
         (["up", "--timeout=-1"], "argument --timeout: must be a finite number above 0: '-1'"),
-        (["up", "--redis-port=six"], "argument --redis-port: not a number: 'six'"),
+        (["up", "--redis-port=six"], "argument --redis-port: not a whole number: 'six'"),
         (["up", "--redis-port=70000"], "argument --redis-port: a TCP port is 1-65535, got '70000'"),
         (["up", "--prometheus-port=0"], "argument --prometheus-port: a TCP port is 1-65535"),
         (["up", "--app-port=65536"], "argument --app-port: a TCP port is 1-65535, got '65536'"),

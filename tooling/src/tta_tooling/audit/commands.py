@@ -8,11 +8,13 @@ import sys
 import tempfile
 from pathlib import Path
 
+from tta_process_support.arguments import whole_number
+from tta_process_support.input_files import read_input
+
 from tta_tooling.audit.ignores import Ignore, load_ignores
 from tta_tooling.audit.lock_export import export_locked
 from tta_tooling.audit.pip_audit import AuditFailed, run_pip_audit
 from tta_tooling.reporting import append_step_summary, markdown_table
-from tta_tooling.text_files import read_input
 
 __all__ = ["register"]
 
@@ -38,20 +40,12 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     command.add_argument("--osv-url", help="OSV query endpoint (default: pip-audit's, api.osv.dev)")
     command.add_argument(
-        "--timeout", type=_seconds, default=15, help="seconds per request, 1-3600 (default 15)"
+        "--timeout",
+        type=whole_number(1, 3600, "expected 1-3600 seconds"),
+        default=15,
+        help="seconds per request, 1-3600 (default 15)",
     )
     command.set_defaults(handler=_audit)
-
-
-def _seconds(text: str) -> int:
-    """An argparse type: whole seconds, 1 to 3600."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if not 1 <= value <= 3600:
-        raise argparse.ArgumentTypeError(f"expected 1-3600 seconds, got {text!r}")
-    return value
 
 
 def _audit(args: argparse.Namespace) -> int:

@@ -8,7 +8,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from tta_tooling.atomic import write_text_atomically
+from tta_process_support.atomic import write_text_atomically
+
 from tta_tooling.efficiency.registry import RULES, Violation
 
 __all__ = ["SARIF_SCHEMA", "sarif_log", "write_sarif"]

@@ -6,7 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from tta_tooling.atomic import check_writable
+from tta_process_support.atomic import check_writable
+
 from tta_tooling.flakiness.analysis import summarize
 from tta_tooling.flakiness.report import as_markdown, write_json
 from tta_tooling.flakiness.runner import new_seed, run_once

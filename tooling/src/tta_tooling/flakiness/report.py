@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tta_tooling.atomic import write_text_atomically
+from tta_process_support.atomic import write_text_atomically
+
 from tta_tooling.flakiness.analysis import Summary
 from tta_tooling.reporting import markdown_table
 

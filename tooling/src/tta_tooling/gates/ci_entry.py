@@ -18,10 +18,11 @@ import re
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+from tta_process_support.input_files import read_input
+
 from tta_tooling.gates.env_policy import HARMLESS_VARIABLES, TOOL_VARIABLE
 from tta_tooling.gates.shell_script import ParsedScript, ShellCommand, parse_script
 from tta_tooling.reporting import Finding
-from tta_tooling.text_files import read_input
 
 CI_ENTRY = ".ci/run"
 README = "README.md"

@@ -16,7 +16,8 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
-from tta_tooling.atomic import replace_atomically
+from tta_process_support.atomic import replace_atomically
+
 from tta_tooling.errors import InputError
 
 __all__ = ["DATA_FILE", "JSON_REPORT", "XML_REPORT", "check_runs", "combine_and_report", "on_ci"]

@@ -21,10 +21,11 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from tta_process_support.input_files import read_input
+
 from tta_tooling.errors import InputError
 from tta_tooling.gates.packages_config import STAGE_THRESHOLDS, package_manifests, read_package
 from tta_tooling.reporting import Finding
-from tta_tooling.text_files import read_input
 
 README = "README.md"
 LOWEST_THRESHOLD = min(STAGE_THRESHOLDS.values())

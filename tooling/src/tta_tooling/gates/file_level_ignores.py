@@ -20,9 +20,10 @@ import tokenize
 from collections.abc import Iterator
 from pathlib import Path
 
+from tta_process_support.input_files import read_input
+
 from tta_tooling.gates.repository_walk import PRUNED, repository_folders
 from tta_tooling.reporting import Finding
-from tta_tooling.text_files import read_input
 
 ROOMS = ("packages", "tooling", "tests", "noxfile.py", "tasks.py")
 IGNORE_FILES = frozenset({".gitignore", ".ignore"})

@@ -25,19 +25,21 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from tta_process_support.input_files import read_input
+
 from tta_tooling.errors import InputError
 from tta_tooling.gates.nox_sessions import SessionCatalog
 from tta_tooling.gates.packages_config import STAGE_THRESHOLDS, package_manifests, read_package
 from tta_tooling.gates.yaml_loading import LineDict, load_yaml
 from tta_tooling.parse_once import python_tree
 from tta_tooling.reporting import Finding
-from tta_tooling.text_files import read_input
 
 STAGE_FLOORS: dict[str, str] = {
     "packages/tta-dev-primitives": "production",
     "packages/tta-observability-integration": "staging",
     "packages/tta-api": "staging",
     "packages/keploy-framework": "staging",
+    "packages/tta-process-support": "production",
     "tooling": "staging",
 }
 """The lowest stage each package may declare (its coverage threshold's floor)."""

@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import json5
+from tta_process_support.input_files import read_input
 
 from tta_tooling.errors import InputError
-from tta_tooling.text_files import read_input
 
 _LINE_IN_ERROR = re.compile(r"^<string>:(\d+) ")
 

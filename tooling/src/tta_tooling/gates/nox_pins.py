@@ -14,9 +14,10 @@ from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 
+from tta_process_support.input_files import read_input
+
 from tta_tooling.errors import InputError
 from tta_tooling.reporting import Finding
-from tta_tooling.text_files import read_input
 
 LOCK_FILE = "uv.lock"
 PINNED_FILES = ("README.md", ".ci/run")

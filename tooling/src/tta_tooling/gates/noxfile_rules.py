@@ -33,13 +33,14 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from tta_process_support.input_files import read_input
+
 from tta_tooling.errors import InputError
 from tta_tooling.gates.coverage_rules import coverage_command_problems
 from tta_tooling.gates.env_policy import environment_writes
 from tta_tooling.gates.pytest_rules import allowed_option
 from tta_tooling.parse_once import python_tree
 from tta_tooling.reporting import Finding
-from tta_tooling.text_files import read_input
 
 NOXFILE = "noxfile.py"
 _RUFF_WORDS = frozenset({"check", "format", ".", "--check", "--diff", "--no-cache", "--quiet"})

@@ -22,11 +22,12 @@ from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 
+from tta_process_support.input_files import read_input
+
 from tta_tooling.errors import InputError
 from tta_tooling.gates.nox_sessions import SessionCatalog
 from tta_tooling.parse_once import python_tree
 from tta_tooling.reporting import Finding
-from tta_tooling.text_files import read_input
 
 DEFAULT_ROWS = Path("tests/integration/test_gates_go_red.py")
 OPT_IN_ROWS = Path("tests/selftest/test_opt_in_gates_go_red.py")

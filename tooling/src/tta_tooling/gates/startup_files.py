@@ -28,12 +28,13 @@ import tomllib
 from collections.abc import Iterator
 from pathlib import Path
 
+from tta_process_support.input_files import read_input
+
 from tta_tooling.errors import InputError
 from tta_tooling.gates.packages_config import package_manifests
 from tta_tooling.gates.repository_walk import repository_folders
 from tta_tooling.parse_once import python_tree, toml_document
 from tta_tooling.reporting import Finding
-from tta_tooling.text_files import read_input
 
 ALLOWED_STARTUP_FILES: frozenset[str] = frozenset()
 """Start-up hooks the project has decided to keep (repository-relative paths): none."""

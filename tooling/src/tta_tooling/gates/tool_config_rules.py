@@ -23,12 +23,13 @@ import tomllib
 from collections.abc import Iterator
 from pathlib import Path
 
+from tta_process_support.input_files import read_input
+
 from tta_tooling.errors import InputError
 from tta_tooling.gates.coverage_rules import check_coverage_settings
 from tta_tooling.gates.repository_walk import repository_folders
 from tta_tooling.parse_once import toml_document
 from tta_tooling.reporting import Finding
-from tta_tooling.text_files import read_input
 
 PYPROJECT = "pyproject.toml"
 MYPY_ROOMS = ("packages", "tooling/src", "tests")

@@ -14,12 +14,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tta_process_support.input_files import read_input
+
 from tta_tooling.gates.env_policy import unlisted_variables
 from tta_tooling.gates.jsonc import load_jsonc
 from tta_tooling.gates.pytest_rules import TEST_ROOTS, unlisted_options
 from tta_tooling.gates.script_rules import Rules, check_script
 from tta_tooling.reporting import Finding
-from tta_tooling.text_files import read_input
 
 TASKS_FILE = ".vscode/tasks.json"
 SETTINGS_FILE = ".vscode/settings.json"

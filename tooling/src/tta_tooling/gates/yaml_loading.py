@@ -6,9 +6,9 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from tta_process_support.input_files import read_input
 
 from tta_tooling.errors import InputError
-from tta_tooling.text_files import read_input
 
 try:  # libyaml's scanner and parser (PyYAML's Python ones are ports of it), a few times faster
     from yaml import CSafeLoader as _SafeLoader

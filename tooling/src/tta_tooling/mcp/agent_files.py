@@ -14,10 +14,10 @@ from typing import Any
 import json5
 import jsonschema
 import yaml
+from tta_process_support.input_files import read_input
 
 from tta_tooling.errors import InputError
 from tta_tooling.reporting import Finding
-from tta_tooling.text_files import read_input
 
 MCP_JSON = Path(".vscode/mcp.json")
 INSTRUCTIONS_DIR = Path(".github/instructions")

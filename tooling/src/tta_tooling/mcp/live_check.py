@@ -12,8 +12,8 @@ from typing import Any
 import anyio
 import jsonschema
 from mcp import Client, StdioServerParameters
+from tta_process_support.child_lifetime import dies_with_parent
 
-from tta_tooling.child_lifetime import dies_with_parent
 from tta_tooling.mcp.catalog import nox_command
 from tta_tooling.mcp.tools import TOOL_DEFINITIONS
 from tta_tooling.reporting import Finding

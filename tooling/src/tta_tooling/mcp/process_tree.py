@@ -7,7 +7,7 @@ awaited here without blocking the server). Windows has no signals to send: the
 leader and each descendant are terminated, as ``taskkill /T /F`` would.
 
 On Linux nox also gets SIGINT when the server dies, SIGKILL included
-(:func:`~tta_tooling.child_lifetime.exec_dying_with_parent`): nox's Ctrl-C path then
+(:func:`~tta_process_support.child_lifetime.exec_dying_with_parent`): nox's Ctrl-C path then
 ends the tool it runs. What a SIGKILLed server leaves beyond that carries its
 owner token and is swept when the next server starts (:mod:`tta_tooling.mcp.server`).
 """
@@ -23,9 +23,9 @@ from pathlib import Path
 import anyio
 import psutil
 from anyio.abc import Process
+from tta_process_support.child_lifetime import exec_dying_with_parent
 
 from tta_tooling import process_tree
-from tta_tooling.child_lifetime import exec_dying_with_parent
 
 
 async def start_process_group(command: Sequence[str], cwd: Path) -> Process:

@@ -6,8 +6,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from tta_process_support.input_files import read_input
+
 from tta_tooling.errors import InputError
-from tta_tooling.text_files import read_input
 
 START, END = "<!-- facts:start -->", "<!-- facts:end -->"
 MANUAL = "manual"

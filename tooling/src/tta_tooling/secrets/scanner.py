@@ -10,6 +10,7 @@ from typing import Any
 from detect_secrets.core.scan import _is_filtered_out, _process_line_based_plugins, scan_file
 from detect_secrets.settings import transient_settings
 from detect_secrets.transformers import get_transformers
+from tta_process_support.input_files import read_input
 
 from tta_tooling.errors import InputError
 from tta_tooling.secrets.baseline import load_baseline
@@ -19,7 +20,6 @@ from tta_tooling.secrets.files import files_to_scan
 from tta_tooling.secrets.names import SensitiveNames, load_names
 from tta_tooling.secrets.structured import STRUCTURED_SUFFIXES, sensitive_values
 from tta_tooling.secrets.workers import map_files
-from tta_tooling.text_files import read_input
 
 __all__ = ["ScanResult", "scan"]
 

@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import TypeVar
 
-from tta_tooling.child_lifetime import dies_with_parent
+from tta_process_support.child_lifetime import dies_with_parent
 
 __all__ = ["map_files"]
 

@@ -8,7 +8,9 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from tta_tooling.child_lifetime import signals_interrupt
+from tta_process_support.arguments import tcp_port
+from tta_process_support.child_lifetime import signals_interrupt
+
 from tta_tooling.errors import InputError
 from tta_tooling.stack import lifecycle
 from tta_tooling.stack import run as stack_run
@@ -80,14 +82,14 @@ def _add_start_options(action: argparse.ArgumentParser, *, app_port: int | None)
     for name, service in SERVICES.items():
         action.add_argument(
             f"--{name}-port",
-            type=_port,
+            type=tcp_port,
             help=f"native backend: port for {name} (default: a free one; compose: "
             f"{service.compose_port})",
         )
     default = "a free one" if app_port is None else app_port
     action.add_argument(
         "--app-port",
-        type=_port,
+        type=tcp_port,
         default=app_port,
         help=f"native backend: loopback port of tta-api that Prometheus scrapes (default: "
         f"{default}; compose: {COMPOSE_APP_PORT})",
@@ -113,17 +115,6 @@ def _choices(allowed: Sequence[str]) -> Callable[[str], list[str]]:
         return names
 
     return parse
-
-
-def _port(text: str) -> int:
-    """An argparse type: a TCP port, 1-65535."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not 0 < value < 65536:
-        raise argparse.ArgumentTypeError(f"a TCP port is 1-65535, got {text!r}")
-    return value
 
 
 def _positive(kind: type[int] | type[float]) -> Callable[[str], float]:

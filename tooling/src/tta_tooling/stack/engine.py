@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 
-from tta_tooling.child_lifetime import dies_with_parent
+from tta_process_support.child_lifetime import dies_with_parent
 
 _ENGINE_PROBE_SECONDS = 10
 

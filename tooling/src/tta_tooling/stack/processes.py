@@ -20,8 +20,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import psutil
+from tta_process_support.child_lifetime import dies_with_parent
 
-from tta_tooling.child_lifetime import dies_with_parent
 from tta_tooling.process_tree import stop_tree
 from tta_tooling.stack.errors import StackError
 

@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from tta_process_support.input_files import read_input
 
 from tta_tooling.errors import InputError
 from tta_tooling.stack.ports import HOST
-from tta_tooling.text_files import read_input
 
 SELF_JOB = "prometheus"
 APP_JOB = "tta-api"

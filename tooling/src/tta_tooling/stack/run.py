@@ -21,13 +21,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 
-from tta_tooling.child_lifetime import (
-    SignalHandler,
-    children_directory,
-    dies_with_parent,
-    owned_children,
-    signals_handled,
-)
+from tta_process_support.child_lifetime import SignalHandler, dies_with_parent, signals_handled
+
+from tta_tooling.child_lifetime import children_directory, owned_children
 from tta_tooling.errors import InputError
 from tta_tooling.stack import lifecycle, processes, served_app
 from tta_tooling.stack import state as state_file

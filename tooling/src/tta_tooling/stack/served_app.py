@@ -12,7 +12,8 @@ import sys
 import time
 from collections.abc import Mapping
 
-from tta_tooling.child_lifetime import dies_with_parent
+from tta_process_support.child_lifetime import dies_with_parent
+
 from tta_tooling.stack import processes
 from tta_tooling.stack.errors import StackError
 from tta_tooling.stack.health import http_server_answers_health

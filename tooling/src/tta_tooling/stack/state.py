@@ -8,9 +8,10 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from tta_tooling.atomic import write_text_atomically
+from tta_process_support.atomic import write_text_atomically
+from tta_process_support.input_files import read_input
+
 from tta_tooling.errors import InputError
-from tta_tooling.text_files import read_input
 
 _MARKER = ".tta-stack-workdir"
 

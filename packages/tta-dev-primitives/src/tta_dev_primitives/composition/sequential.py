@@ -38,14 +38,6 @@ class SequentialPrimitive(WorkflowPrimitive[TIn, TOut]):
         """The steps, in execution order."""
         return self._steps
 
-    @classmethod
-    def _chain(
-        cls, first: WorkflowPrimitive[Any, Any], second: WorkflowPrimitive[Any, Any]
-    ) -> SequentialPrimitive[Any, Any]:
-        if not isinstance(second, WorkflowPrimitive):
-            return NotImplemented
-        return cls((first, second))
-
     async def _execute(self, input_data: TIn, context: WorkflowContext) -> TOut:
         value: Any = input_data
         for step in self._steps:

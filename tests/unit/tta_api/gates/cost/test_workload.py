@@ -1,11 +1,10 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
-from tta_api.gates.cost.workload import WorkloadError, load_workload, write_text_atomically
+from tta_api.gates.cost.workload import WorkloadError, load_workload
 
 SIMPLE = {"id": "a", "label": "simple", "prompt": "What is 2 + 2?"}
 COMPLEX = {"id": "b", "label": "complex", "prompt": "Prove it.", "template": "proof"}
@@ -74,37 +73,3 @@ def test_a_missing_file_is_named(tmp_path: Path) -> None:
     missing = tmp_path / "absent.jsonl"
     with pytest.raises(WorkloadError, match=rf"^{missing}: cannot read the workload: "):
         load_workload(missing)
-
-
-def test_atomic_write_replaces_the_file_and_leaves_no_temporary(tmp_path: Path) -> None:
-    target = tmp_path / "reports" / "cost.json"
-    write_text_atomically(target, "first\n")
-    write_text_atomically(target, "second\n")
-    assert target.read_text(encoding="utf-8") == "second\n"
-    assert [p.name for p in target.parent.iterdir()] == ["cost.json"]
-    assert target.stat().st_mode & 0o044 == 0o044  # readable by others, unlike a temp file
-
-
-def test_a_failed_rename_removes_the_temporary(tmp_path: Path) -> None:
-    target = tmp_path / "taken"
-    target.mkdir()
-    (target / "inside").write_text("x", encoding="utf-8")
-    with pytest.raises(OSError, match="taken"):
-        write_text_atomically(target, "text")
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["taken"]
-
-
-def test_an_interrupted_write_keeps_the_old_file_and_removes_the_temporary(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    target = tmp_path / "cost.json"
-    target.write_text("previous\n", encoding="utf-8")
-
-    def interrupted(*args: object) -> None:
-        raise KeyboardInterrupt
-
-    monkeypatch.setattr(os, "replace", interrupted)  # the os module the workload module calls
-    with pytest.raises(KeyboardInterrupt):
-        write_text_atomically(target, "new\n")
-    assert target.read_text(encoding="utf-8") == "previous\n"
-    assert [p.name for p in tmp_path.iterdir()] == ["cost.json"]

@@ -28,10 +28,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from tta_process_support.atomic import write_text_atomically
+
 from tta_api.catalog import CatalogError, Tier, load_catalog
 from tta_api.gates.cost.generator import REFERENCE_WORKLOAD
 from tta_api.gates.cost.replay import CostComparison, RunTotals, replay_workload
-from tta_api.gates.cost.workload import WorkloadError, load_workload, write_text_atomically
+from tta_api.gates.cost.workload import WorkloadError, load_workload
 from tta_api.settings import ConfigError, load_settings
 
 __all__ = ["DEFAULT_THRESHOLD", "QUALITY_GUARD", "failures", "main", "markdown", "table", "to_json"]

@@ -31,7 +31,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from tta_api.gates.cost.workload import write_text_atomically
+from tta_process_support.atomic import write_text_atomically
 
 __all__ = [
     "REFERENCE_REQUESTS",

@@ -9,17 +9,12 @@ optionally ``template`` (the generator's template name). Anything else raises
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-__all__ = ["WorkloadError", "WorkloadRequest", "load_workload", "write_text_atomically"]
-
-_FILE_MODE = 0o644
-"""Reports are read by other tools and users (a temporary file is created 0600)."""
+__all__ = ["WorkloadError", "WorkloadRequest", "load_workload"]
 
 
 class WorkloadError(ValueError):
@@ -79,33 +74,3 @@ def _parse_line(path: Path, number: int, line: str) -> WorkloadRequest:
         first = error.errors()[0]
         field = ".".join(str(part) for part in first["loc"]) or "request"
         raise WorkloadError(f"{path}:{number}: {field}: {first['msg']}") from None
-
-
-def write_text_atomically(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file in the same folder.
-
-    On failure (an OSError, Ctrl-C) the previous file stays, the temporary file is
-    removed, and an OSError raised names ``path``. The data reaches the disk before
-    the rename, so a crash leaves the old file or the new one, never an empty one.
-    """
-    temporary: str | None = None
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-        with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, _FILE_MODE)
-        os.replace(temporary, path)
-    except OSError as error:
-        _discard(temporary)
-        raise OSError(error.errno, error.strerror, str(path)) from error
-    except BaseException:
-        _discard(temporary)
-        raise
-
-
-def _discard(temporary: str | None) -> None:
-    if temporary is not None:
-        Path(temporary).unlink(missing_ok=True)

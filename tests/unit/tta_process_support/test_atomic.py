@@ -10,7 +10,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from tta_tooling.atomic import (
+from tta_process_support.atomic import (
     check_writable,
     describe_os_error,
     replace_atomically,
@@ -47,6 +47,31 @@ def test_a_failure_keeps_the_old_file_and_names_the_path(
     assert describe_os_error(caught.value) == f"{target}: {os.strerror(number)}"
     assert target.read_text(encoding="utf-8") == "previous"
     assert [p.name for p in tmp_path.iterdir()] == ["out.json"]
+
+
+def test_a_failed_rename_removes_the_temporary(tmp_path: Path) -> None:
+    target = tmp_path / "taken"
+    target.mkdir()
+    (target / "inside").write_text("x", encoding="utf-8")
+    with pytest.raises(OSError, match="taken"):
+        write_text_atomically(target, "text")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["taken"]
+
+
+def test_an_interrupted_write_keeps_the_old_file_and_removes_the_temporary(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "cost.json"
+    target.write_text("previous\n", encoding="utf-8")
+
+    def interrupted(*args: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "replace", interrupted)  # the os module atomic.py calls
+    with pytest.raises(KeyboardInterrupt):
+        write_text_atomically(target, "new\n")
+    assert target.read_text(encoding="utf-8") == "previous\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["cost.json"]
 
 
 def test_a_writer_given_the_temp_files_name_replaces_the_file(tmp_path: Path) -> None:
