@@ -2,8 +2,7 @@
 
 The bytes come from :mod:`tta_process_support.input_files` (bounded by
 ``TTA_MAX_INPUT_BYTES``, decoded as UTF-8); what cannot be read or parsed is
-:class:`~tta_tooling.errors.InputError`. ``read_input`` stays importable here for the
-modules of ``perf/``.
+:class:`~tta_tooling.errors.InputError`.
 """
 
 from __future__ import annotations
@@ -17,7 +16,7 @@ from tta_process_support.input_files import InputError, read_input
 
 from tta_tooling.parse_once import toml_document
 
-__all__ = ["read_input", "read_json", "read_toml"]
+__all__ = ["read_json", "read_toml"]
 
 
 def read_json(path: Path) -> Any:

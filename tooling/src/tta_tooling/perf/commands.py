@@ -9,7 +9,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from tta_tooling.atomic import check_writable
+from tta_process_support.atomic import check_writable
+
 from tta_tooling.child_lifetime import dies_with_parent, signals_interrupt
 from tta_tooling.errors import InputError
 from tta_tooling.perf import benchmark_summary

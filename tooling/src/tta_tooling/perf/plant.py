@@ -11,8 +11,9 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+from tta_process_support.input_files import read_input
+
 from tta_tooling.errors import InputError
-from tta_tooling.text_files import read_input
 
 __all__ = ["plant_slowdown"]
 

@@ -9,7 +9,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from tta_tooling.atomic import write_text_atomically
+from tta_process_support.atomic import write_text_atomically
+
 from tta_tooling.perf.rounds import PairedSamples
 from tta_tooling.perf.statistics import (
     Comparison,
