@@ -24,11 +24,13 @@ import nox
 nox.needs_version = ">=2026.8.10"  # --parallel and allow_parallel
 nox.options.default_venv_backend = "uv|virtualenv"
 nox.options.reuse_venv = "yes"
-# Sessions marked allow_parallel=True (light, one core, no shared state) run side by side,
-# one per core; every other session runs alone, in file order: the tests and integration
-# sessions use every core through pytest-xdist, benchmarks time the machine, coverage
-# follows the tests and integration sessions, mcp runs the lint session itself, secrets
-# scans what the gates before it wrote.
+# Sessions marked allow_parallel=True run side by side, two at a time on two cores: the
+# light ones, and those that mostly wait on the processes they start (integration, faults,
+# e2e, mcp-clients, selftest-opt-in; each has its own ports, temp dirs and stack state).
+# Every other session runs alone, once nothing else runs, so after every parallel session
+# listed before it: the tests sessions use every core through pytest-xdist, benchmarks
+# time the machine, coverage combines what tests and integration wrote, mcp runs the
+# lint session itself, secrets scans what the gates before it wrote.
 nox.options.parallel = "auto"  # type: ignore[assignment]  # nox converts it to the core count
 ON_CI = os.environ.get("CI", "").lower() in {"1", "true"}
 nox.options.error_on_missing_interpreters = ON_CI
@@ -179,7 +181,7 @@ def tests(session: nox.Session) -> None:
     )
 
 
-@nox.session(python=DEFAULT_PYTHON, tags=["services", "linux", "redis"])
+@nox.session(python=DEFAULT_PYTHON, tags=["services", "linux", "redis"], allow_parallel=True)
 def integration(session: nox.Session) -> None:
     """Run tests/integration and the smoke tier under coverage against real Redis."""
     install(session, "integration")
@@ -217,7 +219,10 @@ def coverage(session: nox.Session) -> None:
 
 
 @nox.session(
-    python=DEFAULT_PYTHON, tags=["services", "linux", "redis", "prometheus"], default=False
+    python=DEFAULT_PYTHON,
+    tags=["services", "linux", "redis", "prometheus"],
+    default=False,
+    allow_parallel=True,
 )
 def e2e(session: nox.Session) -> None:
     """Run tests/e2e: Redis, Prometheus and tta-api served by uvicorn, scraped for real."""
@@ -229,7 +234,9 @@ def e2e(session: nox.Session) -> None:
     )
 
 
-@nox.session(python=DEFAULT_PYTHON, tags=["services", "linux", "redis"], default=False)
+@nox.session(
+    python=DEFAULT_PYTHON, tags=["services", "linux", "redis"], default=False, allow_parallel=True
+)
 def faults(session: nox.Session) -> None:
     """Kill, starve and feed hostile input to every command: tests/faults (docs/reliability.md)."""
     install(session, "integration")
@@ -246,12 +253,13 @@ def faults(session: nox.Session) -> None:
     python=DEFAULT_PYTHON,
     default=False,
     tags=["services", "linux", "redis", "prometheus"],
+    allow_parallel=True,
 )
 def selftest_opt_in(session: nox.Session) -> None:
     """Prove every opt-in gate red on a planted defect (Prometheus, git history, uv)."""
     install(session, "integration")
-    # One row at a time: perf-regression's row times a planted slowdown, which a
-    # neighbouring row's load would blur.
+    # One row at a time: a row runs a whole gate session in its copy, and the rows of one
+    # process share their session venvs (tests/common/gate_rows.py).
     session.run("pytest", "tests/selftest", "--durations=10", *session.posargs)
 
 
@@ -321,7 +329,13 @@ def mcp(session: nox.Session) -> None:
     session.run("tta-tooling", "mcp-check", *session.posargs)
 
 
-@nox.session(name="mcp-clients", python=DEFAULT_PYTHON, default=False, tags=["quality", "node"])
+@nox.session(
+    name="mcp-clients",
+    python=DEFAULT_PYTHON,
+    default=False,
+    tags=["quality", "node"],
+    allow_parallel=True,
+)
 def mcp_clients(session: nox.Session) -> None:
     """Drive the MCP server with the MCP Inspector CLI (needs Node.js) and stop it every way."""
     install(session, "test")

@@ -124,7 +124,18 @@ def test_integration_session_passes_on_embedded_redis(tmp_path: Path) -> None:
     repo = copy_repository(tmp_path / "repo")
     env = _env(tmp_path / "tmp", PATH=path)
     done = subprocess.run(
-        [*_NOX, str(repo / "noxfile.py"), "-s", "integration", "--", "-k", "redis_cache_backend"],
+        # -n 0: one process collects the tiers once, where each xdist worker would again.
+        [
+            *_NOX,
+            str(repo / "noxfile.py"),
+            "-s",
+            "integration",
+            "--",
+            "-n",
+            "0",
+            "-k",
+            "redis_cache_backend",
+        ],
         cwd=repo,
         env=env,
         capture_output=True,

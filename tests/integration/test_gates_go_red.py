@@ -49,7 +49,8 @@ def test_tests_go_red_on_a_failing_test(repo_copy: Path) -> None:
     planted = repo_copy / "tests/unit/tooling/test_planted.py"
     planted.write_text('"""Planted."""\n\n\ndef test_planted() -> None:\n    assert 1 + 1 == 3\n')
     python = f"{sys.version_info.major}.{sys.version_info.minor}"
-    done = run_nox(repo_copy, "-s", f"tests-{python}", "--", str(planted))
+    # One test file: one pytest process (-n 0) collects it faster than workers start.
+    done = run_nox(repo_copy, "-s", f"tests-{python}", "--", "-n", "0", str(planted))
     assert_red(done, "1 failed")
 
 
@@ -59,7 +60,7 @@ def test_coverage_goes_red_when_a_package_loses_its_tests(repo_copy: Path) -> No
     # other package, is barely measured.
     python = f"{sys.version_info.major}.{sys.version_info.minor}"
     kept = "tests/unit/tta_dev_primitives/test_context.py"
-    tested = run_nox(repo_copy, "-s", f"tests-{python}", "--", kept)
+    tested = run_nox(repo_copy, "-s", f"tests-{python}", "--", "-n", "0", kept)
     assert tested.returncode == 0, tested.stdout + tested.stderr
     # Outside CI, coverage accepts the tests session's data without integration's.
     done = run_nox(repo_copy, "-s", "coverage", unset=("CI",))
@@ -86,7 +87,10 @@ def test_integration_goes_red_when_redis_ttl_is_dropped(repo_copy: Path) -> None
         "px=max(1, math.ceil(ttl_seconds * 1000))",
         "keepttl=False",
     )
-    done = run_nox(repo_copy, "-s", "integration", "--", "-k", "test_ttl_is_set_and_honoured")
+    # -n 0: one process collects the tiers once, where each xdist worker would again.
+    done = run_nox(
+        repo_copy, "-s", "integration", "--", "-n", "0", "-k", "test_ttl_is_set_and_honoured"
+    )
     assert_red(done, "FAILED tests/integration/test_redis_cache_backend.py::test_ttl_is_set")
 
 

@@ -10,10 +10,10 @@ from ...common.repository_files import REPO_ROOT
 from .nox_listing import nox_list
 
 _ROW = re.compile(r"^\| `(?P<name>[^`]+)` \|")
-# A nox call in .ci/run that names its sessions literally (not through a variable).
-_LITERAL_SELECTION = re.compile(
-    r"\bnox@\S+(?: --report \S+)?(?: --allow-parallel)? -s (?P<names>[\w.-]+(?: [\w.-]+)*)$"
-)
+# A nox call in .ci/run and the sessions it selects; the ones it names literally (not
+# through a variable such as $others) are the words of plain names.
+_SELECTION = re.compile(r"\bnox@\S+(?: --report \S+)? -s (?P<names>.+)$")
+_NAME = re.compile(r"[\w.-]+")
 
 
 def _documented_sessions() -> list[str]:
@@ -29,9 +29,10 @@ def _ci_run_sessions() -> set[str]:
     text = (REPO_ROOT / ".ci" / "run").read_text(encoding="utf-8")
     named = [
         n
-        for m in map(_LITERAL_SELECTION.search, text.splitlines())
+        for m in map(_SELECTION.search, text.splitlines())
         if m
         for n in m["names"].split()
+        if _NAME.fullmatch(n)
     ]
     assert "e2e" in named, ".ci/run no longer names its non-default sessions literally"
     return {e["session"] for e in nox_list()} | {e["session"] for e in nox_list("-s", *named)}
