@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import cast
 
 from detect_secrets.core.scan import _is_filtered_out, _process_line_based_plugins, scan_file
 from detect_secrets.settings import transient_settings
-from detect_secrets.transformers import get_transformers
+from detect_secrets.transformers import get_transformed_file
+from detect_secrets.types import NamedIO
 from tta_process_support.input_files import read_input
 
 from tta_tooling.errors import InputError
@@ -84,7 +86,7 @@ def _detect_secrets(name: str, path: Path, text: str | None) -> Iterator[Detecti
     filename = str(path)
     if (
         text is not None
-        and _parsed_before_scanning(filename)
+        and _first_view_is_parsed(filename, text)
         and not _is_filtered_out(required_filter_parameters=["filename"], filename=filename)
     ):
         raw = list(enumerate(text.splitlines(), start=1))
@@ -94,15 +96,24 @@ def _detect_secrets(name: str, path: Path, text: str | None) -> Iterator[Detecti
         yield Detection(name, secret.line_number, secret.type, secret.secret_hash)
 
 
-def _parsed_before_scanning(filename: str) -> bool:
+def _first_view_is_parsed(filename: str, text: str) -> bool:
     """Whether ``scan_file``'s first view of the file is a parse, not its raw lines.
 
-    Only a non-eager transformer (YAML, INI) replaces the raw lines in that first
-    pass (detect_secrets/transformers ``get_transformed_file``); every other file's
-    raw lines are already what ``scan_file`` scans, so they need no second pass.
+    ``scan_file`` first reads a file through the first non-eager transformer that
+    parses it into some lines (YAML, INI), else as its raw lines
+    (detect_secrets/core/scan.py ``_get_lines_from_file``). Only a file so parsed
+    needs the raw-line pass of its own; every other file's raw lines are already
+    what ``scan_file`` scans.
     """
-    transformers: list[Any] = list(get_transformers())
-    return any(not t.is_eager and t.should_parse_file(filename) for t in transformers)
+    return bool(get_transformed_file(cast(NamedIO, _NamedText(text, filename))))
+
+
+class _NamedText(io.StringIO):
+    """A file's text with the name detect-secrets' transformers choose by."""
+
+    def __init__(self, text: str, name: str) -> None:
+        super().__init__(text)
+        self.name = name
 
 
 def _allowlisted(lines: list[str], line: int) -> bool:
