@@ -101,6 +101,10 @@ class SourceModule:
         (:meth:`.TreeIndex.nodes_of`)."""
         return self._tree_index.nodes_of(node, kinds)
 
+    def holds(self, kinds: frozenset[type]) -> bool:
+        """Whether the file holds a node of ``kinds`` anywhere (:meth:`.TreeIndex.holds`)."""
+        return self._tree_index.holds(kinds)
+
     def every(self, *kinds: type) -> list[ast.AST]:
         """The nodes of ``kinds`` (each in :data:`.INDEXED`) in the whole file."""
         return self._tree_index.every(*kinds)

@@ -110,6 +110,13 @@ class TreeIndex:
         positions.sort()
         return [self._order[index] for index in positions]
 
+    def holds(self, kinds: frozenset[type]) -> bool:
+        """Whether the tree holds a node of one of ``kinds`` (each in :data:`INDEXED`)
+        anywhere: a rule with nothing to look for in a file stops before any query."""
+        if not kinds <= INDEXED:
+            _refuse(kinds)
+        return any(not kinds.isdisjoint(table) for table in self._kinds.values())
+
     def nodes_of(self, node: ast.AST, kinds: frozenset[type]) -> list[ast.AST]:
         """The nodes of ``kinds`` (each in :data:`INDEXED`) under ``node`` outside nested
         functions, lambdas and classes, in source order: a bisection of the positions of

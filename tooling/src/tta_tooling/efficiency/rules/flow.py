@@ -10,6 +10,7 @@ from tta_tooling.efficiency.module import SourceModule
 
 __all__ = [
     "LOOPS",
+    "REPEATING",
     "call_inputs",
     "enclosing_loop",
     "exclusive",
@@ -21,7 +22,7 @@ __all__ = [
 LOOPS = (ast.For, ast.AsyncFor, ast.While)
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 # What may repeat the nodes under it (most ancestors of a call are none of these).
-_REPEATING = frozenset({*LOOPS, *_COMPREHENSIONS, ast.comprehension})
+REPEATING: frozenset[type] = frozenset({*LOOPS, *_COMPREHENSIONS, ast.comprehension})
 # Calls whose result holds all of their argument (or receiver): the data flows through.
 _PASS_THROUGH_FUNCTIONS = frozenset({"str", "list", "tuple", "bytes", "repr"})
 _TEMPLATING = frozenset({"format", "format_map"})
@@ -138,7 +139,7 @@ def enclosing_loop(
     path: list[ast.AST] = [node]
     for child, parent in module.ancestors(node):
         path.append(parent)
-        if type(parent) not in _REPEATING:
+        if type(parent) not in REPEATING:
             continue
         if isinstance(parent, ast.For | ast.AsyncFor) and child in parent.body:
             return parent, path
