@@ -82,6 +82,9 @@ class SourceModule:
         self._tested: dict[tuple[int, str], frozenset[str]] = {}
         self._names: dict[tuple[Scope, str], tuple[list[ast.expr], list[ast.expr], Scope]] = {}
         self._names_in: dict[ast.AST, frozenset[str]] = {}
+        self.carried: dict[ast.expr, list[tuple[ast.expr, int]]] = {}
+        """Per expression, the operands it carries whole in visit order (kept by
+        :mod:`.rules.flow`, which decides what carries what)."""
         self._call_names = CallNames(self.calls, self._imports)
         self._ascii = source.isascii()
         self._lines: list[str] | None = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Callable, Iterator
+from typing import Any
 
 from tta_tooling.efficiency.module import SourceModule
 
@@ -64,21 +65,54 @@ def reaching(
     """
     if type(expr) in _CARRIES_NOTHING:  # most arguments: no traversal
         return expr if is_source(expr) else None
-    return next(sources(module, expr, is_source), None)
+    # the first source in the visit order has no source above it: the first found
+    for node, _ in _carry_order(module, expr):
+        if is_source(node):
+            return node
+    return None
 
 
 def sources(
     module: SourceModule, expr: ast.expr, is_source: Callable[[ast.expr], bool]
 ) -> Iterator[ast.expr]:
-    """Every source whose whole value ``expr`` carries (see :func:`reaching`), in order."""
-    pending = [expr]
-    while pending:
-        node = pending.pop()
+    """Every source whose whole value ``expr`` carries (see :func:`reaching`), in order
+    (what a source carries is not looked into)."""
+    order = _carry_order(module, expr)
+    place = 0
+    while place < len(order):
+        node, after = order[place]
         if is_source(node):
             yield node
+            place = after
+        else:
+            place += 1
+
+
+def _carry_order(module: SourceModule, expr: ast.expr) -> list[tuple[ast.expr, int]]:
+    """``expr`` and every operand it carries whole, depth first in source order, each
+    with the place after the operands it carries: built once per expression (the rules
+    follow a binding's value once per round of an alias search, and once per rule)."""
+    order = module.carried.get(expr)
+    if order is not None:
+        return order
+    built: list[list[Any]] = []
+    opened: list[int] = []
+    pending: list[ast.expr | None] = [expr]
+    while pending:
+        node = pending.pop()
+        if node is None:  # every operand of the last opened expression is placed
+            built[opened.pop()][1] = len(built)
             continue
-        if type(node) not in _CARRIES_NOTHING:
-            pending.extend(reversed(_carried(module, node)))
+        built.append([node, 0])
+        operands = _carried(module, node) if type(node) not in _CARRIES_NOTHING else None
+        if operands:
+            opened.append(len(built) - 1)
+            pending.append(None)
+            pending.extend(reversed(operands))
+        else:
+            built[-1][1] = len(built)
+    order = module.carried[expr] = [(node, after) for node, after in built]
+    return order
 
 
 def _carried(module: SourceModule, expr: ast.expr) -> list[ast.expr]:
