@@ -356,7 +356,7 @@ class SourceModule:
         # A name bound with no visible value (parameter, loop target...) maps to [].
         values: dict[str, list[ast.expr]] = {}
         notes: dict[str, list[ast.expr]] = {}
-        if isinstance(scope, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
+        if isinstance(scope, _PARAMETERISED):
             bind_parameters(scope.args, values, notes)
         for node in self.nodes_of(scope, BINDERS):
             if isinstance(node, ast.Assign):
@@ -441,7 +441,7 @@ class SourceModule:
         method = self.scope_of(at)
         return (
             isinstance(expr, ast.Name)
-            and isinstance(method, ast.FunctionDef | ast.AsyncFunctionDef)
+            and isinstance(method, FUNCTIONS)
             and bool(method.args.args)
             and method.args.args[0].arg == expr.id
             and isinstance(self.parents.get(method), ast.ClassDef)
@@ -465,7 +465,7 @@ class SourceModule:
             ):
                 notes.append(node.annotation)
         for method in ast.iter_child_nodes(cls):
-            if not isinstance(method, ast.FunctionDef | ast.AsyncFunctionDef):
+            if not isinstance(method, FUNCTIONS):
                 continue
             for node in self.nodes_of(method, _ASSIGNMENTS):
                 targets: list[ast.expr] = []
@@ -494,4 +494,6 @@ class SourceModule:
 
 
 _ANNOTATED: frozenset[type] = frozenset({ast.AnnAssign})
+# Tuples, not ``A | B``: a union written in a function is built again at each call.
+_PARAMETERISED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
 _ASSIGNMENTS: frozenset[type] = frozenset({ast.Assign, ast.AnnAssign})

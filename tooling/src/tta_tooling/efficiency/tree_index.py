@@ -35,10 +35,10 @@ class TreeIndex:
         self._walk(tree)
         self.calls: list[ast.Call] = self.every(ast.Call)  # type: ignore[assignment]
         """Every call, in source order."""
-        self.calls.sort(key=lambda call: (call.lineno, call.col_offset))
+        self.calls.sort(key=_START)
         self.imports: list[ast.Import | ast.ImportFrom] = self.every(ast.Import, ast.ImportFrom)  # type: ignore[assignment]
         """Every import statement, in source order."""
-        self.imports.sort(key=lambda statement: statement.lineno)
+        self.imports.sort(key=_LINE)
 
     def _walk(self, tree: ast.Module) -> None:
         """Fill the index in one pass.
@@ -178,6 +178,8 @@ INDEXED: frozenset[type] = frozenset(
 expressions and clauses the rules look for (a query for another kind is an error)."""
 _SCOPES = NESTED_TYPES | {ast.Module}
 """The blocks whose nodes have their own table (a nested scope is in its parent's)."""
+_START = attrgetter("lineno", "col_offset")
+_LINE = attrgetter("lineno")
 _END = object()
 """Pushed after a block's children: popped once they all have been visited."""
 # Never pushed alone, popped and dropped from a list field: names and constants (they

@@ -34,6 +34,13 @@ _PASS_THROUGH_QUALIFIED = frozenset({"json.dumps", "textwrap.dedent"})
 # Expressions carrying no operand whole (a name or a constant is itself the value; an
 # attribute or an index is a part of one).
 _CARRIES_NOTHING = frozenset({ast.Name, ast.Constant, ast.Attribute, ast.Subscript})
+# Tuples, not ``A | B``: a union written in a function is built again at each call.
+_WRAPPING = (ast.Starred, ast.FormattedValue, ast.Await)
+_SEQUENCES = (ast.List, ast.Tuple, ast.Set)
+_VALUED = (ast.Dict, ast.JoinedStr)
+_FOR = (ast.For, ast.AsyncFor)
+_IFS = (ast.If, ast.IfExp)
+_TRIES = (ast.Try, ast.TryStar)
 _PLACEHOLDER = re.compile(r"\{\{?\s*\w+\s*\}?\}|\$\{?\w+\}?|<\w+>|\[\w+\]")
 
 
@@ -117,11 +124,11 @@ def _carry_order(module: SourceModule, expr: ast.expr) -> list[tuple[ast.expr, i
 
 def _carried(module: SourceModule, expr: ast.expr) -> list[ast.expr]:
     """The operands whose whole value ``expr`` carries."""
-    if isinstance(expr, ast.Starred | ast.FormattedValue | ast.Await):
+    if isinstance(expr, _WRAPPING):
         return [expr.value]
-    if isinstance(expr, ast.List | ast.Tuple | ast.Set):
+    if isinstance(expr, _SEQUENCES):
         return list(expr.elts)
-    if isinstance(expr, ast.Dict | ast.JoinedStr):
+    if isinstance(expr, _VALUED):
         return list(expr.values)
     if isinstance(expr, ast.BinOp):
         return [expr.left, expr.right]
@@ -175,7 +182,7 @@ def enclosing_loop(
         path.append(parent)
         if type(parent) not in REPEATING:
             continue
-        if isinstance(parent, ast.For | ast.AsyncFor) and child in parent.body:
+        if isinstance(parent, _FOR) and child in parent.body:
             return parent, path
         if isinstance(parent, ast.While) and (child in parent.body or child is parent.test):
             return parent, path
@@ -203,14 +210,14 @@ def exclusive(module: SourceModule, first: ast.AST, second: ast.AST) -> bool:
 
 def _branch(parent: ast.AST, child: ast.AST) -> str | None:
     """Which branch of a branching ``parent`` holds ``child`` (None: not a branch)."""
-    if isinstance(parent, ast.If | ast.IfExp):
+    if isinstance(parent, _IFS):
         if child is parent.test:
             return None
         body = parent.body if isinstance(parent, ast.If) else [parent.body]
         return "body" if any(child is node for node in body) else "orelse"
     if isinstance(parent, ast.Match) and isinstance(child, ast.match_case):
         return str(parent.cases.index(child))
-    if isinstance(parent, ast.Try | ast.TryStar):
+    if isinstance(parent, _TRIES):
         if isinstance(child, ast.ExceptHandler):
             return f"handler {parent.handlers.index(child)}"
         return "normal" if any(child is node for node in parent.body + parent.orelse) else None
