@@ -127,12 +127,18 @@ class TreeIndex:
         if span is None:
             return [child for child in walk_scope(node) if type(child) in kinds]
         start, end, table = span
+        present = kinds & table.keys()
+        if not present:
+            return []
+        whole = self._kinds.get(id(node)) is table  # a scope: its table holds only its nodes
         found: list[int] = []
-        for kind in kinds:
-            positions = table.get(kind)
-            if positions:
+        for kind in present:
+            positions = table[kind]
+            if whole:
+                found += positions
+            else:
                 found += positions[bisect_left(positions, start + 1) : bisect_left(positions, end)]
-        if len(kinds) > 1:
+        if len(present) > 1:
             found.sort()
         order = self._order
         return [order[index] for index in found]
