@@ -92,11 +92,14 @@ LINEAR_TARGET = 1.5
 # (2.03-2.08x before, back to back: findings and call sites as named tuples, the output-
 # token limit found in one set test, the loop search skipping ancestors that repeat
 # nothing), so its ceiling is the target. The corpus of small excerpts is not there:
-# 3.50-3.77x (3.61-3.71x before, back to back; 3.54-3.80x when its test runs alone).
-# A file's fixed costs weigh against a parse of 800 bytes: about 270 us of analysis per
-# file against 110 us to read and parse it, spread over the index walk (a Python pass over
-# every node, a tenth of the scan), the call matching and summaries, and the six rules,
-# none more than a tenth; its ceiling stays 4x (the three runs plus 10% is above it).
+# 3.57-3.84x (3.59-3.75x before, back to back, load average 3 to 6: the loop rules
+# stopping in a file with no loop, what a value carries ordered once per expression,
+# scope tables read whole: 1.6-1.8% less CPU per scan, the two timed interleaved in one
+# process, within the noise of this file). A file's fixed costs weigh against a parse of
+# 800 bytes: a five-line file with one call costs 112 us against 30 us to read and parse
+# it (3.8x), spread over the index walk (a Python pass over every node, a tenth of the
+# scan), the module's tables, the call matching and summaries, and the six rules, none
+# more than a tenth; its ceiling stays 4x (the three runs plus 10% is above it).
 # Recorded earlier, another day: 2.16-2.34x on the module, 3.45-3.48x on the corpus; 7.7x
 # on the corpus before per-scope node tables. These ceilings, each met in one of three
 # comparisons as every ratio here, catch a regression (the quadratic alias pass measured

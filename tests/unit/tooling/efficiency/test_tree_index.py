@@ -91,5 +91,14 @@ def test_every_finds_a_kind_in_all_scopes_in_pre_order(tree: ast.Module) -> None
         index.every(ast.Name)
 
 
+def test_holds_a_kind_in_any_scope(tree: ast.Module) -> None:
+    index = TreeIndex(tree)
+    assert index.holds(frozenset({ast.ListComp}))  # only in the nested ``inner()``
+    assert index.holds(frozenset({ast.While, ast.For}))
+    assert not index.holds(frozenset({ast.While, ast.AsyncFor}))
+    with pytest.raises(ValueError, match="not indexed: \\['Name'\\]"):
+        index.holds(frozenset({ast.Name}))
+
+
 def _in_order(nodes: Iterable[ast.AST]) -> list[ast.AST]:
     return sorted(nodes, key=lambda n: (getattr(n, "lineno", 0), getattr(n, "col_offset", 0)))

@@ -82,6 +82,9 @@ class SourceModule:
         self._tested: dict[tuple[int, str], frozenset[str]] = {}
         self._names: dict[tuple[Scope, str], tuple[list[ast.expr], list[ast.expr], Scope]] = {}
         self._names_in: dict[ast.AST, frozenset[str]] = {}
+        self.carried: dict[ast.expr, list[tuple[ast.expr, int]]] = {}
+        """Per expression, the operands it carries whole in visit order (kept by
+        :mod:`.rules.flow`, which decides what carries what)."""
         self._call_names = CallNames(self.calls, self._imports)
         self._ascii = source.isascii()
         self._lines: list[str] | None = None
@@ -100,6 +103,10 @@ class SourceModule:
         """The nodes of ``kinds`` under ``node`` outside nested scopes, in source order
         (:meth:`.TreeIndex.nodes_of`)."""
         return self._tree_index.nodes_of(node, kinds)
+
+    def holds(self, kinds: frozenset[type]) -> bool:
+        """Whether the file holds a node of ``kinds`` anywhere (:meth:`.TreeIndex.holds`)."""
+        return self._tree_index.holds(kinds)
 
     def every(self, *kinds: type) -> list[ast.AST]:
         """The nodes of ``kinds`` (each in :data:`.INDEXED`) in the whole file."""
@@ -349,7 +356,7 @@ class SourceModule:
         # A name bound with no visible value (parameter, loop target...) maps to [].
         values: dict[str, list[ast.expr]] = {}
         notes: dict[str, list[ast.expr]] = {}
-        if isinstance(scope, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
+        if isinstance(scope, _PARAMETERISED):
             bind_parameters(scope.args, values, notes)
         for node in self.nodes_of(scope, BINDERS):
             if isinstance(node, ast.Assign):
@@ -434,7 +441,7 @@ class SourceModule:
         method = self.scope_of(at)
         return (
             isinstance(expr, ast.Name)
-            and isinstance(method, ast.FunctionDef | ast.AsyncFunctionDef)
+            and isinstance(method, FUNCTIONS)
             and bool(method.args.args)
             and method.args.args[0].arg == expr.id
             and isinstance(self.parents.get(method), ast.ClassDef)
@@ -458,7 +465,7 @@ class SourceModule:
             ):
                 notes.append(node.annotation)
         for method in ast.iter_child_nodes(cls):
-            if not isinstance(method, ast.FunctionDef | ast.AsyncFunctionDef):
+            if not isinstance(method, FUNCTIONS):
                 continue
             for node in self.nodes_of(method, _ASSIGNMENTS):
                 targets: list[ast.expr] = []
@@ -487,4 +494,6 @@ class SourceModule:
 
 
 _ANNOTATED: frozenset[type] = frozenset({ast.AnnAssign})
+# Tuples, not ``A | B``: a union written in a function is built again at each call.
+_PARAMETERISED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
 _ASSIGNMENTS: frozenset[type] = frozenset({ast.Assign, ast.AnnAssign})

@@ -96,7 +96,7 @@ class Project:
         callers_of: dict[int, list[int]] = {}
         for module, call, _, callee in edges:
             scope = module.scope_of(call)
-            if isinstance(scope, ast.FunctionDef | ast.AsyncFunctionDef):
+            if isinstance(scope, FUNCTIONS):
                 callers_of.setdefault(id(callee), []).append(id(scope))
         pending = list(reach)
         while pending:  # each function is reached once: linear in the call edges

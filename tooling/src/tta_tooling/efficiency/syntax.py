@@ -90,6 +90,8 @@ _NOT_NODES = frozenset(
     }
 )
 _CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+# Statements binding their ``target`` (a tuple: a union is built again at each call).
+_TARGETED = (ast.For, ast.AsyncFor, ast.comprehension, ast.AugAssign)
 # Statements and expressions that bind a name in their scope.
 BINDERS = frozenset(
     {
@@ -190,7 +192,7 @@ def bind_parameters(
 
 def bind_other(node: ast.AST, values: dict[str, list[ast.expr]]) -> None:
     """Names bound by loops, ``+=``, ``with ... as`` and ``except ... as``: value unknown."""
-    if isinstance(node, ast.For | ast.AsyncFor | ast.comprehension | ast.AugAssign):
+    if isinstance(node, _TARGETED):
         bind_unknown(node.target, values)
     elif isinstance(node, ast.withitem):
         if isinstance(node.optional_vars, ast.Name):  # ``with OpenAI() as client``

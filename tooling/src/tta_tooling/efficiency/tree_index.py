@@ -35,10 +35,10 @@ class TreeIndex:
         self._walk(tree)
         self.calls: list[ast.Call] = self.every(ast.Call)  # type: ignore[assignment]
         """Every call, in source order."""
-        self.calls.sort(key=lambda call: (call.lineno, call.col_offset))
+        self.calls.sort(key=_START)
         self.imports: list[ast.Import | ast.ImportFrom] = self.every(ast.Import, ast.ImportFrom)  # type: ignore[assignment]
         """Every import statement, in source order."""
-        self.imports.sort(key=lambda statement: statement.lineno)
+        self.imports.sort(key=_LINE)
 
     def _walk(self, tree: ast.Module) -> None:
         """Fill the index in one pass.
@@ -110,6 +110,13 @@ class TreeIndex:
         positions.sort()
         return [self._order[index] for index in positions]
 
+    def holds(self, kinds: frozenset[type]) -> bool:
+        """Whether the tree holds a node of one of ``kinds`` (each in :data:`INDEXED`)
+        anywhere: a rule with nothing to look for in a file stops before any query."""
+        if not kinds <= INDEXED:
+            _refuse(kinds)
+        return any(not kinds.isdisjoint(table) for table in self._kinds.values())
+
     def nodes_of(self, node: ast.AST, kinds: frozenset[type]) -> list[ast.AST]:
         """The nodes of ``kinds`` (each in :data:`INDEXED`) under ``node`` outside nested
         functions, lambdas and classes, in source order: a bisection of the positions of
@@ -120,12 +127,18 @@ class TreeIndex:
         if span is None:
             return [child for child in walk_scope(node) if type(child) in kinds]
         start, end, table = span
+        present = kinds & table.keys()
+        if not present:
+            return []
+        whole = self._kinds.get(id(node)) is table  # a scope: its table holds only its nodes
         found: list[int] = []
-        for kind in kinds:
-            positions = table.get(kind)
-            if positions:
+        for kind in present:
+            positions = table[kind]
+            if whole:
+                found += positions
+            else:
                 found += positions[bisect_left(positions, start + 1) : bisect_left(positions, end)]
-        if len(kinds) > 1:
+        if len(present) > 1:
             found.sort()
         order = self._order
         return [order[index] for index in found]
@@ -171,6 +184,8 @@ INDEXED: frozenset[type] = frozenset(
 expressions and clauses the rules look for (a query for another kind is an error)."""
 _SCOPES = NESTED_TYPES | {ast.Module}
 """The blocks whose nodes have their own table (a nested scope is in its parent's)."""
+_START = attrgetter("lineno", "col_offset")
+_LINE = attrgetter("lineno")
 _END = object()
 """Pushed after a block's children: popped once they all have been visited."""
 # Never pushed alone, popped and dropped from a list field: names and constants (they

@@ -57,6 +57,8 @@ def check_accumulation(scan: FileScan) -> Iterator[Violation]:
     """EFF004: context accumulated without bound reaches an LLM call (or a scanned
     function passing it whole to one)."""
     module = scan.module
+    if not module.holds(_LOOP_KINDS):
+        return  # no loop in the file: nothing grows in one
     grown_by_scope: dict[
         int, tuple[dict[str, Loop], dict[str, str], Callable[[ast.expr], bool]]
     ] = {}

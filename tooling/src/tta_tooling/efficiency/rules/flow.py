@@ -5,11 +5,13 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Callable, Iterator
+from typing import Any
 
 from tta_tooling.efficiency.module import SourceModule
 
 __all__ = [
     "LOOPS",
+    "REPEATING",
     "call_inputs",
     "enclosing_loop",
     "exclusive",
@@ -21,7 +23,7 @@ __all__ = [
 LOOPS = (ast.For, ast.AsyncFor, ast.While)
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 # What may repeat the nodes under it (most ancestors of a call are none of these).
-_REPEATING = frozenset({*LOOPS, *_COMPREHENSIONS, ast.comprehension})
+REPEATING: frozenset[type] = frozenset({*LOOPS, *_COMPREHENSIONS, ast.comprehension})
 # Calls whose result holds all of their argument (or receiver): the data flows through.
 _PASS_THROUGH_FUNCTIONS = frozenset({"str", "list", "tuple", "bytes", "repr"})
 _TEMPLATING = frozenset({"format", "format_map"})
@@ -32,6 +34,13 @@ _PASS_THROUGH_QUALIFIED = frozenset({"json.dumps", "textwrap.dedent"})
 # Expressions carrying no operand whole (a name or a constant is itself the value; an
 # attribute or an index is a part of one).
 _CARRIES_NOTHING = frozenset({ast.Name, ast.Constant, ast.Attribute, ast.Subscript})
+# Tuples, not ``A | B``: a union written in a function is built again at each call.
+_WRAPPING = (ast.Starred, ast.FormattedValue, ast.Await)
+_SEQUENCES = (ast.List, ast.Tuple, ast.Set)
+_VALUED = (ast.Dict, ast.JoinedStr)
+_FOR = (ast.For, ast.AsyncFor)
+_IFS = (ast.If, ast.IfExp)
+_TRIES = (ast.Try, ast.TryStar)
 _PLACEHOLDER = re.compile(r"\{\{?\s*\w+\s*\}?\}|\$\{?\w+\}?|<\w+>|\[\w+\]")
 
 
@@ -63,30 +72,63 @@ def reaching(
     """
     if type(expr) in _CARRIES_NOTHING:  # most arguments: no traversal
         return expr if is_source(expr) else None
-    return next(sources(module, expr, is_source), None)
+    # the first source in the visit order has no source above it: the first found
+    for node, _ in _carry_order(module, expr):
+        if is_source(node):
+            return node
+    return None
 
 
 def sources(
     module: SourceModule, expr: ast.expr, is_source: Callable[[ast.expr], bool]
 ) -> Iterator[ast.expr]:
-    """Every source whose whole value ``expr`` carries (see :func:`reaching`), in order."""
-    pending = [expr]
-    while pending:
-        node = pending.pop()
+    """Every source whose whole value ``expr`` carries (see :func:`reaching`), in order
+    (what a source carries is not looked into)."""
+    order = _carry_order(module, expr)
+    place = 0
+    while place < len(order):
+        node, after = order[place]
         if is_source(node):
             yield node
+            place = after
+        else:
+            place += 1
+
+
+def _carry_order(module: SourceModule, expr: ast.expr) -> list[tuple[ast.expr, int]]:
+    """``expr`` and every operand it carries whole, depth first in source order, each
+    with the place after the operands it carries: built once per expression (the rules
+    follow a binding's value once per round of an alias search, and once per rule)."""
+    order = module.carried.get(expr)
+    if order is not None:
+        return order
+    built: list[list[Any]] = []
+    opened: list[int] = []
+    pending: list[ast.expr | None] = [expr]
+    while pending:
+        node = pending.pop()
+        if node is None:  # every operand of the last opened expression is placed
+            built[opened.pop()][1] = len(built)
             continue
-        if type(node) not in _CARRIES_NOTHING:
-            pending.extend(reversed(_carried(module, node)))
+        built.append([node, 0])
+        operands = _carried(module, node) if type(node) not in _CARRIES_NOTHING else None
+        if operands:
+            opened.append(len(built) - 1)
+            pending.append(None)
+            pending.extend(reversed(operands))
+        else:
+            built[-1][1] = len(built)
+    order = module.carried[expr] = [(node, after) for node, after in built]
+    return order
 
 
 def _carried(module: SourceModule, expr: ast.expr) -> list[ast.expr]:
     """The operands whose whole value ``expr`` carries."""
-    if isinstance(expr, ast.Starred | ast.FormattedValue | ast.Await):
+    if isinstance(expr, _WRAPPING):
         return [expr.value]
-    if isinstance(expr, ast.List | ast.Tuple | ast.Set):
+    if isinstance(expr, _SEQUENCES):
         return list(expr.elts)
-    if isinstance(expr, ast.Dict | ast.JoinedStr):
+    if isinstance(expr, _VALUED):
         return list(expr.values)
     if isinstance(expr, ast.BinOp):
         return [expr.left, expr.right]
@@ -138,9 +180,9 @@ def enclosing_loop(
     path: list[ast.AST] = [node]
     for child, parent in module.ancestors(node):
         path.append(parent)
-        if type(parent) not in _REPEATING:
+        if type(parent) not in REPEATING:
             continue
-        if isinstance(parent, ast.For | ast.AsyncFor) and child in parent.body:
+        if isinstance(parent, _FOR) and child in parent.body:
             return parent, path
         if isinstance(parent, ast.While) and (child in parent.body or child is parent.test):
             return parent, path
@@ -168,14 +210,14 @@ def exclusive(module: SourceModule, first: ast.AST, second: ast.AST) -> bool:
 
 def _branch(parent: ast.AST, child: ast.AST) -> str | None:
     """Which branch of a branching ``parent`` holds ``child`` (None: not a branch)."""
-    if isinstance(parent, ast.If | ast.IfExp):
+    if isinstance(parent, _IFS):
         if child is parent.test:
             return None
         body = parent.body if isinstance(parent, ast.If) else [parent.body]
         return "body" if any(child is node for node in body) else "orelse"
     if isinstance(parent, ast.Match) and isinstance(child, ast.match_case):
         return str(parent.cases.index(child))
-    if isinstance(parent, ast.Try | ast.TryStar):
+    if isinstance(parent, _TRIES):
         if isinstance(child, ast.ExceptHandler):
             return f"handler {parent.handlers.index(child)}"
         return "normal" if any(child is node for node in parent.body + parent.orelse) else None

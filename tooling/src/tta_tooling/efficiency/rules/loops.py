@@ -10,6 +10,7 @@ from tta_tooling.efficiency.module import SourceModule
 from tta_tooling.efficiency.project import Reach
 from tta_tooling.efficiency.registry import Violation
 from tta_tooling.efficiency.rules.flow import (
+    REPEATING,
     call_inputs,
     enclosing_loop,
     receiver_name,
@@ -49,6 +50,8 @@ def check(scan: FileScan) -> Iterator[Violation]:
     """Report LLM calls, and calls of functions reaching one, that a loop repeats
     sequentially."""
     module = scan.module
+    if not module.holds(REPEATING):
+        return  # no loop nor comprehension in the file: nothing repeats a call
     concurrent: set[int] | None = None  # calls handed to a concurrency primitive, once asked
     sites = [
         (llm.node, "") for llm in scan.llm_calls if llm.pattern.final_name not in BATCHING_NAMES
