@@ -411,8 +411,8 @@ BYPASSES = [
     (
         "ci-run-or-exit",
         ".ci/run",
-        "-s $others\n",
-        "-s $others || exit 0\n",
+        "-s $others selftest-opt-in faults e2e mcp-clients\n",
+        "-s $others selftest-opt-in faults e2e mcp-clients || exit 0\n",
         ".ci/run",
         "can hide a failing gate",
     ),
@@ -665,8 +665,8 @@ BYPASSES = [
     (
         "ci-run-others-cut",
         ".ci/run",
-        "-s $others\n",
-        "-s ${others%% *}\n",
+        "-s $others selftest-opt-in faults e2e mcp-clients\n",
+        "-s ${others%% *} selftest-opt-in faults e2e mcp-clients\n",
         ".ci/run",
         "no top-level nox call after the README's test command runs every other default",
     ),

@@ -34,8 +34,8 @@ README_TESTS = (
     f"--system-certs nox@{VERSION} -s tests"
 )
 OTHERS = (
-    f'.nox/uv/bin/uv tool run --system-certs nox@{VERSION} --report "$reports/default.json" '
-    "-s $others"
+    f'.nox/uv/bin/uv tool run --system-certs nox@{VERSION} --report "$reports/gates.json" '
+    "-s $others selftest-opt-in faults e2e mcp-clients"
 )
 STARTUP = "at every interpreter start"
 
