@@ -24,13 +24,16 @@ import nox
 nox.needs_version = ">=2026.8.10"  # --parallel and allow_parallel
 nox.options.default_venv_backend = "uv|virtualenv"
 nox.options.reuse_venv = "yes"
-# Sessions marked allow_parallel=True run side by side, two at a time on two cores: the
-# light ones, and those that mostly wait on the processes they start (integration, faults,
-# e2e, mcp-clients, selftest-opt-in; each has its own ports, temp dirs and stack state).
-# Every other session runs alone, once nothing else runs, so after every parallel session
-# listed before it: the tests sessions use every core through pytest-xdist, benchmarks
-# time the machine, coverage combines what tests and integration wrote, mcp runs the
-# lint session itself, secrets scans what the gates before it wrote.
+# Sessions marked allow_parallel=True (light, one core, no shared state) run side by side,
+# one per core. Sessions marked allow_parallel=False always run alone, once nothing else
+# runs, so after every parallel session listed before them: benchmarks time the machine,
+# coverage combines what the tests and integration sessions wrote, mcp runs the lint
+# session itself, secrets scans what the gates before it wrote. The rest (the tests
+# sessions use every core through pytest-xdist; integration, faults, e2e, mcp-clients and
+# selftest-opt-in mostly wait on the processes they start) run alone unless the call asks
+# for --allow-parallel, as .ci/run does: a session run by itself then stays in nox's own
+# process, where Ctrl-C and SIGTERM reach its teardown and its output (nox 2026.10.20
+# runs even a single parallel session in a worker whose output an interrupt discards).
 nox.options.parallel = "auto"  # type: ignore[assignment]  # nox converts it to the core count
 ON_CI = os.environ.get("CI", "").lower() in {"1", "true"}
 nox.options.error_on_missing_interpreters = ON_CI
@@ -181,7 +184,7 @@ def tests(session: nox.Session) -> None:
     )
 
 
-@nox.session(python=DEFAULT_PYTHON, tags=["services", "linux", "redis"], allow_parallel=True)
+@nox.session(python=DEFAULT_PYTHON, tags=["services", "linux", "redis"])
 def integration(session: nox.Session) -> None:
     """Run tests/integration and the smoke tier under coverage against real Redis."""
     install(session, "integration")
@@ -203,7 +206,7 @@ def _coverage_data(session: nox.Session) -> dict[str, str]:
     return {"COVERAGE_FILE": str(COVERAGE_DIR / f".coverage.{session.name}")}
 
 
-@nox.session(python=DEFAULT_PYTHON, tags=["tests"])
+@nox.session(python=DEFAULT_PYTHON, tags=["tests"], allow_parallel=False)
 def coverage(session: nox.Session) -> None:
     """Combine the tests and integration sessions' coverage; each package meets its stage."""
     install(session, "test")
@@ -219,10 +222,7 @@ def coverage(session: nox.Session) -> None:
 
 
 @nox.session(
-    python=DEFAULT_PYTHON,
-    tags=["services", "linux", "redis", "prometheus"],
-    default=False,
-    allow_parallel=True,
+    python=DEFAULT_PYTHON, tags=["services", "linux", "redis", "prometheus"], default=False
 )
 def e2e(session: nox.Session) -> None:
     """Run tests/e2e: Redis, Prometheus and tta-api served by uvicorn, scraped for real."""
@@ -234,9 +234,7 @@ def e2e(session: nox.Session) -> None:
     )
 
 
-@nox.session(
-    python=DEFAULT_PYTHON, tags=["services", "linux", "redis"], default=False, allow_parallel=True
-)
+@nox.session(python=DEFAULT_PYTHON, tags=["services", "linux", "redis"], default=False)
 def faults(session: nox.Session) -> None:
     """Kill, starve and feed hostile input to every command: tests/faults (docs/reliability.md)."""
     install(session, "integration")
@@ -253,7 +251,6 @@ def faults(session: nox.Session) -> None:
     python=DEFAULT_PYTHON,
     default=False,
     tags=["services", "linux", "redis", "prometheus"],
-    allow_parallel=True,
 )
 def selftest_opt_in(session: nox.Session) -> None:
     """Prove every opt-in gate red on a planted defect (Prometheus, git history, uv)."""
@@ -272,7 +269,7 @@ def observability(session: nox.Session) -> None:
     session.run("python", "-m", "observability_integration.selfcheck", *session.posargs)
 
 
-@nox.session(python=DEFAULT_PYTHON, tags=["performance", "linux"])
+@nox.session(python=DEFAULT_PYTHON, tags=["performance", "linux"], allow_parallel=False)
 def benchmarks(session: nox.Session) -> None:
     """Run pytest-benchmark suites; each asserts its ratio to a floor measured in the same run."""
     install(session, "bench")
@@ -322,20 +319,14 @@ def paf(session: nox.Session) -> None:
     session.run("tta-tooling", "paf", *session.posargs)
 
 
-@nox.session(python=DEFAULT_PYTHON, tags=["quality", "linux"])
+@nox.session(python=DEFAULT_PYTHON, tags=["quality", "linux"], allow_parallel=False)
 def mcp(session: nox.Session) -> None:
     """Check .vscode/mcp.json and agent instructions, then the MCP server over stdio."""
     install(session)
     session.run("tta-tooling", "mcp-check", *session.posargs)
 
 
-@nox.session(
-    name="mcp-clients",
-    python=DEFAULT_PYTHON,
-    default=False,
-    tags=["quality", "node"],
-    allow_parallel=True,
-)
+@nox.session(name="mcp-clients", python=DEFAULT_PYTHON, default=False, tags=["quality", "node"])
 def mcp_clients(session: nox.Session) -> None:
     """Drive the MCP server with the MCP Inspector CLI (needs Node.js) and stop it every way."""
     install(session, "test")
@@ -377,7 +368,7 @@ def cost(session: nox.Session) -> None:
 
 
 # Defined after every gate that writes artifacts: a full `nox` run scans their output.
-@nox.session(python=DEFAULT_PYTHON, tags=["security", "portable"])
+@nox.session(python=DEFAULT_PYTHON, tags=["security", "portable"], allow_parallel=False)
 def secrets(session: nox.Session) -> None:
     """Scan tracked files and gate artifacts for secrets (detect-secrets, audited baseline)."""
     install(session)

@@ -156,9 +156,9 @@ def test_faults_goes_red_on_an_app_started_without_the_lifetime_helper(repo_copy
 
 def test_faults_goes_red_on_a_writer_that_writes_in_place(repo_copy: Path) -> None:
     plant(
-        repo_copy / KEPLOY / "atomic.py",
-        '    data = content.encode("utf-8") if isinstance(content, str) else content\n',
-        '    data = content.encode("utf-8") if isinstance(content, str) else content\n'
+        repo_copy / "packages/tta-process-support/src/tta_process_support/atomic.py",
+        '    data = text.encode("utf-8")\n',
+        '    data = text.encode("utf-8")\n'
         '    with open(path, "wb") as handle:  # planted: written in place\n'
         "        handle.write(data)\n"
         "    return\n",

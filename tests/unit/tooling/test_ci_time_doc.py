@@ -12,7 +12,7 @@ from .nox_listing import nox_list
 _ROW = re.compile(r"^\| `(?P<name>[^`]+)` \|")
 # A nox call in .ci/run and the sessions it selects; the ones it names literally (not
 # through a variable such as $others) are the words of plain names.
-_SELECTION = re.compile(r"\bnox@\S+(?: --report \S+)? -s (?P<names>.+)$")
+_SELECTION = re.compile(r"\bnox@\S+(?: --report \S+)?(?: --allow-parallel)? -s (?P<names>.+)$")
 _NAME = re.compile(r"[\w.-]+")
 
 

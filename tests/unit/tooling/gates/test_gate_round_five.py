@@ -30,7 +30,7 @@ TESTS_START = "tests_start=$SECONDS\n"
 VERSION = NOX.split("@")[1]
 OTHERS = (
     f'.nox/uv/bin/uv tool run --system-certs nox@{VERSION} --report "$reports/gates.json" '
-    "-s $others selftest-opt-in faults e2e mcp-clients\n"
+    "--allow-parallel -s $others selftest-opt-in faults e2e mcp-clients\n"
 )
 LINT = 'session.run("ruff", "check", "--output-format=concise", *(session.posargs or ["."]))'
 FORMAT = 'session.run("ruff", "format", *(session.posargs or ["--check", "--diff", "."]))'

@@ -35,7 +35,7 @@ README_TESTS = (
 )
 OTHERS = (
     f'.nox/uv/bin/uv tool run --system-certs nox@{VERSION} --report "$reports/gates.json" '
-    "-s $others selftest-opt-in faults e2e mcp-clients"
+    "--allow-parallel -s $others selftest-opt-in faults e2e mcp-clients"
 )
 STARTUP = "at every interpreter start"
 

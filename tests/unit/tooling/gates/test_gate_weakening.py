@@ -30,7 +30,8 @@ UNIT_TIER = "        *UNIT_TIER,\n"
 TESTS_START = "tests_start=$SECONDS\n"
 OTHERS = (
     f".nox/uv/bin/uv tool run --system-certs nox@{NOX.split('@')[1]} "
-    '--report "$reports/gates.json" -s $others selftest-opt-in faults e2e mcp-clients\n'
+    '--report "$reports/gates.json" --allow-parallel '
+    "-s $others selftest-opt-in faults e2e mcp-clients\n"
 )
 README_TESTS = (
     "python3 -m pip install --upgrade --target .nox/uv uv && .nox/uv/bin/uv tool run "
