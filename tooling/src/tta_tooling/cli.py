@@ -9,6 +9,7 @@ unreadable input (one line on stderr, no traceback). Input files over
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from collections.abc import Sequence
 from typing import NoReturn
@@ -16,34 +17,38 @@ from typing import NoReturn
 from tta_process_support.atomic import describe_os_error
 from tta_process_support.input_files import MAX_INPUT_ENV
 
-from tta_tooling.audit import commands as audit_commands
-from tta_tooling.efficiency import commands as efficiency_commands
 from tta_tooling.errors import InputError
-from tta_tooling.flakiness import commands as flakiness_commands
-from tta_tooling.gates import commands as gates_commands
-from tta_tooling.mcp import commands as mcp_commands
-from tta_tooling.paf import commands as paf_commands
-from tta_tooling.perf import commands as perf_commands
-from tta_tooling.secrets import commands as secrets_commands
-from tta_tooling.stack import commands as stack_commands
 from tta_tooling.stop_guard import release
 
-FAMILIES = (
-    gates_commands,
-    efficiency_commands,
-    paf_commands,
-    mcp_commands,
-    stack_commands,
-    secrets_commands,
-    audit_commands,
-    flakiness_commands,
-    perf_commands,
-)
+# The family registering each verb, in the order ``--help`` lists them. A command imports
+# its own family only (all of them take about a second to import); ``--help``, no verb
+# and an unknown verb import every family, so usage and errors stay whole.
+# tests/unit/tooling/test_cli_dispatch.py holds this table to what the families register.
+VERBS: dict[str, str] = {
+    "check-gates": "tta_tooling.gates.commands",
+    "ci-config": "tta_tooling.gates.commands",
+    "coverage-gate": "tta_tooling.gates.commands",
+    "ci-time": "tta_tooling.gates.commands",
+    "efficiency": "tta_tooling.efficiency.commands",
+    "paf": "tta_tooling.paf.commands",
+    "mcp": "tta_tooling.mcp.commands",
+    "mcp-check": "tta_tooling.mcp.commands",
+    "stack": "tta_tooling.stack.commands",
+    "secrets": "tta_tooling.secrets.commands",
+    "audit": "tta_tooling.audit.commands",
+    "flakiness": "tta_tooling.flakiness.commands",
+    "perf-regression": "tta_tooling.perf.commands",
+    "perf-baseline": "tta_tooling.perf.commands",
+    "perf-error-rates": "tta_tooling.perf.commands",
+    "benchmark-summary": "tta_tooling.perf.commands",
+}
+FAMILIES = tuple(dict.fromkeys(VERBS.values()))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; returns the process exit code."""
-    args = _parser().parse_args(argv)
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    args = _parser(arguments[0] if arguments else None).parse_args(arguments)
     if not getattr(args, "keeps_startup_guard", False):
         release()  # the command's own stop handling from here (tta_tooling.stop_guard)
     try:
@@ -63,7 +68,10 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message}\n")
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(verb: str | None = None) -> argparse.ArgumentParser:
+    """The parser of ``verb``'s family alone, or of every family when ``verb`` is none of
+    theirs (``--help``, no verb, an unknown one)."""
+    family = VERBS.get(verb) if verb is not None else None
     parser = _Parser(
         prog="tta-tooling",
         description=__doc__,
@@ -72,8 +80,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.set_defaults(tooling=main)  # a command that runs another (paf runs check-gates)
     commands = parser.add_subparsers(required=True, metavar="command")
-    for family in FAMILIES:
-        family.register(commands)
+    for name in FAMILIES if family is None else (family,):
+        importlib.import_module(name).register(commands)
     return parser
 
 

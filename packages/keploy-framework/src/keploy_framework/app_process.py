@@ -25,14 +25,11 @@ from keploy_framework.child_lifetime import (
     owned_children,
 )
 from keploy_framework.config import AppEnvironment
+from keploy_framework.errors import AppError
 
 __all__ = ["AppError", "free_port", "running_app", "wait_healthy"]
 
 LOOPBACK = "127.0.0.1"
-
-
-class AppError(Exception):
-    """The application could not be started or never became healthy."""
 
 
 def wait_healthy(

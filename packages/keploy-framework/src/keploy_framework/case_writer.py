@@ -27,6 +27,7 @@ from typing import IO, Any
 
 import keploy_framework
 from keploy_framework.dedup import case_signature
+from keploy_framework.errors import CaseWriterError
 from keploy_framework.storage import write_test_case
 from keploy_framework.testcase import TestCase
 
@@ -35,10 +36,6 @@ __all__ = ["CaseWriter", "CaseWriterError"]
 _LENGTH_BYTES = 4
 _WRITE_FAILED = 2  # the child could not write a case: its stdout says where and why
 _CHILD = "from keploy_framework.case_writer import main; main()"
-
-
-class CaseWriterError(RuntimeError):
-    """The writer process failed; cases handed to it may be missing."""
 
 
 class CaseWriter:

@@ -16,30 +16,21 @@ import math
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from tta_process_support.arguments import tcp_port
 from tta_process_support.atomic import describe_os_error
 
-from keploy_framework import gate
-from keploy_framework.app_process import AppError, running_app
-from keploy_framework.case_writer import CaseWriterError
 from keploy_framework.child_lifetime import signals_interrupt
-from keploy_framework.config import Config, load_config
-from keploy_framework.coverage import endpoint_coverage, load_openapi
-from keploy_framework.engine import EngineUnavailable, resolve_engine, run_keploy
-from keploy_framework.errors import InputError
-from keploy_framework.recorder import record
-from keploy_framework.replay import SetResult, replay_when_healthy
-from keploy_framework.reports import console_table, read_report, write_junit, write_set_report
-from keploy_framework.storage import (
-    latest_run_dir,
-    list_test_sets,
-    read_test_set,
-    run_dir_written_whole,
-)
-from keploy_framework.summary import build_summary, write_html, write_json
+from keploy_framework.errors import AppError, CaseWriterError, EngineUnavailable, InputError
 
+if TYPE_CHECKING:
+    from keploy_framework.config import Config
+    from keploy_framework.replay import SetResult
+
+# Each command imports its own machinery when it runs (the recorder aiohttp and uvicorn,
+# the replayer and the reports httpx, the configuration jsonschema): --help and usage
+# errors import none of it, and no command imports another's.
 __all__ = ["main"]
 
 
@@ -141,6 +132,9 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _record(args: argparse.Namespace) -> int:
+    from keploy_framework.config import load_config  # noqa: PLC0415
+    from keploy_framework.recorder import record  # noqa: PLC0415 - aiohttp, uvicorn
+
     summary = record(
         test_dir=args.test_dir,
         port=args.port,
@@ -157,18 +151,18 @@ def _record(args: argparse.Namespace) -> int:
     return 0
 
 
-def _replay_python(args: argparse.Namespace, config: Config, base_url: str) -> list[SetResult]:
-    sets = [read_test_set(path) for path in list_test_sets(args.test_dir, args.test_sets)]
-    return replay_when_healthy(sets, base_url, config, args.delay)
-
-
 def _verdict(success: int, total: int, threshold: float) -> int:
-    passed, line = gate.judge_pass_rate(success, total, threshold)
+    from keploy_framework.gate import judge_pass_rate  # noqa: PLC0415
+
+    passed, line = judge_pass_rate(success, total, threshold)
     print(line)
     return 0 if passed else 1
 
 
 def _test(args: argparse.Namespace) -> int:
+    from keploy_framework.config import load_config  # noqa: PLC0415
+    from keploy_framework.engine import resolve_engine  # noqa: PLC0415
+
     config = load_config(args.config)
     # Keploy starts the app itself: against --base-url, auto means this replayer.
     engine, binary = resolve_engine(
@@ -176,70 +170,104 @@ def _test(args: argparse.Namespace) -> int:
     )
     if engine == "keploy":
         assert binary is not None
-        if not args.app_cmd:
-            raise InputError("--app-cmd", "the keploy engine starts the app itself; pass --app-cmd")
-        delay = config.delay if args.delay is None else args.delay
-        paths = run_keploy(
-            binary,
-            app_cmd=args.app_cmd,
-            test_dir=args.test_dir,
-            delay=delay,
-            test_sets=args.test_sets,
-        )
-        documents = [read_report(path) for path in paths]
-        return _verdict(
-            sum(d["success"] for d in documents),
-            sum(d["total"] for d in documents),
-            config.pass_rate,
-        )
-    list_test_sets(args.test_dir, args.test_sets)  # unreadable input fails before the app starts
+        return _test_keploy(args, config, binary)
+    return _test_python(args, config)
+
+
+def _test_keploy(args: argparse.Namespace, config: Config, binary: str) -> int:
+    from keploy_framework.engine import run_keploy  # noqa: PLC0415
+    from keploy_framework.reports import read_report  # noqa: PLC0415
+
+    if not args.app_cmd:
+        raise InputError("--app-cmd", "the keploy engine starts the app itself; pass --app-cmd")
+    delay = config.delay if args.delay is None else args.delay
+    paths = run_keploy(
+        binary,
+        app_cmd=args.app_cmd,
+        test_dir=args.test_dir,
+        delay=delay,
+        test_sets=args.test_sets,
+    )
+    documents = [read_report(path) for path in paths]
+    return _verdict(
+        sum(d["success"] for d in documents),
+        sum(d["total"] for d in documents),
+        config.pass_rate,
+    )
+
+
+def _test_python(args: argparse.Namespace, config: Config) -> int:
+    from keploy_framework import app_process, reports, storage  # noqa: PLC0415 - httpx
+
+    storage.list_test_sets(args.test_dir, args.test_sets)  # unreadable input: before the app
     app_port = args.app_port or (config.ports[0] if config.ports else 8000)
     base_url = args.base_url or f"http://127.0.0.1:{app_port}"
     if args.app_cmd:
         with (
             signals_interrupt(),  # SIGTERM and SIGHUP stop the app as Ctrl-C does
-            running_app(
+            app_process.running_app(
                 args.app_cmd, base_url, config.health_path, config.timeout, config.app_environment
             ),
         ):
             results = _replay_python(args, config, base_url)
     else:
         results = _replay_python(args, config, base_url)
-    with run_dir_written_whole(args.reports_dir or args.test_dir / "reports") as run_dir:
+    with storage.run_dir_written_whole(args.reports_dir or args.test_dir / "reports") as run_dir:
         for set_result in results:
-            write_set_report(run_dir, set_result)
-        write_junit(args.junit or run_dir / "junit.xml", results, config.name)
-    print(console_table(results))
+            reports.write_set_report(run_dir, set_result)
+        reports.write_junit(args.junit or run_dir / "junit.xml", results, config.name)
+    print(reports.console_table(results))
     print(f"reports: {run_dir}")
     return _verdict(
         sum(r.passed for r in results), sum(len(r.cases) for r in results), config.pass_rate
     )
 
 
+def _replay_python(args: argparse.Namespace, config: Config, base_url: str) -> list[SetResult]:
+    from keploy_framework import replay, storage  # noqa: PLC0415
+
+    paths = storage.list_test_sets(args.test_dir, args.test_sets)
+    return replay.replay_when_healthy(
+        [storage.read_test_set(path) for path in paths], base_url, config, args.delay
+    )
+
+
 def _report(args: argparse.Namespace) -> int:
+    from keploy_framework import coverage, reports, storage, summary  # noqa: PLC0415 - httpx
+    from keploy_framework.config import load_config  # noqa: PLC0415
+
     config = load_config(args.config)
-    run_dir = latest_run_dir(args.reports_dir or args.test_dir / "reports")
-    reports = [(path, read_report(path)) for path in sorted(run_dir.glob("*-report.yaml"))]
-    coverage = None
+    run_dir = storage.latest_run_dir(args.reports_dir or args.test_dir / "reports")
+    documents = [
+        (path, reports.read_report(path)) for path in sorted(run_dir.glob("*-report.yaml"))
+    ]
+    endpoints = None
     if args.openapi:
         cases = [
-            case for path in list_test_sets(args.test_dir) for case in read_test_set(path).cases
+            case
+            for path in storage.list_test_sets(args.test_dir)
+            for case in storage.read_test_set(path).cases
         ]
-        coverage = endpoint_coverage(load_openapi(args.openapi), cases)
-    summary = build_summary(reports, coverage)
-    write_json(args.output, summary)
-    write_html(args.html or args.output.with_suffix(".html"), summary)
-    status = _verdict(summary["success"], summary["total"], config.pass_rate)
-    if coverage is not None:
-        print(f"endpoint coverage {coverage.percent:.1f}%, threshold {config.endpoint_coverage:g}%")
-        for endpoint in coverage.uncovered:
+        endpoints = coverage.endpoint_coverage(coverage.load_openapi(args.openapi), cases)
+    totals = summary.build_summary(documents, endpoints)
+    summary.write_json(args.output, totals)
+    summary.write_html(args.html or args.output.with_suffix(".html"), totals)
+    status = _verdict(totals["success"], totals["total"], config.pass_rate)
+    if endpoints is not None:
+        print(
+            f"endpoint coverage {endpoints.percent:.1f}%, threshold {config.endpoint_coverage:g}%"
+        )
+        for endpoint in endpoints.uncovered:
             print(f"  uncovered: {endpoint.method} {endpoint.path}")
-        if coverage.percent < config.endpoint_coverage:
+        if endpoints.percent < config.endpoint_coverage:
             status = 1
     return status
 
 
 def _gate(args: argparse.Namespace) -> int:
+    from keploy_framework import gate  # noqa: PLC0415 - httpx
+    from keploy_framework.config import load_config  # noqa: PLC0415
+
     result = gate.run(
         args.test_dir,
         args.reports_dir,

@@ -8,14 +8,10 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from keploy_framework.errors import InputError
+from keploy_framework.errors import EngineUnavailable, InputError
 from keploy_framework.storage import latest_run_dir
 
 __all__ = ["EngineUnavailable", "keploy_binary", "resolve_engine", "run_keploy"]
-
-
-class EngineUnavailable(Exception):
-    """``--engine keploy`` was asked for but no usable binary is installed."""
 
 
 def keploy_binary(path: str | None = None) -> str | None:

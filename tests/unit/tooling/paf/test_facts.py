@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from tta_tooling.errors import InputError
-from tta_tooling.paf import parse_facts
+from tta_tooling.paf.facts import parse_facts
 
 from ....common.repository_files import REPO_ROOT
 

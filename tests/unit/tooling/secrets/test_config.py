@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 from tta_tooling.errors import InputError
-from tta_tooling.secrets import SecretsConfig, load_config, load_names
+from tta_tooling.secrets.config import SecretsConfig, load_config
+from tta_tooling.secrets.names import load_names
 
 from ....common.repository_files import REPO_ROOT
 from .conftest import NAMES_FILE

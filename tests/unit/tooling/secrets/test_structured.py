@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 from tta_tooling.errors import InputError
-from tta_tooling.secrets import SensitiveNames, load_names, sensitive_values
+from tta_tooling.secrets.names import SensitiveNames, load_names
+from tta_tooling.secrets.structured import sensitive_values
 
 from ....common.repository_files import REPO_ROOT
 from .conftest import NAMES_FILE, Canaries

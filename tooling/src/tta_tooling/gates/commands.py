@@ -8,12 +8,13 @@ from pathlib import Path
 
 from tta_tooling.errors import InputError
 from tta_tooling.gates import ci_time
-from tta_tooling.gates.ci_config import check_ci_config
 from tta_tooling.gates.coverage_data import check_runs, combine_and_report, on_ci
 from tta_tooling.gates.coverage_gate import markdown_summary, measure, render_table
-from tta_tooling.gates.gate_drift import check_gates
 from tta_tooling.gates.nox_sessions import load_catalog
 from tta_tooling.reporting import Finding, append_step_summary, on_github_actions, render
+
+# The checks of check-gates and ci-config (YAML, shell and JSON5 parsers; jsonschema and
+# click for ci-config) are imported by their own handlers: no other command needs them.
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -90,11 +91,15 @@ def _add(
 
 
 def _check_gates(args: argparse.Namespace) -> int:
+    from tta_tooling.gates.gate_drift import check_gates  # noqa: PLC0415
+
     root = args.root.resolve()
     return _report(check_gates(root, load_catalog(root / "noxfile.py")), args, "gate drift")
 
 
 def _ci_config(args: argparse.Namespace) -> int:
+    from tta_tooling.gates.ci_config import check_ci_config  # noqa: PLC0415
+
     return _report(check_ci_config(args.root.resolve()), args, "CI configuration")
 
 

@@ -6,12 +6,12 @@ import argparse
 import sys
 from pathlib import Path
 
-from tta_tooling.mcp.agent_files import check_agent_files
 from tta_tooling.mcp.timing import KILL_GRACE_SECONDS, PROGRESS_SECONDS
 from tta_tooling.reporting import on_github_actions, render
 from tta_tooling.stop_guard import EXIT_AFTER_SIGINT, exit_after_sigint, guard, release
 
-# The MCP SDK takes seconds to import: only the two commands that use it load it.
+# The MCP SDK takes seconds to import: only the two commands that use it load it. The agent
+# files' checks (jsonschema, JSON5, YAML) are mcp-check's alone.
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -72,6 +72,8 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
+    from tta_tooling.mcp.agent_files import check_agent_files  # noqa: PLC0415
+
     root = args.root.resolve()
     findings = check_agent_files(root)
     print(f"agent files: {len(findings)} problem(s)", file=sys.stderr)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from tta_tooling.paf.checks import FactResult, check_facts
 from tta_tooling.paf.facts import parse_facts
 from tta_tooling.reporting import (
     Finding,
@@ -15,6 +15,9 @@ from tta_tooling.reporting import (
     on_github_actions,
     render,
 )
+
+if TYPE_CHECKING:
+    from tta_tooling.paf.checks import FactResult
 
 PAFCORE = "PAFCORE.md"
 
@@ -28,6 +31,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def _paf(args: argparse.Namespace) -> int:
+    from tta_tooling.paf.checks import check_facts  # noqa: PLC0415 - import-linter
+
     root = args.root.resolve()
     pafcore = root / PAFCORE
     results = check_facts(root, parse_facts(pafcore), pafcore, args.tooling)

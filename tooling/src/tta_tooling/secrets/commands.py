@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tta_tooling.reporting import (
     Finding,
@@ -15,8 +16,9 @@ from tta_tooling.reporting import (
     render,
 )
 from tta_tooling.secrets.config import load_config
-from tta_tooling.secrets.detection import Detection
-from tta_tooling.secrets.scanner import scan
+
+if TYPE_CHECKING:
+    from tta_tooling.secrets.detection import Detection
 
 __all__ = ["register"]
 
@@ -32,6 +34,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def _secrets(args: argparse.Namespace) -> int:
+    from tta_tooling.secrets.scanner import scan  # noqa: PLC0415 - detect-secrets
+
     root = args.root.resolve()
     result = scan(root, load_config(root))
     findings = [_as_finding(d) for d in result.detections]
