@@ -34,7 +34,7 @@ VERBS: dict[str, str] = {
     "mcp": "tta_tooling.mcp.commands",
     "mcp-check": "tta_tooling.mcp.commands",
     "stack": "tta_tooling.stack.commands",
-    "secrets": "tta_tooling.secrets.commands",
+    "secrets": "tta_tooling.secrets.commands",  # pragma: allowlist secret (a verb)
     "audit": "tta_tooling.audit.commands",
     "flakiness": "tta_tooling.flakiness.commands",
     "perf-regression": "tta_tooling.perf.commands",
