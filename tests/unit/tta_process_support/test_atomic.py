@@ -20,6 +20,15 @@ from tta_process_support.atomic import (
 FAULTS = [errno.ENOSPC, errno.EROFS]
 
 
+def _fail_at(monkeypatch: pytest.MonkeyPatch, stage: str, number: int) -> None:
+    """Make ``tempfile.mkstemp`` or ``os.<stage>`` raise ``OSError(number)``."""
+
+    def fail(*args: object, **kwargs: object) -> None:
+        raise OSError(number, os.strerror(number))
+
+    monkeypatch.setattr(tempfile if stage == "mkstemp" else os, stage, fail)
+
+
 def test_it_replaces_the_file_with_the_mode_asked_for(tmp_path: Path) -> None:
     target = tmp_path / "deep" / "out.json"
     write_text_atomically(target, "one")
@@ -37,10 +46,7 @@ def test_a_failure_keeps_the_old_file_and_names_the_path(
     target = tmp_path / "out.json"
     target.write_text("previous", encoding="utf-8")
 
-    def fail(*args: object, **kwargs: object) -> None:
-        raise OSError(number, os.strerror(number))
-
-    monkeypatch.setattr(tempfile if stage == "mkstemp" else os, stage, fail)
+    _fail_at(monkeypatch, stage, number)
     with pytest.raises(OSError, match=os.strerror(number)) as caught:
         write_text_atomically(target, "new")
     assert caught.value.errno == number
@@ -135,10 +141,7 @@ def test_check_writable_names_the_path_and_leaves_no_probe(
     target = tmp_path / "out.json"
     target.write_text("previous", encoding="utf-8")
 
-    def fail(*args: object, **kwargs: object) -> None:
-        raise OSError(number, os.strerror(number))
-
-    monkeypatch.setattr(tempfile if stage == "mkstemp" else os, stage, fail)
+    _fail_at(monkeypatch, stage, number)
     with pytest.raises(OSError, match=os.strerror(number)) as caught:
         check_writable(target)
     assert describe_os_error(caught.value) == f"{target}: {os.strerror(number)}"
